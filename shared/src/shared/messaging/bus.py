@@ -1,0 +1,92 @@
+"""One object per service process that wires broker, stream, outbox, relay, consumers and requests."""
+
+import asyncio
+import logging
+
+from faststream import AckPolicy
+from faststream.nats import NatsBroker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.clock import Clock
+from shared.messaging.consumers import EventConsumers, RetryPolicy
+from shared.messaging.outbox import Outbox, Relay
+from shared.messaging.requests import Requester, responder
+from shared.messaging.stream import stream_name
+from shared.settings import ServiceSettings
+from shared.uow import UnitOfWork
+
+
+def make_broker(settings: ServiceSettings) -> NatsBroker:
+    """A NatsBroker that nacks (never terminates) failed messages and reconnects forever."""
+    return NatsBroker(
+        settings.nats_url,
+        name=settings.service_name,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=1,
+        connect_timeout=5,
+        graceful_timeout=10.0,
+        logger=logging.getLogger(f"faststream.{settings.service_name}"),
+    )
+
+
+class MessageBus:
+    """The messaging side of one service: nothing connects until `start()`."""
+
+    def __init__(
+        self,
+        *,
+        settings: ServiceSettings,
+        session_factory: async_sessionmaker[AsyncSession],
+        clock: Clock,
+    ) -> None:
+        self.settings = settings
+        self.namespace = settings.nats_namespace
+        self.broker = make_broker(settings)
+        self.session_factory = session_factory
+        self.outbox = Outbox(producer=settings.service_name, clock=clock)
+        self.relay = Relay(
+            broker=self.broker,
+            session_factory=session_factory,
+            namespace=self.namespace,
+            stream=stream_name(self.namespace),
+        )
+        self.consumers = EventConsumers(
+            service=settings.service_name,
+            broker=self.broker,
+            namespace=self.namespace,
+            uow_factory=self.uow,
+            retry=RetryPolicy(
+                max_attempts=settings.consumer_max_attempts,
+                backoff_seconds=settings.consumer_backoff_seconds,
+            ),
+        )
+        self.requester = Requester(
+            broker=self.broker, namespace=self.namespace, timeout=settings.request_timeout_seconds
+        )
+        self._sweeper: asyncio.Task | None = None
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work whose committed events are published right after commit."""
+        return UnitOfWork(self.session_factory, after_commit=self.relay.after_commit)
+
+    def responder(self, subject: str, request_model):
+        return responder(
+            self.broker, namespace=self.namespace, subject=subject,
+            request_model=request_model, queue=self.settings.service_name,
+        )
+
+    async def start(self) -> None:
+        await self.broker.start()
+        self._sweeper = asyncio.create_task(
+            self.relay.run_sweeper(every_seconds=self.settings.outbox_sweep_seconds)
+        )
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        await self.relay.drain()
+        await self.broker.stop()
+
+    async def is_connected(self) -> bool:
+        return await self.broker.ping(timeout=0.5)

@@ -1,0 +1,183 @@
+"""Durable pull consumers: inbox for idempotency, backoff on failure, dead letters at the end."""
+
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from faststream import AckPolicy
+from faststream.nats import NatsBroker, NatsMessage, PullSub
+from faststream.nats.annotations import NatsMessage as IncomingMessage
+from nats.js.api import ConsumerConfig, DeliverPolicy
+from pydantic import ValidationError
+
+from shared.logging import bound_contextvars, get_logger
+from shared.messaging import context, dead_letters, inbox
+from shared.messaging.events import Envelope, Event
+from shared.messaging.metrics import EVENTS_CONSUMED, HANDLER_SECONDS
+from shared.messaging.stream import domain_stream, subject_for
+from shared.uow import UnitOfWork, UnitOfWorkFactory
+
+log = get_logger(__name__)
+
+E = TypeVar("E", bound=Event)
+Handler = Callable[[Any, UnitOfWork, Envelope], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 5
+    backoff_seconds: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
+
+    def delay_after(self, attempt: int) -> float:
+        return self.backoff_seconds[min(attempt, len(self.backoff_seconds)) - 1]
+
+
+@dataclass(frozen=True)
+class Consumer:
+    name: str
+    event_type: type[Event]
+    handler: Handler
+
+
+class EventConsumers:
+    """Registers one durable pull consumer per (service, purpose) on the domain stream."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        broker: NatsBroker,
+        namespace: str,
+        uow_factory: UnitOfWorkFactory,
+        retry: RetryPolicy,
+    ) -> None:
+        self.service = service
+        self._broker = broker
+        self._namespace = namespace
+        self._uow_factory = uow_factory
+        self._retry = retry
+        self._stream = domain_stream(namespace)
+        self.by_name: dict[str, Consumer] = {}
+
+    def on(self, event_type: type[E], *, purpose: str) -> Callable[[Handler], Handler]:
+        """Decorate `async def handler(event, uow, envelope)`; it must not commit."""
+
+        def register(handler: Handler) -> Handler:
+            consumer = Consumer(f"{self.service}-{purpose}", event_type, handler)
+            if consumer.name in self.by_name:
+                raise ValueError(f"consumer {consumer.name} registered twice")
+            self.by_name[consumer.name] = consumer
+            self._subscribe(consumer)
+            return handler
+
+        return register
+
+    def _subscribe(self, consumer: Consumer) -> None:
+        subject = subject_for(self._namespace, consumer.event_type.subject)
+
+        @self._broker.subscriber(
+            subject,
+            stream=self._stream,
+            durable=consumer.name,
+            pull_sub=PullSub(batch_size=16, timeout=1.0),
+            config=ConsumerConfig(
+                durable_name=consumer.name,
+                filter_subject=subject,
+                deliver_policy=DeliverPolicy.ALL,
+                ack_wait=30,
+                # A ceiling in case a process dies mid-handler on every attempt;
+                # ordinary failures are dead-lettered by us at `max_attempts`.
+                max_deliver=self._retry.max_attempts + 2,
+            ),
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            title=consumer.name,
+        )
+        async def receive(message: IncomingMessage) -> None:
+            await self._receive(consumer, message)
+
+    async def _receive(self, consumer: Consumer, message: NatsMessage) -> None:
+        attempt = message.raw_message.metadata.num_delivered
+        try:
+            envelope = Envelope.model_validate_json(message.body)
+            envelope.payload()
+        except (ValidationError, KeyError) as exc:
+            # A message that can never be parsed is not retried: it goes straight to the DLQ.
+            await self._dead_letter(consumer, message.body, exc, attempt)
+            await message.ack()
+            return
+        try:
+            await self.process(consumer, envelope)
+        except Exception as exc:
+            if attempt >= self._retry.max_attempts:
+                await self._dead_letter(consumer, message.body, exc, attempt)
+                await message.ack()
+            else:
+                delay = self._retry.delay_after(attempt)
+                log.warning(
+                    "event.failed_will_retry",
+                    consumer=consumer.name, event_id=str(envelope.id), attempt=attempt,
+                    retry_in=delay, error=repr(exc),
+                )
+                EVENTS_CONSUMED.labels(consumer.name, "retry").inc()
+                await message.nack(delay=delay)
+            return
+        await message.ack()
+
+    async def process(
+        self,
+        consumer: Consumer,
+        envelope: Envelope,
+        *,
+        before_commit: Callable[[UnitOfWork], Awaitable[None]] | None = None,
+    ) -> bool:
+        """Apply the handler once per (consumer, event id); False if it was a duplicate."""
+        started = time.perf_counter()
+        with bound_contextvars(
+            event_id=str(envelope.id), event_type=envelope.type,
+            correlation_id=envelope.correlation_id, consumer=consumer.name,
+        ):
+            correlation = context.correlation_id.set(envelope.correlation_id)
+            causation = context.causation_id.set(str(envelope.id))
+            try:
+                async with self._uow_factory() as uow:
+                    first_time = await inbox.claim(
+                        uow.session, consumer=consumer.name, event_id=envelope.id
+                    )
+                    if first_time:
+                        await consumer.handler(envelope.payload(), uow, envelope)
+                    if before_commit is not None:
+                        await before_commit(uow)
+                    await uow.commit()
+            finally:
+                context.correlation_id.reset(correlation)
+                context.causation_id.reset(causation)
+        EVENTS_CONSUMED.labels(consumer.name, "applied" if first_time else "duplicate").inc()
+        HANDLER_SECONDS.labels(consumer.name).observe(time.perf_counter() - started)
+        return first_time
+
+    async def _dead_letter(
+        self, consumer: Consumer, body: bytes, exc: Exception, attempts: int
+    ) -> None:
+        log.error("event.dead_lettered", consumer=consumer.name, attempts=attempts, error=repr(exc))
+        EVENTS_CONSUMED.labels(consumer.name, "dead_lettered").inc()
+        async with self._uow_factory() as uow:
+            await dead_letters.store(
+                uow.session, consumer=consumer.name, subject=consumer.event_type.subject,
+                body=body, error=repr(exc), attempts=attempts,
+            )
+            await uow.commit()
+
+    async def replay(self, dead_letter_id: int) -> bool:
+        """Run a dead letter through its consumer again; raises if it fails again."""
+        async with self._uow_factory() as uow:
+            letter = await dead_letters.get(uow.session, dead_letter_id)
+        if letter is None:
+            raise dead_letters.DeadLetterNotFound(dead_letter_id)
+        consumer = self.by_name[letter.consumer]
+        envelope = Envelope.model_validate(letter.envelope)
+
+        async def mark_replayed(uow: UnitOfWork) -> None:
+            await dead_letters.mark_replayed(uow.session, dead_letter_id)
+
+        return await self.process(consumer, envelope, before_commit=mark_replayed)

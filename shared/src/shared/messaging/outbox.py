@@ -1,0 +1,141 @@
+"""Transactional outbox: record events with the change; a relay publishes them after commit."""
+
+import asyncio
+import json
+from datetime import timedelta
+
+from faststream.nats import NatsBroker
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.clock import Clock, SystemClock
+from shared.logging import get_logger
+from shared.messaging import context
+from shared.messaging.events import Envelope, Event
+from shared.messaging.metrics import EVENTS_PUBLISHED
+from shared.messaging.stream import subject_for
+from shared.messaging.tables import outbox
+from shared.uow import UnitOfWork
+
+log = get_logger(__name__)
+
+
+class Outbox:
+    """Writes events into the unit of work; nothing leaves the process before commit."""
+
+    def __init__(self, *, producer: str, clock: Clock | None = None) -> None:
+        self.producer = producer
+        self.clock = clock or SystemClock()
+
+    def record(self, uow: UnitOfWork, event: Event) -> Envelope:
+        envelope = Envelope.wrap(
+            event,
+            producer=self.producer,
+            occurred_at=self.clock.now(),
+            correlation_id=context.correlation_id.get(),
+            causation_id=context.causation_id.get(),
+        )
+        uow.add_outbox_row(
+            {"id": envelope.id, "subject": envelope.type, "envelope": envelope.model_dump(mode="json")}
+        )
+        return envelope
+
+
+class Relay:
+    """Publishes committed outbox rows to JetStream with `Nats-Msg-Id` = event id.
+
+    `after_commit` publishes at once; `sweep` publishes whatever was left (a crash between
+    commit and publish, or NATS down) and is safe to run on several replicas (SKIP LOCKED).
+    A row published twice is dropped by the stream's dedupe window and, past it, by inboxes.
+    """
+
+    def __init__(
+        self,
+        *,
+        broker: NatsBroker,
+        session_factory: async_sessionmaker[AsyncSession],
+        namespace: str,
+        stream: str,
+        publish_timeout: float = 2.0,
+    ) -> None:
+        self._broker = broker
+        self._session_factory = session_factory
+        self._namespace = namespace
+        self._stream = stream
+        self._publish_timeout = publish_timeout
+        self._in_flight: set[asyncio.Task] = set()
+
+    def after_commit(self, rows: list[dict]) -> None:
+        task = asyncio.create_task(self._publish_now(rows))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def drain(self) -> None:
+        """Wait for after-commit publishes still under way (on shutdown)."""
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def _publish_now(self, rows: list[dict]) -> None:
+        try:
+            await self._publish(rows)
+        except Exception as exc:  # the sweeper will publish what is left
+            log.warning("outbox.publish_deferred", error=repr(exc), count=len(rows))
+            return
+        async with self._session_factory() as session:
+            await _mark_published(session, rows)
+            await session.commit()
+
+    async def _publish(self, rows: list[dict]) -> None:
+        for row in rows:
+            await self._broker.publish(
+                json.dumps(row["envelope"]).encode(),
+                subject=subject_for(self._namespace, row["subject"]),
+                stream=self._stream,
+                headers={"Nats-Msg-Id": str(row["id"])},
+                timeout=self._publish_timeout,
+            )
+            EVENTS_PUBLISHED.labels(subject=row["subject"]).inc()
+
+    async def sweep(self, *, grace: timedelta = timedelta(seconds=2), limit: int = 500) -> int:
+        """Publish rows left unpublished for longer than `grace`; returns how many."""
+        async with self._session_factory() as session:
+            result = await session.execute(
+                select(outbox.c.id, outbox.c.subject, outbox.c.envelope)
+                .where(outbox.c.published_at.is_(None), outbox.c.created_at < func.now() - grace)
+                .order_by(outbox.c.created_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            rows = [dict(row._mapping) for row in result]
+            if not rows:
+                return 0
+            await self._publish(rows)
+            await _mark_published(session, rows)
+            await session.commit()
+            return len(rows)
+
+    async def prune(self, *, keep: timedelta = timedelta(days=3)) -> None:
+        """Delete rows published long ago."""
+        async with self._session_factory() as session:
+            await session.execute(
+                delete(outbox).where(outbox.c.published_at < func.now() - keep)
+            )
+            await session.commit()
+
+    async def run_sweeper(self, *, every_seconds: float) -> None:
+        """Sweep forever; errors are logged and the loop goes on."""
+        while True:
+            await asyncio.sleep(every_seconds)
+            try:
+                while await self.sweep() > 0:
+                    pass
+            except Exception as exc:
+                log.warning("outbox.sweep_failed", error=repr(exc))
+
+
+async def _mark_published(session: AsyncSession, rows: list[dict]) -> None:
+    await session.execute(
+        update(outbox)
+        .where(outbox.c.id.in_([row["id"] for row in rows]))
+        .values(published_at=func.now())
+    )

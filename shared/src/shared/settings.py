@@ -1,0 +1,56 @@
+"""Settings every service shares; each service subclasses with its own env prefix."""
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_MARKERS = ("change-me", "changeme", "placeholder", "dev-secret", "xxx")
+
+
+def is_placeholder(value: str) -> bool:
+    """True for empty or obviously fake secrets that must never reach production."""
+    lowered = value.lower()
+    return not value or any(marker in lowered for marker in PLACEHOLDER_MARKERS)
+
+
+class ServiceSettings(BaseSettings):
+    """Common settings; subclass per service with `env_prefix="<NAME>_"`."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str = "service"
+    dev_mode: bool = False
+    log_level: str = "INFO"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+    database_pool_size: int = 10
+    nats_url: str = "nats://127.0.0.1:4222"
+    # Prefixes every subject and the stream name, so that several deployments (or test
+    # runs) can share one NATS server without seeing each other's events.
+    nats_namespace: str = ""
+    request_timeout_seconds: float = 2.0
+    jwt_dev_secret: SecretStr = SecretStr("dev-secret-change-me-please-0123456789")
+    jwt_jwks_url: str = ""
+    jwt_public_key: str = ""
+    jwt_role_claim: str = "role"
+    jwt_audience: str = ""
+    jwt_issuer: str = ""
+    outbox_sweep_seconds: float = 5.0
+    jobs_interval_seconds: float = 60.0
+    consumer_max_attempts: int = 5
+    consumer_backoff_seconds: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> "ServiceSettings":
+        if self.dev_mode:
+            return self
+        if not (self.jwt_jwks_url or self.jwt_public_key):
+            raise ValueError(
+                "outside dev mode a JWT verifier is required: set JWT_JWKS_URL or JWT_PUBLIC_KEY"
+            )
+        for name, value in self.secret_values().items():
+            if is_placeholder(value):
+                raise ValueError(f"{name} holds a placeholder secret; set a real one or dev mode")
+        return self
+
+    def secret_values(self) -> dict[str, str]:
+        """Secrets to vet outside dev mode; services add their provider keys."""
+        return {}
