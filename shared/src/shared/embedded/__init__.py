@@ -1,0 +1,8 @@
+"""Servers the project starts itself from pip wheels: NATS (JetStream) and PostgreSQL."""
+
+from shared.embedded.databases import ensure_databases
+from shared.embedded.nats import EmbeddedNats
+from shared.embedded.ports import free_port
+from shared.embedded.postgres import EmbeddedPostgres
+
+__all__ = ["EmbeddedNats", "EmbeddedPostgres", "ensure_databases", "free_port"]
