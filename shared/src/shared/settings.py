@@ -3,6 +3,8 @@
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.auth_dev import DEV_JWT_SECRET
+
 PLACEHOLDER_MARKERS = ("change-me", "changeme", "placeholder", "dev-secret", "xxx")
 
 
@@ -27,13 +29,14 @@ class ServiceSettings(BaseSettings):
     # runs) can share one NATS server without seeing each other's events.
     nats_namespace: str = ""
     request_timeout_seconds: float = 2.0
-    jwt_dev_secret: SecretStr = SecretStr("dev-secret-change-me-please-0123456789")
+    jwt_dev_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_jwks_url: str = ""
     jwt_public_key: str = ""
     jwt_role_claim: str = "role"
     jwt_audience: str = ""
     jwt_issuer: str = ""
     outbox_sweep_seconds: float = 5.0
+    jobs_enabled: bool = True
     jobs_interval_seconds: float = 60.0
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)

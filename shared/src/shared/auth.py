@@ -1,0 +1,100 @@
+"""Bearer JWT verification (Clerk RS256 via JWKS or PEM; HS256 with a dev secret in dev mode)."""
+
+import asyncio
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+
+from shared.errors import DomainError
+from shared.settings import ServiceSettings
+
+
+class Role(StrEnum):
+    student = "student"
+    mentor = "mentor"
+    admin = "admin"
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    role: Role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.admin
+
+
+class Unauthorized(DomainError):
+    code = "UNAUTHORIZED"
+    status = 401
+
+
+class WrongRole(DomainError):
+    code = "FORBIDDEN"
+    status = 403
+
+
+class TokenVerifier:
+    """Turns a bearer token into a `User`, or raises `Unauthorized`."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self._settings = settings
+        self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+
+    async def verify(self, token: str) -> User:
+        try:
+            key, algorithms = await self._key_for(token)
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=algorithms,
+                audience=self._settings.jwt_audience or None,
+                issuer=self._settings.jwt_issuer or None,
+                options={"require": ["sub", "exp"], "verify_aud": bool(self._settings.jwt_audience)},
+            )
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"invalid token: {exc}") from exc
+        role = claims.get(self._settings.jwt_role_claim)
+        if role not in Role.__members__:
+            raise Unauthorized(f"token has no valid '{self._settings.jwt_role_claim}' claim")
+        return User(id=str(claims["sub"]), role=Role(role))
+
+    async def _key_for(self, token: str) -> tuple[object, list[str]]:
+        if self._jwks is not None:
+            signing_key = await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)
+            return signing_key.key, ["RS256"]
+        if self._settings.jwt_public_key:
+            return self._settings.jwt_public_key, ["RS256"]
+        if self._settings.dev_mode:
+            return self._settings.jwt_dev_secret.get_secret_value(), ["HS256"]
+        raise Unauthorized("no token verifier is configured")
+
+
+async def current_user(request: Request) -> User:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("missing bearer token")
+    verifier: TokenVerifier = request.app.state.verifier
+    return await verifier.verify(token.strip())
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_role(*roles: Role):
+    """A dependency that lets only the given roles through (403 otherwise)."""
+
+    async def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise WrongRole(f"requires role {' or '.join(roles)}")
+        return user
+
+    return Depends(check)
+
+
+AdminUser = Annotated[User, require_role(Role.admin)]

@@ -1,0 +1,83 @@
+"""The HTTP app factory every service uses."""
+
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from shared import logging as shared_logging
+from shared.auth import TokenVerifier
+from shared.http.admin import admin_router
+from shared.http.problems import install_problem_handlers
+from shared.logging import bind_contextvars, clear_contextvars
+from shared.messaging import context
+from shared.runtime import Runtime
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+def create_app(
+    runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = ()
+) -> FastAPI:
+    """A FastAPI app whose lifespan starts and stops the broker, relay and due jobs."""
+    settings = runtime.settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        shared_logging.configure(level=settings.log_level)
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.verifier = TokenVerifier(settings)
+    install_problem_handlers(app)
+
+    @app.middleware("http")
+    async def request_context(request: Request, call_next):
+        request_id = request.headers.get(REQUEST_ID_HEADER) or str(uuid.uuid4())
+        clear_contextvars()
+        bind_contextvars(request_id=request_id, correlation_id=request_id, service=runtime.service)
+        token = context.correlation_id.set(request_id)
+        try:
+            response = await call_next(request)
+        finally:
+            context.correlation_id.reset(token)
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response
+
+    @app.get("/healthz", tags=["operations"])
+    async def healthz() -> dict:
+        return {"status": "ok", "service": runtime.service}
+
+    @app.get("/readyz", tags=["operations"])
+    async def readyz() -> JSONResponse:
+        checks = await runtime.readiness()
+        ready = all(value == "ok" for value in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not_ready", "service": runtime.service,
+             "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    @app.get("/metrics", tags=["operations"])
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/asyncapi.json", tags=["operations"])
+    async def asyncapi() -> Response:
+        from faststream.specification import AsyncAPI
+
+        document = AsyncAPI(runtime.bus.broker, title=f"{title} events", schema_version="3.0.0")
+        return Response(document.to_specification().to_json(), media_type="application/json")
+
+    app.include_router(admin_router())
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,104 @@
+"""Publish and await events on real JetStream, from tests."""
+
+import asyncio
+import json
+from collections.abc import Callable
+
+import nats
+from nats.js.api import DeliverPolicy
+
+from shared.messaging.events import Envelope, Event
+from shared.messaging.stream import stream_name, subject_for
+
+
+class EventProbe:
+    """Sees every event published in one namespace, from the start of the stream."""
+
+    def __init__(self, nats_url: str, namespace: str) -> None:
+        self.nats_url = nats_url
+        self.namespace = namespace
+        self.seen: list[Envelope] = []
+        self._arrived = asyncio.Condition()
+        self._nc: nats.NATS | None = None
+
+    async def start(self) -> "EventProbe":
+        self._nc = await nats.connect(self.nats_url)
+        js = self._nc.jetstream()
+        await js.subscribe(
+            subject_for(self.namespace, ">"),
+            stream=stream_name(self.namespace),
+            ordered_consumer=True,
+            deliver_policy=DeliverPolicy.ALL,
+            cb=self._on_message,
+        )
+        return self
+
+    async def _on_message(self, message) -> None:
+        async with self._arrived:
+            self.seen.append(Envelope.model_validate_json(message.data))
+            self._arrived.notify_all()
+
+    def of_type(self, event_type: type[Event]) -> list[Envelope]:
+        return [envelope for envelope in self.seen if envelope.type == event_type.subject]
+
+    async def wait_for(
+        self,
+        event_type: type[Event],
+        where: Callable[[Event], bool] = lambda _: True,
+        *,
+        count: int = 1,
+        timeout: float = 10.0,
+    ) -> list[Envelope]:
+        """The first `count` matching events; fails the test after `timeout` seconds."""
+
+        def matching() -> list[Envelope]:
+            return [e for e in self.of_type(event_type) if where(e.payload())]
+
+        async with asyncio.timeout(timeout):
+            async with self._arrived:
+                await self._arrived.wait_for(lambda: len(matching()) >= count)
+        return matching()[:count]
+
+    async def stop(self) -> None:
+        if self._nc is not None:
+            await self._nc.close()
+
+
+async def publish_raw(
+    nats_url: str, namespace: str, envelope: Envelope, *, msg_id: str | None = None
+) -> None:
+    """Publish an envelope to the domain stream as a producer's relay would."""
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        await js.publish(
+            subject_for(namespace, envelope.type),
+            json.dumps(envelope.model_dump(mode="json")).encode(),
+            stream=stream_name(namespace),
+            headers={"Nats-Msg-Id": msg_id or str(envelope.id)},
+        )
+    finally:
+        await nc.close()
+
+
+async def ensure_stream(nats_url: str, namespace: str) -> None:
+    """Declare the namespace's domain stream, as a service does on start."""
+    from shared.messaging.stream import domain_stream
+
+    stream = domain_stream(namespace)
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        await js.add_stream(stream.config)
+    finally:
+        await nc.close()
+
+
+async def delete_stream(nats_url: str, namespace: str) -> None:
+    nc = await nats.connect(nats_url)
+    try:
+        await nc.jetstream().delete_stream(stream_name(namespace))
+    except Exception:
+        pass
+    finally:
+        await nc.close()

@@ -1,0 +1,40 @@
+"""Real servers for a test session: embedded by default, given by URL, or Docker containers."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def nats_server(workdir: Path) -> Iterator[str]:
+    """A JetStream-enabled NATS: TEST_NATS_URL, a container (TEST_USE_DOCKER=1), or embedded."""
+    if url := os.environ.get("TEST_NATS_URL"):
+        yield url
+    elif os.environ.get("TEST_USE_DOCKER") == "1":
+        from testcontainers.nats import NatsContainer
+
+        with NatsContainer(jetstream=True) as container:
+            yield container.nats_uri()
+    else:
+        from shared.embedded import EmbeddedNats
+
+        with EmbeddedNats(workdir / "nats") as server:
+            yield server.url
+
+
+@contextmanager
+def postgres_server(workdir: Path) -> Iterator[str]:
+    """A libpq URL of an admin database: TEST_DATABASE_URL, a container, or embedded (fast)."""
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        yield url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    elif os.environ.get("TEST_USE_DOCKER") == "1":
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:17", driver=None) as container:
+            yield container.get_connection_url()
+    else:
+        from shared.embedded import EmbeddedPostgres
+
+        with EmbeddedPostgres(workdir / "postgres", fast=True) as server:
+            yield server.url()

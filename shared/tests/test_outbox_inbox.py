@@ -1,0 +1,86 @@
+"""Nothing lost, nothing twice: the outbox publishes iff committed; the inbox applies once."""
+
+import asyncio
+import uuid
+
+from shared.messaging.events import Envelope, PackDepleted
+from shared.testing.events import publish_raw
+
+from .conftest import apply_effect, count_effects
+
+
+def depleted(student: str = "s1") -> PackDepleted:
+    return PackDepleted(pack_id=uuid.uuid4(), student_id=student, mentor_id="m1")
+
+
+def consuming(bus) -> None:
+    bus.consumers.on(PackDepleted, purpose="effects")(apply_effect)
+
+
+async def test_an_event_of_a_committed_transaction_is_delivered(make_bus, event_probe):
+    bus = make_bus(register=consuming)
+    await bus.start()
+    async with bus.uow() as uow:
+        envelope = bus.outbox.record(uow, depleted())
+        await uow.commit()
+    delivered = await event_probe.wait_for(PackDepleted)
+    assert delivered[0].id == envelope.id
+    await _eventually(lambda: _effects_equal(bus, {str(envelope.id): 1}))
+
+
+async def test_an_event_of_a_rolled_back_transaction_is_never_delivered(make_bus, event_probe):
+    bus = make_bus(register=consuming)
+    await bus.start()
+    async with bus.uow() as uow:
+        bus.outbox.record(uow, depleted("rolled-back"))
+        await uow.rollback()
+    async with bus.uow() as uow:  # leaving the block without commit rolls back too
+        bus.outbox.record(uow, depleted("abandoned"))
+    async with bus.uow() as uow:
+        marker = bus.outbox.record(uow, depleted("committed"))
+        await uow.commit()
+    await event_probe.wait_for(PackDepleted, lambda e: e.student_id == "committed")
+    await bus.relay.sweep(grace=__import__("datetime").timedelta(0))
+    await asyncio.sleep(0.5)
+    assert [e.payload().student_id for e in event_probe.of_type(PackDepleted)] == ["committed"]
+    await _eventually(lambda: _effects_equal(bus, {str(marker.id): 1}))
+
+
+async def test_the_same_event_delivered_ten_times_has_one_effect(
+    make_bus, event_probe, nats_url, namespace
+):
+    bus = make_bus(register=consuming)
+    await bus.start()
+    envelope = Envelope.wrap(depleted(), producer="test")
+    # Distinct Nats-Msg-Ids defeat the stream's dedupe: ten real deliveries, concurrently.
+    await asyncio.gather(
+        *(publish_raw(nats_url, namespace, envelope, msg_id=f"{envelope.id}-{n}") for n in range(10))
+    )
+    await event_probe.wait_for(PackDepleted, count=10)
+    await _eventually(lambda: _effects_equal(bus, {str(envelope.id): 1}))
+    await asyncio.sleep(0.5)
+    assert await count_effects(bus) == {str(envelope.id): 1}
+
+
+async def test_two_replicas_share_a_durable_consumer_and_apply_each_event_once(
+    make_bus, event_probe
+):
+    replicas = [make_bus(register=consuming) for _ in range(2)]
+    for replica in replicas:
+        await replica.start()
+    ids = []
+    for n in range(20):
+        async with replicas[n % 2].uow() as uow:
+            ids.append(str(replicas[n % 2].outbox.record(uow, depleted(f"s{n}")).id))
+            await uow.commit()
+    await _eventually(lambda: _effects_equal(replicas[0], {i: 1 for i in ids}))
+
+
+async def _effects_equal(bus, expected: dict[str, int]) -> bool:
+    return await count_effects(bus) == expected
+
+
+async def _eventually(check, *, timeout: float = 10.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not await check():
+            await asyncio.sleep(0.05)
