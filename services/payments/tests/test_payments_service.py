@@ -1,0 +1,38 @@
+"""Payments runs as a service: health, readiness, metrics, docs, schema, secrets."""
+
+import pytest
+from payments.adapters.tables import metadata
+from payments.config import Settings
+from pydantic import ValidationError
+
+from .conftest import schema_differences
+
+
+async def test_payments_is_alive_ready_measured_and_documented(payments):
+    ready = await payments.client.get("/readyz")
+    assert (await payments.client.get("/healthz")).status_code == 200
+    assert ready.status_code == 200
+    assert set(ready.json()["checks"].values()) == {"ok"}
+    assert (await payments.client.get("/metrics")).status_code == 200
+    paths = (await payments.client.get("/openapi.json")).json()["paths"]
+    assert {"/v1/products", "/v1/products/{product_id}", "/v1/refund-requests"} <= set(paths)
+
+
+async def test_the_migrations_create_exactly_the_tables_the_code_uses(payments):
+    assert await schema_differences(payments.database_url, metadata) == []
+
+
+@pytest.mark.parametrize(
+    "field", ["stripe_api_key", "stripe_webhook_secret", "paypal_client_id", "paypal_client_secret"]
+)
+def test_provider_secrets_must_be_real_outside_dev_mode(field):
+    real = {
+        "stripe_api_key": "sk_live_a1b2c3",
+        "stripe_webhook_secret": "whsec_a1b2c3",
+        "paypal_client_id": "AbC123",
+        "paypal_client_secret": "EfG456",
+    }
+    with pytest.raises(ValidationError, match=f"PAYMENTS_{field.upper()}"):
+        Settings(dev_mode=False, jwt_public_key="pem", **{**real, field: "change-me"})
+    assert Settings(dev_mode=False, jwt_public_key="pem", **real).stripe_api_key
+    assert Settings(dev_mode=True).stripe_api_key.get_secret_value() == ""
