@@ -8,12 +8,15 @@ from faststream.nats import NatsBroker
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.clock import Clock
+from shared.logging import get_logger
 from shared.messaging.consumers import EventConsumers, RetryPolicy
 from shared.messaging.outbox import Outbox, Relay
 from shared.messaging.requests import Requester, responder
 from shared.messaging.stream import stream_name
 from shared.settings import ServiceSettings
 from shared.uow import UnitOfWork
+
+log = get_logger(__name__)
 
 
 def make_broker(settings: ServiceSettings) -> NatsBroker:
@@ -27,6 +30,7 @@ def make_broker(settings: ServiceSettings) -> NatsBroker:
         connect_timeout=5,
         graceful_timeout=10.0,
         logger=logging.getLogger(f"faststream.{settings.service_name}"),
+        log_level=logging.DEBUG,  # per-message "Received/Processed" lines are debug noise
     )
 
 
@@ -86,7 +90,10 @@ class MessageBus:
         if self._sweeper is not None:
             self._sweeper.cancel()
         await self.relay.drain()
-        await self.broker.stop()
+        try:
+            await self.broker.stop()
+        except Exception as exc:  # a broken connection must not break shutdown
+            log.warning("broker.stop_failed", error=repr(exc))
 
     async def is_connected(self) -> bool:
         return await self.broker.ping(timeout=0.5)

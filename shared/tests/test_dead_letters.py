@@ -1,0 +1,71 @@
+"""A failing handler is retried with backoff, dead-lettered at the end, and replayable once."""
+
+import asyncio
+import time
+import uuid
+
+from shared.messaging import dead_letters
+from shared.messaging.events import PackDepleted
+
+from .conftest import apply_effect, count_effects
+
+
+async def test_a_failing_handler_is_retried_with_backoff_then_dead_lettered_and_replayed_once(
+    make_bus, event_probe
+):
+    attempts: list[float] = []
+    broken = True
+
+    async def flaky(event, uow, envelope):
+        attempts.append(time.monotonic())
+        if broken:
+            raise RuntimeError("downstream is broken")
+        await apply_effect(event, uow, envelope)
+
+    bus = make_bus(register=lambda b: b.consumers.on(PackDepleted, purpose="flaky")(flaky))
+    await bus.start()
+    async with bus.uow() as uow:
+        envelope = bus.outbox.record(
+            uow, PackDepleted(pack_id=uuid.uuid4(), student_id="s", mentor_id="m")
+        )
+        await uow.commit()
+
+    letter = await _wait_for_dead_letter(bus)
+    assert letter.event_id == envelope.id
+    assert letter.attempts == 3 and "downstream is broken" in letter.error
+    assert len(attempts) == 3
+    gaps = [later - earlier for earlier, later in zip(attempts, attempts[1:], strict=False)]
+    assert gaps[0] >= 0.15 and gaps[1] >= 0.35, f"no backoff between attempts: {gaps}"
+    assert await count_effects(bus) == {}
+
+    broken = False
+    assert await bus.consumers.replay(letter.id) is True
+    assert await bus.consumers.replay(letter.id) is False  # already applied: no second effect
+    assert await count_effects(bus) == {str(envelope.id): 1}
+    async with bus.session_factory() as session:
+        assert await dead_letters.list_all(session) == []
+        assert (await dead_letters.get(session, letter.id)).replayed_at is not None
+
+
+async def test_a_message_that_is_not_an_envelope_is_dead_lettered_at_once(
+    make_bus, nats_url, namespace, event_probe
+):
+    import nats
+
+    bus = make_bus(register=lambda b: b.consumers.on(PackDepleted, purpose="effects")(apply_effect))
+    await bus.start()
+    nc = await nats.connect(nats_url)
+    await nc.jetstream().publish(f"{namespace}.pack.depleted", b"{not json")
+    await nc.close()
+    letter = await _wait_for_dead_letter(bus)
+    assert letter.attempts == 1 and letter.envelope == {"raw": "{not json"}
+
+
+async def _wait_for_dead_letter(bus, timeout: float = 10.0):
+    async with asyncio.timeout(timeout):
+        while True:
+            async with bus.session_factory() as session:
+                letters = await dead_letters.list_all(session)
+            if letters:
+                return letters[0]
+            await asyncio.sleep(0.05)
