@@ -11,10 +11,10 @@ async def payments(event_probe, start_service):
     return await start_service(create_app, Settings, ALEMBIC_INI)
 
 
-async def eventually(check, *, timeout: float = 10.0):
-    """Poll `check()` until it returns something truthy; fail after `timeout` seconds."""
-    async with asyncio.timeout(timeout):
-        while not (result := await check()):
+async def eventually(check, *, within: float = 10.0):
+    """Poll `check()` until it returns something truthy; fail after `within` seconds."""
+    async with asyncio.timeout(within):
+        while not (result := await check()):  # noqa: ASYNC110 - polling a database
             await asyncio.sleep(0.05)
     return result
 

@@ -1,0 +1,69 @@
+"""HTTP models of booking."""
+
+from datetime import datetime
+from functools import cache
+from typing import Annotated
+from uuid import UUID
+from zoneinfo import available_timezones
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+
+@cache
+def _iana_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _iana_timezone(value: str) -> str:
+    if value not in _iana_zones():
+        raise ValueError(f"{value!r} is not an IANA time zone (for example 'Europe/Paris')")
+    return value
+
+
+def _distinct(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Specialty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+IanaTimezone = Annotated[str, AfterValidator(_iana_timezone)]
+
+
+class MentorProfileUpdate(BaseModel):
+    """The whole profile; what is left out takes its default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+    ]
+    title: Text = ""
+    company: Text = ""
+    bio: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] = ""
+    specialties: Annotated[list[Specialty], Field(max_length=20), AfterValidator(_distinct)] = []
+    job_family: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] = ""
+    years_experience: Annotated[int, Field(ge=0, le=70)] = 0
+    timezone: IanaTimezone
+    accepting_students: bool = True
+
+
+class MentorRead(BaseModel):
+    mentor_id: str
+    display_name: str
+    title: str
+    company: str
+    bio: str
+    specialties: list[str]
+    job_family: str
+    years_experience: int
+    timezone: str
+    accepting_students: bool
+    updated_at: datetime
+
+
+class StudentPackRead(BaseModel):
+    pack_id: UUID
+    mentor_id: str
+    sessions_total: int
+    session_minutes: int
+    expires_at: datetime
