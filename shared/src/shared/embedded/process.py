@@ -1,18 +1,26 @@
 """Start and stop a server binary as a child process in its own session."""
 
+import ctypes
 import os
 import signal
 import subprocess
-from collections.abc import Sequence
+import sys
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+_PR_SET_PDEATHSIG = 1
 
-def spawn(argv: Sequence[str], *, log_file: Path, **popen_kwargs: Any) -> subprocess.Popen[bytes]:
+
+def spawn(
+    argv: Sequence[str], *, log_file: Path, death_signal: int, **popen_kwargs: Any
+) -> subprocess.Popen[bytes]:
     """Start `argv` with stdout and stderr appended to `log_file`, in a new session.
 
     A new session keeps a terminal's Ctrl-C away from the server, so that its owner decides
-    the shutdown order (services first, then Postgres, then NATS).
+    the shutdown order (services first, then Postgres, then NATS). `death_signal` reaches
+    the server if we die without stopping it (see `parent_death_signal`).
     """
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with log_file.open("ab") as log:
@@ -22,8 +30,27 @@ def spawn(argv: Sequence[str], *, log_file: Path, **popen_kwargs: Any) -> subpro
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=parent_death_signal(death_signal),
             **popen_kwargs,
         )
+
+
+def parent_death_signal(sig: int) -> Callable[[], None] | None:
+    """A preexec_fn asking Linux to send `sig` to the child when we die (even by SIGKILL).
+
+    Only from the main thread: the kernel ties the signal to the thread that forked, and a
+    worker thread ending would otherwise stop a server that is still wanted.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before fork, called after
+
+    def set_death_signal() -> None:
+        prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0)
+
+    return set_death_signal
 
 
 def terminate(
