@@ -1,0 +1,70 @@
+"""HTTP models of notifications."""
+
+from datetime import datetime
+from functools import cache
+from typing import Annotated, Literal, Self
+from uuid import UUID
+from zoneinfo import available_timezones
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+Channel = Literal["email", "discord"]
+DiscordId = Annotated[str, Field(pattern=r"^\d{17,20}$", description="Discord user id")]
+
+
+@cache
+def _iana_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _iana_timezone(value: str) -> str:
+    if value not in _iana_zones():
+        raise ValueError(f"{value!r} is not an IANA time zone (for example 'Europe/Paris')")
+    return value
+
+
+def _distinct(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+class ContactUpdate(BaseModel):
+    """The whole contact; every chosen channel needs its address."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr | None = None
+    discord_id: DiscordId | None = None
+    timezone: Annotated[str, AfterValidator(_iana_timezone)] = "UTC"
+    channels: Annotated[list[Channel], Field(min_length=1), AfterValidator(_distinct)] = ["email"]
+
+    @model_validator(mode="after")
+    def _channels_have_addresses(self) -> Self:
+        if "email" in self.channels and not self.email:
+            raise ValueError("the email channel needs an email address")
+        if "discord" in self.channels and not self.discord_id:
+            raise ValueError("the discord channel needs a discord_id")
+        return self
+
+
+class ContactRead(BaseModel):
+    user_id: str
+    email: str | None
+    discord_id: str | None
+    timezone: str
+    channels: list[Channel]
+    updated_at: datetime
+
+
+class DeliveryRead(BaseModel):
+    delivery_id: UUID
+    event_id: UUID
+    event_type: str
+    channel: Channel
+    recipient: str
+    address: str | None
+    template: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
