@@ -1,5 +1,6 @@
 """The `mentorship` operator CLI: dev stack, dev tokens, health, dead letters, migrations."""
 
+import json
 import os
 from enum import StrEnum
 from typing import Annotated
@@ -120,8 +121,13 @@ def health(base_url: BaseUrls = None, timeout: float = 3.0) -> None:
 
 
 @dlq_app.command("list")
-def dlq_list(service: ServiceNames = None, base_url: BaseUrls = None, token: Token = None) -> None:
-    """List dead letters of every (or the selected) service."""
+def dlq_list(
+    service: ServiceNames = None,
+    base_url: BaseUrls = None,
+    token: Token = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, not a table.")] = False,
+) -> None:
+    """List dead letters of every (or the selected) service; exit 1 if one cannot answer."""
     urls = _base_urls(base_url, service)
     bearer = admin_token(token)
     rows, failures = [], []
@@ -131,7 +137,10 @@ def dlq_list(service: ServiceNames = None, base_url: BaseUrls = None, token: Tok
                 rows += [(name, letter) for letter in list_dead_letters(client, url, bearer)]
             except AdminApiError as exc:
                 failures.append(f"{name}: {exc}")
-    console.print(dead_letter_table(rows))
+    if as_json:
+        typer.echo(json.dumps([{"service": name, **letter} for name, letter in rows], indent=2))
+    else:
+        console.print(dead_letter_table(rows))
     for failure in failures:
         errors.print(f"[red]{failure}[/]")
     if failures:
