@@ -1,0 +1,5 @@
+from search.adapters.tables import metadata
+from shared.messaging.tables import kernel_metadata
+from shared.migrate import run_env
+
+run_env(service="search", target_metadata=[metadata, kernel_metadata])
