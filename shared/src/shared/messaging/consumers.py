@@ -51,8 +51,10 @@ class EventConsumers:
         namespace: str,
         uow_factory: UnitOfWorkFactory,
         retry: RetryPolicy,
+        max_workers: int = 8,
     ) -> None:
         self.service = service
+        self._max_workers = max_workers
         self._broker = broker
         self._namespace = namespace
         self._uow_factory = uow_factory
@@ -80,7 +82,10 @@ class EventConsumers:
             subject,
             stream=self._stream,
             durable=consumer.name,
-            pull_sub=PullSub(batch_size=16, timeout=1.0),
+            # One message per pull: nats-py's batched fetch waits for the rest of a batch
+            # after the first message arrives; workers give the concurrency instead.
+            pull_sub=PullSub(batch_size=1, timeout=5.0),
+            max_workers=self._max_workers,
             config=ConsumerConfig(
                 durable_name=consumer.name,
                 filter_subject=subject,

@@ -1,0 +1,172 @@
+"""Event hop: commit of a state change → the consumer's committed effect, over real JetStream.
+
+Prints p50/p99 and throughput of the kernel's path (outbox → relay → JetStream → durable pull
+consumer → inbox + effect + commit) and, measured in the same run on the same servers, the raw
+floors: a bare nats-py JetStream publish → pull-consume round trip, and a bare request–reply.
+
+    uv run python bench/event_hop.py [--samples 300] [--burst 2000]
+"""
+
+import argparse
+import asyncio
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import nats
+from nats.js.api import ConsumerConfig, StreamConfig
+from sqlalchemy import Column, String, Table, Uuid, event
+from sqlalchemy.dialects.postgresql import insert
+
+from shared.clock import SystemClock
+from shared.db import make_engine, make_metadata, make_session_factory
+from shared.embedded import EmbeddedNats, EmbeddedPostgres
+from shared.messaging import MessageBus
+from shared.messaging.events import PackDepleted
+from shared.messaging.tables import kernel_metadata
+from shared.settings import ServiceSettings
+
+from stats import print_row
+
+bench_metadata = make_metadata()
+effects = Table(
+    "effects", bench_metadata, Column("event_id", Uuid, primary_key=True),
+    Column("student_id", String(50)),
+)
+
+
+async def kernel_hop(nats_url: str, database_url: str, samples: int, burst: int):
+    engine = make_engine(database_url, pool_size=20)
+    async with engine.begin() as connection:
+        await connection.run_sync(kernel_metadata.create_all)
+        await connection.run_sync(bench_metadata.create_all)
+    settings = ServiceSettings(service_name="bench", dev_mode=True, database_url=database_url,
+                               nats_url=nats_url, nats_namespace="hop")
+    bus = MessageBus(settings=settings, session_factory=make_session_factory(engine),
+                     clock=SystemClock())
+    committed: dict[uuid.UUID, asyncio.Future] = {}
+    loop = asyncio.get_running_loop()
+
+    @bus.consumers.on(PackDepleted, purpose="hop")
+    async def apply(event_, uow, envelope):
+        await uow.session.execute(
+            insert(effects).values(event_id=envelope.id, student_id=event_.student_id)
+        )
+        done = committed.get(envelope.id)
+        if done is not None:
+            event.listen(uow.session.sync_session, "after_commit",
+                         lambda _: done.done() or done.set_result(time.perf_counter()), once=True)
+
+    await bus.start()
+
+    async def one() -> float:
+        async with bus.uow() as uow:
+            envelope = bus.outbox.record(
+                uow, PackDepleted(pack_id=uuid.uuid4(), student_id="s", mentor_id="m")
+            )
+            committed[envelope.id] = loop.create_future()
+            started: list[float] = []
+            # The hop starts when the producer's transaction has committed.
+            event.listen(uow.session.sync_session, "after_commit",
+                         lambda _: started.append(time.perf_counter()), once=True)
+            await uow.commit()
+        return await committed[envelope.id] - started[0]
+
+    for _ in range(20):
+        await one()
+    latencies = [await one() for _ in range(samples)]
+
+    started = time.perf_counter()
+    semaphore = asyncio.Semaphore(16)
+
+    async def bounded() -> float:
+        async with semaphore:
+            return await one()
+
+    await asyncio.gather(*(bounded() for _ in range(burst)))
+    throughput = burst / (time.perf_counter() - started)
+    await bus.stop()
+    await engine.dispose()
+    return latencies, throughput
+
+
+async def raw_jetstream(nats_url: str, samples: int, burst: int):
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    await js.add_stream(StreamConfig(name="RAW", subjects=["raw.>"], duplicate_window=120))
+    psub = await js.pull_subscribe("raw.hop", durable="raw-hop", config=ConsumerConfig(ack_wait=30))
+
+    async def one() -> float:
+        started = time.perf_counter()
+        await js.publish("raw.hop", b"x" * 400, headers={"Nats-Msg-Id": uuid.uuid4().hex})
+        (message,) = await psub.fetch(1, timeout=5)
+        await message.ack()
+        return time.perf_counter() - started
+
+    for _ in range(20):
+        await one()
+    latencies = [await one() for _ in range(samples)]
+
+    started = time.perf_counter()
+    publishing = asyncio.gather(*(js.publish("raw.hop", b"x" * 400) for _ in range(burst)))
+    received = 0
+    while received < burst:
+        for message in await psub.fetch(64, timeout=5):
+            await message.ack()
+            received += 1
+    await publishing
+    throughput = burst / (time.perf_counter() - started)
+    await nc.close()
+    return latencies, throughput
+
+
+async def raw_request_reply(nats_url: str, samples: int):
+    nc = await nats.connect(nats_url)
+
+    async def echo(message) -> None:
+        await message.respond(message.data)
+
+    await nc.subscribe("raw.echo", cb=echo)
+    for _ in range(20):
+        await nc.request("raw.echo", b"ping", timeout=2)
+    latencies = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        await nc.request("raw.echo", b"x" * 200, timeout=2)
+        latencies.append(time.perf_counter() - started)
+    await nc.close()
+    return latencies
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--burst", type=int, default=2000)
+    parser.add_argument("--fast-postgres", action="store_true",
+                        help="fsync off: isolates the messaging cost from disk flushes")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as workdir, \
+            EmbeddedNats(Path(workdir) / "nats") as nats_server, \
+            EmbeddedPostgres(Path(workdir) / "pg", fast=args.fast_postgres) as postgres:
+        admin = await asyncpg.connect(postgres.url())
+        await admin.execute("CREATE DATABASE bench")
+        await admin.close()
+        raw_js, raw_js_rate = await raw_jetstream(nats_server.url, args.samples, args.burst)
+        raw_rr = await raw_request_reply(nats_server.url, args.samples)
+        hop, hop_rate = await kernel_hop(
+            nats_server.url, postgres.sqlalchemy_url("bench"), args.samples, args.burst
+        )
+    print(f"\nevent hop benchmark: {args.samples} sequential samples, burst of {args.burst}"
+          " with 16 concurrent producers\n")
+    print_row("raw nats-py JetStream publish -> pull-consume", raw_js, raw_js_rate)
+    print_row("raw nats-py request-reply", raw_rr)
+    print_row("event hop: commit -> consumer's committed effect", hop, hop_rate)
+    p50 = lambda samples: sorted(samples)[len(samples) // 2]  # noqa: E731
+    print(f"\nratio event hop p50 / raw JetStream p50: {p50(hop) / p50(raw_js):.2f}x (target <= 3x)")
+    print(f"ratio raw JetStream p50 / raw request-reply p50: {p50(raw_js) / p50(raw_rr):.2f}x")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
