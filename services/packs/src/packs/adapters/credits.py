@@ -1,0 +1,98 @@
+"""Credits, one per booked session, and their guarded status changes."""
+
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import Row, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from packs.adapters.tables import credits
+from packs.domain.model import Credit, CreditStatus
+
+
+def to_credit(row: Row) -> Credit:
+    return Credit(
+        session_id=row.session_id, pack_id=row.pack_id, student_id=row.student_id,
+        mentor_id=row.mentor_id, status=CreditStatus(row.status),
+    )
+
+
+async def get_credit(session: AsyncSession, session_id: UUID) -> Credit | None:
+    row = (
+        await session.execute(
+            select(credits.c.session_id, credits.c.pack_id, credits.c.student_id,
+                   credits.c.mentor_id, credits.c.status)
+            .where(credits.c.session_id == session_id)
+        )
+    ).first()
+    return None if row is None else to_credit(row)
+
+
+async def add_reserved(
+    session: AsyncSession,
+    *,
+    session_id: UUID,
+    pack_id: UUID,
+    student_id: str,
+    mentor_id: str,
+    starts_at: datetime,
+    now: datetime,
+) -> bool:
+    """Insert the reserved credit; False if the session id already has one."""
+    result = await session.execute(
+        insert(credits)
+        .values(session_id=session_id, pack_id=pack_id, student_id=student_id,
+                mentor_id=mentor_id, status=CreditStatus.reserved,
+                session_starts_at=starts_at, reserved_at=now, created_at=now)
+        .on_conflict_do_nothing(index_elements=["session_id"])
+        .returning(credits.c.session_id)
+    )
+    return result.first() is not None
+
+
+async def add_tombstone(
+    session: AsyncSession, *, session_id: UUID, now: datetime
+) -> bool:
+    """Mark a session id released before any reserve, so a late reserve cannot take a credit."""
+    result = await session.execute(
+        insert(credits)
+        .values(session_id=session_id, pack_id=None, student_id="", mentor_id="",
+                status=CreditStatus.released, settled_at=now, outcome="released_unreserved",
+                created_at=now)
+        .on_conflict_do_nothing(index_elements=["session_id"])
+        .returning(credits.c.session_id)
+    )
+    return result.first() is not None
+
+
+async def settle(
+    session: AsyncSession,
+    *,
+    session_id: UUID,
+    to: CreditStatus,
+    outcome: str,
+    now: datetime,
+) -> UUID | None:
+    """reserved → `to`, once: the pack id if this call made the change, None otherwise.
+
+    The `status = 'reserved'` guard is what makes a credit consumed exactly once however many
+    deliveries race: only one UPDATE can match it.
+    """
+    result = await session.execute(
+        update(credits)
+        .where(credits.c.session_id == session_id, credits.c.status == CreditStatus.reserved)
+        .values(status=to, outcome=outcome, settled_at=now)
+        .returning(credits.c.pack_id)
+    )
+    return result.scalar_one_or_none()
+
+
+async def void_reserved_of_pack(session: AsyncSession, *, pack_id: UUID, now: datetime) -> int:
+    result = await session.execute(
+        update(credits)
+        .where(credits.c.pack_id == pack_id, credits.c.status == CreditStatus.reserved)
+        .values(status=CreditStatus.void, outcome="refunded", settled_at=now)
+        .returning(credits.c.session_id)
+    )
+    return len(result.all())

@@ -1,0 +1,56 @@
+"""Read models for the HTTP API: packs with their seat, a mentor's seats with their packs."""
+
+from uuid import UUID
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from packs.adapters.tables import packs, seats
+from packs.domain.model import LIVE_SEAT_STATUSES, PackStatus
+
+PACK_VIEW = (
+    packs.c.id, packs.c.order_id, packs.c.student_id, packs.c.mentor_id, packs.c.status,
+    packs.c.sessions_total, packs.c.sessions_used, packs.c.sessions_reserved,
+    (packs.c.sessions_total - packs.c.sessions_used - packs.c.sessions_reserved).label("remaining"),
+    packs.c.session_minutes, packs.c.purchased_at, packs.c.expires_at, packs.c.seat_id,
+    seats.c.status.label("seat_status"), seats.c.grace_ends_at,
+)
+
+
+async def packs_of_student(session: AsyncSession, student_id: str) -> list[Row]:
+    """Every pack of the student, newest first, with its seat's status."""
+    rows = await session.execute(
+        select(*PACK_VIEW)
+        .join(seats, seats.c.id == packs.c.seat_id)
+        .where(packs.c.student_id == student_id)
+        .order_by(packs.c.purchased_at.desc(), packs.c.id)
+    )
+    return list(rows)
+
+
+async def pack_by_id(session: AsyncSession, pack_id: UUID) -> Row | None:
+    query = select(*PACK_VIEW).join(seats, seats.c.id == packs.c.seat_id)
+    return (await session.execute(query.where(packs.c.id == pack_id))).first()
+
+
+async def live_seats_of_mentor(session: AsyncSession, mentor_id: str) -> list[Row]:
+    """The mentor's live seats with the credits and latest expiry of their active packs."""
+    active = packs.c.status == PackStatus.active
+    rows = await session.execute(
+        select(
+            seats.c.id.label("seat_id"), seats.c.student_id, seats.c.status,
+            seats.c.held_until, seats.c.grace_ends_at, seats.c.activated_at,
+            func.max(packs.c.expires_at).filter(active).label("expires_at"),
+            func.coalesce(
+                func.sum(
+                    packs.c.sessions_total - packs.c.sessions_used - packs.c.sessions_reserved
+                ).filter(active), 0,
+            ).label("remaining"),
+            func.coalesce(func.sum(packs.c.sessions_reserved).filter(active), 0).label("reserved"),
+        )
+        .outerjoin(packs, packs.c.seat_id == seats.c.id)
+        .where(seats.c.mentor_id == mentor_id, seats.c.status.in_(LIVE_SEAT_STATUSES))
+        .group_by(seats.c.id)
+        .order_by(seats.c.created_at, seats.c.id)
+    )
+    return list(rows)

@@ -1,0 +1,99 @@
+"""Plain objects of the packs domain: seats, packs, credits and their statuses."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+
+class SeatStatus(StrEnum):
+    held = "held"
+    active = "active"
+    grace = "grace"
+    released = "released"
+
+
+LIVE_SEAT_STATUSES = (SeatStatus.held, SeatStatus.active, SeatStatus.grace)
+"""Seats that count against the mentor's capacity; at most one per (student, mentor)."""
+
+
+class PackStatus(StrEnum):
+    active = "active"
+    depleted = "depleted"
+    expired = "expired"
+    refunded = "refunded"
+
+
+class CreditStatus(StrEnum):
+    reserved = "reserved"
+    consumed = "consumed"
+    released = "released"
+    void = "void"
+
+
+class HoldStatus(StrEnum):
+    pending = "pending"
+    paid = "paid"
+    released = "released"
+    expired = "expired"
+
+
+class ReleaseReason(StrEnum):
+    grace_over = "grace_over"
+    pack_expired = "pack_expired"
+    refunded = "refunded"
+    hold_ended = "hold_ended"  # a checkout hold that never turned into a purchase
+
+
+@dataclass
+class Seat:
+    id: UUID
+    student_id: str
+    mentor_id: str
+    status: SeatStatus
+    held_until: datetime | None = None
+    grace_ends_at: datetime | None = None
+    grace_warning_sent_at: datetime | None = None
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_SEAT_STATUSES
+
+
+@dataclass
+class Pack:
+    id: UUID
+    seat_id: UUID
+    student_id: str
+    mentor_id: str
+    status: PackStatus
+    sessions_total: int
+    sessions_used: int
+    sessions_reserved: int
+    expires_at: datetime
+
+    @property
+    def remaining(self) -> int:
+        """Credits still bookable: total − used − reserved."""
+        return self.sessions_total - self.sessions_used - self.sessions_reserved
+
+    @property
+    def unconsumed(self) -> int:
+        """Sessions the student still has, booked or not: total − used."""
+        return self.sessions_total - self.sessions_used
+
+    def has_expired(self, now: datetime) -> bool:
+        return self.status is PackStatus.expired or now >= self.expires_at
+
+    def is_live(self, now: datetime) -> bool:
+        """Active and within its validity: it can still give sessions."""
+        return self.status is PackStatus.active and now < self.expires_at
+
+
+@dataclass
+class Credit:
+    session_id: UUID
+    pack_id: UUID | None  # None only for a release that arrived before any reserve
+    student_id: str
+    mentor_id: str
+    status: CreditStatus

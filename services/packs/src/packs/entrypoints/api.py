@@ -1,0 +1,86 @@
+"""HTTP: a student's packs, a mentor's seats and capacity, one pack."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Path, Request
+from shared.auth import CurrentUser, Role, User
+from shared.errors import Forbidden, NotFound
+from shared.uow import UnitOfWork
+
+from packs.adapters import capacity as capacity_repo
+from packs.adapters import views
+from packs.domain.seats import open_seats
+from packs.entrypoints.schemas import (
+    CapacityRead,
+    CapacityUpdate,
+    MentorSeatsRead,
+    PackRead,
+    SeatRead,
+)
+from packs.service_layer.change_capacity import ChangeCapacity, change_capacity
+from packs.service_layer.context import Context
+
+router = APIRouter(prefix="/v1", tags=["packs"])
+
+
+def _context(request: Request) -> Context:
+    return request.app.state.packs
+
+
+async def _unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
+    async with request.app.state.runtime.uow() as uow:
+        yield uow
+
+
+Ctx = Annotated[Context, Depends(_context)]
+Uow = Annotated[UnitOfWork, Depends(_unit_of_work)]
+MentorId = Annotated[str, Path(min_length=1, max_length=100)]
+
+
+def _may_manage(user: User, mentor_id: str) -> None:
+    if not (user.is_admin or (user.role is Role.mentor and user.id == mentor_id)):
+        raise Forbidden("only this mentor or an admin may do this")
+
+
+@router.get("/me/packs", response_model=list[PackRead])
+async def my_packs(user: CurrentUser, uow: Uow):
+    """The caller's packs, newest first: remaining, reserved, used, expiry, seat status."""
+    return [row._mapping for row in await views.packs_of_student(uow.session, user.id)]
+
+
+@router.get("/packs/{pack_id}", response_model=PackRead)
+async def get_pack(pack_id: UUID, user: CurrentUser, uow: Uow):
+    """One pack, for its student, its mentor or an admin."""
+    row = await views.pack_by_id(uow.session, pack_id)
+    if row is None or not (user.is_admin or user.id in (row.student_id, row.mentor_id)):
+        raise NotFound(f"no pack {pack_id}")
+    return row._mapping
+
+
+@router.get("/mentors/{mentor_id}/seats", response_model=MentorSeatsRead)
+async def mentor_seats(mentor_id: MentorId, user: CurrentUser, uow: Uow, ctx: Ctx):
+    """The instructor dashboard: live seats with grace and expiry, capacity and open seats."""
+    _may_manage(user, mentor_id)
+    capacity = await capacity_repo.read_capacity(
+        uow.session, mentor_id=mentor_id, default=ctx.policy.default_capacity
+    )
+    rows = await views.live_seats_of_mentor(uow.session, mentor_id)
+    return MentorSeatsRead(
+        mentor_id=mentor_id, capacity=capacity, live_seats=len(rows),
+        open_seats=open_seats(capacity=capacity, live=len(rows)),
+        seats=[SeatRead.model_validate(row._mapping) for row in rows],
+    )
+
+
+@router.put("/mentors/{mentor_id}/capacity", response_model=CapacityRead)
+async def put_capacity(
+    mentor_id: MentorId, body: CapacityUpdate, user: CurrentUser, uow: Uow, ctx: Ctx
+):
+    """Change the capacity; below the live seats it frees nothing and blocks new holds."""
+    _may_manage(user, mentor_id)
+    view = await change_capacity(ChangeCapacity(mentor_id, body.capacity), uow=uow, ctx=ctx)
+    await uow.commit()
+    return CapacityRead(mentor_id=view.mentor_id, capacity=view.capacity,
+                        live_seats=view.live_seats, open_seats=view.open_seats)

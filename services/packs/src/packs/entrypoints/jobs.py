@@ -1,0 +1,82 @@
+"""Due jobs, run every minute by the kernel's runner (one replica per job at a time).
+
+Each step claims its row with FOR UPDATE SKIP LOCKED and commits on its own, so one slow
+or failing row never holds back the others.
+"""
+
+from collections.abc import Awaitable, Callable, Sequence
+from uuid import UUID
+
+from shared.logging import get_logger
+from shared.runtime import Runtime
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from packs.adapters import packs as packs_repo
+from packs.adapters import seats as seats_repo
+from packs.service_layer.context import Context
+from packs.service_layer.expire_hold import expire_hold
+from packs.service_layer.expire_pack import expire_pack
+from packs.service_layer.grace import release_after_grace, warn_grace_expiring
+
+log = get_logger(__name__)
+
+EXPIRE_HOLDS = "expire-seat-holds"
+EXPIRE_PACKS = "expire-packs"
+WARN_GRACE = "warn-grace-expiring"
+RELEASE_GRACE = "release-after-grace"
+
+Finder = Callable[[AsyncSession], Awaitable[Sequence[tuple[UUID, str]]]]
+Step = Callable[..., Awaitable[bool]]
+
+
+def register(runtime: Runtime, *, ctx: Context, batch_size: int) -> None:
+    async def each(find: Finder, step: Step) -> int:
+        return await _each_due(runtime, ctx=ctx, find=find, step=step, batch_size=batch_size)
+
+    async def expire_holds() -> int:
+        due = seats_repo.hold_ended(ctx.clock.now())
+        return await each(lambda s: seats_repo.due_seats(s, due=due, limit=batch_size),
+                          expire_hold)
+
+    async def expire_packs() -> int:
+        now = ctx.clock.now()
+        return await each(lambda s: packs_repo.due_to_expire(s, now=now, limit=batch_size),
+                          expire_pack)
+
+    async def warn_grace() -> int:
+        async with runtime.uow() as uow:
+            warned = await warn_grace_expiring(uow=uow, ctx=ctx, limit=batch_size)
+            await uow.commit()
+        return warned
+
+    async def release_grace() -> int:
+        due = seats_repo.grace_over(ctx.clock.now())
+        return await each(lambda s: seats_repo.due_seats(s, due=due, limit=batch_size),
+                          release_after_grace)
+
+    runtime.add_job(EXPIRE_HOLDS, expire_holds)
+    runtime.add_job(EXPIRE_PACKS, expire_packs)
+    runtime.add_job(WARN_GRACE, warn_grace)
+    runtime.add_job(RELEASE_GRACE, release_grace)
+
+
+async def _each_due(
+    runtime: Runtime, *, ctx: Context, find: Finder, step: Step, batch_size: int
+) -> int:
+    """Run `step` on every due row, one transaction each; returns how many changed."""
+    handled = 0
+    while True:
+        async with runtime.uow() as uow:
+            due = await find(uow.session)
+        changed = 0
+        for row_id, mentor_id in due:
+            try:
+                async with runtime.uow() as uow:
+                    if await step(row_id, mentor_id=mentor_id, uow=uow, ctx=ctx):
+                        await uow.commit()
+                        changed += 1
+            except Exception as exc:  # the next run tries again; the others go on
+                log.exception("job.step_failed", row_id=str(row_id), error=repr(exc))
+        handled += changed
+        if len(due) < batch_size or changed == 0:
+            return handled

@@ -1,0 +1,51 @@
+"""HTTP models of the packs API."""
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+
+class PackRead(BaseModel):
+    id: UUID
+    order_id: UUID
+    student_id: str
+    mentor_id: str
+    status: str
+    sessions_total: int
+    sessions_used: int
+    sessions_reserved: int
+    remaining: int = Field(description="credits still bookable: total − used − reserved")
+    session_minutes: int
+    purchased_at: datetime
+    expires_at: datetime
+    seat_id: UUID
+    seat_status: str
+    grace_ends_at: datetime | None
+
+
+class SeatRead(BaseModel):
+    seat_id: UUID
+    student_id: str
+    status: str
+    held_until: datetime | None
+    grace_ends_at: datetime | None
+    activated_at: datetime | None
+    expires_at: datetime | None = Field(description="latest expiry of the seat's active packs")
+    remaining: int
+    reserved: int
+
+
+class CapacityRead(BaseModel):
+    mentor_id: str
+    capacity: int
+    live_seats: int
+    open_seats: int
+
+
+class MentorSeatsRead(CapacityRead):
+    seats: list[SeatRead]
+
+
+class CapacityUpdate(BaseModel):
+    capacity: int = Field(ge=0, le=10_000, description="students the mentor takes at once")

@@ -1,0 +1,23 @@
+"""Composition root of the packs service."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from shared.clock import Clock
+from shared.http.app import create_app as create_http_app
+from shared.runtime import build_runtime
+
+from packs.bootstrap import bootstrap
+from packs.config import Settings
+from packs.entrypoints import api
+
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or Settings()
+    runtime = build_runtime(settings, alembic_ini=ALEMBIC_INI, clock=clock)
+    ctx = bootstrap(runtime, settings=settings)
+    app = create_http_app(runtime, title="Packs", routers=[api.router])
+    app.state.packs = ctx
+    return app

@@ -1,0 +1,41 @@
+"""An admin or the mentor changes how many students the mentor takes."""
+
+from dataclasses import dataclass
+
+from shared.errors import InvalidInput
+from shared.uow import UnitOfWork
+
+from packs.adapters import capacity as capacity_repo
+from packs.domain.seats import open_seats
+from packs.service_layer.context import Context
+from packs.service_layer.seat_changes import announce_capacity
+
+
+@dataclass(frozen=True)
+class ChangeCapacity:
+    mentor_id: str
+    capacity: int
+
+
+@dataclass(frozen=True)
+class CapacityView:
+    mentor_id: str
+    capacity: int
+    live_seats: int
+    open_seats: int
+
+
+async def change_capacity(cmd: ChangeCapacity, *, uow: UnitOfWork, ctx: Context) -> CapacityView:
+    """Lowering below the live seats is allowed: it frees nothing and blocks new holds."""
+    if cmd.capacity < 0:
+        raise InvalidInput("capacity must not be negative")
+    await capacity_repo.lock_capacity(
+        uow.session, mentor_id=cmd.mentor_id, default=ctx.policy.default_capacity
+    )
+    await capacity_repo.set_capacity(
+        uow.session, mentor_id=cmd.mentor_id, capacity=cmd.capacity, now=ctx.clock.now()
+    )
+    await announce_capacity(uow=uow, ctx=ctx, mentor_id=cmd.mentor_id, capacity=cmd.capacity)
+    live = await capacity_repo.count_live_seats(uow.session, mentor_id=cmd.mentor_id)
+    return CapacityView(cmd.mentor_id, cmd.capacity, live, open_seats(capacity=cmd.capacity,
+                                                                        live=live))

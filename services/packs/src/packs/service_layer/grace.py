@@ -1,0 +1,51 @@
+"""Due job steps for seats in grace: one final warning, then release at the end."""
+
+from uuid import UUID
+
+from shared.messaging.events import SeatGraceExpiring
+from shared.uow import UnitOfWork
+
+from packs.adapters import capacity as capacity_repo
+from packs.adapters import packs as packs_repo
+from packs.adapters import seats as seats_repo
+from packs.domain.seats import grace_warning_due
+from packs.service_layer.context import Context
+from packs.service_layer.seat_changes import release_if_due
+
+
+async def warn_grace_expiring(*, uow: UnitOfWork, ctx: Context, limit: int) -> int:
+    """`seat.grace_expiring` once per grace period, for seats entering its final window.
+
+    The seats are claimed with SKIP LOCKED and `grace_warning_sent_at` is stamped in the
+    transaction that records the event, so a second run or replica finds nothing to do.
+    """
+    now = ctx.clock.now()
+    claimed = await seats_repo.claim_warnable(
+        uow.session, now=now, window=ctx.policy.grace_warning, limit=limit
+    )
+    warned = 0
+    for seat in claimed:
+        if not grace_warning_due(seat, now=now, policy=ctx.policy):
+            continue
+        await seats_repo.mark_warned(uow.session, seat_id=seat.id, now=now)
+        ctx.record(uow, SeatGraceExpiring(seat_id=seat.id, student_id=seat.student_id,
+                                          mentor_id=seat.mentor_id,
+                                          grace_ends_at=seat.grace_ends_at))
+        warned += 1
+    return warned
+
+
+async def release_after_grace(
+    seat_id: UUID, *, mentor_id: str, uow: UnitOfWork, ctx: Context
+) -> bool:
+    """True if the seat was released: its grace is over and no renewal came."""
+    capacity = await capacity_repo.lock_capacity(
+        uow.session, mentor_id=mentor_id, default=ctx.policy.default_capacity
+    )
+    due = seats_repo.grace_over(ctx.clock.now())
+    seat = await seats_repo.claim_seat(uow.session, seat_id, due=due)
+    if seat is None:
+        return False
+    seat_packs = await packs_repo.packs_of_seat(uow.session, seat.id)
+    return await release_if_due(uow=uow, ctx=ctx, seat=seat, packs=seat_packs,
+                                capacity=capacity)

@@ -1,0 +1,74 @@
+"""Hold a seat for a checkout (`packs.seat.hold`), idempotent per order id."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from shared.uow import UnitOfWork
+
+from packs.adapters import capacity as capacity_repo
+from packs.adapters import seats as seats_repo
+from packs.domain.errors import HoldExpired, InvalidHold
+from packs.domain.model import HoldStatus, SeatStatus
+from packs.domain.seats import decide_hold, hold_deadline
+from packs.service_layer.context import Context
+from packs.service_layer.seat_changes import announce_capacity
+
+
+@dataclass(frozen=True)
+class HoldSeat:
+    order_id: UUID
+    student_id: str
+    mentor_id: str
+    hold_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SeatHeld:
+    order_id: UUID
+    seat_id: UUID
+    outcome: str  # "held" | "renewal"
+    held_until: datetime | None
+
+
+async def hold_seat(cmd: HoldSeat, *, uow: UnitOfWork, ctx: Context) -> SeatHeld:
+    """Hold a free seat, share the student's open hold, or answer `renewal`; else refuse."""
+    now = ctx.clock.now()
+    session = uow.session
+    capacity = await capacity_repo.lock_capacity(
+        session, mentor_id=cmd.mentor_id, default=ctx.policy.default_capacity
+    )
+    if (earlier := await seats_repo.get_hold(session, cmd.order_id)) is not None:
+        return _same_answer(cmd, earlier)
+    until = hold_deadline(requested=cmd.hold_until, now=now, policy=ctx.policy)
+    seat = await seats_repo.live_seat(
+        session, student_id=cmd.student_id, mentor_id=cmd.mentor_id, lock=True
+    )
+    live = await capacity_repo.count_live_seats(session, mentor_id=cmd.mentor_id)
+    decision = decide_hold(live_seat=seat, live_count=live, capacity=capacity, until=until)
+    if decision.outcome == "new":
+        seat = await seats_repo.add_seat(
+            session, student_id=cmd.student_id, mentor_id=cmd.mentor_id,
+            status=SeatStatus.held, held_until=until, now=now,
+        )
+        await announce_capacity(uow=uow, ctx=ctx, mentor_id=cmd.mentor_id, capacity=capacity)
+    elif decision.outcome == "share":
+        await seats_repo.extend_hold(session, seat_id=seat.id, held_until=decision.held_until)
+    assert seat is not None
+    renewal = decision.outcome == "renewal"
+    await seats_repo.add_hold(
+        session, order_id=cmd.order_id, seat=seat, renewal=renewal,
+        held_until=None if renewal else until, now=now,
+    )
+    return SeatHeld(cmd.order_id, seat.id, "renewal" if renewal else "held",
+                    None if renewal else decision.held_until)
+
+
+def _same_answer(cmd: HoldSeat, earlier) -> SeatHeld:
+    """A repeated request for an order answers what the first one did."""
+    if (earlier.student_id, earlier.mentor_id) != (cmd.student_id, cmd.mentor_id):
+        raise InvalidHold(f"order {cmd.order_id} holds a seat for another student or mentor")
+    if earlier.status in (HoldStatus.released, HoldStatus.expired):
+        raise HoldExpired(f"the hold of order {cmd.order_id} has ended; start a new checkout")
+    outcome = "renewal" if earlier.renewal else "held"
+    return SeatHeld(cmd.order_id, earlier.seat_id, outcome, earlier.held_until)

@@ -1,0 +1,50 @@
+"""Give a credit back: on-time or mentor cancel, or booking's compensation. Idempotent."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from shared.uow import UnitOfWork
+
+from packs.adapters import credits as credits_repo
+from packs.adapters import packs as packs_repo
+from packs.domain.model import CreditStatus
+from packs.service_layer.context import Context
+from packs.service_layer.credit_settlement import (
+    credit_of,
+    release_seat_if_packs_gone,
+    settle_reserved,
+)
+
+
+@dataclass(frozen=True)
+class ReleaseCredit:
+    session_id: UUID
+    outcome: str = "released"  # released (compensation) | canceled
+
+
+async def release_credit(cmd: ReleaseCredit, *, uow: UnitOfWork, ctx: Context) -> CreditStatus:
+    """The credit's status afterwards.
+
+    A session id never reserved gets a released marker, so a reserve that arrives late (its
+    reply lost, booking already compensating) cannot take a credit for a session that is gone.
+    """
+    now = ctx.clock.now()
+    credit = await credit_of(uow, cmd.session_id)
+    if credit is None:
+        if await credits_repo.add_tombstone(uow.session, session_id=cmd.session_id, now=now):
+            return CreditStatus.released
+        credit = await credit_of(uow, cmd.session_id)  # a reserve committed first
+        assert credit is not None
+    if credit.status is not CreditStatus.reserved:
+        return credit.status
+    settled = await settle_reserved(
+        credit, to=CreditStatus.released, outcome=cmd.outcome, uow=uow, ctx=ctx
+    )
+    if settled is None:
+        return (await credit_of(uow, cmd.session_id)).status
+    pack = settled.pack
+    pack.sessions_reserved -= 1
+    await packs_repo.save_counts(uow.session, pack, now=now)
+    if not pack.is_live(now):
+        await release_seat_if_packs_gone(settled, uow=uow, ctx=ctx)
+    return CreditStatus.released
