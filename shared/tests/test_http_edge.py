@@ -109,3 +109,10 @@ def test_settings_refuse_placeholder_secrets_outside_dev_mode():
     with pytest.raises(ValueError, match="JWT verifier"):
         Settings(dev_mode=False)
     assert Settings(dev_mode=False, jwt_jwks_url="https://clerk.example/jwks").dev_mode is False
+
+
+async def test_the_event_contracts_are_published_as_asyncapi(video):
+    document = (await video.client.get("/asyncapi.json")).json()
+    assert document["asyncapi"].startswith("3.")
+    addresses = {channel["address"] for channel in document["channels"].values()}
+    assert any(address.endswith("session.booked") for address in addresses), addresses
