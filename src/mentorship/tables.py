@@ -8,9 +8,8 @@ from rich.table import Table
 from mentorship.adminapi import Readiness
 from mentorship.supervisor import ServiceProcess
 
-DEAD_LETTER_COLUMNS = (
-    "id", "consumer", "subject", "event_id", "error", "attempts", "failed_at", "replayed_at",
-)  # fmt: skip
+# event_id is left to `--json`: the table has to fit a terminal.
+DEAD_LETTER_COLUMNS = ("id", "consumer", "subject", "attempts", "failed_at", "replayed_at", "error")
 
 
 def health_cell(readiness: Readiness) -> str:
@@ -45,10 +44,10 @@ def health_table(rows: Mapping[str, tuple[str, Readiness]]) -> Table:
 
 def dead_letter_table(rows: Sequence[tuple[str, Mapping[str, Any]]]) -> Table:
     """`mentorship dlq list`: one line per dead letter, with its service."""
-    table = Table(title="dead letters")
+    table = Table(title=f"dead letters ({len(rows)})")
     table.add_column("service")
     for column in DEAD_LETTER_COLUMNS:
-        table.add_column(column, overflow="fold", max_width=60 if column == "error" else None)
+        table.add_column(column, overflow="fold", ratio=3 if column == "error" else None)
     for service, letter in rows:
         cells = ["" if letter.get(c) is None else str(letter.get(c)) for c in DEAD_LETTER_COLUMNS]
         table.add_row(service, *cells)
