@@ -9,7 +9,7 @@ from shared.runtime import Runtime
 from sqlalchemy import select
 
 from booking.adapters.tables import mentors, student_packs
-from booking.entrypoints.schemas import MentorProfileUpdate, MentorRead, StudentPackRead
+from booking.entrypoints.schemas import MentorProfileRead, MentorProfileUpdate, StudentPackRead
 from booking.service_layer import mentors as profiles
 
 router = APIRouter(prefix="/v1", tags=["booking"])
@@ -30,7 +30,7 @@ async def _mentor(runtime: Runtime, mentor_id: str) -> dict:
     return dict(row._mapping)
 
 
-@router.put("/mentors/me", response_model=MentorRead)
+@router.put("/mentors/me", response_model=MentorProfileRead)
 async def put_my_profile(request: Request, body: MentorProfileUpdate, user: Mentor) -> dict:
     """A mentor creates or replaces their profile (time zone required, IANA name)."""
     runtime = _runtime(request)
@@ -43,12 +43,12 @@ async def put_my_profile(request: Request, body: MentorProfileUpdate, user: Ment
     return profile
 
 
-@router.get("/mentors/me", response_model=MentorRead)
+@router.get("/mentors/me", response_model=MentorProfileRead)
 async def get_my_profile(request: Request, user: Mentor) -> dict:
     return await _mentor(_runtime(request), user.id)
 
 
-@router.get("/mentors/{mentor_id}", response_model=MentorRead)
+@router.get("/mentors/{mentor_id}", response_model=MentorProfileRead)
 async def get_mentor(request: Request, mentor_id: str) -> dict:
     """A mentor's public profile."""
     return await _mentor(_runtime(request), mentor_id)

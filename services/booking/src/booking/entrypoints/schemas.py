@@ -47,7 +47,7 @@ class MentorProfileUpdate(BaseModel):
     accepting_students: bool = True
 
 
-class MentorRead(BaseModel):
+class MentorProfileRead(BaseModel):
     mentor_id: str
     display_name: str
     title: str
