@@ -23,7 +23,7 @@ from shared.testing.events import publish_raw
 from shared.testing.plugin import auth_headers
 from sqlalchemy import select
 
-SERVICES = ["payments", "booking", "notifications", "video", "search"]  # packs: not landed yet
+SERVICES = ["payments", "packs", "booking", "notifications", "video", "search"]
 MENTOR = auth_headers("mentor-42", "mentor")
 PROFILE = {
     "display_name": "Grace Hopper",
