@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared import migrate
 from shared.clock import Clock, SystemClock
-from shared.db import make_engine, make_session_factory
+from shared.db import SessionFactory, make_engine, make_session_factory
 from shared.jobs import Job, JobRunner
 from shared.messaging import MessageBus
 from shared.settings import ServiceSettings
@@ -19,7 +19,7 @@ from shared.uow import UnitOfWork
 class Runtime:
     settings: ServiceSettings
     engine: AsyncEngine
-    session_factory: async_sessionmaker[AsyncSession]
+    session_factory: SessionFactory
     bus: MessageBus
     clock: Clock
     alembic_ini: Path

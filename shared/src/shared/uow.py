@@ -5,8 +5,8 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.db import DbSession, SessionFactory
 from shared.messaging.tables import outbox
 
 AfterCommit = Callable[[list[dict]], Awaitable[None] | None]
@@ -20,17 +20,17 @@ class UnitOfWork:
 
     def __init__(
         self,
-        session_factory: async_sessionmaker[AsyncSession],
+        session_factory: SessionFactory,
         *,
         after_commit: AfterCommit | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._after_commit = after_commit
         self._outgoing: list[dict] = []
-        self.session: AsyncSession
+        self.session: DbSession
 
     async def __aenter__(self) -> Self:
-        self.session = self._session_factory()
+        self.session = await self._session_factory().start()
         self._outgoing = []
         return self
 

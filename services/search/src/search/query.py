@@ -6,8 +6,8 @@ HTTP shape (items, total, limit, offset) stays.
 
 from dataclasses import dataclass
 
+from shared.db import DbSession
 from sqlalchemy import and_, func, literal, or_, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from search.adapters.tables import mentor_directory as directory
 
@@ -31,9 +31,9 @@ def accepting_students():
     )
 
 
-async def search_mentors(session: AsyncSession, query: MentorQuery) -> tuple[list[dict], int]:
+async def search_mentors(session: DbSession, query: MentorQuery) -> tuple[list[dict], int]:
     """Matching mentors, best first, and how many match in all (from one snapshot)."""
-    await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    await session.execution_options(isolation_level="REPEATABLE READ")
     conditions = [directory.c.profile_at.is_not(None)]
     rank = literal(0.0)
     if text := query.q.strip():

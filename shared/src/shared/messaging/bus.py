@@ -5,9 +5,9 @@ import logging
 
 from faststream import AckPolicy
 from faststream.nats import NatsBroker
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.clock import Clock
+from shared.db import SessionFactory
 from shared.logging import get_logger
 from shared.messaging.consumers import EventConsumers, RetryPolicy
 from shared.messaging.outbox import Outbox, Relay
@@ -41,7 +41,7 @@ class MessageBus:
         self,
         *,
         settings: ServiceSettings,
-        session_factory: async_sessionmaker[AsyncSession],
+        session_factory: SessionFactory,
         clock: Clock,
     ) -> None:
         self.settings = settings

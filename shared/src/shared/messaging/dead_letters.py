@@ -7,8 +7,8 @@ from uuid import UUID, uuid4
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.db import DbSession
 from shared.messaging.tables import dead_letters
 
 
@@ -44,7 +44,7 @@ def _parse(body: bytes) -> tuple[UUID, dict]:
 
 
 async def store(
-    session: AsyncSession, *, consumer: str, subject: str, body: bytes, error: str, attempts: int
+    session: DbSession, *, consumer: str, subject: str, body: bytes, error: str, attempts: int
 ) -> None:
     event_id, envelope = _parse(body)
     statement = insert(dead_letters).values(
@@ -60,21 +60,21 @@ async def store(
     )
 
 
-async def get(session: AsyncSession, dead_letter_id: int) -> DeadLetter | None:
+async def get(session: DbSession, dead_letter_id: int) -> DeadLetter | None:
     row = (
         await session.execute(select(dead_letters).where(dead_letters.c.id == dead_letter_id))
     ).first()
     return DeadLetter(**row._mapping) if row else None
 
 
-async def list_all(session: AsyncSession, *, include_replayed: bool = False) -> list[DeadLetter]:
+async def list_all(session: DbSession, *, include_replayed: bool = False) -> list[DeadLetter]:
     query = select(dead_letters).order_by(dead_letters.c.failed_at.desc()).limit(500)
     if not include_replayed:
         query = query.where(dead_letters.c.replayed_at.is_(None))
     return [DeadLetter(**row._mapping) for row in await session.execute(query)]
 
 
-async def mark_replayed(session: AsyncSession, dead_letter_id: int) -> None:
+async def mark_replayed(session: DbSession, dead_letter_id: int) -> None:
     await session.execute(
         update(dead_letters)
         .where(dead_letters.c.id == dead_letter_id)

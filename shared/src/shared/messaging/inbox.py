@@ -3,12 +3,12 @@
 from uuid import UUID
 
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.db import DbSession
 from shared.messaging.tables import inbox
 
 
-async def claim(session: AsyncSession, *, consumer: str, event_id: UUID) -> bool:
+async def claim(session: DbSession, *, consumer: str, event_id: UUID) -> bool:
     """True if this consumer sees the event for the first time.
 
     A concurrent duplicate blocks on the primary key until the first transaction ends, then

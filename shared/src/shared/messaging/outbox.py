@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from faststream.nats import NatsBroker
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.clock import Clock, SystemClock
+from shared.db import DbSession, SessionFactory
 from shared.logging import get_logger
 from shared.messaging import context
 from shared.messaging.events import Envelope, Event
@@ -53,7 +53,7 @@ class Relay:
         self,
         *,
         broker: NatsBroker,
-        session_factory: async_sessionmaker[AsyncSession],
+        session_factory: SessionFactory,
         namespace: str,
         stream: str,
         publish_timeout: float = 2.0,
@@ -156,7 +156,7 @@ class Relay:
                 log.warning("outbox.sweep_failed", error=repr(exc))
 
 
-async def _mark_published(session: AsyncSession, ids: list) -> None:
+async def _mark_published(session: DbSession, ids: list) -> None:
     await session.execute(
         update(outbox).where(outbox.c.id.in_(ids)).values(published_at=func.now())
     )
