@@ -17,7 +17,7 @@ from pathlib import Path
 import asyncpg
 import nats
 from nats.js.api import ConsumerConfig, StreamConfig
-from sqlalchemy import Column, String, Table, Uuid, event
+from sqlalchemy import Column, String, Table, Uuid
 from sqlalchemy.dialects.postgresql import insert
 
 from shared.clock import SystemClock
@@ -46,7 +46,8 @@ async def kernel_hop(nats_url: str, database_url: str, samples: int, burst: int)
                                nats_url=nats_url, nats_namespace="hop")
     bus = MessageBus(settings=settings, session_factory=make_session_factory(engine),
                      clock=SystemClock())
-    committed: dict[uuid.UUID, asyncio.Future] = {}
+    committed_at: dict[uuid.UUID, float] = {}
+    applied: dict[uuid.UUID, asyncio.Future] = {}
     loop = asyncio.get_running_loop()
 
     @bus.consumers.on(PackDepleted, purpose="hop")
@@ -54,11 +55,26 @@ async def kernel_hop(nats_url: str, database_url: str, samples: int, burst: int)
         await uow.session.execute(
             insert(effects).values(event_id=envelope.id, student_id=event_.student_id)
         )
-        done = committed.get(envelope.id)
-        if done is not None:
-            event.listen(uow.session.sync_session, "after_commit",
-                         lambda _: done.done() or done.set_result(time.perf_counter()), once=True)
 
+    # The hop starts when the producer's transaction has committed (the relay is called right
+    # after the database commit) and ends when the consumer's transaction has committed
+    # (`process` returns right after it).
+    relay_after_commit = bus.relay.after_commit
+
+    def producer_committed(rows):
+        for row in rows:
+            committed_at[row["id"]] = time.perf_counter()
+        relay_after_commit(rows)
+
+    bus.relay.after_commit = producer_committed
+    process = bus.consumers.process
+
+    async def consumer_committed(consumer, envelope, **kwargs):
+        result = await process(consumer, envelope, **kwargs)
+        applied[envelope.id].set_result(time.perf_counter())
+        return result
+
+    bus.consumers.process = consumer_committed
     await bus.start()
 
     async def one() -> float:
@@ -66,13 +82,9 @@ async def kernel_hop(nats_url: str, database_url: str, samples: int, burst: int)
             envelope = bus.outbox.record(
                 uow, PackDepleted(pack_id=uuid.uuid4(), student_id="s", mentor_id="m")
             )
-            committed[envelope.id] = loop.create_future()
-            started: list[float] = []
-            # The hop starts when the producer's transaction has committed.
-            event.listen(uow.session.sync_session, "after_commit",
-                         lambda _: started.append(time.perf_counter()), once=True)
+            applied[envelope.id] = loop.create_future()
             await uow.commit()
-        return await committed[envelope.id] - started[0]
+        return await applied[envelope.id] - committed_at[envelope.id]
 
     for _ in range(20):
         await one()
