@@ -1,10 +1,9 @@
 """Wires the packs use cases to the runtime's bus, responders and due jobs."""
 
-from shared.runtime import Runtime
-
 from packs.config import Settings
 from packs.entrypoints import jobs, responders, subscribers
 from packs.service_layer.context import Context
+from shared.runtime import Runtime
 
 
 def bootstrap(runtime: Runtime, *, settings: Settings) -> Context:

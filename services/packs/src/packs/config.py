@@ -2,9 +2,9 @@
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
-from shared.settings import ServiceSettings
 
 from packs.domain.policy import Policy
+from shared.settings import ServiceSettings
 
 
 class Settings(ServiceSettings):

@@ -3,13 +3,13 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from shared.clock import Clock
-from shared.http.app import create_app as create_http_app
-from shared.runtime import build_runtime
 
 from packs.bootstrap import bootstrap
 from packs.config import Settings
 from packs.entrypoints import api
+from shared.clock import Clock
+from shared.http.app import create_app as create_http_app
+from shared.runtime import build_runtime
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 

@@ -91,9 +91,11 @@ async def test_a_failed_payment_releases_the_hold_and_reopens_the_seat(packs_app
     held = await packs_app.hold("s1", "m1")
     await packs_app.publish(PaymentFailed(order_id=held.order_id, student_id="s1",
                                           mentor_id="m1", reason="checkout expired"))
-    async with asyncio.timeout(10):
-        while (await packs_app.seat("s1", "m1")).status != "released":
-            await asyncio.sleep(0.05)
+
+    async def released() -> bool:
+        return (await packs_app.seat("s1", "m1")).status == "released"
+
+    await packs_app.until(released)
     assert (await packs_app.hold("s2", "m1")).outcome == "held"
 
 

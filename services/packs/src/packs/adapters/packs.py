@@ -3,12 +3,12 @@
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from shared.messaging.events import PaymentSucceeded
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from packs.adapters.tables import packs
 from packs.domain.model import Pack, PackStatus
+from shared.messaging.events import PaymentSucceeded
 
 PACK_COLUMNS = (
     packs.c.id, packs.c.seat_id, packs.c.student_id, packs.c.mentor_id, packs.c.status,

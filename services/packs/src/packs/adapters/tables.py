@@ -1,6 +1,5 @@
 """Tables of the packs database. Every invariant that a row can state is a constraint here."""
 
-from shared.db import make_metadata
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -15,6 +14,8 @@ from sqlalchemy import (
     func,
     text,
 )
+
+from shared.db import make_metadata
 
 metadata = make_metadata()
 

@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from shared.messaging import packs_requests as codes
-
 from packs.domain.errors import Ineligible
 from packs.domain.model import Pack, PackStatus, Seat, SeatStatus
+from shared.messaging import packs_requests as codes
 
 BOOKABLE_STATUSES = (PackStatus.active, PackStatus.depleted)
 """Statuses past PACK_NOT_ACTIVE: a depleted pack fails later, as NO_REMAINING_SESSIONS."""

@@ -5,9 +5,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Request
-from shared.auth import CurrentUser, Role, User
-from shared.errors import Forbidden, NotFound
-from shared.uow import UnitOfWork
 
 from packs.adapters import capacity as capacity_repo
 from packs.adapters import views
@@ -21,6 +18,9 @@ from packs.entrypoints.schemas import (
 )
 from packs.service_layer.change_capacity import ChangeCapacity, change_capacity
 from packs.service_layer.context import Context
+from shared.auth import CurrentUser, Role, User
+from shared.errors import Forbidden, NotFound
+from shared.uow import UnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["packs"])
 

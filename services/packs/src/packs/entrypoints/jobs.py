@@ -7,8 +7,6 @@ or failing row never holds back the others.
 from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
-from shared.logging import get_logger
-from shared.runtime import Runtime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from packs.adapters import packs as packs_repo
@@ -17,6 +15,8 @@ from packs.service_layer.context import Context
 from packs.service_layer.expire_hold import expire_hold
 from packs.service_layer.expire_pack import expire_pack
 from packs.service_layer.grace import release_after_grace, warn_grace_expiring
+from shared.logging import get_logger
+from shared.runtime import Runtime
 
 log = get_logger(__name__)
 

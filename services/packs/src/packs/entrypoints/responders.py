@@ -1,13 +1,12 @@
 """Requests packs answers (NATS request–reply); refusals become typed error replies."""
 
-from shared.messaging import packs_requests as contract
-from shared.runtime import Runtime
-
 from packs.service_layer.check_eligibility import CheckEligibility, check_eligibility
 from packs.service_layer.context import Context
 from packs.service_layer.hold_seat import HoldSeat, hold_seat
 from packs.service_layer.release_credit import ReleaseCredit, release_credit
 from packs.service_layer.reserve_credit import ReserveCredit, reserve_credit
+from shared.messaging import packs_requests as contract
+from shared.runtime import Runtime
 
 
 def register(runtime: Runtime, *, ctx: Context) -> None:

@@ -1,5 +1,13 @@
 """Events packs consumes, each through the kernel's inbox (once per event id)."""
 
+from packs.domain.cancellation import forfeits_credit
+from packs.service_layer.consume_credit import ConsumeCredit, consume_credit
+from packs.service_layer.context import Context
+from packs.service_layer.fulfil_purchase import fulfil_purchase
+from packs.service_layer.release_credit import ReleaseCredit, release_credit
+from packs.service_layer.release_hold import release_hold
+from packs.service_layer.revoke_pack import revoke_pack
+from packs.service_layer.verify_booking import verify_booking
 from shared.messaging import Envelope, MessageBus
 from shared.messaging.events import (
     PaymentFailed,
@@ -11,15 +19,6 @@ from shared.messaging.events import (
     SessionNoShow,
 )
 from shared.uow import UnitOfWork
-
-from packs.domain.cancellation import forfeits_credit
-from packs.service_layer.consume_credit import ConsumeCredit, consume_credit
-from packs.service_layer.context import Context
-from packs.service_layer.fulfil_purchase import fulfil_purchase
-from packs.service_layer.release_credit import ReleaseCredit, release_credit
-from packs.service_layer.release_hold import release_hold
-from packs.service_layer.revoke_pack import revoke_pack
-from packs.service_layer.verify_booking import verify_booking
 
 
 def register(bus: MessageBus, *, ctx: Context) -> None:

@@ -2,13 +2,12 @@
 
 from dataclasses import dataclass
 
-from shared.errors import InvalidInput
-from shared.uow import UnitOfWork
-
 from packs.adapters import capacity as capacity_repo
 from packs.domain.seats import open_seats
 from packs.service_layer.context import Context
 from packs.service_layer.seat_changes import announce_capacity
+from shared.errors import InvalidInput
+from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

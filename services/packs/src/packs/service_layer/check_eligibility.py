@@ -4,12 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from shared.uow import UnitOfWork
-
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.eligibility import bookable_remaining, judge
 from packs.service_layer.context import Context
+from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

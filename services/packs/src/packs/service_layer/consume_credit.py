@@ -3,10 +3,6 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from shared.logging import get_logger
-from shared.messaging.events import PackDepleted, PackRenewalDue, SeatGraceStarted
-from shared.uow import UnitOfWork
-
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.model import CreditStatus, PackStatus
@@ -18,6 +14,9 @@ from packs.service_layer.credit_settlement import (
     release_seat_if_packs_gone,
     settle_reserved,
 )
+from shared.logging import get_logger
+from shared.messaging.events import PackDepleted, PackRenewalDue, SeatGraceStarted
+from shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 

@@ -2,12 +2,11 @@
 
 from dataclasses import dataclass
 
+from packs.domain.policy import Policy
 from shared.clock import Clock
 from shared.messaging.events import Event
 from shared.messaging.outbox import Outbox
 from shared.uow import UnitOfWork
-
-from packs.domain.policy import Policy
 
 
 @dataclass(frozen=True)

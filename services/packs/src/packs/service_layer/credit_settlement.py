@@ -3,8 +3,6 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from shared.uow import UnitOfWork
-
 from packs.adapters import capacity as capacity_repo
 from packs.adapters import credits as credits_repo
 from packs.adapters import packs as packs_repo
@@ -12,6 +10,7 @@ from packs.adapters import seats as seats_repo
 from packs.domain.model import Credit, CreditStatus, Pack
 from packs.service_layer.context import Context
 from packs.service_layer.seat_changes import release_if_due
+from shared.uow import UnitOfWork
 
 
 @dataclass

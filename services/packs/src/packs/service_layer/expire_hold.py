@@ -2,13 +2,12 @@
 
 from uuid import UUID
 
-from shared.uow import UnitOfWork
-
 from packs.adapters import capacity as capacity_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.model import ReleaseReason
 from packs.service_layer.context import Context
 from packs.service_layer.seat_changes import release_seat
+from shared.uow import UnitOfWork
 
 
 async def expire_hold(seat_id: UUID, *, mentor_id: str, uow: UnitOfWork, ctx: Context) -> bool:

@@ -2,10 +2,6 @@
 
 from uuid import UUID
 
-from shared.logging import get_logger
-from shared.messaging.events import PackPurchased, PackPurchaseRejected, PaymentSucceeded
-from shared.uow import UnitOfWork
-
 from packs.adapters import capacity as capacity_repo
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
@@ -13,6 +9,9 @@ from packs.domain.model import HoldStatus, SeatStatus
 from packs.domain.seats import open_seats
 from packs.service_layer.context import Context
 from packs.service_layer.seat_changes import announce_capacity
+from shared.logging import get_logger
+from shared.messaging.events import PackPurchased, PackPurchaseRejected, PaymentSucceeded
+from shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 

@@ -2,15 +2,14 @@
 
 from uuid import UUID
 
-from shared.messaging.events import SeatGraceExpiring
-from shared.uow import UnitOfWork
-
 from packs.adapters import capacity as capacity_repo
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.seats import grace_warning_due
 from packs.service_layer.context import Context
 from packs.service_layer.seat_changes import release_if_due
+from shared.messaging.events import SeatGraceExpiring
+from shared.uow import UnitOfWork
 
 
 async def warn_grace_expiring(*, uow: UnitOfWork, ctx: Context, limit: int) -> int:

@@ -4,8 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from shared.uow import UnitOfWork
-
 from packs.adapters import capacity as capacity_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.errors import HoldExpired, InvalidHold
@@ -13,6 +11,7 @@ from packs.domain.model import HoldStatus, SeatStatus
 from packs.domain.seats import decide_hold, hold_deadline
 from packs.service_layer.context import Context
 from packs.service_layer.seat_changes import announce_capacity
+from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

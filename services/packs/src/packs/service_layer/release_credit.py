@@ -3,8 +3,6 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from shared.uow import UnitOfWork
-
 from packs.adapters import credits as credits_repo
 from packs.adapters import packs as packs_repo
 from packs.domain.model import CreditStatus
@@ -14,6 +12,7 @@ from packs.service_layer.credit_settlement import (
     release_seat_if_packs_gone,
     settle_reserved,
 )
+from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

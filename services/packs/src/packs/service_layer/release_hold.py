@@ -2,13 +2,12 @@
 
 from uuid import UUID
 
-from shared.uow import UnitOfWork
-
 from packs.adapters import capacity as capacity_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.model import HoldStatus, ReleaseReason, SeatStatus
 from packs.service_layer.context import Context
 from packs.service_layer.seat_changes import release_seat
+from shared.uow import UnitOfWork
 
 
 async def release_hold(order_id: UUID, *, uow: UnitOfWork, ctx: Context) -> bool:

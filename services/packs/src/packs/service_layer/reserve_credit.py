@@ -4,8 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from shared.uow import UnitOfWork
-
 from packs.adapters import credits as credits_repo
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
@@ -13,6 +11,7 @@ from packs.domain.eligibility import bookable_remaining, choose_pack
 from packs.domain.errors import CreditReleased, SessionIdConflict
 from packs.domain.model import Credit, CreditStatus, Pack
 from packs.service_layer.context import Context
+from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,5 @@
 """A full refund (`payment.refunded`) revokes the pack and frees the seat it alone held."""
 
-from shared.logging import get_logger
-from shared.messaging.events import PackRevoked, PaymentRefunded
-from shared.uow import UnitOfWork
-
 from packs.adapters import capacity as capacity_repo
 from packs.adapters import credits as credits_repo
 from packs.adapters import packs as packs_repo
@@ -11,6 +7,9 @@ from packs.adapters import seats as seats_repo
 from packs.domain.model import PackStatus, ReleaseReason
 from packs.service_layer.context import Context
 from packs.service_layer.seat_changes import release_seat
+from shared.logging import get_logger
+from shared.messaging.events import PackRevoked, PaymentRefunded
+from shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 

@@ -4,14 +4,13 @@ Callers hold the mentor's capacity lock (`adapters.capacity.lock_capacity`), so 
 announced are the ones this transaction commits.
 """
 
-from shared.messaging.events import MentorCapacityChanged, SeatReleased
-from shared.uow import UnitOfWork
-
 from packs.adapters import capacity as capacity_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.model import Pack, ReleaseReason, Seat
 from packs.domain.seats import open_seats, release_reason
 from packs.service_layer.context import Context
+from shared.messaging.events import MentorCapacityChanged, SeatReleased
+from shared.uow import UnitOfWork
 
 
 async def announce_capacity(

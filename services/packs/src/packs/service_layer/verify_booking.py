@@ -1,12 +1,11 @@
 """`session.booked` needs no credit change (the reserve came first); it is only checked."""
 
-from shared.logging import get_logger
-from shared.messaging.events import SessionBooked
-from shared.uow import UnitOfWork
-
 from packs.adapters import credits as credits_repo
 from packs.domain.model import CreditStatus
 from packs.service_layer.context import Context
+from shared.logging import get_logger
+from shared.messaging.events import SessionBooked
+from shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 
