@@ -10,6 +10,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
+
 from booking.config import Settings as BookingSettings
 from booking.main import ALEMBIC_INI as BOOKING_ALEMBIC_INI
 from booking.main import create_app as create_booking
@@ -21,7 +23,6 @@ from shared.clock import FakeClock
 from shared.messaging.events import MentorUpdated
 from shared.testing.events import publish_raw
 from shared.testing.plugin import auth_headers
-from sqlalchemy import select
 
 SERVICES = ["payments", "packs", "booking", "notifications", "video", "search"]
 MENTOR = auth_headers("mentor-42", "mentor")

@@ -7,11 +7,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
 import pytest
-from shared.auth_dev import DEV_JWT_SECRET
 from typer.testing import CliRunner
 
 from mentorship.cli import app
 from mentorship.services import SERVICES, get_service
+from shared.auth_dev import DEV_JWT_SECRET
 
 runner = CliRunner()
 LETTER = {

@@ -2,6 +2,7 @@
 
 import jwt
 import pytest
+
 from shared.auth_dev import DEV_JWT_SECRET, mint_dev_token
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
 from shared.auth_dev import DEV_JWT_SECRET, mint_dev_token
 
 ADMIN_USER_ID = "mentorship-cli"

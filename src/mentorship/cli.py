@@ -8,7 +8,6 @@ from typing import Annotated
 import httpx
 import typer
 from rich.console import Console
-from shared.auth_dev import mint_dev_token
 
 from mentorship import migrations
 from mentorship.adminapi import (
@@ -22,6 +21,7 @@ from mentorship.adminapi import (
 from mentorship.dev import DevOptions, run_dev
 from mentorship.services import SERVICE_NAMES, Service, repo_root, select
 from mentorship.tables import dead_letter_table, health_table
+from shared.auth_dev import mint_dev_token
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 dlq_app = typer.Typer(help="Dead letters of the services' consumers.", no_args_is_help=True)

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import httpx
 from rich.console import Console
-from shared.embedded import EmbeddedNats, EmbeddedPostgres, ensure_databases
-from shared.embedded.ports import port_is_open
 
 from mentorship import migrations
 from mentorship.adminapi import Readiness, check_ready, dev_secret
@@ -20,6 +18,8 @@ from mentorship.services import Service
 from mentorship.signals import ShutdownRequested, guarded_signals
 from mentorship.supervisor import COLORS, ServiceProcess
 from mentorship.tables import dev_table
+from shared.embedded import EmbeddedNats, EmbeddedPostgres, ensure_databases
+from shared.embedded.ports import port_is_open
 
 
 class DevError(RuntimeError):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
-from shared.embedded.process import parent_death_signal, terminate
 
 from mentorship.services import Service
+from shared.embedded.process import parent_death_signal, terminate
 
 COLORS = ("cyan", "magenta", "green", "yellow", "blue", "bright_red")
 

@@ -1,7 +1,7 @@
-import asyncio
 from datetime import UTC, datetime
 
 import pytest
+
 from booking.config import Settings
 from booking.main import ALEMBIC_INI, create_app
 from shared.clock import FakeClock
@@ -16,34 +16,3 @@ def clock() -> FakeClock:
 async def booking(event_probe, start_service, clock):
     # The probe must declare the stream first: `ensure_stream` refuses the one FastStream made.
     return await start_service(create_app, Settings, ALEMBIC_INI, app_kwargs={"clock": clock})
-
-
-async def eventually(check, *, within: float = 10.0):
-    """Poll `check()` until it returns something truthy; fail after `within` seconds."""
-    async with asyncio.timeout(within):
-        while not (result := await check()):  # noqa: ASYNC110 - polling a database
-            await asyncio.sleep(0.05)
-    return result
-
-
-async def schema_differences(database_url: str, metadata) -> list:
-    """What autogenerate would change to make the migrated database match `metadata`."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    def own_tables(name, type_, parent_names) -> bool:
-        return type_ != "table" or name in metadata.tables
-
-    def compare(connection):
-        context = MigrationContext.configure(
-            connection, opts={"include_name": own_tables, "compare_type": True}
-        )
-        return compare_metadata(context, metadata)
-
-    engine = create_async_engine(database_url)
-    try:
-        async with engine.connect() as connection:
-            return await connection.run_sync(compare)
-    finally:
-        await engine.dispose()

@@ -1,8 +1,7 @@
 """Booking runs as a service: health, readiness, metrics, docs, schema."""
 
 from booking.adapters.tables import metadata
-
-from .conftest import schema_differences
+from shared.testing.helpers import schema_differences
 
 
 async def test_booking_is_alive_ready_measured_and_documented(booking):

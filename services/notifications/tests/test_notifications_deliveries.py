@@ -6,9 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from shared.messaging.events import Envelope, PackPurchased
 from shared.testing.events import publish_raw
+from shared.testing.helpers import eventually
 from shared.testing.plugin import auth_headers
-
-from .conftest import eventually
 
 ADMIN = auth_headers("admin-1", "admin")
 

@@ -1,11 +1,11 @@
 """Notifications runs as a service: health, readiness, metrics, docs, schema, secrets."""
 
 import pytest
-from notifications.adapters.tables import metadata
-from notifications.config import Settings
 from pydantic import ValidationError
 
-from .conftest import schema_differences
+from notifications.adapters.tables import metadata
+from notifications.config import Settings
+from shared.testing.helpers import schema_differences
 
 
 async def test_notifications_is_alive_ready_measured_and_documented(notifications):

@@ -5,9 +5,8 @@ import uuid
 
 from shared.messaging.events import Envelope, PackPurchaseRejected
 from shared.testing.events import publish_raw
+from shared.testing.helpers import eventually
 from shared.testing.plugin import auth_headers
-
-from .conftest import eventually
 
 ADMIN = auth_headers("admin-1", "admin")
 

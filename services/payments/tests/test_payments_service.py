@@ -1,11 +1,11 @@
 """Payments runs as a service: health, readiness, metrics, docs, schema, secrets."""
 
 import pytest
-from payments.adapters.tables import metadata
-from payments.config import Settings
 from pydantic import ValidationError
 
-from .conftest import schema_differences
+from payments.adapters.tables import metadata
+from payments.config import Settings
+from shared.testing.helpers import schema_differences
 
 
 async def test_payments_is_alive_ready_measured_and_documented(payments):

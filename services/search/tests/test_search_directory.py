@@ -10,8 +10,9 @@ from shared.messaging.events import (
     ReviewSubmitted,
 )
 from shared.testing.events import publish_raw
+from shared.testing.helpers import eventually
 
-from .conftest import eventually, processed
+from .conftest import processed
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

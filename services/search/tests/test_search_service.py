@@ -2,10 +2,10 @@
 
 import pytest
 from pydantic import ValidationError
+
 from search.adapters.tables import metadata
 from search.config import Settings
-
-from .conftest import schema_differences
+from shared.testing.helpers import schema_differences
 
 
 async def test_search_is_alive_ready_measured_and_documented(search_service):

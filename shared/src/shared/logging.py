@@ -40,6 +40,8 @@ def configure(*, level: str = "INFO", json: bool | None = None) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())
+    # Readiness probes read the migration state; alembic would log two lines per probe.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:

@@ -1,6 +1,7 @@
 """Alembic for every service: one env runner, programmatic upgrade, and the head check."""
 
 import asyncio
+from functools import cache
 from pathlib import Path
 
 from alembic import command, context
@@ -27,8 +28,10 @@ def upgrade_to_head(alembic_ini: Path, database_url: str) -> None:
     command.upgrade(alembic_config(alembic_ini, database_url), "head")
 
 
-def script_heads(alembic_ini: Path) -> set[str]:
-    return set(ScriptDirectory.from_config(Config(str(alembic_ini))).get_heads())
+@cache
+def script_heads(alembic_ini: Path) -> frozenset[str]:
+    """The revisions a database must be at; read once per process."""
+    return frozenset(ScriptDirectory.from_config(Config(str(alembic_ini))).get_heads())
 
 
 async def current_revisions(connection: AsyncConnection, service: str) -> set[str]:

@@ -7,8 +7,9 @@ Create Date: 2026-11-22
 
 import sqlalchemy as sa
 from alembic import op
-from shared.migrate import create_kernel_tables, drop_kernel_tables
 from sqlalchemy.dialects import postgresql
+
+from shared.migrate import create_kernel_tables, drop_kernel_tables
 
 revision = "0001"
 down_revision = None

@@ -1,5 +1,6 @@
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
+
 from shared.settings import ServiceSettings
 
 

@@ -3,12 +3,12 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from shared.clock import Clock
-from shared.http.app import create_app as create_http_app
-from shared.runtime import build_runtime
 
 from search.config import Settings
 from search.entrypoints import api, subscribers
+from shared.clock import Clock
+from shared.http.app import create_app as create_http_app
+from shared.runtime import build_runtime
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 

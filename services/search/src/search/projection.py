@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from shared.messaging.events import MentorCapacityChanged, MentorUpdated, ReviewSubmitted
-from shared.uow import UnitOfWork
 from sqlalchemy import Column, or_
 from sqlalchemy.dialects.postgresql import insert
 
 from search.adapters.tables import mentor_directory as directory
+from shared.messaging.events import MentorCapacityChanged, MentorUpdated, ReviewSubmitted
+from shared.uow import UnitOfWork
 
 PROFILE_FIELDS = (
     "display_name", "title", "company", "bio", "specialties", "job_family",

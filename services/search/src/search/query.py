@@ -6,10 +6,10 @@ HTTP shape (items, total, limit, offset) stays.
 
 from dataclasses import dataclass
 
-from shared.db import DbSession
 from sqlalchemy import and_, func, literal, or_, select, true
 
 from search.adapters.tables import mentor_directory as directory
+from shared.db import DbSession
 
 TEXT_CONFIG = "english"
 

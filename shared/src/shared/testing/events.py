@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 import nats
 from nats.js.api import DeliverPolicy
+from nats.js.errors import NotFoundError
 
 from shared.messaging.events import Envelope, Event
-from shared.messaging.stream import stream_name, subject_for
+from shared.messaging.stream import domain_stream, stream_name, subject_for
 
 
 class EventProbe:
@@ -82,14 +83,14 @@ async def publish_raw(
 
 
 async def ensure_stream(nats_url: str, namespace: str) -> None:
-    """Declare the namespace's domain stream, as a service does on start."""
-    from shared.messaging.stream import domain_stream
-
-    stream = domain_stream(namespace)
+    """Declare the namespace's domain stream unless a service already has."""
     nc = await nats.connect(nats_url)
     try:
         js = nc.jetstream()
-        await js.add_stream(stream.config)
+        try:
+            await js.stream_info(stream_name(namespace))
+        except NotFoundError:
+            await js.add_stream(domain_stream(namespace).config)
     finally:
         await nc.close()
 

@@ -1,4 +1,3 @@
-from shared.db import make_metadata
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -12,6 +11,8 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+
+from shared.db import make_metadata
 
 metadata = make_metadata()
 

@@ -3,14 +3,14 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Request
-from shared.auth import Role, User, require_role
-from shared.errors import NotFound
-from shared.runtime import Runtime
 from sqlalchemy import select
 
 from booking.adapters.tables import mentors, student_packs
 from booking.entrypoints.schemas import MentorProfileRead, MentorProfileUpdate, StudentPackRead
 from booking.service_layer import mentors as profiles
+from shared.auth import Role, User, require_role
+from shared.errors import NotFound
+from shared.runtime import Runtime
 
 router = APIRouter(prefix="/v1", tags=["booking"])
 

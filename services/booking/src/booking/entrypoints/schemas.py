@@ -1,23 +1,12 @@
 """HTTP models of booking."""
 
 from datetime import datetime
-from functools import cache
 from typing import Annotated
 from uuid import UUID
-from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-
-@cache
-def _iana_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def _iana_timezone(value: str) -> str:
-    if value not in _iana_zones():
-        raise ValueError(f"{value!r} is not an IANA time zone (for example 'Europe/Paris')")
-    return value
+from shared.types import IanaTimezone
 
 
 def _distinct(values: list[str]) -> list[str]:
@@ -26,7 +15,6 @@ def _distinct(values: list[str]) -> list[str]:
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Specialty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-IanaTimezone = Annotated[str, AfterValidator(_iana_timezone)]
 
 
 class MentorProfileUpdate(BaseModel):

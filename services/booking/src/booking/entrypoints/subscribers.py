@@ -1,11 +1,10 @@
 """Events booking acts on."""
 
+from booking.service_layer.packs import record_purchased_pack
 from shared.clock import Clock
 from shared.messaging import Envelope, MessageBus
 from shared.messaging.events import PackPurchased
 from shared.uow import UnitOfWork
-
-from booking.service_layer.packs import record_purchased_pack
 
 
 def register(bus: MessageBus, *, clock: Clock) -> None:

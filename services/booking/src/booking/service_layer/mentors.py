@@ -3,13 +3,13 @@
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from shared.messaging.events import MentorUpdated
-from shared.messaging.outbox import Outbox
-from shared.uow import UnitOfWork
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from booking.adapters.tables import mentors
+from shared.messaging.events import MentorUpdated
+from shared.messaging.outbox import Outbox
+from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

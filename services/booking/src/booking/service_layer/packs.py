@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from shared.messaging.events import PackPurchased
-from shared.uow import UnitOfWork
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 
 from booking.adapters.tables import student_packs
+from shared.messaging.events import PackPurchased
+from shared.uow import UnitOfWork
 
 
 async def record_purchased_pack(event: PackPurchased, *, uow: UnitOfWork, now: datetime) -> None:

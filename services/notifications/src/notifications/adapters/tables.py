@@ -1,4 +1,3 @@
-from shared.db import make_metadata
 from sqlalchemy import (
     Column,
     DateTime,
@@ -11,6 +10,8 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+
+from shared.db import make_metadata
 
 metadata = make_metadata()
 

@@ -4,14 +4,14 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
-from shared.auth import AdminUser, CurrentUser
-from shared.errors import NotFound
-from shared.runtime import Runtime
 from sqlalchemy import select
 
 from notifications.adapters.tables import contacts, deliveries
 from notifications.entrypoints.schemas import ContactRead, ContactUpdate, DeliveryRead
 from notifications.service_layer.contacts import SaveContact, save_contact
+from shared.auth import AdminUser, CurrentUser
+from shared.errors import NotFound
+from shared.runtime import Runtime
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
 

@@ -1,26 +1,17 @@
 """HTTP models of notifications."""
 
 from datetime import datetime
-from functools import cache
 from typing import Annotated, Literal, Self
 from uuid import UUID
-from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from shared.types import IanaTimezone
 
 Channel = Literal["email", "discord"]
 DiscordId = Annotated[str, Field(pattern=r"^\d{17,20}$", description="Discord user id")]
 
 
-@cache
-def _iana_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def _iana_timezone(value: str) -> str:
-    if value not in _iana_zones():
-        raise ValueError(f"{value!r} is not an IANA time zone (for example 'Europe/Paris')")
-    return value
 
 
 def _distinct(values: list[str]) -> list[str]:
@@ -34,7 +25,7 @@ class ContactUpdate(BaseModel):
 
     email: EmailStr | None = None
     discord_id: DiscordId | None = None
-    timezone: Annotated[str, AfterValidator(_iana_timezone)] = "UTC"
+    timezone: IanaTimezone = "UTC"
     channels: Annotated[list[Channel], Field(min_length=1), AfterValidator(_distinct)] = ["email"]
 
     @model_validator(mode="after")

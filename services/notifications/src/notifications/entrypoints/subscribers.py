@@ -1,11 +1,10 @@
 """Events notifications turns into deliveries."""
 
+from notifications.service_layer.deliveries import plan_deliveries
 from shared.clock import Clock
 from shared.messaging import Envelope, MessageBus
 from shared.messaging.events import PackPurchased
 from shared.uow import UnitOfWork
-
-from notifications.service_layer.deliveries import plan_deliveries
 
 
 def register(bus: MessageBus, *, clock: Clock) -> None:

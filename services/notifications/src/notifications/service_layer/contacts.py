@@ -3,10 +3,10 @@
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from shared.uow import UnitOfWork
 from sqlalchemy.dialects.postgresql import insert
 
 from notifications.adapters.tables import contacts
+from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

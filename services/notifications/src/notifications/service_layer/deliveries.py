@@ -3,11 +3,11 @@
 import uuid
 from datetime import datetime
 
-from shared.uow import UnitOfWork
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from notifications.adapters.tables import contacts, deliveries
+from shared.uow import UnitOfWork
 
 DEFAULT_CHANNELS = ("email",)
 PENDING = "pending"

@@ -1,4 +1,3 @@
-from shared.db import make_metadata
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -11,6 +10,8 @@ from sqlalchemy import (
     Table,
     Uuid,
 )
+
+from shared.db import make_metadata
 
 metadata = make_metadata()
 

@@ -4,9 +4,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
-from shared.auth import AdminUser, Role, User, require_role
-from shared.errors import InvalidInput, NotFound
-from shared.runtime import Runtime
 from sqlalchemy import select
 
 from payments.adapters.tables import products, refund_requests
@@ -17,6 +14,9 @@ from payments.entrypoints.schemas import (
     RefundRequestRead,
 )
 from payments.service_layer import products as catalog
+from shared.auth import AdminUser, Role, User, require_role
+from shared.errors import InvalidInput, NotFound
+from shared.runtime import Runtime
 
 router = APIRouter(prefix="/v1", tags=["payments"])
 

@@ -1,11 +1,10 @@
 """Events payments acts on."""
 
+from payments.service_layer.refunds import require_refund
 from shared.clock import Clock
 from shared.messaging import Envelope, MessageBus
 from shared.messaging.events import PackPurchaseRejected
 from shared.uow import UnitOfWork
-
-from payments.service_layer.refunds import require_refund
 
 
 def register(bus: MessageBus, *, clock: Clock) -> None:

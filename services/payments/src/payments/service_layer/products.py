@@ -5,13 +5,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert, select, update
+
+from payments.adapters.tables import products
 from shared.errors import Forbidden, NotFound
 from shared.messaging.events import ProductUpdated
 from shared.messaging.outbox import Outbox
 from shared.uow import UnitOfWork
-from sqlalchemy import insert, select, update
-
-from payments.adapters.tables import products
 
 EDITABLE = frozenset(
     {"title", "price_amount", "currency", "sessions_count", "session_minutes",

@@ -3,11 +3,11 @@
 from datetime import datetime
 from uuid import UUID
 
-from shared.messaging.events import PackPurchaseRejected
-from shared.uow import UnitOfWork
 from sqlalchemy.dialects.postgresql import insert
 
 from payments.adapters.tables import refund_requests
+from shared.messaging.events import PackPurchaseRejected
+from shared.uow import UnitOfWork
 
 REFUND_REQUIRED = "refund_required"
 

@@ -1,6 +1,7 @@
-from shared.db import make_metadata
 from sqlalchemy import Boolean, Column, DateTime, Float, Integer, String, Table, Text
 from sqlalchemy.dialects.postgresql import ARRAY
+
+from shared.db import make_metadata
 
 metadata = make_metadata()
 

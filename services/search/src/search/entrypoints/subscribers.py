@@ -1,11 +1,10 @@
 """Events that keep the mentor directory."""
 
+from search import projection
 from shared.clock import Clock
 from shared.messaging import Envelope, MessageBus
 from shared.messaging.events import MentorCapacityChanged, MentorUpdated, ReviewSubmitted
 from shared.uow import UnitOfWork
-
-from search import projection
 
 
 def register(bus: MessageBus, *, clock: Clock) -> None:
