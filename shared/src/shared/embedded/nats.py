@@ -4,6 +4,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from types import TracebackType
 
@@ -28,16 +29,23 @@ def nats_server_binary() -> Path:
 
 
 class EmbeddedNats:
-    """A JetStream-enabled nats-server on 127.0.0.1, its store kept in `data_dir`."""
+    """A JetStream-enabled nats-server on 127.0.0.1, its store kept in `data_dir`.
+
+    Without `data_dir`, a fresh temporary directory is used and deleted by `stop()`.
+    """
 
     def __init__(
         self,
-        data_dir: Path,
+        data_dir: Path | None = None,
         *,
         port: int | None = None,
         log_file: Path | None = None,
         start_timeout: float = 20.0,
     ) -> None:
+        self._temp_root: Path | None = None
+        if data_dir is None:
+            self._temp_root = Path(tempfile.mkdtemp(prefix="embedded-nats-"))
+            data_dir = self._temp_root / "data"
         self.data_dir = Path(data_dir).resolve()
         self.log_file = log_file or self.data_dir.with_name(self.data_dir.name + ".log")
         self.start_timeout = start_timeout
@@ -64,17 +72,21 @@ class EmbeddedNats:
         """Start the server and wait until it accepts connections; no-op if running."""
         if self.running:
             return self
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        # A free port can be taken between the probe and the bind: retry a picked one.
-        attempts = 1 if self._fixed_port else 3
-        for attempt in range(1, attempts + 1):
-            self.port = self._fixed_port or free_port(HOST)
-            try:
-                return self._start_on_port()
-            except RuntimeError:
-                if attempt == attempts:
-                    raise
-        raise AssertionError("unreachable")
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            # A free port can be taken between the probe and the bind: retry a picked one.
+            attempts = 1 if self._fixed_port else 3
+            for attempt in range(1, attempts + 1):
+                self.port = self._fixed_port or free_port(HOST)
+                try:
+                    return self._start_on_port()
+                except RuntimeError:
+                    if attempt == attempts:
+                        raise
+            raise AssertionError("unreachable")
+        except BaseException:
+            self.stop()  # nothing half-started stays behind (nor a temporary data dir)
+            raise
 
     def _start_on_port(self) -> "EmbeddedNats":
         """One attempt to start on `self.port`; raises with the log tail on failure."""
@@ -93,7 +105,7 @@ class EmbeddedNats:
             timeout=self.start_timeout,
         )
         if not ready or proc.poll() is not None:
-            code = self.stop()
+            code = self._stop_process()
             raise RuntimeError(
                 f"NATS did not start on port {self.port} within {self.start_timeout}s "
                 f"(exit code {code}); log {self.log_file}:\n{log_tail(self.log_file)}"
@@ -101,7 +113,17 @@ class EmbeddedNats:
         return self
 
     def stop(self, *, timeout: float = 10.0) -> int | None:
-        """Stop the server (SIGTERM, SIGKILL after `timeout`); return its exit code."""
+        """Stop the server (SIGTERM, SIGKILL after `timeout`); return its exit code.
+
+        A temporary data dir (no `data_dir` given) is deleted.
+        """
+        code = self._stop_process(timeout=timeout)
+        if self._temp_root is not None:
+            shutil.rmtree(self._temp_root, ignore_errors=True)
+        return code
+
+    def _stop_process(self, *, timeout: float = 10.0) -> int | None:
+        """Stop the server, keeping its store; return the exit code."""
         if self._proc is None:
             return None
         code = terminate(self._proc, timeout=timeout)

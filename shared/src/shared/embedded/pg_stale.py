@@ -14,8 +14,14 @@ def clear_stale_lock(data_dir: Path, socket_dir: Path) -> None:
     if not pidfile.exists():
         return
     pid = _read_pid(pidfile)
-    if pid is not None and pid_is_alive(pid) and _works_in(pid, data_dir, unknown=True):
-        raise RuntimeError(f"a Postgres (pid {pid}) is already running on {data_dir}")
+    if pid is not None:
+
+        def gone() -> bool:
+            return not (pid_is_alive(pid) and _works_in(pid, data_dir, unknown=True))
+
+        # A server killed a moment ago may still be exiting: give it a little time.
+        if not wait_until(gone, timeout=3.0, interval=0.1):
+            raise RuntimeError(f"a Postgres (pid {pid}) is already running on {data_dir}")
     _reap_orphans(data_dir)
     pidfile.unlink(missing_ok=True)
     for lock in socket_dir.glob(".s.PGSQL.*"):

@@ -34,13 +34,16 @@ def postgres_bin_dir() -> Path:
 class EmbeddedPostgres:
     """A PostgreSQL server on 127.0.0.1 with trust auth for `postgres`, data kept in `data_dir`.
 
+    Without `data_dir`, a fresh temporary directory is used and deleted by `stop()`. As root,
+    prefer that for throwaway servers: the data dir's parents must stay traversable by the
+    Postgres user, and pytest resets its base temp dir to 0700 whenever a session starts.
     `fast=True` trades durability for speed (fsync, synchronous_commit and full_page_writes
     off): for tests only, never for data you want to keep.
     """
 
     def __init__(
         self,
-        data_dir: Path,
+        data_dir: Path | None = None,
         *,
         port: int | None = None,
         fast: bool = False,
@@ -48,6 +51,10 @@ class EmbeddedPostgres:
         log_file: Path | None = None,
         start_timeout: float = 60.0,
     ) -> None:
+        self._temp_root: Path | None = None
+        if data_dir is None:
+            self._temp_root = Path(tempfile.mkdtemp(prefix="embedded-pg-"))
+            data_dir = self._temp_root / "data"
         self.data_dir = Path(data_dir).resolve()
         self.log_file = log_file or self.data_dir.with_name(self.data_dir.name + ".log")
         self.fast = fast
@@ -82,23 +89,37 @@ class EmbeddedPostgres:
         """initdb if needed, start the server and wait until it accepts queries."""
         if self.running:
             return self
-        self._run_as = resolve_run_as(self._bin)
-        own_dir(self.data_dir, self._run_as)
-        if not (self.data_dir / "PG_VERSION").exists():
-            self._initdb()
-        # A free port can be taken between the probe and the bind: retry a picked one.
-        attempts = 1 if self._fixed_port else 3
-        for attempt in range(1, attempts + 1):
-            self.port = self._fixed_port or free_port(HOST)
-            try:
-                return self._start_on_port()
-            except RuntimeError:
-                if attempt == attempts:
-                    raise
-        raise AssertionError("unreachable")
+        try:
+            self._run_as = resolve_run_as(self._bin)
+            own_dir(self.data_dir, self._run_as)
+            if not (self.data_dir / "PG_VERSION").exists():
+                self._initdb()
+            # A free port can be taken between the probe and the bind: retry a picked one.
+            attempts = 1 if self._fixed_port else 3
+            for attempt in range(1, attempts + 1):
+                self.port = self._fixed_port or free_port(HOST)
+                try:
+                    return self._start_on_port()
+                except RuntimeError:
+                    if attempt == attempts:
+                        raise
+            raise AssertionError("unreachable")
+        except BaseException:
+            self.stop()  # nothing half-started stays behind (nor a temporary data dir)
+            raise
 
     def stop(self, *, timeout: float = 30.0) -> int | None:
-        """Fast shutdown (SIGINT), SIGKILL after `timeout`; return the exit code."""
+        """Fast shutdown (SIGINT), SIGKILL after `timeout`; return the exit code.
+
+        A temporary data dir (no `data_dir` given) is deleted.
+        """
+        code = self._stop_process(timeout=timeout)
+        if self._temp_root is not None:
+            shutil.rmtree(self._temp_root, ignore_errors=True)
+        return code
+
+    def _stop_process(self, *, timeout: float = 30.0) -> int | None:
+        """Stop the server, keeping its data; return the exit code."""
         code = None
         if self._proc is not None:
             code = terminate(self._proc, sig=signal.SIGINT, timeout=timeout)
@@ -167,7 +188,7 @@ class EmbeddedPostgres:
             interval=0.2,
         )
         if not ready or proc.poll() is not None:
-            code = self.stop()
+            code = self._stop_process()
             raise RuntimeError(
                 f"Postgres did not start on port {self.port} within {self.start_timeout}s "
                 f"(exit code {code}); log {self.log_file}:\n{log_tail(self.log_file)}"
