@@ -1,6 +1,7 @@
 """Alembic for every service: one env runner, programmatic upgrade, and the head check."""
 
 import asyncio
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from alembic import command, context
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, pool
+from sqlalchemy import MetaData, pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
@@ -49,14 +50,22 @@ def run_env(*, service: str, target_metadata: list[MetaData]) -> None:
     url = context.config.get_main_option("sqlalchemy.url")
 
     def run(connection: Connection) -> None:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            version_table=version_table(service),
-            compare_type=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        # Replicas that start together migrate one at a time; the others then find the head.
+        lock = {"key": zlib.crc32(version_table(service).encode())}
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), lock)
+        connection.commit()
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                version_table=version_table(service),
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), lock)
+            connection.commit()
 
     async def run_async() -> None:
         engine = create_async_engine(url, poolclass=pool.NullPool)

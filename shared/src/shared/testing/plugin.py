@@ -18,19 +18,14 @@ from shared.testing.servers import nats_server, postgres_server
 
 
 @pytest.fixture(scope="session")
-def server_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("servers")
-
-
-@pytest.fixture(scope="session")
-def nats_url(server_workdir: Path):
-    with nats_server(server_workdir) as url:
+def nats_url():
+    with nats_server() as url:
         yield url
 
 
 @pytest.fixture(scope="session")
-def postgres_admin_url(server_workdir: Path):
-    with postgres_server(server_workdir) as url:
+def postgres_admin_url():
+    with postgres_server() as url:
         yield url
 
 

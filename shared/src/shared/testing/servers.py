@@ -3,11 +3,10 @@
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 
 @contextmanager
-def nats_server(workdir: Path) -> Iterator[str]:
+def nats_server() -> Iterator[str]:
     """A JetStream-enabled NATS: TEST_NATS_URL, a container (TEST_USE_DOCKER=1), or embedded."""
     if url := os.environ.get("TEST_NATS_URL"):
         yield url
@@ -19,12 +18,12 @@ def nats_server(workdir: Path) -> Iterator[str]:
     else:
         from shared.embedded import EmbeddedNats
 
-        with EmbeddedNats(workdir / "nats") as server:
+        with EmbeddedNats() as server:  # a temp dir of its own, removed on stop
             yield server.url
 
 
 @contextmanager
-def postgres_server(workdir: Path) -> Iterator[str]:
+def postgres_server() -> Iterator[str]:
     """A libpq URL of an admin database: TEST_DATABASE_URL, a container, or embedded (fast)."""
     if url := os.environ.get("TEST_DATABASE_URL"):
         yield url.replace("postgresql+asyncpg://", "postgresql://", 1)
@@ -36,5 +35,7 @@ def postgres_server(workdir: Path) -> Iterator[str]:
     else:
         from shared.embedded import EmbeddedPostgres
 
-        with EmbeddedPostgres(workdir / "postgres", fast=True) as server:
+        # Its own temp dir, not pytest's: as root, Postgres runs as another user, who must be
+        # able to enter the parent folders, and pytest resets /tmp/pytest-of-root to 0700.
+        with EmbeddedPostgres(fast=True) as server:
             yield server.url()
