@@ -31,6 +31,9 @@ def make_broker(settings: ServiceSettings) -> NatsBroker:
         graceful_timeout=10.0,
         logger=logging.getLogger(f"faststream.{settings.service_name}"),
         log_level=logging.DEBUG,  # per-message "Received/Processed" lines are debug noise
+        # Our handlers take the raw message from the context: no dependency injection, whose
+        # thread-pool hops cost ~1 ms per message (measured in decision 0002).
+        apply_types=False,
     )
 
 

@@ -7,7 +7,6 @@ from typing import Any, TypeVar
 
 from faststream import AckPolicy
 from faststream.nats import NatsBroker, NatsMessage, PullSub
-from faststream.nats.annotations import NatsMessage as IncomingMessage
 from nats.js.api import ConsumerConfig, DeliverPolicy
 from pydantic import ValidationError
 
@@ -98,8 +97,8 @@ class EventConsumers:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             title=consumer.name,
         )
-        async def receive(message: IncomingMessage) -> None:
-            await self._receive(consumer, message)
+        async def receive(body: object) -> None:
+            await self._receive(consumer, self._broker.context.get_local("message"))
 
     async def _receive(self, consumer: Consumer, message: NatsMessage) -> None:
         attempt = message.raw_message.metadata.num_delivered

@@ -4,7 +4,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 from faststream.nats import NatsBroker
-from faststream.nats.annotations import NatsMessage as IncomingMessage
 from nats.errors import NoRespondersError
 from pydantic import BaseModel, ValidationError
 
@@ -93,7 +92,8 @@ def responder(
 
     def register(handler: Callable[[Req], Awaitable[BaseModel]]):
         @broker.subscriber(subject_for(namespace, subject), queue=queue, title=subject)
-        async def serve(message: IncomingMessage) -> bytes:
+        async def serve(body: object) -> bytes:
+            message = broker.context.get_local("message")
             return (await answer(handler, request_model, message.body, subject)).encode()
 
         return handler
