@@ -4,13 +4,13 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from packs.adapters.tables import mentor_capacity, seats
 from packs.domain.model import LIVE_SEAT_STATUSES
+from shared.db import DbSession
 
 
-async def lock_capacity(session: AsyncSession, *, mentor_id: str, default: int) -> int:
+async def lock_capacity(session: DbSession, *, mentor_id: str, default: int) -> int:
     """Lock the mentor's capacity row (created on first use) and return the capacity.
 
     Lock order, everywhere: capacity → packs → credits → seats → holds. Any transaction that
@@ -30,7 +30,7 @@ async def lock_capacity(session: AsyncSession, *, mentor_id: str, default: int) 
 
 
 async def set_capacity(
-    session: AsyncSession, *, mentor_id: str, capacity: int, now: datetime
+    session: DbSession, *, mentor_id: str, capacity: int, now: datetime
 ) -> None:
     """Change the capacity; the row must already be locked by `lock_capacity`."""
     await session.execute(
@@ -40,14 +40,14 @@ async def set_capacity(
     )
 
 
-async def read_capacity(session: AsyncSession, *, mentor_id: str, default: int) -> int:
+async def read_capacity(session: DbSession, *, mentor_id: str, default: int) -> int:
     found = await session.scalar(
         select(mentor_capacity.c.capacity).where(mentor_capacity.c.mentor_id == mentor_id)
     )
     return default if found is None else found
 
 
-async def count_live_seats(session: AsyncSession, *, mentor_id: str) -> int:
+async def count_live_seats(session: DbSession, *, mentor_id: str) -> int:
     """Held, active and grace seats of the mentor: what counts against capacity."""
     return await session.scalar(
         select(func.count())

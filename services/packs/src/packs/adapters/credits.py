@@ -5,10 +5,10 @@ from uuid import UUID
 
 from sqlalchemy import Row, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from packs.adapters.tables import credits
 from packs.domain.model import Credit, CreditStatus
+from shared.db import DbSession
 
 
 def to_credit(row: Row) -> Credit:
@@ -18,7 +18,7 @@ def to_credit(row: Row) -> Credit:
     )
 
 
-async def get_credit(session: AsyncSession, session_id: UUID) -> Credit | None:
+async def get_credit(session: DbSession, session_id: UUID) -> Credit | None:
     row = (
         await session.execute(
             select(credits.c.session_id, credits.c.pack_id, credits.c.student_id,
@@ -30,7 +30,7 @@ async def get_credit(session: AsyncSession, session_id: UUID) -> Credit | None:
 
 
 async def add_reserved(
-    session: AsyncSession,
+    session: DbSession,
     *,
     session_id: UUID,
     pack_id: UUID,
@@ -52,7 +52,7 @@ async def add_reserved(
 
 
 async def add_tombstone(
-    session: AsyncSession, *, session_id: UUID, now: datetime
+    session: DbSession, *, session_id: UUID, now: datetime
 ) -> bool:
     """Mark a session id released before any reserve, so a late reserve cannot take a credit."""
     result = await session.execute(
@@ -67,7 +67,7 @@ async def add_tombstone(
 
 
 async def settle(
-    session: AsyncSession,
+    session: DbSession,
     *,
     session_id: UUID,
     to: CreditStatus,
@@ -88,7 +88,7 @@ async def settle(
     return result.scalar_one_or_none()
 
 
-async def void_reserved_of_pack(session: AsyncSession, *, pack_id: UUID, now: datetime) -> int:
+async def void_reserved_of_pack(session: DbSession, *, pack_id: UUID, now: datetime) -> int:
     result = await session.execute(
         update(credits)
         .where(credits.c.pack_id == pack_id, credits.c.status == CreditStatus.reserved)

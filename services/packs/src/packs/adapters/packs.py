@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from sqlalchemy import Row, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from packs.adapters.tables import packs
 from packs.domain.model import Pack, PackStatus
+from shared.db import DbSession
 from shared.messaging.events import PaymentSucceeded
 
 PACK_COLUMNS = (
@@ -26,7 +26,7 @@ def to_pack(row: Row) -> Pack:
 
 
 async def packs_of_pair(
-    session: AsyncSession, *, student_id: str, mentor_id: str, lock: bool = False
+    session: DbSession, *, student_id: str, mentor_id: str, lock: bool = False
 ) -> list[Pack]:
     """The student's packs with the mentor in expiry order; locked in that order if asked."""
     query = (
@@ -38,19 +38,19 @@ async def packs_of_pair(
     return [to_pack(row) for row in rows]
 
 
-async def packs_of_seat(session: AsyncSession, seat_id: UUID) -> list[Pack]:
+async def packs_of_seat(session: DbSession, seat_id: UUID) -> list[Pack]:
     rows = await session.execute(
         select(*PACK_COLUMNS).where(packs.c.seat_id == seat_id).order_by(packs.c.expires_at)
     )
     return [to_pack(row) for row in rows]
 
 
-async def pack_for_order(session: AsyncSession, order_id: UUID) -> Pack | None:
+async def pack_for_order(session: DbSession, order_id: UUID) -> Pack | None:
     row = (await session.execute(select(*PACK_COLUMNS).where(packs.c.order_id == order_id))).first()
     return None if row is None else to_pack(row)
 
 
-async def claim_expiring(session: AsyncSession, *, pack_id: UUID, now: datetime) -> Pack | None:
+async def claim_expiring(session: DbSession, *, pack_id: UUID, now: datetime) -> Pack | None:
     """Lock the pack if it is still active past its expiry; None if not, or if another has it."""
     row = (
         await session.execute(
@@ -64,7 +64,7 @@ async def claim_expiring(session: AsyncSession, *, pack_id: UUID, now: datetime)
 
 
 async def due_to_expire(
-    session: AsyncSession, *, now: datetime, limit: int
+    session: DbSession, *, now: datetime, limit: int
 ) -> list[tuple[UUID, str]]:
     """(pack id, mentor id) of active packs past their expiry, not locked."""
     rows = await session.execute(
@@ -77,7 +77,7 @@ async def due_to_expire(
 
 
 async def add_pack(
-    session: AsyncSession, *, purchase: PaymentSucceeded, seat_id: UUID, now: datetime
+    session: DbSession, *, purchase: PaymentSucceeded, seat_id: UUID, now: datetime
 ) -> tuple[UUID, datetime]:
     """A new active pack from the product snapshot; (id, expires_at)."""
     pack_id = uuid4()
@@ -96,7 +96,7 @@ async def add_pack(
     return pack_id, expires_at
 
 
-async def add_reservation(session: AsyncSession, pack_id: UUID) -> None:
+async def add_reservation(session: DbSession, pack_id: UUID) -> None:
     await session.execute(
         update(packs)
         .where(packs.c.id == pack_id)
@@ -104,7 +104,7 @@ async def add_reservation(session: AsyncSession, pack_id: UUID) -> None:
     )
 
 
-async def save_counts(session: AsyncSession, pack: Pack, *, now: datetime) -> None:
+async def save_counts(session: DbSession, pack: Pack, *, now: datetime) -> None:
     """Write the pack's used/reserved counts and status as the domain left them."""
     values: dict = dict(
         sessions_used=pack.sessions_used, sessions_reserved=pack.sessions_reserved,
@@ -115,13 +115,13 @@ async def save_counts(session: AsyncSession, pack: Pack, *, now: datetime) -> No
     await session.execute(update(packs).where(packs.c.id == pack.id).values(**values))
 
 
-async def mark_expired(session: AsyncSession, *, pack_id: UUID, now: datetime) -> None:
+async def mark_expired(session: DbSession, *, pack_id: UUID, now: datetime) -> None:
     await session.execute(
         update(packs).where(packs.c.id == pack_id).values(status=PackStatus.expired, expired_at=now)
     )
 
 
-async def mark_refunded(session: AsyncSession, *, pack_id: UUID, now: datetime) -> None:
+async def mark_refunded(session: DbSession, *, pack_id: UUID, now: datetime) -> None:
     """Refunded: its reserved credits are void, so nothing stays reserved on it."""
     await session.execute(
         update(packs)

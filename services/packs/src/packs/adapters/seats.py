@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from sqlalchemy import ColumnElement, Row, and_, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from packs.adapters.tables import seat_holds, seats
 from packs.domain.model import (
@@ -15,6 +14,7 @@ from packs.domain.model import (
     Seat,
     SeatStatus,
 )
+from shared.db import DbSession
 
 
 def to_seat(row: Row) -> Seat:
@@ -26,7 +26,7 @@ def to_seat(row: Row) -> Seat:
 
 
 async def live_seat(
-    session: AsyncSession, *, student_id: str, mentor_id: str, lock: bool = False
+    session: DbSession, *, student_id: str, mentor_id: str, lock: bool = False
 ) -> Seat | None:
     """The student's live seat with the mentor (at most one, by a unique index)."""
     query = select(seats).where(
@@ -38,7 +38,7 @@ async def live_seat(
     return None if row is None else to_seat(row)
 
 
-async def lock_seat(session: AsyncSession, seat_id: UUID) -> Seat:
+async def lock_seat(session: DbSession, seat_id: UUID) -> Seat:
     query = select(seats).where(seats.c.id == seat_id).with_for_update()
     return to_seat((await session.execute(query)).one())
 
@@ -52,7 +52,7 @@ def grace_over(now: datetime) -> ColumnElement[bool]:
 
 
 async def claim_seat(
-    session: AsyncSession, seat_id: UUID, *, due: ColumnElement[bool]
+    session: DbSession, seat_id: UUID, *, due: ColumnElement[bool]
 ) -> Seat | None:
     """Lock the seat if it still matches `due`; None if it no longer does or another holds it."""
     row = (
@@ -64,7 +64,7 @@ async def claim_seat(
 
 
 async def due_seats(
-    session: AsyncSession, *, due: ColumnElement[bool], limit: int
+    session: DbSession, *, due: ColumnElement[bool], limit: int
 ) -> Sequence[tuple[UUID, str]]:
     """(seat id, mentor id) of seats matching `due`, not locked."""
     rows = await session.execute(
@@ -74,7 +74,7 @@ async def due_seats(
 
 
 async def claim_warnable(
-    session: AsyncSession, *, now: datetime, window: timedelta, limit: int
+    session: DbSession, *, now: datetime, window: timedelta, limit: int
 ) -> list[Seat]:
     """Lock (SKIP LOCKED) seats in grace whose final window began and that were not warned."""
     rows = await session.execute(
@@ -93,7 +93,7 @@ async def claim_warnable(
 
 
 async def add_seat(
-    session: AsyncSession,
+    session: DbSession,
     *,
     student_id: str,
     mentor_id: str,
@@ -113,11 +113,11 @@ async def add_seat(
     return seat
 
 
-async def extend_hold(session: AsyncSession, *, seat_id: UUID, held_until: datetime) -> None:
+async def extend_hold(session: DbSession, *, seat_id: UUID, held_until: datetime) -> None:
     await session.execute(update(seats).where(seats.c.id == seat_id).values(held_until=held_until))
 
 
-async def activate(session: AsyncSession, *, seat_id: UUID, now: datetime) -> None:
+async def activate(session: DbSession, *, seat_id: UUID, now: datetime) -> None:
     """Held or grace → active; the grace period and its warning are cleared."""
     await session.execute(
         update(seats)
@@ -127,7 +127,7 @@ async def activate(session: AsyncSession, *, seat_id: UUID, now: datetime) -> No
     )
 
 
-async def start_grace(session: AsyncSession, *, seat_id: UUID, ends_at: datetime) -> None:
+async def start_grace(session: DbSession, *, seat_id: UUID, ends_at: datetime) -> None:
     await session.execute(
         update(seats)
         .where(seats.c.id == seat_id)
@@ -135,14 +135,14 @@ async def start_grace(session: AsyncSession, *, seat_id: UUID, ends_at: datetime
     )
 
 
-async def mark_warned(session: AsyncSession, *, seat_id: UUID, now: datetime) -> None:
+async def mark_warned(session: DbSession, *, seat_id: UUID, now: datetime) -> None:
     await session.execute(
         update(seats).where(seats.c.id == seat_id).values(grace_warning_sent_at=now)
     )
 
 
 async def release(
-    session: AsyncSession, *, seat_id: UUID, reason: ReleaseReason, now: datetime
+    session: DbSession, *, seat_id: UUID, reason: ReleaseReason, now: datetime
 ) -> None:
     await session.execute(
         update(seats)
@@ -154,13 +154,13 @@ async def release(
 # ---- checkout holds -----------------------------------------------------------------------
 
 
-async def get_hold(session: AsyncSession, order_id: UUID) -> Row | None:
+async def get_hold(session: DbSession, order_id: UUID) -> Row | None:
     query = select(seat_holds).where(seat_holds.c.order_id == order_id)
     return (await session.execute(query)).first()
 
 
 async def add_hold(
-    session: AsyncSession,
+    session: DbSession,
     *,
     order_id: UUID,
     seat: Seat,
@@ -178,7 +178,7 @@ async def add_hold(
 
 
 async def set_hold_status(
-    session: AsyncSession, *, order_id: UUID, status: HoldStatus
+    session: DbSession, *, order_id: UUID, status: HoldStatus
 ) -> None:
     await session.execute(
         update(seat_holds)
@@ -187,7 +187,7 @@ async def set_hold_status(
     )
 
 
-async def expire_holds_of_seat(session: AsyncSession, *, seat_id: UUID) -> None:
+async def expire_holds_of_seat(session: DbSession, *, seat_id: UUID) -> None:
     await session.execute(
         update(seat_holds)
         .where(seat_holds.c.seat_id == seat_id, seat_holds.c.status == HoldStatus.pending)
@@ -196,7 +196,7 @@ async def expire_holds_of_seat(session: AsyncSession, *, seat_id: UUID) -> None:
 
 
 async def other_open_holds(
-    session: AsyncSession, *, seat_id: UUID, order_id: UUID, now: datetime
+    session: DbSession, *, seat_id: UUID, order_id: UUID, now: datetime
 ) -> int:
     """Pending holds of other checkouts still keeping this seat."""
     rows = await session.execute(

@@ -3,10 +3,10 @@
 from uuid import UUID
 
 from sqlalchemy import Row, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from packs.adapters.tables import packs, seats
 from packs.domain.model import LIVE_SEAT_STATUSES, PackStatus
+from shared.db import DbSession
 
 PACK_VIEW = (
     packs.c.id, packs.c.order_id, packs.c.student_id, packs.c.mentor_id, packs.c.status,
@@ -17,7 +17,7 @@ PACK_VIEW = (
 )
 
 
-async def packs_of_student(session: AsyncSession, student_id: str) -> list[Row]:
+async def packs_of_student(session: DbSession, student_id: str) -> list[Row]:
     """Every pack of the student, newest first, with its seat's status."""
     rows = await session.execute(
         select(*PACK_VIEW)
@@ -28,12 +28,12 @@ async def packs_of_student(session: AsyncSession, student_id: str) -> list[Row]:
     return list(rows)
 
 
-async def pack_by_id(session: AsyncSession, pack_id: UUID) -> Row | None:
+async def pack_by_id(session: DbSession, pack_id: UUID) -> Row | None:
     query = select(*PACK_VIEW).join(seats, seats.c.id == packs.c.seat_id)
     return (await session.execute(query.where(packs.c.id == pack_id))).first()
 
 
-async def live_seats_of_mentor(session: AsyncSession, mentor_id: str) -> list[Row]:
+async def live_seats_of_mentor(session: DbSession, mentor_id: str) -> list[Row]:
     """The mentor's live seats with the credits and latest expiry of their active packs."""
     active = packs.c.status == PackStatus.active
     rows = await session.execute(

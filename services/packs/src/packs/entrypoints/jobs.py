@@ -7,14 +7,13 @@ or failing row never holds back the others.
 from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
 from packs.service_layer.context import Context
 from packs.service_layer.expire_hold import expire_hold
 from packs.service_layer.expire_pack import expire_pack
 from packs.service_layer.grace import release_after_grace, warn_grace_expiring
+from shared.db import DbSession
 from shared.logging import get_logger
 from shared.runtime import Runtime
 
@@ -25,7 +24,7 @@ EXPIRE_PACKS = "expire-packs"
 WARN_GRACE = "warn-grace-expiring"
 RELEASE_GRACE = "release-after-grace"
 
-Finder = Callable[[AsyncSession], Awaitable[Sequence[tuple[UUID, str]]]]
+Finder = Callable[[DbSession], Awaitable[Sequence[tuple[UUID, str]]]]
 Step = Callable[..., Awaitable[bool]]
 
 

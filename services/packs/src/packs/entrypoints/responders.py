@@ -9,44 +9,55 @@ from shared.messaging import packs_requests as contract
 from shared.runtime import Runtime
 
 
-def register(runtime: Runtime, *, ctx: Context) -> None:
-    bus = runtime.bus
+class Responders:
+    """One handler per request subject: parse, run the use case in a unit of work, reply."""
 
-    @bus.responder(contract.SEAT_HOLD, contract.SeatHoldRequest)
-    async def hold(request: contract.SeatHoldRequest) -> contract.SeatHoldReply:
+    def __init__(self, runtime: Runtime, *, ctx: Context) -> None:
+        self._runtime = runtime
+        self._ctx = ctx
+
+    async def hold(self, request: contract.SeatHoldRequest) -> contract.SeatHoldReply:
         command = HoldSeat(request.order_id, request.student_id, request.mentor_id,
                            request.hold_until)
-        async with runtime.uow() as uow:
-            held = await hold_seat(command, uow=uow, ctx=ctx)
+        async with self._runtime.uow() as uow:
+            held = await hold_seat(command, uow=uow, ctx=self._ctx)
             await uow.commit()
         return contract.SeatHoldReply(order_id=held.order_id, seat_id=held.seat_id,
                                       outcome=held.outcome, held_until=held.held_until)
 
-    @bus.responder(contract.CREDIT_RESERVE, contract.CreditReserveRequest)
-    async def reserve(request: contract.CreditReserveRequest) -> contract.CreditReserveReply:
+    async def reserve(self, request: contract.CreditReserveRequest) -> contract.CreditReserveReply:
         command = ReserveCredit(request.session_id, request.student_id, request.mentor_id,
                                 request.session_starts_at)
-        async with runtime.uow() as uow:
-            reserved = await reserve_credit(command, uow=uow, ctx=ctx)
+        async with self._runtime.uow() as uow:
+            reserved = await reserve_credit(command, uow=uow, ctx=self._ctx)
             await uow.commit()
         return contract.CreditReserveReply(
             session_id=reserved.session_id, pack_id=reserved.pack_id,
             pack_expires_at=reserved.pack_expires_at, remaining=reserved.remaining,
         )
 
-    @bus.responder(contract.CREDIT_RELEASE, contract.CreditReleaseRequest)
-    async def release(request: contract.CreditReleaseRequest) -> contract.CreditReleaseReply:
-        async with runtime.uow() as uow:
-            status = await release_credit(ReleaseCredit(request.session_id), uow=uow, ctx=ctx)
+    async def release(self, request: contract.CreditReleaseRequest) -> contract.CreditReleaseReply:
+        async with self._runtime.uow() as uow:
+            status = await release_credit(ReleaseCredit(request.session_id), uow=uow,
+                                          ctx=self._ctx)
             await uow.commit()
         return contract.CreditReleaseReply(session_id=request.session_id, status=status.value)
 
-    @bus.responder(contract.ELIGIBILITY_GET, contract.EligibilityRequest)
-    async def eligibility(request: contract.EligibilityRequest) -> contract.EligibilityReply:
+    async def eligibility(self, request: contract.EligibilityRequest) -> contract.EligibilityReply:
         query = CheckEligibility(request.student_id, request.mentor_id, request.session_starts_at)
-        async with runtime.uow() as uow:
-            found = await check_eligibility(query, uow=uow, ctx=ctx)
+        async with self._runtime.uow() as uow:
+            found = await check_eligibility(query, uow=uow, ctx=self._ctx)
         return contract.EligibilityReply(
             eligible=found.eligible, code=found.code, remaining=found.remaining,
             pack_id=found.pack_id, expires_at=found.expires_at,
         )
+
+
+def register(runtime: Runtime, *, ctx: Context) -> Responders:
+    responders = Responders(runtime, ctx=ctx)
+    serve = runtime.bus.responder
+    serve(contract.SEAT_HOLD, contract.SeatHoldRequest)(responders.hold)
+    serve(contract.CREDIT_RESERVE, contract.CreditReserveRequest)(responders.reserve)
+    serve(contract.CREDIT_RELEASE, contract.CreditReleaseRequest)(responders.release)
+    serve(contract.ELIGIBILITY_GET, contract.EligibilityRequest)(responders.eligibility)
+    return responders
