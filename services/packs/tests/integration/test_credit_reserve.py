@@ -137,3 +137,25 @@ async def test_release_and_eligibility_answer_over_nats(packs_app):
         contract.EligibilityReply,
     )
     assert (nobody.eligible, nobody.code, nobody.remaining) == (False, "PACK_NOT_FOUND", 0)
+
+
+async def test_a_release_racing_its_reserve_never_leaves_a_credit_taken(packs_app):
+    pack_id = await packs_app.buy("s1", "m1", sessions=20)
+
+    async def reserve(session_id: uuid.UUID) -> str:
+        try:
+            await packs_app.reserve("s1", "m1", session_id=session_id)
+            return "reserved"
+        except DomainError as refused:
+            return refused.code
+
+    outcomes = []
+    for _ in range(10):
+        session_id = uuid.uuid4()
+        reserved, released = await asyncio.gather(reserve(session_id),
+                                                  packs_app.release(session_id))
+        outcomes.append(reserved)
+        assert released == "released"
+    assert set(outcomes) <= {"reserved", "CREDIT_RELEASED"}
+    assert (await packs_app.pack(pack_id)).sessions_reserved == 0
+    assert await packs_app.count("SELECT count(*) FROM credits WHERE status <> 'released'") == 0

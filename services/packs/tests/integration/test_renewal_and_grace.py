@@ -1,5 +1,6 @@
 """Renewal reminders by sessions left; grace timing on the injectable clock, no sleeps."""
 
+import asyncio
 from datetime import timedelta
 
 from packs.entrypoints.jobs import RELEASE_GRACE, WARN_GRACE
@@ -120,3 +121,19 @@ async def test_a_renewed_seat_that_runs_out_again_gets_a_fresh_grace_and_warning
     clock.advance(timedelta(hours=60))
     assert await packs_app.run_job(WARN_GRACE) == 1
     assert len(await packs_app.recorded(SeatGraceExpiring)) == 2
+
+
+async def test_two_replicas_running_the_grace_jobs_together_warn_and_release_once(start_packs):
+    first = await start_packs()
+    second = await start_packs(database_url=first.service.database_url)
+    for student in ("s1", "s2", "s3"):
+        await first.buy(student, "m1", sessions=1)
+        await first.book_and_complete(student, "m1")
+    first.clock.advance(timedelta(hours=61))
+    warned = await asyncio.gather(first.run_job(WARN_GRACE), second.run_job(WARN_GRACE))
+    assert sum(warned) == 3
+    first.clock.advance(timedelta(hours=11))
+    released = await asyncio.gather(first.run_job(RELEASE_GRACE), second.run_job(RELEASE_GRACE))
+    assert sum(released) == 3
+    assert len(await first.recorded(SeatGraceExpiring)) == 3
+    assert len(await first.recorded(SeatReleased)) == 3

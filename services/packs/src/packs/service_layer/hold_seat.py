@@ -53,7 +53,6 @@ async def hold_seat(cmd: HoldSeat, *, uow: UnitOfWork, ctx: Context) -> SeatHeld
         await announce_capacity(uow=uow, ctx=ctx, mentor_id=cmd.mentor_id, capacity=capacity)
     elif decision.outcome == "share":
         await seats_repo.extend_hold(session, seat_id=seat.id, held_until=decision.held_until)
-    assert seat is not None
     renewal = decision.outcome == "renewal"
     await seats_repo.add_hold(
         session, order_id=cmd.order_id, seat=seat, renewal=renewal,

@@ -32,8 +32,10 @@ async def release_credit(cmd: ReleaseCredit, *, uow: UnitOfWork, ctx: Context) -
     if credit is None:
         if await credits_repo.add_tombstone(uow.session, session_id=cmd.session_id, now=now):
             return CreditStatus.released
-        credit = await credit_of(uow, cmd.session_id)  # a reserve committed first
-        assert credit is not None
+        # A reserve of this id committed while we inserted: settle the credit it made.
+        credit = await credit_of(uow, cmd.session_id)
+    if credit is None:
+        return CreditStatus.released
     if credit.status is not CreditStatus.reserved:
         return credit.status
     settled = await settle_reserved(
