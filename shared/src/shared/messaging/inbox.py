@@ -2,10 +2,19 @@
 
 from uuid import UUID
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert
 
 from shared.db import DbSession
 from shared.messaging.tables import inbox
+
+
+_CLAIM = (
+    insert(inbox)
+    .values(consumer=bindparam("consumer"), event_id=bindparam("event_id"))
+    .on_conflict_do_nothing()
+    .returning(inbox.c.event_id)
+)
 
 
 async def claim(session: DbSession, *, consumer: str, event_id: UUID) -> bool:
@@ -14,10 +23,5 @@ async def claim(session: DbSession, *, consumer: str, event_id: UUID) -> bool:
     A concurrent duplicate blocks on the primary key until the first transaction ends, then
     finds the row and returns False, so two deliveries never both apply their effects.
     """
-    result = await session.execute(
-        insert(inbox)
-        .values(consumer=consumer, event_id=event_id)
-        .on_conflict_do_nothing()
-        .returning(inbox.c.event_id)
-    )
+    result = await session.execute(_CLAIM, {"consumer": consumer, "event_id": event_id})
     return result.first() is not None
