@@ -1,8 +1,6 @@
 """Fixtures for packs tests: a fake clock, a live packs service, and a driver for it."""
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -89,12 +87,6 @@ class PacksDriver:
         envelope = envelope or Envelope.wrap(event, producer=producer)
         await publish_raw(self.nats_url, self.namespace, envelope, msg_id=msg_id)
         return envelope
-
-    async def until(self, check: Callable[[], Awaitable[bool]], *, within: float = 10.0) -> None:
-        """Wait until `check()` holds (the database is what changes; there is no event)."""
-        async with asyncio.timeout(within):
-            while not await check():  # noqa: ASYNC110
-                await asyncio.sleep(0.05)
 
     async def run_job(self, name: str) -> int | None:
         return await self.runtime.jobs.run_now(name)

@@ -13,6 +13,7 @@ from shared.messaging.events import (
     SessionCompleted,
     SessionNoShow,
 )
+from shared.testing.helpers import eventually
 
 
 def completed(session_id: uuid.UUID, clock) -> SessionCompleted:
@@ -47,7 +48,7 @@ async def test_one_completion_delivered_ten_times_to_two_replicas_consumes_one_c
     async def consumed() -> bool:
         return (await first.pack(pack_id)).sessions_used == 1
 
-    await first.until(consumed)
+    await eventually(consumed)
     await asyncio.sleep(1.0)  # let every other delivery finish
     await assert_consumed_once(first, pack_id)
 
@@ -69,7 +70,7 @@ async def test_ten_different_completion_events_for_one_session_consume_one_credi
             "SELECT count(*) FROM inbox WHERE consumer = 'packs-session-completed'"
         ) == 10
 
-    await first.until(all_handled)
+    await eventually(all_handled)
     await assert_consumed_once(first, pack_id)
 
 
@@ -90,7 +91,7 @@ async def test_a_no_show_consumes_the_credit(packs_app):
     async def consumed() -> bool:
         return (await packs_app.pack(pack_id)).sessions_used == 1
 
-    await packs_app.until(consumed)
+    await eventually(consumed)
 
 
 async def canceled(app, *, by: str, late: bool) -> tuple[int, int]:
@@ -105,7 +106,7 @@ async def canceled(app, *, by: str, late: bool) -> tuple[int, int]:
     async def settled() -> bool:
         return (await app.pack(pack_id)).sessions_reserved == 0
 
-    await app.until(settled)
+    await eventually(settled)
     pack = await app.pack(pack_id)
     return pack.sessions_used, pack.sessions_reserved
 

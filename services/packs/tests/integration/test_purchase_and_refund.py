@@ -14,6 +14,7 @@ from shared.messaging.events import (
     PaymentRefunded,
     SeatReleased,
 )
+from shared.testing.helpers import eventually
 
 
 def refund(app, order_id: uuid.UUID, *, full: bool = True) -> PaymentRefunded:
@@ -47,7 +48,7 @@ async def test_the_same_order_paid_twice_makes_one_pack(packs_app):
         )
         return handled == 5
 
-    await packs_app.until(one_pack)
+    await eventually(one_pack)
     assert await packs_app.count("SELECT count(*) FROM packs") == 1
     assert len(await packs_app.recorded(PackPurchased)) == 1
 

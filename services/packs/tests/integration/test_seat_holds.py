@@ -14,6 +14,7 @@ from shared.errors import DomainError
 from shared.messaging import RemoteError
 from shared.messaging import packs_requests as contract
 from shared.messaging.events import MentorCapacityChanged, PaymentFailed
+from shared.testing.helpers import eventually
 
 
 async def test_fifty_concurrent_holds_for_three_open_seats_give_exactly_three(packs_app):
@@ -95,7 +96,7 @@ async def test_a_failed_payment_releases_the_hold_and_reopens_the_seat(packs_app
     async def released() -> bool:
         return (await packs_app.seat("s1", "m1")).status == "released"
 
-    await packs_app.until(released)
+    await eventually(released)
     assert (await packs_app.hold("s2", "m1")).outcome == "held"
 
 
