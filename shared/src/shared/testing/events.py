@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from dataclasses import replace
 from collections.abc import Callable
 
 import nats
@@ -25,13 +26,16 @@ class EventProbe:
     async def start(self) -> "EventProbe":
         self._nc = await nats.connect(self.nats_url)
         js = self._nc.jetstream()
-        await js.subscribe(
-            subject_for(self.namespace, ">"),
-            stream=stream_name(self.namespace),
-            ordered_consumer=True,
-            deliver_policy=DeliverPolicy.ALL,
-            cb=self._on_message,
-        )
+        # One ordered consumer per subject of the stream: NATS before 2.10 refuses a filter
+        # (`<namespace>.>`) wider than the stream's subjects.
+        for subject in domain_stream(self.namespace).subjects:
+            await js.subscribe(
+                subject,
+                stream=stream_name(self.namespace),
+                ordered_consumer=True,
+                deliver_policy=DeliverPolicy.ALL,
+                cb=self._on_message,
+            )
         return self
 
     async def _on_message(self, message) -> None:
@@ -90,7 +94,9 @@ async def ensure_stream(nats_url: str, namespace: str) -> None:
         try:
             await js.stream_info(stream_name(namespace))
         except NotFoundError:
-            await js.add_stream(domain_stream(namespace).config)
+            stream = domain_stream(namespace)
+            # FastStream fills `config.subjects` only when it declares the stream itself.
+            await js.add_stream(replace(stream.config, subjects=list(stream.subjects)))
     finally:
         await nc.close()
 
