@@ -24,13 +24,11 @@ import asyncpg
 import nats
 
 from packs.config import Settings
-from packs.entrypoints.responders import Responders
 from packs.main import ALEMBIC_INI, create_app
 from packs.service_layer.fulfil_purchase import fulfil_purchase
 from shared.embedded import EmbeddedNats, EmbeddedPostgres
 from shared.messaging import packs_requests as contract
 from shared.messaging.events import PackShape, PaymentSucceeded
-from shared.messaging.requests import answer
 from shared.messaging.stream import subject_for
 from shared.migrate import upgrade_to_head
 
@@ -41,7 +39,6 @@ NAMESPACE = "bench"
 MENTOR = "mentor-bench"
 POOL_SIZE = 10
 FLOOR_SUBJECT = "bench.floor.credit.reserve"
-LEAN_SUBJECT = "bench.lean.credit.reserve"
 
 # The two statements the packs service issues for one reserve (adapters/reservations.py).
 LOCK_PAIR = """
@@ -151,36 +148,34 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     runtime = app.state.runtime
     service_students = [f"service-student-{n}" for n in range(args.callers)]
     floor_students = [f"floor-student-{n}" for n in range(args.callers)]
-    lean_students = [f"lean-student-{n}" for n in range(args.callers)]
     service_subject = subject_for(NAMESPACE, contract.CREDIT_RESERVE)
     warmup = max(args.callers * 10, args.requests // 10)
 
     async with app.router.lifespan_context(app):
-        await seed(runtime, app.state.packs, service_students + floor_students + lean_students)
+        await seed(runtime, app.state.packs, service_students + floor_students)
         pool = await asyncpg.create_pool(postgres.url("packs_bench"), min_size=POOL_SIZE,
                                          max_size=POOL_SIZE)
         floor_nc = await nats.connect(nats_url)
 
-        async def sequential(message) -> None:  # nats-py runs one callback at a time
-            await message.respond(await floor_reserve(pool, message.data))
+        # The same bounded concurrency as the kernel's responders: one task per request, at
+        # most the pool's size in flight.
+        slots = asyncio.Semaphore(POOL_SIZE)
 
-        await floor_nc.subscribe(FLOOR_SUBJECT, queue="floor", cb=sequential)
+        async def serve(message) -> None:
+            try:
+                await message.respond(await floor_reserve(pool, message.data))
+            finally:
+                slots.release()
 
-        # The packs handler and the kernel's answer() on a bare nats-py subscription: what
-        # the service would cost with a responder that skips FastStream's per-message path.
-        handler = Responders(runtime, ctx=app.state.packs).reserve
+        async def concurrent(message) -> None:
+            await slots.acquire()
+            asyncio.create_task(serve(message))  # noqa: RUF006 - the semaphore tracks them
 
-        async def lean(message) -> None:
-            body = await answer(handler, contract.CreditReserveRequest, message.data,
-                                contract.CREDIT_RESERVE)
-            await message.respond(body.encode())
-
-        await floor_nc.subscribe(LEAN_SUBJECT, queue="lean", cb=lean)
+        await floor_nc.subscribe(FLOOR_SUBJECT, queue="floor", cb=concurrent)
 
         variants = {
             "service": (service_subject, service_students),
             "floor": (FLOOR_SUBJECT, floor_students),
-            "lean": (LEAN_SUBJECT, lean_students),
         }
         for subject, students in variants.values():
             await measure(nats_url, subject, students, warmup)
@@ -190,7 +185,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         seconds = dict.fromkeys(variants, 0.0)
         names = list(variants)
         for round_ in range(args.rounds):
-            for name in names[round_ % 3:] + names[:round_ % 3]:
+            for name in names[round_ % 2:] + names[:round_ % 2]:
                 subject, students = variants[name]
                 latencies, elapsed = await measure(nats_url, subject, students,
                                                    args.requests // args.rounds)
@@ -211,9 +206,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
           f" Postgres with {durability}\n")
     print_row("floor: bare nats-py + asyncpg transaction", samples["floor"], rate("floor"))
     print_row("packs responder (kernel, SQLAlchemy Core)", samples["service"], rate("service"))
-    print_row("  same handler on a bare nats-py subscription", samples["lean"], rate("lean"))
     print(f"\nratio packs p50 / floor p50: {p50('service') / p50('floor'):.2f}x (target <= 1.5x)")
-    print(f"ratio without FastStream's per-message path: {p50('lean') / p50('floor'):.2f}x")
 
 
 async def main() -> None:

@@ -1,5 +1,6 @@
 """The HTTP app factory every service uses."""
 
+import json
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -74,8 +75,16 @@ def create_app(
     async def asyncapi() -> Response:
         from faststream.specification import AsyncAPI
 
-        document = AsyncAPI(runtime.bus.broker, title=f"{title} events", schema_version="3.0.0")
-        return Response(document.to_specification().to_json(), media_type="application/json")
+        spec = AsyncAPI(runtime.bus.broker, title=f"{title} events", schema_version="3.0.0")
+        document = json.loads(spec.to_specification().to_json())
+        # Requests are served on the raw connection (decision 0002): list them here.
+        for subject, model in runtime.bus.responders.served().items():
+            document.setdefault("channels", {})[subject] = {
+                "address": subject,
+                "description": "request–reply; replies {ok, data | error: {code, detail}}",
+                "messages": {"request": {"payload": model.model_json_schema()}},
+            }
+        return JSONResponse(document)
 
     app.include_router(admin_router())
     for router in routers:

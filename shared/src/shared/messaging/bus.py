@@ -1,4 +1,4 @@
-"""One object per service process that wires broker, stream, outbox, relay, consumers and requests."""
+"""One object per service process: broker, stream, outbox, relay, consumers and requests."""
 
 import asyncio
 import logging
@@ -11,7 +11,7 @@ from shared.db import SessionFactory
 from shared.logging import get_logger
 from shared.messaging.consumers import EventConsumers, RetryPolicy
 from shared.messaging.outbox import Outbox, Relay
-from shared.messaging.requests import Requester, responder
+from shared.messaging.requests import Requester, Responders
 from shared.messaging.stream import stream_name
 from shared.settings import ServiceSettings
 from shared.uow import UnitOfWork
@@ -71,6 +71,10 @@ class MessageBus:
         self.requester = Requester(
             broker=self.broker, namespace=self.namespace, timeout=settings.request_timeout_seconds
         )
+        self.responders = Responders(
+            namespace=self.namespace, queue=settings.service_name,
+            concurrency=settings.database_pool_size,
+        )
         self._sweeper: asyncio.Task | None = None
 
     def uow(self) -> UnitOfWork:
@@ -78,13 +82,12 @@ class MessageBus:
         return UnitOfWork(self.session_factory, after_commit=self.relay.after_commit)
 
     def responder(self, subject: str, request_model):
-        return responder(
-            self.broker, namespace=self.namespace, subject=subject,
-            request_model=request_model, queue=self.settings.service_name,
-        )
+        """Decorate `async def handler(request) -> reply`; raise DomainError to refuse."""
+        return self.responders.register(subject, request_model)
 
     async def start(self) -> None:
         await self.broker.start()
+        await self.responders.start(self.broker.connection)
         self._sweeper = asyncio.create_task(
             self.relay.run_sweeper(every_seconds=self.settings.outbox_sweep_seconds)
         )
@@ -92,6 +95,7 @@ class MessageBus:
     async def stop(self) -> None:
         if self._sweeper is not None:
             self._sweeper.cancel()
+        await self.responders.stop()
         await self.relay.drain()
         try:
             await self.broker.stop()

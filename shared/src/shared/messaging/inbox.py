@@ -8,7 +8,6 @@ from sqlalchemy.dialects.postgresql import insert
 from shared.db import DbSession
 from shared.messaging.tables import inbox
 
-
 _CLAIM = (
     insert(inbox)
     .values(consumer=bindparam("consumer"), event_id=bindparam("event_id"))

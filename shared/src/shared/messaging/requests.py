@@ -1,9 +1,11 @@
 """Request–reply between services: typed request and reply models, a timeout that raises."""
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 from faststream.nats import NatsBroker
+from nats.aio.client import Client as NATS
 from nats.errors import NoRespondersError
 from pydantic import BaseModel, ValidationError
 
@@ -16,6 +18,7 @@ log = get_logger(__name__)
 
 Req = TypeVar("Req", bound=BaseModel)
 Rep = TypeVar("Rep", bound=BaseModel)
+Handler = Callable[[Any], Awaitable[BaseModel]]
 
 
 class RequestFailed(Exception):
@@ -62,7 +65,12 @@ class Requester:
         self._timeout = timeout
 
     async def request(
-        self, subject: str, payload: BaseModel, reply_model: type[Rep], *, timeout: float | None = None
+        self,
+        subject: str,
+        payload: BaseModel,
+        reply_model: type[Rep],
+        *,
+        timeout: float | None = None,
     ) -> Rep:
         """The typed reply; raises RemoteError for a refusal, RequestFailed when nobody answers."""
         try:
@@ -82,29 +90,80 @@ class Requester:
         return reply.data
 
 
-def responder(
-    broker: NatsBroker, *, namespace: str, subject: str, request_model: type[Req], queue: str
-) -> Callable[[Callable[[Req], Awaitable[BaseModel]]], Callable[[Req], Awaitable[BaseModel]]]:
-    """Serve `subject` with `handler(request) -> reply model`; replicas share the queue group.
+class Responders:
+    """Serves request subjects on the broker's own NATS connection, in a queue group per service.
 
-    Bad input and domain refusals come back as typed error replies, never as silence.
+    Request–reply is core NATS; FastStream's subscriber pipeline added ~0.4 ms a request and
+    nothing we use (bench/packs_reserve.py), so responders subscribe with nats-py directly.
     """
 
-    def register(handler: Callable[[Req], Awaitable[BaseModel]]):
-        @broker.subscriber(subject_for(namespace, subject), queue=queue, title=subject)
-        async def serve(body: object) -> bytes:
-            message = broker.context.get_local("message")
-            return (await answer(handler, request_model, message.body, subject)).encode()
+    def __init__(self, *, namespace: str, queue: str, concurrency: int = 8) -> None:
+        self._namespace = namespace
+        self._queue = queue
+        self._concurrency = concurrency
+        self._in_flight: set[asyncio.Task] = set()
+        self._handlers: dict[str, tuple[type[BaseModel], Handler]] = {}
+        self._subscriptions: list = []
 
-        return handler
+    def served(self) -> dict[str, type[BaseModel]]:
+        """Each served subject (as on the wire) with its request model."""
+        return {
+            subject_for(self._namespace, subject): model
+            for subject, (model, _) in self._handlers.items()
+        }
 
-    return register
+    def register(self, subject: str, request_model: type[Req]):
+        """Serve `subject` with `handler(request) -> reply model`."""
+
+        def decorate(handler: Callable[[Req], Awaitable[BaseModel]]):
+            if subject in self._handlers:
+                raise ValueError(f"{subject} has a responder already")
+            self._handlers[subject] = (request_model, handler)
+            return handler
+
+        return decorate
+
+    async def start(self, connection: NATS) -> None:
+        # nats-py runs one callback at a time per subscription: each callback starts the work
+        # as a task and returns, up to `concurrency` requests in flight per process.
+        slots = asyncio.Semaphore(self._concurrency)
+        for subject, (request_model, handler) in self._handlers.items():
+
+            async def serve(message, subject: str, model: type[BaseModel], handler: Handler):
+                try:
+                    response = await answer(handler, model, message.data, subject)
+                    await message.respond(response.encode())
+                finally:
+                    slots.release()
+
+            async def reply(message, subject=subject, model=request_model, handler=handler):
+                await slots.acquire()
+                task = asyncio.create_task(serve(message, subject, model, handler))
+                self._in_flight.add(task)
+                task.add_done_callback(self._in_flight.discard)
+
+            self._subscriptions.append(
+                await connection.subscribe(
+                    subject_for(self._namespace, subject), queue=self._queue, cb=reply
+                )
+            )
+
+    async def stop(self) -> None:
+        for subscription in self._subscriptions:
+            try:
+                await subscription.unsubscribe()
+            except Exception:  # the connection may be gone already
+                pass
+        self._subscriptions = []
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
 
 
 async def answer(
     handler: Callable[[Any], Awaitable[BaseModel]], request_model: type[BaseModel], body: bytes,
     subject: str,
 ) -> str:
+    """The reply to one request; bad input and refusals are typed error replies, never silence."""
     try:
         request = request_model.model_validate_json(body)
     except ValidationError as exc:

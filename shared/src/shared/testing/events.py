@@ -2,8 +2,8 @@
 
 import asyncio
 import json
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 
 import nats
 from nats.js.api import DeliverPolicy
