@@ -21,6 +21,10 @@ log = get_logger(__name__)
 
 def make_broker(settings: ServiceSettings) -> NatsBroker:
     """A NatsBroker that nacks (never terminates) failed messages and reconnects forever."""
+    logger = logging.getLogger(f"faststream.{settings.service_name}")
+    # FastStream's INFO lines are lifecycle chatter (one per subscriber task at every stop);
+    # what matters is logged by the kernel itself with event ids bound.
+    logger.setLevel(logging.WARNING)
     return NatsBroker(
         settings.nats_url,
         name=settings.service_name,
@@ -29,7 +33,7 @@ def make_broker(settings: ServiceSettings) -> NatsBroker:
         reconnect_time_wait=1,
         connect_timeout=5,
         graceful_timeout=10.0,
-        logger=logging.getLogger(f"faststream.{settings.service_name}"),
+        logger=logger,
         log_level=logging.DEBUG,  # per-message "Received/Processed" lines are debug noise
         # Our handlers take the raw message from the context: no dependency injection, whose
         # thread-pool hops cost ~1 ms per message (measured in decision 0002).

@@ -10,6 +10,7 @@ from booking.entrypoints.schemas import MentorProfileRead, MentorProfileUpdate, 
 from booking.service_layer import mentors as profiles
 from shared.auth import Role, User, require_role
 from shared.errors import NotFound
+from shared.http.deps import runtime_of
 from shared.runtime import Runtime
 
 router = APIRouter(prefix="/v1", tags=["booking"])
@@ -17,9 +18,6 @@ router = APIRouter(prefix="/v1", tags=["booking"])
 Mentor = Annotated[User, require_role(Role.mentor)]
 Student = Annotated[User, require_role(Role.student)]
 
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
 
 
 async def _mentor(runtime: Runtime, mentor_id: str) -> dict:
@@ -33,7 +31,7 @@ async def _mentor(runtime: Runtime, mentor_id: str) -> dict:
 @router.put("/mentors/me", response_model=MentorProfileRead)
 async def put_my_profile(request: Request, body: MentorProfileUpdate, user: Mentor) -> dict:
     """A mentor creates or replaces their profile (time zone required, IANA name)."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     async with runtime.uow() as uow:
         profile = await profiles.save_mentor_profile(
             profiles.SaveMentorProfile(mentor_id=user.id, **body.model_dump()),
@@ -45,19 +43,19 @@ async def put_my_profile(request: Request, body: MentorProfileUpdate, user: Ment
 
 @router.get("/mentors/me", response_model=MentorProfileRead)
 async def get_my_profile(request: Request, user: Mentor) -> dict:
-    return await _mentor(_runtime(request), user.id)
+    return await _mentor(runtime_of(request), user.id)
 
 
 @router.get("/mentors/{mentor_id}", response_model=MentorProfileRead)
 async def get_mentor(request: Request, mentor_id: str) -> dict:
     """A mentor's public profile."""
-    return await _mentor(_runtime(request), mentor_id)
+    return await _mentor(runtime_of(request), mentor_id)
 
 
 @router.get("/students/me/packs", response_model=list[StudentPackRead])
 async def my_packs(request: Request, user: Student) -> list[dict]:
     """The student's packs that have not expired, soonest to expire first."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     query = (
         select(student_packs)
         .where(

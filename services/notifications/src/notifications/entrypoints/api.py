@@ -11,19 +11,16 @@ from notifications.entrypoints.schemas import ContactRead, ContactUpdate, Delive
 from notifications.service_layer.contacts import SaveContact, save_contact
 from shared.auth import AdminUser, CurrentUser
 from shared.errors import NotFound
-from shared.runtime import Runtime
+from shared.http.deps import runtime_of
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
 
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
 
 
 @router.put("/contacts/me", response_model=ContactRead)
 async def put_my_contact(request: Request, body: ContactUpdate, user: CurrentUser) -> dict:
     """Any signed-in user says how to reach them, in which time zone, on which channels."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     async with runtime.uow() as uow:
         contact = await save_contact(
             SaveContact(user_id=user.id, **body.model_dump()), uow=uow, now=runtime.clock.now()
@@ -34,7 +31,7 @@ async def put_my_contact(request: Request, body: ContactUpdate, user: CurrentUse
 
 @router.get("/contacts/me", response_model=ContactRead)
 async def get_my_contact(request: Request, user: CurrentUser) -> dict:
-    async with _runtime(request).session_factory() as db:
+    async with runtime_of(request).session_factory() as db:
         row = (await db.execute(select(contacts).where(contacts.c.user_id == user.id))).first()
     if row is None:
         raise NotFound("no contact details yet; PUT /v1/contacts/me", code="CONTACT_NOT_FOUND")
@@ -57,6 +54,6 @@ async def list_deliveries(
         if value is not None:
             query = query.where(deliveries.c[column] == value)
     query = query.order_by(deliveries.c.created_at.desc(), deliveries.c.channel)
-    async with _runtime(request).session_factory() as db:
+    async with runtime_of(request).session_factory() as db:
         rows = await db.execute(query.limit(limit).offset(offset))
     return [dict(row._mapping) for row in rows]

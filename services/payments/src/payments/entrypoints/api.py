@@ -16,7 +16,7 @@ from payments.entrypoints.schemas import (
 from payments.service_layer import products as catalog
 from shared.auth import AdminUser, Role, User, require_role
 from shared.errors import InvalidInput, NotFound
-from shared.runtime import Runtime
+from shared.http.deps import runtime_of
 
 router = APIRouter(prefix="/v1", tags=["payments"])
 
@@ -24,14 +24,11 @@ MentorOrAdmin = Annotated[User, require_role(Role.mentor, Role.admin)]
 Mentor = Annotated[User, require_role(Role.mentor)]
 
 
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
 
 @router.post("/products", response_model=ProductRead, status_code=201)
 async def create_product(request: Request, body: ProductCreate, user: Mentor) -> dict:
     """A mentor puts a new product (a pack of sessions at a price) on sale."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     async with runtime.uow() as uow:
         product = await catalog.create_product(
             catalog.CreateProduct(mentor_id=user.id, **body.model_dump()),
@@ -49,7 +46,7 @@ async def update_product(
     changes = body.model_dump(exclude_unset=True)
     if any(value is None for value in changes.values()):
         raise InvalidInput("fields may be left out but not set to null", code="NULL_FIELD")
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     async with runtime.uow() as uow:
         product = await catalog.update_product(
             catalog.UpdateProduct(
@@ -75,14 +72,14 @@ async def list_products(
     if mentor_id is not None:
         query = query.where(products.c.mentor_id == mentor_id)
     query = query.order_by(products.c.created_at.desc(), products.c.product_id)
-    async with _runtime(request).session_factory() as db:
+    async with runtime_of(request).session_factory() as db:
         rows = await db.execute(query.limit(limit).offset(offset))
     return [dict(row._mapping) for row in rows]
 
 
 @router.get("/products/{product_id}", response_model=ProductRead)
 async def get_product(request: Request, product_id: UUID) -> dict:
-    async with _runtime(request).session_factory() as db:
+    async with runtime_of(request).session_factory() as db:
         row = (
             await db.execute(select(products).where(products.c.product_id == product_id))
         ).first()
@@ -99,6 +96,6 @@ async def list_refund_requests(
     query = select(refund_requests).order_by(refund_requests.c.requested_at.desc())
     if status is not None:
         query = query.where(refund_requests.c.status == status)
-    async with _runtime(request).session_factory() as db:
+    async with runtime_of(request).session_factory() as db:
         rows = await db.execute(query.limit(500))
     return [dict(row._mapping) for row in rows]

@@ -1,0 +1,15 @@
+"""FastAPI dependencies every service uses."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from shared.runtime import Runtime
+
+
+def runtime_of(request: Request) -> Runtime:
+    """The service's runtime, set on the app by `create_app`."""
+    return request.app.state.runtime
+
+
+CurrentRuntime = Annotated[Runtime, Depends(runtime_of)]
