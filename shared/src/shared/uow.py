@@ -4,11 +4,9 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import insert
-
 from shared.db import DbSession, SessionFactory
-from shared.messaging.tables import outbox
 
+BeforeCommit = Callable[[DbSession, list[dict]], Awaitable[None]]
 AfterCommit = Callable[[list[dict]], Awaitable[None] | None]
 
 
@@ -22,9 +20,12 @@ class UnitOfWork:
         self,
         session_factory: SessionFactory,
         *,
+        before_commit: BeforeCommit | None = None,
         after_commit: AfterCommit | None = None,
     ) -> None:
+        """`before_commit` writes the outbox rows in the transaction; `after_commit` relays them."""
         self._session_factory = session_factory
+        self._before_commit = before_commit
         self._after_commit = after_commit
         self._outgoing: list[dict] = []
         self.session: DbSession
@@ -50,7 +51,9 @@ class UnitOfWork:
     async def commit(self) -> None:
         outgoing, self._outgoing = self._outgoing, []
         if outgoing:
-            await self.session.execute(insert(outbox), outgoing)
+            if self._before_commit is None:
+                raise RuntimeError("events were recorded in a unit of work with no outbox")
+            await self._before_commit(self.session, outgoing)
         await self.session.commit()
         if outgoing and self._after_commit is not None:
             result = self._after_commit(outgoing)

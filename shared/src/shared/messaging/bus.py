@@ -10,7 +10,7 @@ from shared.clock import Clock
 from shared.db import SessionFactory
 from shared.logging import get_logger
 from shared.messaging.consumers import EventConsumers, RetryPolicy
-from shared.messaging.outbox import Outbox, Relay
+from shared.messaging.outbox import Outbox, Relay, write_rows
 from shared.messaging.requests import Requester, Responders
 from shared.messaging.stream import stream_name
 from shared.settings import ServiceSettings
@@ -83,7 +83,9 @@ class MessageBus:
 
     def uow(self) -> UnitOfWork:
         """A unit of work whose committed events are published right after commit."""
-        return UnitOfWork(self.session_factory, after_commit=self.relay.after_commit)
+        return UnitOfWork(
+            self.session_factory, before_commit=write_rows, after_commit=self.relay.after_commit
+        )
 
     def responder(self, subject: str, request_model):
         """Decorate `async def handler(request) -> reply`; raise DomainError to refuse."""

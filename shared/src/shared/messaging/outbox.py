@@ -5,7 +5,7 @@ import json
 from datetime import timedelta
 
 from faststream.nats import NatsBroker
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from shared.clock import Clock, SystemClock
 from shared.db import DbSession, SessionFactory
@@ -39,6 +39,11 @@ class Outbox:
             {"id": envelope.id, "subject": envelope.type, "envelope": envelope.model_dump(mode="json")}
         )
         return envelope
+
+
+async def write_rows(session: DbSession, rows: list[dict]) -> None:
+    """Insert recorded events into the outbox, in the caller's transaction."""
+    await session.execute(insert(outbox), rows)
 
 
 class Relay:
