@@ -42,6 +42,11 @@ def configure(*, level: str = "INFO", json: bool | None = None) -> None:
     root.setLevel(level.upper())
     # Readiness probes read the migration state; alembic would log two lines per probe.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # uvicorn installs its own handlers before the app starts: send its lines through ours.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers = []
+        logger.propagate = True
 
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
