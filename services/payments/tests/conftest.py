@@ -1,5 +1,3 @@
-import asyncio
-
 import pytest
 
 from payments.config import Settings

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
-from shared.embedded.ports import free_port, log_tail, port_is_open, wait_until
+from shared.embedded.ports import log_tail, port_is_open, start_on_a_port, wait_until
 from shared.embedded.process import spawn, terminate
 
 HOST = "127.0.0.1"
@@ -74,22 +74,14 @@ class EmbeddedNats:
             return self
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            # A free port can be taken between the probe and the bind: retry a picked one.
-            attempts = 1 if self._fixed_port else 3
-            for attempt in range(1, attempts + 1):
-                self.port = self._fixed_port or free_port(HOST)
-                try:
-                    return self._start_on_port()
-                except RuntimeError:
-                    if attempt == attempts:
-                        raise
-            raise AssertionError("unreachable")
+            return start_on_a_port(self._fixed_port, self._start_on_port)
         except BaseException:
             self.stop()  # nothing half-started stays behind (nor a temporary data dir)
             raise
 
-    def _start_on_port(self) -> "EmbeddedNats":
+    def _start_on_port(self, port: int) -> "EmbeddedNats":
         """One attempt to start on `self.port`; raises with the log tail on failure."""
+        self.port = port
         if port_is_open(HOST, self.port):
             raise RuntimeError(f"cannot start NATS: port {self.port} is already in use")
         argv = [

@@ -4,6 +4,9 @@ import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -11,6 +14,18 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def start_on_a_port(fixed_port: int | None, start: Callable[[int], T], *, attempts: int = 3) -> T:
+    """`start(port)` on `fixed_port`, or on a free port, retrying when a picked port was taken
+    between the probe and the bind (`start` raises RuntimeError for that)."""
+    for attempt in range(1, (1 if fixed_port else attempts) + 1):
+        try:
+            return start(fixed_port or free_port())
+        except RuntimeError:
+            if fixed_port or attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
 
 
 def port_is_open(host: str, port: int, *, timeout: float = 0.5) -> bool:

@@ -10,7 +10,7 @@ from types import TracebackType
 
 from shared.embedded.pg_runas import RunAs, own_dir, resolve_run_as
 from shared.embedded.pg_stale import clear_stale_lock
-from shared.embedded.ports import free_port, log_tail, port_is_open, wait_until
+from shared.embedded.ports import log_tail, port_is_open, start_on_a_port, wait_until
 from shared.embedded.process import spawn, terminate
 
 HOST = "127.0.0.1"
@@ -94,16 +94,7 @@ class EmbeddedPostgres:
             own_dir(self.data_dir, self._run_as)
             if not (self.data_dir / "PG_VERSION").exists():
                 self._initdb()
-            # A free port can be taken between the probe and the bind: retry a picked one.
-            attempts = 1 if self._fixed_port else 3
-            for attempt in range(1, attempts + 1):
-                self.port = self._fixed_port or free_port(HOST)
-                try:
-                    return self._start_on_port()
-                except RuntimeError:
-                    if attempt == attempts:
-                        raise
-            raise AssertionError("unreachable")
+            return start_on_a_port(self._fixed_port, self._start_on_port)
         except BaseException:
             self.stop()  # nothing half-started stays behind (nor a temporary data dir)
             raise
@@ -157,8 +148,9 @@ class EmbeddedPostgres:
                 f"{log_tail(self.log_file)}"
             )
 
-    def _start_on_port(self) -> "EmbeddedPostgres":
+    def _start_on_port(self, port: int) -> "EmbeddedPostgres":
         """One attempt to start on `self.port`; raises with the log tail on failure."""
+        self.port = port
         if port_is_open(HOST, self.port):
             raise RuntimeError(f"cannot start Postgres: port {self.port} is already in use")
         socket_dir = self._socket_dir()
