@@ -69,3 +69,53 @@ async def _wait_for_dead_letter(bus, timeout: float = 10.0):
             if letters:
                 return letters[0]
             await asyncio.sleep(0.05)
+
+
+async def test_a_database_outage_is_never_dead_lettered_and_the_event_applies_once_it_ends(
+    make_bus, event_probe
+):
+    from sqlalchemy.exc import OperationalError
+
+    attempts: list[float] = []
+
+    async def database_down(event, uow, envelope):
+        attempts.append(time.monotonic())
+        if len(attempts) <= 6:  # twice the dead-letter limit of 3
+            raise OperationalError("INSERT ...", {}, ConnectionRefusedError("database is down"))
+        await apply_effect(event, uow, envelope)
+
+    bus = make_bus(
+        register=lambda b: b.consumers.on(PackDepleted, purpose="outage")(database_down),
+        consumer_backoff_seconds=(0.1, 0.1, 0.2),
+    )
+    await bus.start()
+    async with bus.uow() as uow:
+        envelope = bus.outbox.record(
+            uow, PackDepleted(pack_id=uuid.uuid4(), student_id="s", mentor_id="m")
+        )
+        await uow.commit()
+    async with asyncio.timeout(15):
+        while await count_effects(bus) != {str(envelope.id): 1}:
+            await asyncio.sleep(0.05)
+    assert len(attempts) == 7
+    async with bus.session_factory() as session:
+        assert await dead_letters.list_all(session) == []
+
+
+def test_only_infrastructure_failures_are_exempt_from_dead_lettering():
+    import asyncpg
+    from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+    from shared.messaging.consumers import is_infrastructure_failure
+
+    class Adapted(Exception):  # what SQLAlchemy's asyncpg dialect puts in `orig`
+        def __init__(self, sqlstate: str) -> None:
+            self.sqlstate = sqlstate
+
+    assert is_infrastructure_failure(ConnectionRefusedError())
+    assert is_infrastructure_failure(OperationalError("q", {}, Exception()))
+    assert is_infrastructure_failure(DBAPIError("q", {}, Adapted("40P01")))  # deadlock
+    assert is_infrastructure_failure(DBAPIError("q", {}, Adapted("40001")))  # serialization
+    assert not is_infrastructure_failure(IntegrityError("q", {}, Adapted("23505")))
+    assert not is_infrastructure_failure(RuntimeError("handler bug"))
+    assert not is_infrastructure_failure(asyncpg.exceptions.DataError("bad value"))

@@ -9,6 +9,7 @@ from faststream import AckPolicy
 from faststream.nats import NatsBroker, NatsMessage, PullSub
 from nats.js.api import ConsumerConfig, DeliverPolicy
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from shared.logging import bound_contextvars, get_logger
 from shared.messaging import context, dead_letters, inbox
@@ -30,6 +31,19 @@ class RetryPolicy:
 
     def delay_after(self, attempt: int) -> float:
         return self.backoff_seconds[min(attempt, len(self.backoff_seconds)) - 1]
+
+
+def is_infrastructure_failure(exc: BaseException) -> bool:
+    """Database unreachable, connection lost, deadlock or serialization failure."""
+    if isinstance(exc, OSError | TimeoutError | OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and (
+        exc.connection_invalidated
+        or getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
+    )
+
+
+TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 
 
 @dataclass(frozen=True)
@@ -90,9 +104,10 @@ class EventConsumers:
                 filter_subject=subject,
                 deliver_policy=DeliverPolicy.ALL,
                 ack_wait=30,
-                # A ceiling in case a process dies mid-handler on every attempt;
-                # ordinary failures are dead-lettered by us at `max_attempts`.
-                max_deliver=self._retry.max_attempts + 2,
+                # No ceiling: JetStream would drop a message silently past it. Handler
+                # failures are dead-lettered by us at `max_attempts`; infrastructure
+                # failures wait for the database to come back.
+                max_deliver=-1,
             ),
             ack_policy=AckPolicy.NACK_ON_ERROR,
             title=consumer.name,
@@ -113,20 +128,32 @@ class EventConsumers:
         try:
             await self.process(consumer, envelope)
         except Exception as exc:
-            if attempt >= self._retry.max_attempts:
-                await self._dead_letter(consumer, message.body, exc, attempt)
-                await message.ack()
-            else:
-                delay = self._retry.delay_after(attempt)
-                log.warning(
-                    "event.failed_will_retry",
-                    consumer=consumer.name, event_id=str(envelope.id), attempt=attempt,
-                    retry_in=delay, error=repr(exc),
-                )
-                EVENTS_CONSUMED.labels(consumer.name, "retry").inc()
-                await message.nack(delay=delay)
+            await self._after_failure(consumer, message, envelope, exc, attempt)
             return
         await message.ack()
+
+    async def _after_failure(
+        self, consumer: Consumer, message: NatsMessage, envelope: Envelope, exc: Exception,
+        attempt: int,
+    ) -> None:
+        if is_infrastructure_failure(exc):
+            # The database is down or the transaction lost a race: not the event's fault, so
+            # it never counts toward dead-lettering; retry at the slowest pace until it passes.
+            delay = self._retry.backoff_seconds[-1]
+            outcome = "deferred"
+        elif attempt >= self._retry.max_attempts:
+            await self._dead_letter(consumer, message.body, exc, attempt)
+            await message.ack()
+            return
+        else:
+            delay = self._retry.delay_after(attempt)
+            outcome = "retry"
+        log.warning(
+            f"event.{outcome}", consumer=consumer.name, event_id=str(envelope.id),
+            attempt=attempt, retry_in=delay, error=repr(exc),
+        )
+        EVENTS_CONSUMED.labels(consumer.name, outcome).inc()
+        await message.nack(delay=delay)
 
     async def process(
         self,
