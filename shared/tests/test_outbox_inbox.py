@@ -84,3 +84,34 @@ async def _eventually(check, *, timeout: float = 10.0) -> None:
     async with asyncio.timeout(timeout):
         while not await check():
             await asyncio.sleep(0.05)
+
+
+async def test_old_published_outbox_rows_and_old_inbox_claims_are_pruned_by_a_due_job(
+    start_service,
+):
+    from sqlalchemy import func, insert, select, text
+
+    from shared.messaging.tables import inbox, outbox
+    from video.config import Settings
+    from video.main import ALEMBIC_INI, create_app
+
+    video = await start_service(create_app, Settings, ALEMBIC_INI)
+    old, fresh = uuid.uuid4(), uuid.uuid4()
+    async with video.runtime.session_factory() as db:
+        for event_id, age in ((old, "4 days"), (fresh, "1 hour")):
+            await db.execute(insert(outbox).values(
+                id=event_id, subject="pack.depleted", envelope={},
+                published_at=func.now() - text(f"interval '{age}'")))
+        await db.execute(insert(outbox).values(  # never published: kept whatever its age
+            id=uuid.uuid4(), subject="pack.depleted", envelope={},
+            created_at=func.now() - text("interval '30 days'")))
+        for event_id, age in ((old, "15 days"), (fresh, "1 day")):
+            await db.execute(insert(inbox).values(
+                consumer="c", event_id=event_id, processed_at=func.now() - text(f"interval '{age}'")))
+        await db.commit()
+
+    assert await video.runtime.jobs.run_now("prune-messaging-tables") == 2
+    async with video.runtime.session_factory() as db:
+        assert old not in set((await db.execute(select(outbox.c.id))).scalars())
+        assert len((await db.execute(select(outbox.c.id))).all()) == 2
+        assert set((await db.execute(select(inbox.c.event_id))).scalars()) == {fresh}

@@ -11,6 +11,7 @@ from shared.clock import Clock, SystemClock
 from shared.db import SessionFactory, make_engine, make_session_factory
 from shared.jobs import Job, JobRunner
 from shared.messaging import MessageBus
+from shared.messaging.retention import prune_messaging_tables
 from shared.settings import ServiceSettings
 from shared.uow import UnitOfWork
 
@@ -76,7 +77,9 @@ def build_runtime(
     session_factory = make_session_factory(engine)
     clock = clock or SystemClock()
     bus = MessageBus(settings=settings, session_factory=session_factory, clock=clock)
-    return Runtime(
+    runtime = Runtime(
         settings=settings, engine=engine, session_factory=session_factory, bus=bus,
         clock=clock, alembic_ini=alembic_ini,
     )
+    runtime.add_job("prune-messaging-tables", lambda: prune_messaging_tables(session_factory))
+    return runtime

@@ -5,7 +5,7 @@ import json
 from datetime import timedelta
 
 from faststream.nats import NatsBroker
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from shared.clock import Clock, SystemClock
 from shared.db import DbSession, SessionFactory
@@ -141,14 +141,6 @@ class Relay:
             await _mark_published(session, [row["id"] for row in rows])
             await session.commit()
             return len(rows)
-
-    async def prune(self, *, keep: timedelta = timedelta(days=3)) -> None:
-        """Delete rows published long ago."""
-        async with self._session_factory() as session:
-            await session.execute(
-                delete(outbox).where(outbox.c.published_at < func.now() - keep)
-            )
-            await session.commit()
 
     async def run_sweeper(self, *, every_seconds: float) -> None:
         """Sweep forever; errors are logged and the loop goes on."""

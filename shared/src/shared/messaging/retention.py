@@ -1,0 +1,26 @@
+"""Keeps the kernel's tables bounded: published outbox rows and old inbox claims go."""
+
+from datetime import timedelta
+
+from sqlalchemy import delete, func
+
+from shared.db import SessionFactory
+from shared.messaging.stream import RETENTION_SECONDS
+from shared.messaging.tables import inbox, outbox
+
+OUTBOX_KEEP = timedelta(days=3)
+# An event cannot be redelivered once the stream has dropped it; twice its retention is safe.
+INBOX_KEEP = timedelta(seconds=2 * RETENTION_SECONDS)
+
+
+async def prune_messaging_tables(session_factory: SessionFactory) -> int:
+    """Delete outbox rows published long ago and inbox claims older than any redelivery."""
+    async with session_factory() as session:
+        published = await session.execute(
+            delete(outbox).where(outbox.c.published_at < func.now() - OUTBOX_KEEP)
+        )
+        claimed = await session.execute(
+            delete(inbox).where(inbox.c.processed_at < func.now() - INBOX_KEEP)
+        )
+        await session.commit()
+    return published.rowcount + claimed.rowcount
