@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator, Callable
 
 import pytest
-from sqlalchemy import Column, Integer, String, Table, Uuid, update
+from sqlalchemy import Column, Integer, String, Table, Uuid
 from sqlalchemy.dialects.postgresql import insert
 
 from shared.clock import SystemClock
