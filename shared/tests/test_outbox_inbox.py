@@ -2,6 +2,7 @@
 
 import asyncio
 import uuid
+from datetime import timedelta
 
 from shared.messaging.events import Envelope, PackDepleted
 from shared.testing.events import publish_raw
@@ -40,7 +41,7 @@ async def test_an_event_of_a_rolled_back_transaction_is_never_delivered(make_bus
         marker = bus.outbox.record(uow, depleted("committed"))
         await uow.commit()
     await event_probe.wait_for(PackDepleted, lambda e: e.student_id == "committed")
-    await bus.relay.sweep(grace=__import__("datetime").timedelta(0))
+    await bus.relay.sweep(grace=timedelta(0))
     await asyncio.sleep(0.5)
     assert [e.payload().student_id for e in event_probe.of_type(PackDepleted)] == ["committed"]
     await _eventually(lambda: _effects_equal(bus, {str(marker.id): 1}))

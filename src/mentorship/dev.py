@@ -143,12 +143,7 @@ def _start_infra(options: DevOptions, console: Console, stack: ExitStack) -> Inf
 
 
 def _migrate(options: DevOptions, infra: Infra, console: Console) -> None:
-    """Upgrade every service's database to head (skipped, loudly, if the kernel cannot)."""
-    try:
-        migrations.upgrade_function()
-    except migrations.MigrationsUnavailable as exc:
-        console.print(f"[yellow]migrations skipped:[/] {exc}")
-        return
+    """Upgrade every service's database to head."""
     for service in options.services:
         with console.status(f"migrating {service.name}…"):
             migrations.upgrade(

@@ -1,8 +1,6 @@
 """FastAPI dependencies every service uses."""
 
-from typing import Annotated
-
-from fastapi import Depends, Request
+from fastapi import Request
 
 from shared.runtime import Runtime
 
@@ -11,5 +9,3 @@ def runtime_of(request: Request) -> Runtime:
     """The service's runtime, set on the app by `create_app`."""
     return request.app.state.runtime
 
-
-CurrentRuntime = Annotated[Runtime, Depends(runtime_of)]

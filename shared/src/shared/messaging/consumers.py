@@ -119,14 +119,14 @@ class EventConsumers:
         attempt = message.raw_message.metadata.num_delivered
         try:
             envelope = Envelope.model_validate_json(message.body)
-            envelope.payload()
+            payload = envelope.payload()
         except (ValidationError, KeyError) as exc:
             # A message that can never be parsed is not retried: it goes straight to the DLQ.
             await self._dead_letter(consumer, message.body, exc, attempt)
             await message.ack()
             return
         try:
-            await self.process(consumer, envelope)
+            await self.process(consumer, envelope, payload=payload)
         except Exception as exc:
             await self._after_failure(consumer, message, envelope, exc, attempt)
             return
@@ -160,6 +160,7 @@ class EventConsumers:
         consumer: Consumer,
         envelope: Envelope,
         *,
+        payload: Event | None = None,
         before_commit: Callable[[UnitOfWork], Awaitable[None]] | None = None,
     ) -> bool:
         """Apply the handler once per (consumer, event id); False if it was a duplicate."""
@@ -176,7 +177,7 @@ class EventConsumers:
                         uow.session, consumer=consumer.name, event_id=envelope.id
                     )
                     if first_time:
-                        await consumer.handler(envelope.payload(), uow, envelope)
+                        await consumer.handler(payload or envelope.payload(), uow, envelope)
                     if before_commit is not None:
                         await before_commit(uow)
                     await uow.commit()

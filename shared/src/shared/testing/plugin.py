@@ -68,9 +68,6 @@ class RunningService:
         return self.app.state.runtime
 
 
-ServiceStarter = Callable[..., "RunningService"]
-
-
 @pytest.fixture
 async def start_service(
     databases: DatabaseFactory, nats_url: str, namespace: str

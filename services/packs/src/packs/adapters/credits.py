@@ -29,28 +29,6 @@ async def get_credit(session: DbSession, session_id: UUID) -> Credit | None:
     return None if row is None else to_credit(row)
 
 
-async def add_reserved(
-    session: DbSession,
-    *,
-    session_id: UUID,
-    pack_id: UUID,
-    student_id: str,
-    mentor_id: str,
-    starts_at: datetime,
-    now: datetime,
-) -> bool:
-    """Insert the reserved credit; False if the session id already has one."""
-    result = await session.execute(
-        insert(credits)
-        .values(session_id=session_id, pack_id=pack_id, student_id=student_id,
-                mentor_id=mentor_id, status=CreditStatus.reserved,
-                session_starts_at=starts_at, reserved_at=now, created_at=now)
-        .on_conflict_do_nothing(index_elements=["session_id"])
-        .returning(credits.c.session_id)
-    )
-    return result.first() is not None
-
-
 async def add_tombstone(
     session: DbSession, *, session_id: UUID, now: datetime
 ) -> bool:

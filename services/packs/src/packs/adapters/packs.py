@@ -96,14 +96,6 @@ async def add_pack(
     return pack_id, expires_at
 
 
-async def add_reservation(session: DbSession, pack_id: UUID) -> None:
-    await session.execute(
-        update(packs)
-        .where(packs.c.id == pack_id)
-        .values(sessions_reserved=packs.c.sessions_reserved + 1)
-    )
-
-
 async def save_counts(session: DbSession, pack: Pack, *, now: datetime) -> None:
     """Write the pack's used/reserved counts and status as the domain left them."""
     values: dict = dict(

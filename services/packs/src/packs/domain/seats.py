@@ -71,7 +71,3 @@ def release_reason(
     if seat.status is SeatStatus.active and not any(p.is_live(now) for p in packs):
         return ReleaseReason.pack_expired
     return None
-
-
-def hold_has_ended(seat: Seat, *, now: datetime) -> bool:
-    return seat.status is SeatStatus.held and seat.held_until is not None and now >= seat.held_until
