@@ -20,6 +20,7 @@ import nats
 from nats.js.api import ConsumerConfig, StreamConfig
 from sqlalchemy import Column, String, Table, Uuid
 from sqlalchemy.dialects.postgresql import insert
+from stats import print_row
 
 from shared.clock import SystemClock
 from shared.db import make_engine, make_metadata, make_session_factory
@@ -29,11 +30,11 @@ from shared.messaging.events import PackDepleted
 from shared.messaging.tables import kernel_metadata
 from shared.settings import ServiceSettings
 
-from stats import print_row
-
 bench_metadata = make_metadata()
 effects = Table(
-    "effects", bench_metadata, Column("event_id", Uuid, primary_key=True),
+    "effects",
+    bench_metadata,
+    Column("event_id", Uuid, primary_key=True),
     Column("student_id", String(50)),
 )
 
@@ -43,10 +44,16 @@ async def kernel_hop(nats_url: str, database_url: str, samples: int, burst: int)
     async with engine.begin() as connection:
         await connection.run_sync(kernel_metadata.create_all)
         await connection.run_sync(bench_metadata.create_all)
-    settings = ServiceSettings(service_name="bench", dev_mode=True, database_url=database_url,
-                               nats_url=nats_url, nats_namespace="hop")
-    bus = MessageBus(settings=settings, session_factory=make_session_factory(engine),
-                     clock=SystemClock())
+    settings = ServiceSettings(
+        service_name="bench",
+        dev_mode=True,
+        database_url=database_url,
+        nats_url=nats_url,
+        nats_namespace="hop",
+    )
+    bus = MessageBus(
+        settings=settings, session_factory=make_session_factory(engine), clock=SystemClock()
+    )
     committed_at: dict[uuid.UUID, float] = {}
     applied: dict[uuid.UUID, asyncio.Future] = {}
     loop = asyncio.get_running_loop()
@@ -155,9 +162,12 @@ async def raw_hop(nats_url: str, postgres_url: str, samples: int):
             async with connection.transaction():
                 await connection.execute(
                     "INSERT INTO inbox (consumer, event_id) VALUES ('raw', $1) "
-                    "ON CONFLICT DO NOTHING", event_id)
+                    "ON CONFLICT DO NOTHING",
+                    event_id,
+                )
                 await connection.execute(
-                    "INSERT INTO effects (event_id, student_id) VALUES ($1, 's')", event_id)
+                    "INSERT INTO effects (event_id, student_id) VALUES ($1, 's')", event_id
+                )
             applied.put_nowait(time.perf_counter())
             await message.ack()
 
@@ -197,12 +207,17 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--burst", type=int, default=2000)
-    parser.add_argument("--fast-postgres", action="store_true",
-                        help="fsync off: isolates the messaging cost from disk flushes")
+    parser.add_argument(
+        "--fast-postgres",
+        action="store_true",
+        help="fsync off: isolates the messaging cost from disk flushes",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir, \
-            EmbeddedNats(Path(workdir) / "nats") as nats_server, \
-            EmbeddedPostgres(Path(workdir) / "pg", fast=args.fast_postgres) as postgres:
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        EmbeddedNats(Path(workdir) / "nats") as nats_server,
+        EmbeddedPostgres(Path(workdir) / "pg", fast=args.fast_postgres) as postgres,
+    ):
         admin = await asyncpg.connect(postgres.url())
         await admin.execute("CREATE DATABASE bench")
         await admin.close()
@@ -212,14 +227,18 @@ async def main() -> None:
             nats_server.url, postgres.sqlalchemy_url("bench"), args.samples, args.burst
         )
         floor = await raw_hop(nats_server.url, postgres.url("bench"), args.samples)
-    print(f"\nevent hop benchmark: {args.samples} sequential samples, burst of {args.burst}"
-          " with 16 concurrent producers\n")
+    print(
+        f"\nevent hop benchmark: {args.samples} sequential samples, burst of {args.burst}"
+        " with 16 concurrent producers\n"
+    )
     print_row("raw nats-py JetStream publish -> pull-consume", raw_js, raw_js_rate)
     print_row("raw nats-py request-reply", raw_rr)
     print_row("raw hop: nats-py pull + asyncpg inbox+effect", floor)
     print_row("event hop: commit -> consumer's committed effect", hop, hop_rate)
     p50 = lambda samples: sorted(samples)[len(samples) // 2]  # noqa: E731
-    print(f"\nratio event hop p50 / raw JetStream p50: {p50(hop) / p50(raw_js):.2f}x (target <= 3x)")
+    print(
+        f"\nratio event hop p50 / raw JetStream p50: {p50(hop) / p50(raw_js):.2f}x (target <= 3x)"
+    )
     print(f"ratio event hop p50 / raw hand-written hop p50: {p50(hop) / p50(floor):.2f}x")
     print(f"ratio raw hand-written hop p50 / raw JetStream p50: {p50(floor) / p50(raw_js):.2f}x")
 

@@ -79,21 +79,38 @@ async def floor_reserve(pool: asyncpg.Pool, body: bytes) -> bytes:
         packs = await connection.fetch(LOCK_PAIR, session_id, student, mentor)
         if not packs or packs[0]["live_seat_status"] != "active":
             return _refused("PACK_NOT_FOUND" if not packs else "SEAT_NOT_ACTIVE")
-        room = [p for p in packs if p["status"] == "active" and now < p["expires_at"]
-                and starts_at < p["expires_at"]
-                and p["sessions_total"] - p["sessions_used"] - p["sessions_reserved"] > 0]
+        room = [
+            p
+            for p in packs
+            if p["status"] == "active"
+            and now < p["expires_at"]
+            and starts_at < p["expires_at"]
+            and p["sessions_total"] - p["sessions_used"] - p["sessions_reserved"] > 0
+        ]
         if not room:
             return _refused("NO_REMAINING_SESSIONS")
         pack = room[0]
-        if await connection.fetchval(RESERVE, session_id, pack["id"], student, mentor,
-                                     starts_at, now) is None:
+        if (
+            await connection.fetchval(
+                RESERVE, session_id, pack["id"], student, mentor, starts_at, now
+            )
+            is None
+        ):
             return _refused("CREDIT_RELEASED")
-    remaining = sum(p["sessions_total"] - p["sessions_used"] - p["sessions_reserved"]
-                    for p in room) - 1
-    return json.dumps({"ok": True, "data": {
-        "session_id": str(session_id), "pack_id": str(pack["id"]),
-        "pack_expires_at": pack["expires_at"].isoformat(), "remaining": remaining,
-    }}).encode()
+    remaining = (
+        sum(p["sessions_total"] - p["sessions_used"] - p["sessions_reserved"] for p in room) - 1
+    )
+    return json.dumps(
+        {
+            "ok": True,
+            "data": {
+                "session_id": str(session_id),
+                "pack_id": str(pack["id"]),
+                "pack_expires_at": pack["expires_at"].isoformat(),
+                "remaining": remaining,
+            },
+        }
+    ).encode()
 
 
 async def measure(nats_url: str, subject: str, students: list[str], requests: int):
@@ -105,8 +122,14 @@ async def measure(nats_url: str, subject: str, students: list[str], requests: in
 
     async def calls(student: str) -> None:
         for _ in range(per_caller):
-            body = json.dumps({"session_id": str(uuid.uuid4()), "student_id": student,
-                               "mentor_id": MENTOR, "session_starts_at": starts_at}).encode()
+            body = json.dumps(
+                {
+                    "session_id": str(uuid.uuid4()),
+                    "student_id": student,
+                    "mentor_id": MENTOR,
+                    "session_starts_at": starts_at,
+                }
+            ).encode()
             started = time.perf_counter()
             reply = await caller.request(subject, body, timeout=10)
             latencies.append(time.perf_counter() - started)
@@ -124,8 +147,13 @@ async def seed(runtime, ctx, students: list[str]) -> None:
     """One large active pack (and seat) per student with the bench mentor."""
     for student in students:
         purchase = PaymentSucceeded(
-            order_id=uuid.uuid4(), student_id=student, mentor_id=MENTOR,
-            product_id=uuid.uuid4(), amount=1, currency="EUR", provider="stripe",
+            order_id=uuid.uuid4(),
+            student_id=student,
+            mentor_id=MENTOR,
+            product_id=uuid.uuid4(),
+            amount=1,
+            currency="EUR",
+            provider="stripe",
             paid_at=datetime.now(UTC),
             pack=PackShape(sessions_count=1_000_000, session_minutes=60, validity_days=30),
         )
@@ -140,9 +168,14 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     await admin.close()
     await asyncio.to_thread(upgrade_to_head, ALEMBIC_INI, postgres.sqlalchemy_url("packs_bench"))
     settings = Settings(
-        dev_mode=True, database_url=postgres.sqlalchemy_url("packs_bench"), nats_url=nats_url,
-        nats_namespace=NAMESPACE, jobs_enabled=False, database_pool_size=POOL_SIZE,
-        log_level="WARNING", default_capacity=10_000,
+        dev_mode=True,
+        database_url=postgres.sqlalchemy_url("packs_bench"),
+        nats_url=nats_url,
+        nats_namespace=NAMESPACE,
+        jobs_enabled=False,
+        database_pool_size=POOL_SIZE,
+        log_level="WARNING",
+        default_capacity=10_000,
     )
     app = create_app(settings)
     runtime = app.state.runtime
@@ -153,8 +186,9 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
 
     async with app.router.lifespan_context(app):
         await seed(runtime, app.state.packs, service_students + floor_students)
-        pool = await asyncpg.create_pool(postgres.url("packs_bench"), min_size=POOL_SIZE,
-                                         max_size=POOL_SIZE)
+        pool = await asyncpg.create_pool(
+            postgres.url("packs_bench"), min_size=POOL_SIZE, max_size=POOL_SIZE
+        )
         floor_nc = await nats.connect(nats_url)
 
         # The same bounded concurrency as the kernel's responders: one task per request, at
@@ -185,10 +219,11 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         seconds = dict.fromkeys(variants, 0.0)
         names = list(variants)
         for round_ in range(args.rounds):
-            for name in names[round_ % 2:] + names[:round_ % 2]:
+            for name in names[round_ % 2 :] + names[: round_ % 2]:
                 subject, students = variants[name]
-                latencies, elapsed = await measure(nats_url, subject, students,
-                                                   args.requests // args.rounds)
+                latencies, elapsed = await measure(
+                    nats_url, subject, students, args.requests // args.rounds
+                )
                 samples[name] += latencies
                 seconds[name] += elapsed
         await floor_nc.close()
@@ -201,9 +236,11 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         return sorted(samples[name])[len(samples[name]) // 2]
 
     durability = "fsync off" if args.fast_postgres else "durable commits"
-    print(f"\npacks.credit.reserve over NATS: {len(samples['service'])} requests per variant in"
-          f" {args.rounds} interleaved rounds, {args.callers} concurrent callers,"
-          f" Postgres with {durability}\n")
+    print(
+        f"\npacks.credit.reserve over NATS: {len(samples['service'])} requests per variant in"
+        f" {args.rounds} interleaved rounds, {args.callers} concurrent callers,"
+        f" Postgres with {durability}\n"
+    )
     print_row("floor: bare nats-py + asyncpg transaction", samples["floor"], rate("floor"))
     print_row("packs responder (kernel, SQLAlchemy Core)", samples["service"], rate("service"))
     print(f"\nratio packs p50 / floor p50: {p50('service') / p50('floor'):.2f}x (target <= 1.5x)")
@@ -214,12 +251,17 @@ async def main() -> None:
     parser.add_argument("--requests", type=int, default=3072)
     parser.add_argument("--callers", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=6)
-    parser.add_argument("--fast-postgres", action="store_true",
-                        help="fsync off: isolates the client-side cost from disk flushes")
+    parser.add_argument(
+        "--fast-postgres",
+        action="store_true",
+        help="fsync off: isolates the client-side cost from disk flushes",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir, \
-            EmbeddedNats(Path(workdir) / "nats") as nats_server, \
-            EmbeddedPostgres(Path(workdir) / "pg", fast=args.fast_postgres) as postgres:
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        EmbeddedNats(Path(workdir) / "nats") as nats_server,
+        EmbeddedPostgres(Path(workdir) / "pg", fast=args.fast_postgres) as postgres,
+    ):
         await run(args, nats_server.url, postgres)
 
 

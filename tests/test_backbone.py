@@ -82,7 +82,9 @@ async def test_a_mentor_profile_saved_in_booking_is_found_in_search_once(
 
     assert hit["mentor_id"] == "mentor-42"
     assert (hit["title"], hit["timezone"], hit["accepting"]) == (
-        "Rear Admiral", "America/New_York", True,
+        "Rear Admiral",
+        "America/New_York",
+        True,
     )
 
     # The same mentor.updated delivered again (past the stream's dedupe window): no effect.

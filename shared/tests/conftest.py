@@ -52,13 +52,20 @@ async def make_bus(databases, nats_url, namespace) -> AsyncIterator[Callable]:
     def make(*, url_override: str | None = None, register=None, **overrides) -> MessageBus:
         settings = ServiceSettings(
             service_name=overrides.pop("service_name", "kernel"),
-            dev_mode=True, database_url=url, nats_url=url_override or nats_url,
-            nats_namespace=namespace, outbox_sweep_seconds=0.3,
-            **{"consumer_backoff_seconds": (0.2, 0.4, 0.8), "consumer_max_attempts": 3,
-               **overrides},
+            dev_mode=True,
+            database_url=url,
+            nats_url=url_override or nats_url,
+            nats_namespace=namespace,
+            outbox_sweep_seconds=0.3,
+            **{
+                "consumer_backoff_seconds": (0.2, 0.4, 0.8),
+                "consumer_max_attempts": 3,
+                **overrides,
+            },
         )
-        bus = MessageBus(settings=settings, session_factory=make_session_factory(engine),
-                         clock=SystemClock())
+        bus = MessageBus(
+            settings=settings, session_factory=make_session_factory(engine), clock=SystemClock()
+        )
         if register is not None:
             register(bus)
         buses.append(bus)

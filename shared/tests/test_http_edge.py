@@ -34,7 +34,11 @@ async def test_a_missing_token_is_a_401_problem(video):
 
 @pytest.mark.parametrize(
     "header",
-    ["Bearer not-a-jwt", "Basic dXNlcjpwYXNz", "Bearer " + jwt.encode({"sub": "u", "exp": 2**31}, "a-wrong-secret-of-thirty-two-bytes!")],
+    [
+        "Bearer not-a-jwt",
+        "Basic dXNlcjpwYXNz",
+        "Bearer " + jwt.encode({"sub": "u", "exp": 2**31}, "a-wrong-secret-of-thirty-two-bytes!"),
+    ],
 )
 async def test_a_bad_token_is_a_401_problem(video, header):
     response = await video.client.get(
@@ -77,9 +81,11 @@ async def test_an_unknown_route_is_a_404_problem(video):
 
 async def test_rs256_tokens_verify_against_a_configured_public_key(start_service):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    public_pem = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    public_pem = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     service = await start_service(create_app, Settings, ALEMBIC_INI, jwt_public_key=public_pem)
     good = jwt.encode({"sub": "u1", "role": "admin", "exp": 2**31}, key, algorithm="RS256")
     response = await service.client.get(

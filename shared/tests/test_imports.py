@@ -32,7 +32,9 @@ def test_every_kernel_module_and_service_entry_point_imports_first():
     first = ["shared", *kernel, *(f"{service}.main" for service in SERVICES)]
     result = subprocess.run(
         [sys.executable, "-c", IMPORT_EACH_FIRST, ",".join(first), ",".join(SERVICES)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""

@@ -55,7 +55,10 @@ async def test_the_same_event_delivered_ten_times_has_one_effect(
     envelope = Envelope.wrap(depleted(), producer="test")
     # Distinct Nats-Msg-Ids defeat the stream's dedupe: ten real deliveries, concurrently.
     await asyncio.gather(
-        *(publish_raw(nats_url, namespace, envelope, msg_id=f"{envelope.id}-{n}") for n in range(10))
+        *(
+            publish_raw(nats_url, namespace, envelope, msg_id=f"{envelope.id}-{n}")
+            for n in range(10)
+        )
     )
     await event_probe.wait_for(PackDepleted, count=10)
     await _eventually(lambda: _effects_equal(bus, {str(envelope.id): 1}))
@@ -100,15 +103,30 @@ async def test_old_published_outbox_rows_and_old_inbox_claims_are_pruned_by_a_du
     old, fresh = uuid.uuid4(), uuid.uuid4()
     async with video.runtime.session_factory() as db:
         for event_id, age in ((old, "4 days"), (fresh, "1 hour")):
-            await db.execute(insert(outbox).values(
-                id=event_id, subject="pack.depleted", envelope={},
-                published_at=func.now() - text(f"interval '{age}'")))
-        await db.execute(insert(outbox).values(  # never published: kept whatever its age
-            id=uuid.uuid4(), subject="pack.depleted", envelope={},
-            created_at=func.now() - text("interval '30 days'")))
+            await db.execute(
+                insert(outbox).values(
+                    id=event_id,
+                    subject="pack.depleted",
+                    envelope={},
+                    published_at=func.now() - text(f"interval '{age}'"),
+                )
+            )
+        await db.execute(
+            insert(outbox).values(  # never published: kept whatever its age
+                id=uuid.uuid4(),
+                subject="pack.depleted",
+                envelope={},
+                created_at=func.now() - text("interval '30 days'"),
+            )
+        )
         for event_id, age in ((old, "15 days"), (fresh, "1 day")):
-            await db.execute(insert(inbox).values(
-                consumer="c", event_id=event_id, processed_at=func.now() - text(f"interval '{age}'")))
+            await db.execute(
+                insert(inbox).values(
+                    consumer="c",
+                    event_id=event_id,
+                    processed_at=func.now() - text(f"interval '{age}'"),
+                )
+            )
         await db.commit()
 
     assert await video.runtime.jobs.run_now("prune-messaging-tables") == 2

@@ -39,7 +39,9 @@ async def test_a_mentor_publishes_a_profile_that_anyone_can_read_and_search_hear
     [announced] = await event_probe.wait_for(MentorUpdated)
     event = announced.payload()
     assert (event.mentor_id, event.timezone, event.years_experience) == (
-        "mentor-1", "Europe/London", 14,
+        "mentor-1",
+        "Europe/London",
+        14,
     )
     assert event.specialties == ["system design", "career growth"]
     assert announced.producer == "booking"
@@ -60,7 +62,8 @@ async def test_saving_an_unchanged_profile_announces_nothing_and_a_change_announ
     assert changed.status_code == 200
     events = await event_probe.wait_for(MentorUpdated, count=2)
     assert (events[1].payload().accepting_students, events[1].payload().timezone) == (
-        False, "Asia/Kolkata",
+        False,
+        "Asia/Kolkata",
     )
 
 

@@ -14,9 +14,15 @@ STUDENT = auth_headers("student-1", "student")
 
 def purchased(clock, *, pack_id=None, days=30, sessions=4, student="student-1") -> PackPurchased:
     return PackPurchased(
-        pack_id=pack_id or uuid.uuid4(), order_id=uuid.uuid4(), seat_id=uuid.uuid4(),
-        student_id=student, mentor_id="mentor-1", sessions_total=sessions, session_minutes=60,
-        expires_at=clock.now() + timedelta(days=days), renewal=False,
+        pack_id=pack_id or uuid.uuid4(),
+        order_id=uuid.uuid4(),
+        seat_id=uuid.uuid4(),
+        student_id=student,
+        mentor_id="mentor-1",
+        sessions_total=sessions,
+        session_minutes=60,
+        expires_at=clock.now() + timedelta(days=days),
+        renewal=False,
     )
 
 
@@ -73,9 +79,7 @@ async def test_an_expired_pack_is_no_longer_offered(booking, clock, nats_url, na
 
 async def test_only_students_list_their_packs(booking):
     anonymous = await booking.client.get("/v1/students/me/packs")
-    mentor = await booking.client.get(
-        "/v1/students/me/packs", headers=auth_headers("m", "mentor")
-    )
+    mentor = await booking.client.get("/v1/students/me/packs", headers=auth_headers("m", "mentor"))
 
     assert anonymous.status_code == 401
     assert mentor.status_code == 403

@@ -1,4 +1,3 @@
-
 import pytest
 
 from notifications.config import Settings

@@ -10,8 +10,12 @@ async def test_a_user_saves_and_reads_their_contact(notifications):
     before = await notifications.client.get("/v1/contacts/me", headers=STUDENT)
     saved = await notifications.client.put(
         "/v1/contacts/me",
-        json={"email": "ada@example.com", "discord_id": DISCORD_ID,
-              "timezone": "America/New_York", "channels": ["discord", "email", "discord"]},
+        json={
+            "email": "ada@example.com",
+            "discord_id": DISCORD_ID,
+            "timezone": "America/New_York",
+            "channels": ["discord", "email", "discord"],
+        },
         headers=STUDENT,
     )
     after = await notifications.client.get("/v1/contacts/me", headers=STUDENT)

@@ -14,9 +14,15 @@ ADMIN = auth_headers("admin-1", "admin")
 
 def purchased(student: str) -> Envelope:
     event = PackPurchased(
-        pack_id=uuid.uuid4(), order_id=uuid.uuid4(), seat_id=uuid.uuid4(), student_id=student,
-        mentor_id="mentor-1", sessions_total=4, session_minutes=60,
-        expires_at=datetime.now(UTC) + timedelta(days=30), renewal=False,
+        pack_id=uuid.uuid4(),
+        order_id=uuid.uuid4(),
+        seat_id=uuid.uuid4(),
+        student_id=student,
+        mentor_id="mentor-1",
+        sessions_total=4,
+        session_minutes=60,
+        expires_at=datetime.now(UTC) + timedelta(days=30),
+        renewal=False,
     )
     return Envelope.wrap(event, producer="packs")
 
@@ -40,7 +46,9 @@ async def test_a_student_without_preferences_gets_one_pending_email_however_ofte
 
     assert delivery["event_id"] == str(envelope.id)
     assert (delivery["channel"], delivery["recipient"], delivery["status"]) == (
-        "email", "student-1", "pending",
+        "email",
+        "student-1",
+        "pending",
     )
     assert delivery["template"] == "pack_purchased"
     assert delivery["address"] is None
@@ -51,8 +59,11 @@ async def test_a_student_who_prefers_two_channels_gets_a_delivery_on_each(
 ):
     await notifications.client.put(
         "/v1/contacts/me",
-        json={"email": "ada@example.com", "discord_id": "123456789012345678",
-              "channels": ["email", "discord"]},
+        json={
+            "email": "ada@example.com",
+            "discord_id": "123456789012345678",
+            "channels": ["email", "discord"],
+        },
         headers=auth_headers("student-2", "student"),
     )
     envelope = purchased("student-2")
@@ -63,15 +74,14 @@ async def test_a_student_who_prefers_two_channels_gets_a_delivery_on_each(
     )
 
     assert {(d["channel"], d["address"]) for d in found} == {
-        ("email", "ada@example.com"), ("discord", "123456789012345678"),
+        ("email", "ada@example.com"),
+        ("discord", "123456789012345678"),
     }
     assert {d["status"] for d in found} == {"pending"}
 
 
 async def test_only_admins_read_the_delivery_log(notifications):
-    student = await notifications.client.get(
-        "/v1/deliveries", headers=auth_headers("s", "student")
-    )
+    student = await notifications.client.get("/v1/deliveries", headers=auth_headers("s", "student"))
     anonymous = await notifications.client.get("/v1/deliveries")
 
     assert student.status_code == 403

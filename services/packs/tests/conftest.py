@@ -49,11 +49,23 @@ class PacksDriver:
 
     # ---- commands -----------------------------------------------------------------------
 
-    def purchase(self, student: str, mentor: str, *, sessions: int = 4, days: int = 30,
-                 order_id: uuid.UUID | None = None) -> PaymentSucceeded:
+    def purchase(
+        self,
+        student: str,
+        mentor: str,
+        *,
+        sessions: int = 4,
+        days: int = 30,
+        order_id: uuid.UUID | None = None,
+    ) -> PaymentSucceeded:
         return PaymentSucceeded(
-            order_id=order_id or uuid.uuid4(), student_id=student, mentor_id=mentor,
-            product_id=uuid.uuid4(), amount=10_000, currency="EUR", provider="stripe",
+            order_id=order_id or uuid.uuid4(),
+            student_id=student,
+            mentor_id=mentor,
+            product_id=uuid.uuid4(),
+            amount=10_000,
+            currency="EUR",
+            provider="stripe",
             paid_at=self.clock.now(),
             pack=PackShape(sessions_count=sessions, session_minutes=60, validity_days=days),
         )
@@ -64,10 +76,17 @@ class PacksDriver:
     async def hold(self, student: str, mentor: str, order_id: uuid.UUID | None = None):
         return await self.run(hold_seat, HoldSeat(order_id or uuid.uuid4(), student, mentor))
 
-    async def reserve(self, student: str, mentor: str, *, session_id: uuid.UUID | None = None,
-                      starts_in: timedelta = timedelta(days=2)):
-        command = ReserveCredit(session_id or uuid.uuid4(), student, mentor,
-                                self.clock.now() + starts_in)
+    async def reserve(
+        self,
+        student: str,
+        mentor: str,
+        *,
+        session_id: uuid.UUID | None = None,
+        starts_in: timedelta = timedelta(days=2),
+    ):
+        command = ReserveCredit(
+            session_id or uuid.uuid4(), student, mentor, self.clock.now() + starts_in
+        )
         return await self.run(reserve_credit, command)
 
     async def consume(self, session_id: uuid.UUID, outcome: str = "completed") -> bool:
@@ -81,8 +100,14 @@ class PacksDriver:
         await self.consume(reserved.session_id)
         return reserved.session_id
 
-    async def publish(self, event: Event, *, producer: str = "test",
-                      msg_id: str | None = None, envelope: Envelope | None = None) -> Envelope:
+    async def publish(
+        self,
+        event: Event,
+        *,
+        producer: str = "test",
+        msg_id: str | None = None,
+        envelope: Envelope | None = None,
+    ) -> Envelope:
         """Deliver an event for real over JetStream, as its producer's relay would."""
         envelope = envelope or Envelope.wrap(event, producer=producer)
         await publish_raw(self.nats_url, self.namespace, envelope, msg_id=msg_id)
@@ -141,8 +166,12 @@ async def start_packs(start_service, clock, nats_url, namespace):
 
     async def start(*, database_url: str | None = None, **overrides) -> PacksDriver:
         service = await start_service(
-            create_app, Settings, ALEMBIC_INI, database_url=database_url,
-            app_kwargs={"clock": clock}, **overrides,
+            create_app,
+            Settings,
+            ALEMBIC_INI,
+            database_url=database_url,
+            app_kwargs={"clock": clock},
+            **overrides,
         )
         return PacksDriver(service, clock, nats_url, namespace)
 

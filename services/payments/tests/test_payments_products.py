@@ -27,7 +27,9 @@ async def test_a_mentor_creates_a_product_with_default_pack_shape_and_it_is_anno
     assert product["mentor_id"] == "mentor-1"
     assert product["currency"] == "USD"
     assert (product["sessions_count"], product["session_minutes"], product["validity_days"]) == (
-        4, 60, 30,
+        4,
+        60,
+        30,
     )
     assert product["active"] is True
     [announced] = await event_probe.wait_for(
@@ -54,9 +56,7 @@ async def test_anyone_can_read_products_and_list_a_mentors_active_products(payme
     assert [p["product_id"] for p in inactive.json()] == [withdrawn["product_id"]]
 
 
-async def test_a_mentor_changes_their_product_and_the_change_is_announced(
-    payments, event_probe
-):
+async def test_a_mentor_changes_their_product_and_the_change_is_announced(payments, event_probe):
     product = (await create(payments.client)).json()
 
     response = await payments.client.patch(

@@ -1,4 +1,3 @@
-import asyncio
 
 import pytest
 
@@ -10,8 +9,6 @@ from search.main import ALEMBIC_INI, create_app
 async def search_service(event_probe, start_service):
     # The probe must declare the stream first: `ensure_stream` refuses the one FastStream made.
     return await start_service(create_app, Settings, ALEMBIC_INI)
-
-
 
 
 async def processed(service, event_id) -> bool:

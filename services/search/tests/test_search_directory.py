@@ -19,9 +19,14 @@ T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 def profile(mentor_id: str, **fields) -> MentorUpdated:
     defaults = dict(
-        display_name="Ada Lovelace", title="Staff Engineer", company="Analytical Engines",
-        bio="I help engineers grow into staff roles.", specialties=["system design"],
-        job_family="software_engineering", years_experience=14, timezone="Europe/London",
+        display_name="Ada Lovelace",
+        title="Staff Engineer",
+        company="Analytical Engines",
+        bio="I help engineers grow into staff roles.",
+        specialties=["system design"],
+        job_family="software_engineering",
+        years_experience=14,
+        timezone="Europe/London",
         accepting_students=True,
     )
     return MentorUpdated(mentor_id=mentor_id, **{**defaults, **fields})
@@ -48,14 +53,19 @@ async def test_a_mentor_is_found_by_name_words_part_of_a_word_and_specialty(
     search_service, nats_url, namespace
 ):
     await publish(nats_url, namespace, profile("m1"))
-    await publish(nats_url, namespace, profile("m2", display_name="Grace Hopper",
-                                                bio="Compilers and Navy stories.",
-                                                specialties=["compilers"]))
+    await publish(
+        nats_url,
+        namespace,
+        profile(
+            "m2",
+            display_name="Grace Hopper",
+            bio="Compilers and Navy stories.",
+            specialties=["compilers"],
+        ),
+    )
     await eventually(lambda: found(search_service, 2))
 
-    assert [m["mentor_id"] for m in (await search(search_service, q="lovelace"))["items"]] == [
-        "m1"
-    ]
+    assert [m["mentor_id"] for m in (await search(search_service, q="lovelace"))["items"]] == ["m1"]
     assert (await search(search_service, q="Lovel"))["total"] == 1
     assert (await search(search_service, q="engineer"))["items"][0]["mentor_id"] == "m1"
     assert (await search(search_service, q="system design"))["total"] == 1
@@ -69,8 +79,11 @@ async def test_the_directory_filters_by_job_family_and_pages_with_a_total(
 ):
     for n in range(3):
         await publish(nats_url, namespace, profile(f"eng{n}", display_name=f"Engineer {n}"))
-    await publish(nats_url, namespace, profile("pm", display_name="Product Person",
-                                                job_family="product_management"))
+    await publish(
+        nats_url,
+        namespace,
+        profile("pm", display_name="Product Person", job_family="product_management"),
+    )
     await eventually(lambda: found(search_service, 4))
 
     first = await search(search_service, job_family="software_engineering", limit=2)
@@ -87,8 +100,13 @@ async def test_capacity_and_ratings_that_arrive_before_the_profile_are_kept(
 ):
     full = MentorCapacityChanged(mentor_id="m1", capacity=10, live_seats=10, open_seats=0)
     review = ReviewSubmitted(
-        review_id=uuid.uuid4(), session_id=uuid.uuid4(), mentor_id="m1", student_id="s1",
-        rating=5, average_rating=4.5, review_count=2,
+        review_id=uuid.uuid4(),
+        session_id=uuid.uuid4(),
+        mentor_id="m1",
+        student_id="s1",
+        rating=5,
+        average_rating=4.5,
+        review_count=2,
     )
     capacity_envelope = await publish(nats_url, namespace, full)
     review_envelope = await publish(nats_url, namespace, review)
@@ -109,23 +127,33 @@ async def test_an_older_event_arriving_late_does_not_overwrite_a_newer_one(
     search_service, nats_url, namespace
 ):
     await publish(nats_url, namespace, profile("m1", display_name="New Name"), at=T0)
-    await publish(nats_url, namespace, MentorCapacityChanged(
-        mentor_id="m1", capacity=10, live_seats=3, open_seats=7), at=T0)
+    await publish(
+        nats_url,
+        namespace,
+        MentorCapacityChanged(mentor_id="m1", capacity=10, live_seats=3, open_seats=7),
+        at=T0,
+    )
     await eventually(lambda: found(search_service, 1, q="New Name"))
 
     late = [
-        await publish(nats_url, namespace, profile("m1", display_name="Old Name"),
-                      at=T0 - timedelta(hours=1)),
-        await publish(nats_url, namespace, MentorCapacityChanged(
-            mentor_id="m1", capacity=10, live_seats=10, open_seats=0),
-            at=T0 - timedelta(hours=1)),
+        await publish(
+            nats_url, namespace, profile("m1", display_name="Old Name"), at=T0 - timedelta(hours=1)
+        ),
+        await publish(
+            nats_url,
+            namespace,
+            MentorCapacityChanged(mentor_id="m1", capacity=10, live_seats=10, open_seats=0),
+            at=T0 - timedelta(hours=1),
+        ),
     ]
     for envelope in late:
         await eventually(lambda envelope=envelope: processed(search_service, envelope.id))
 
     [mentor] = (await search(search_service))["items"]
     assert (mentor["display_name"], mentor["open_seats"], mentor["accepting"]) == (
-        "New Name", 7, True,
+        "New Name",
+        7,
+        True,
     )
 
 
@@ -133,8 +161,9 @@ async def test_a_profile_update_replaces_the_old_words(search_service, nats_url,
     await publish(nats_url, namespace, profile("m1", title="Staff Engineer"), at=T0)
     await eventually(lambda: found(search_service, 1, q="staff"))
 
-    await publish(nats_url, namespace, profile("m1", title="Principal Engineer"),
-                  at=T0 + timedelta(minutes=1))
+    await publish(
+        nats_url, namespace, profile("m1", title="Principal Engineer"), at=T0 + timedelta(minutes=1)
+    )
     await eventually(lambda: found(search_service, 1, q="principal"))
 
     assert (await search(search_service, q="principal"))["items"][0]["title"] == (

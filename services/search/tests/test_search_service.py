@@ -27,6 +27,8 @@ def test_the_embedded_backend_needs_no_key_but_a_meilisearch_server_does():
     with pytest.raises(ValidationError, match="SEARCH_MEILISEARCH_API_KEY"):
         Settings(dev_mode=False, jwt_public_key="pem", meilisearch_url="http://meili:7700")
     assert Settings(
-        dev_mode=False, jwt_public_key="pem", meilisearch_url="http://meili:7700",
+        dev_mode=False,
+        jwt_public_key="pem",
+        meilisearch_url="http://meili:7700",
         meilisearch_api_key="a-real-master-key-123",
     )

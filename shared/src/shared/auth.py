@@ -54,7 +54,10 @@ class TokenVerifier:
                 algorithms=algorithms,
                 audience=self._settings.jwt_audience or None,
                 issuer=self._settings.jwt_issuer or None,
-                options={"require": ["sub", "exp"], "verify_aud": bool(self._settings.jwt_audience)},
+                options={
+                    "require": ["sub", "exp"],
+                    "verify_aud": bool(self._settings.jwt_audience),
+                },
             )
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"invalid token: {exc}") from exc

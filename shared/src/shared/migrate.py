@@ -74,8 +74,12 @@ def run_env(*, service: str, target_metadata: list[MetaData]) -> None:
         await engine.dispose()
 
     if context.is_offline_mode():
-        context.configure(url=url, target_metadata=target_metadata,
-                          version_table=version_table(service), literal_binds=True)
+        context.configure(
+            url=url,
+            target_metadata=target_metadata,
+            version_table=version_table(service),
+            literal_binds=True,
+        )
         with context.begin_transaction():
             context.run_migrations()
     else:

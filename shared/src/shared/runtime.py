@@ -78,8 +78,12 @@ def build_runtime(
     clock = clock or SystemClock()
     bus = MessageBus(settings=settings, session_factory=session_factory, clock=clock)
     runtime = Runtime(
-        settings=settings, engine=engine, session_factory=session_factory, bus=bus,
-        clock=clock, alembic_ini=alembic_ini,
+        settings=settings,
+        engine=engine,
+        session_factory=session_factory,
+        bus=bus,
+        clock=clock,
+        alembic_ini=alembic_ini,
     )
     runtime.add_job("prune-messaging-tables", lambda: prune_messaging_tables(session_factory))
     return runtime

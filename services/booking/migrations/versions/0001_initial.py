@@ -34,9 +34,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("mentor_id", name="pk_mentors"),
-        sa.CheckConstraint(
-            "years_experience >= 0", name="ck_mentors_experience_not_negative"
-        ),
+        sa.CheckConstraint("years_experience >= 0", name="ck_mentors_experience_not_negative"),
     )
     op.create_table(
         "student_packs",

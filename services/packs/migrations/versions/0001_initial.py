@@ -30,8 +30,9 @@ def upgrade() -> None:
         "mentor_capacity",
         sa.Column("mentor_id", sa.String(100), nullable=False),
         sa.Column("capacity", sa.Integer(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False,
-                  server_default=sa.func.now()),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
         sa.PrimaryKeyConstraint("mentor_id", name="pk_mentor_capacity"),
         sa.CheckConstraint("capacity >= 0", name="ck_mentor_capacity_capacity_not_negative"),
     )
@@ -49,22 +50,36 @@ def upgrade() -> None:
         sa.Column("release_reason", sa.String(20)),
         _created_at(),
         sa.PrimaryKeyConstraint("id", name="pk_seats"),
-        sa.CheckConstraint("status IN ('held', 'active', 'grace', 'released')",
-                           name="ck_seats_status_known"),
-        sa.CheckConstraint("status <> 'held' OR held_until IS NOT NULL",
-                           name="ck_seats_held_has_deadline"),
-        sa.CheckConstraint("status <> 'grace' OR grace_ends_at IS NOT NULL",
-                           name="ck_seats_grace_has_end"),
-        sa.CheckConstraint("(status = 'released') = (released_at IS NOT NULL)",
-                           name="ck_seats_released_has_time"),
+        sa.CheckConstraint(
+            "status IN ('held', 'active', 'grace', 'released')", name="ck_seats_status_known"
+        ),
+        sa.CheckConstraint(
+            "status <> 'held' OR held_until IS NOT NULL", name="ck_seats_held_has_deadline"
+        ),
+        sa.CheckConstraint(
+            "status <> 'grace' OR grace_ends_at IS NOT NULL", name="ck_seats_grace_has_end"
+        ),
+        sa.CheckConstraint(
+            "(status = 'released') = (released_at IS NOT NULL)", name="ck_seats_released_has_time"
+        ),
     )
-    op.create_index("uq_seats_live_student_mentor", "seats", ["student_id", "mentor_id"],
-                    unique=True, postgresql_where=LIVE)
+    op.create_index(
+        "uq_seats_live_student_mentor",
+        "seats",
+        ["student_id", "mentor_id"],
+        unique=True,
+        postgresql_where=LIVE,
+    )
     op.create_index("ix_seats_mentor_live", "seats", ["mentor_id"], postgresql_where=LIVE)
-    op.create_index("ix_seats_held_until", "seats", ["held_until"],
-                    postgresql_where=sa.text("status = 'held'"))
-    op.create_index("ix_seats_grace_ends_at", "seats", ["grace_ends_at"],
-                    postgresql_where=sa.text("status = 'grace'"))
+    op.create_index(
+        "ix_seats_held_until", "seats", ["held_until"], postgresql_where=sa.text("status = 'held'")
+    )
+    op.create_index(
+        "ix_seats_grace_ends_at",
+        "seats",
+        ["grace_ends_at"],
+        postgresql_where=sa.text("status = 'grace'"),
+    )
     op.create_table(
         "seat_holds",
         sa.Column("order_id", sa.Uuid(), nullable=False),
@@ -77,8 +92,10 @@ def upgrade() -> None:
         _created_at(),
         sa.PrimaryKeyConstraint("order_id", name="pk_seat_holds"),
         sa.ForeignKeyConstraint(["seat_id"], ["seats.id"], name="fk_seat_holds_seat_id_seats"),
-        sa.CheckConstraint("status IN ('pending', 'paid', 'released', 'expired')",
-                           name="ck_seat_holds_status_known"),
+        sa.CheckConstraint(
+            "status IN ('pending', 'paid', 'released', 'expired')",
+            name="ck_seat_holds_status_known",
+        ),
     )
     op.create_index("ix_seat_holds_seat_id", "seat_holds", ["seat_id"])
     op.create_table(
@@ -104,21 +121,29 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_packs"),
         sa.UniqueConstraint("order_id", name="uq_packs_order_id"),
         sa.ForeignKeyConstraint(["seat_id"], ["seats.id"], name="fk_packs_seat_id_seats"),
-        sa.CheckConstraint("status IN ('active', 'depleted', 'expired', 'refunded')",
-                           name="ck_packs_status_known"),
+        sa.CheckConstraint(
+            "status IN ('active', 'depleted', 'expired', 'refunded')", name="ck_packs_status_known"
+        ),
         sa.CheckConstraint("sessions_total > 0", name="ck_packs_total_positive"),
         sa.CheckConstraint("session_minutes > 0", name="ck_packs_minutes_positive"),
-        sa.CheckConstraint("sessions_used >= 0 AND sessions_reserved >= 0",
-                           name="ck_packs_counts_not_negative"),
-        sa.CheckConstraint("sessions_used + sessions_reserved <= sessions_total",
-                           name="ck_packs_credits_fit"),
-        sa.CheckConstraint("status <> 'depleted' OR sessions_used = sessions_total",
-                           name="ck_packs_depleted_used"),
+        sa.CheckConstraint(
+            "sessions_used >= 0 AND sessions_reserved >= 0", name="ck_packs_counts_not_negative"
+        ),
+        sa.CheckConstraint(
+            "sessions_used + sessions_reserved <= sessions_total", name="ck_packs_credits_fit"
+        ),
+        sa.CheckConstraint(
+            "status <> 'depleted' OR sessions_used = sessions_total", name="ck_packs_depleted_used"
+        ),
     )
     op.create_index("ix_packs_seat_id", "packs", ["seat_id"])
     op.create_index("ix_packs_student_mentor", "packs", ["student_id", "mentor_id", "expires_at"])
-    op.create_index("ix_packs_active_expiry", "packs", ["expires_at"],
-                    postgresql_where=sa.text("status = 'active'"))
+    op.create_index(
+        "ix_packs_active_expiry",
+        "packs",
+        ["expires_at"],
+        postgresql_where=sa.text("status = 'active'"),
+    )
     op.create_table(
         "credits",
         sa.Column("session_id", sa.Uuid(), nullable=False),
@@ -133,15 +158,22 @@ def upgrade() -> None:
         _created_at(),
         sa.PrimaryKeyConstraint("session_id", name="pk_credits"),
         sa.ForeignKeyConstraint(["pack_id"], ["packs.id"], name="fk_credits_pack_id_packs"),
-        sa.CheckConstraint("status IN ('reserved', 'consumed', 'released', 'void')",
-                           name="ck_credits_status_known"),
-        sa.CheckConstraint("pack_id IS NOT NULL OR status = 'released'",
-                           name="ck_credits_pack_unless_tombstone"),
-        sa.CheckConstraint("(status = 'reserved') = (settled_at IS NULL)",
-                           name="ck_credits_settled_has_time"),
+        sa.CheckConstraint(
+            "status IN ('reserved', 'consumed', 'released', 'void')", name="ck_credits_status_known"
+        ),
+        sa.CheckConstraint(
+            "pack_id IS NOT NULL OR status = 'released'", name="ck_credits_pack_unless_tombstone"
+        ),
+        sa.CheckConstraint(
+            "(status = 'reserved') = (settled_at IS NULL)", name="ck_credits_settled_has_time"
+        ),
     )
-    op.create_index("ix_credits_reserved_pack", "credits", ["pack_id"],
-                    postgresql_where=sa.text("status = 'reserved'"))
+    op.create_index(
+        "ix_credits_reserved_pack",
+        "credits",
+        ["pack_id"],
+        postgresql_where=sa.text("status = 'reserved'"),
+    )
 
 
 def downgrade() -> None:

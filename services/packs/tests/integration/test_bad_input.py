@@ -27,13 +27,12 @@ async def raw_request(app, subject: str, body: bytes) -> dict:
 
 
 @pytest.mark.parametrize("capacity", [-1, "ten", None, 1.5])
-async def test_a_capacity_that_is_not_a_whole_non_negative_number_is_a_problem(
-    packs_app, capacity
-):
+async def test_a_capacity_that_is_not_a_whole_non_negative_number_is_a_problem(packs_app, capacity):
     await packs_app.buy("s1", "m1")
     before = await packs_app.snapshot()
-    response = await packs_app.client.put("/v1/mentors/m1/capacity", json={"capacity": capacity},
-                                          headers=MENTOR)
+    response = await packs_app.client.put(
+        "/v1/mentors/m1/capacity", json={"capacity": capacity}, headers=MENTOR
+    )
     assert (response.status_code, response.json()["code"]) == (422, "VALIDATION_FAILED")
     assert response.json()["errors"][0]["loc"][-1] == "capacity"
     assert await packs_app.snapshot() == before
@@ -41,8 +40,9 @@ async def test_a_capacity_that_is_not_a_whole_non_negative_number_is_a_problem(
 
 async def test_a_mentor_cannot_change_another_mentors_capacity(packs_app):
     before = await packs_app.snapshot()
-    response = await packs_app.client.put("/v1/mentors/m2/capacity", json={"capacity": 1},
-                                          headers=MENTOR)
+    response = await packs_app.client.put(
+        "/v1/mentors/m2/capacity", json={"capacity": 1}, headers=MENTOR
+    )
     assert (response.status_code, response.json()["code"]) == (403, "FORBIDDEN")
     assert await packs_app.snapshot() == before
 
@@ -52,12 +52,28 @@ async def test_a_mentor_cannot_change_another_mentors_capacity(packs_app):
     [
         (contract.CREDIT_RESERVE, b"not json"),
         (contract.CREDIT_RESERVE, b'{"session_id": "nope", "student_id": "s1"}'),
-        (contract.CREDIT_RESERVE, json.dumps({
-            "session_id": str(uuid.uuid4()), "student_id": "", "mentor_id": "m1",
-            "session_starts_at": "2026-01-06T10:00:00+00:00"}).encode()),
-        (contract.CREDIT_RESERVE, json.dumps({
-            "session_id": str(uuid.uuid4()), "student_id": "s1", "mentor_id": "m1",
-            "session_starts_at": "2026-01-06T10:00:00"}).encode()),  # no time zone
+        (
+            contract.CREDIT_RESERVE,
+            json.dumps(
+                {
+                    "session_id": str(uuid.uuid4()),
+                    "student_id": "",
+                    "mentor_id": "m1",
+                    "session_starts_at": "2026-01-06T10:00:00+00:00",
+                }
+            ).encode(),
+        ),
+        (
+            contract.CREDIT_RESERVE,
+            json.dumps(
+                {
+                    "session_id": str(uuid.uuid4()),
+                    "student_id": "s1",
+                    "mentor_id": "m1",
+                    "session_starts_at": "2026-01-06T10:00:00",
+                }
+            ).encode(),
+        ),  # no time zone
         (contract.SEAT_HOLD, b'{"order_id": 42, "student_id": "s1", "mentor_id": "m1"}'),
         (contract.CREDIT_RELEASE, b"{}"),
         (contract.ELIGIBILITY_GET, b'{"student_id": ["s1"], "mentor_id": "m1"}'),
@@ -80,17 +96,39 @@ async def test_a_refused_request_changes_nothing(packs_app):
     requester = packs_app.runtime.bus.requester
     now = packs_app.clock.now()
     refusals = [
-        (contract.CREDIT_RESERVE, contract.CreditReserveRequest(
-            session_id=uuid.uuid4(), student_id="s1", mentor_id="m1",
-            session_starts_at=now + timedelta(days=1)), contract.CreditReserveReply,
-         "NO_REMAINING_SESSIONS"),
-        (contract.CREDIT_RESERVE, contract.CreditReserveRequest(
-            session_id=uuid.uuid4(), student_id="unknown", mentor_id="m1",
-            session_starts_at=now + timedelta(days=1)), contract.CreditReserveReply,
-         "PACK_NOT_FOUND"),
-        (contract.SEAT_HOLD, contract.SeatHoldRequest(
-            order_id=uuid.uuid4(), student_id="s2", mentor_id="m1",
-            hold_until=now - timedelta(minutes=1)), contract.SeatHoldReply, "INVALID_HOLD"),
+        (
+            contract.CREDIT_RESERVE,
+            contract.CreditReserveRequest(
+                session_id=uuid.uuid4(),
+                student_id="s1",
+                mentor_id="m1",
+                session_starts_at=now + timedelta(days=1),
+            ),
+            contract.CreditReserveReply,
+            "NO_REMAINING_SESSIONS",
+        ),
+        (
+            contract.CREDIT_RESERVE,
+            contract.CreditReserveRequest(
+                session_id=uuid.uuid4(),
+                student_id="unknown",
+                mentor_id="m1",
+                session_starts_at=now + timedelta(days=1),
+            ),
+            contract.CreditReserveReply,
+            "PACK_NOT_FOUND",
+        ),
+        (
+            contract.SEAT_HOLD,
+            contract.SeatHoldRequest(
+                order_id=uuid.uuid4(),
+                student_id="s2",
+                mentor_id="m1",
+                hold_until=now - timedelta(minutes=1),
+            ),
+            contract.SeatHoldReply,
+            "INVALID_HOLD",
+        ),
     ]
     for subject, payload, reply_model, code in refusals:
         with pytest.raises(RemoteError) as refused:
@@ -103,9 +141,19 @@ async def test_events_about_unknown_orders_and_sessions_change_nothing(packs_app
     await packs_app.buy("s1", "m1")
     before = await packs_app.snapshot()
     assert not await packs_app.run(release_hold, uuid.uuid4())
-    assert not await packs_app.run(revoke_pack, PaymentRefunded(
-        order_id=uuid.uuid4(), refund_id=uuid.uuid4(), student_id="s1", mentor_id="m1",
-        amount=1, currency="EUR", full=True, refunded_at=packs_app.clock.now()))
+    assert not await packs_app.run(
+        revoke_pack,
+        PaymentRefunded(
+            order_id=uuid.uuid4(),
+            refund_id=uuid.uuid4(),
+            student_id="s1",
+            mentor_id="m1",
+            amount=1,
+            currency="EUR",
+            full=True,
+            refunded_at=packs_app.clock.now(),
+        ),
+    )
     assert not await packs_app.consume(uuid.uuid4())
     assert await packs_app.snapshot() == before
 

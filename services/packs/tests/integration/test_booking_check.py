@@ -9,10 +9,16 @@ from shared.messaging.events import SessionBooked
 
 def booked(app, session_id: uuid.UUID, pack_id: uuid.UUID) -> SessionBooked:
     starts_at = app.clock.now() + timedelta(days=2)
-    return SessionBooked(session_id=session_id, mentor_id="m1", student_id="s1",
-                         pack_id=pack_id, starts_at=starts_at,
-                         ends_at=starts_at + timedelta(hours=1), join_url="https://x",
-                         mentor_timezone="Europe/Paris")
+    return SessionBooked(
+        session_id=session_id,
+        mentor_id="m1",
+        student_id="s1",
+        pack_id=pack_id,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+        join_url="https://x",
+        mentor_timezone="Europe/Paris",
+    )
 
 
 async def test_a_booked_session_with_its_reserved_credit_checks_out(packs_app):

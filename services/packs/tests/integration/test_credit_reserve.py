@@ -13,7 +13,9 @@ from shared.messaging import packs_requests as contract
 
 def reserve_request(student: str, mentor: str, *, starts_at, session_id=None):
     return contract.CreditReserveRequest(
-        session_id=session_id or uuid.uuid4(), student_id=student, mentor_id=mentor,
+        session_id=session_id or uuid.uuid4(),
+        student_id=student,
+        mentor_id=mentor,
         session_starts_at=starts_at,
     )
 
@@ -27,9 +29,12 @@ async def test_twenty_concurrent_reserves_against_two_credits_give_exactly_two(p
 
     async def reserve() -> str:
         try:
-            await requester.request(contract.CREDIT_RESERVE,
-                                    reserve_request("s1", "m1", starts_at=starts_at),
-                                    contract.CreditReserveReply, timeout=10)
+            await requester.request(
+                contract.CREDIT_RESERVE,
+                reserve_request("s1", "m1", starts_at=starts_at),
+                contract.CreditReserveReply,
+                timeout=10,
+            )
             return "reserved"
         except RemoteError as refused:
             return refused.code
@@ -123,17 +128,20 @@ async def test_release_and_eligibility_answer_over_nats(packs_app):
     requester = packs_app.runtime.bus.requester
     reserved = await packs_app.reserve("s1", "m1")
     released = await requester.request(
-        contract.CREDIT_RELEASE, contract.CreditReleaseRequest(session_id=reserved.session_id),
+        contract.CREDIT_RELEASE,
+        contract.CreditReleaseRequest(session_id=reserved.session_id),
         contract.CreditReleaseReply,
     )
     assert released.status == "released"
     eligibility = await requester.request(
-        contract.ELIGIBILITY_GET, contract.EligibilityRequest(student_id="s1", mentor_id="m1"),
+        contract.ELIGIBILITY_GET,
+        contract.EligibilityRequest(student_id="s1", mentor_id="m1"),
         contract.EligibilityReply,
     )
     assert (eligibility.eligible, eligibility.code, eligibility.remaining) == (True, None, 2)
     nobody = await requester.request(
-        contract.ELIGIBILITY_GET, contract.EligibilityRequest(student_id="s9", mentor_id="m1"),
+        contract.ELIGIBILITY_GET,
+        contract.EligibilityRequest(student_id="s9", mentor_id="m1"),
         contract.EligibilityReply,
     )
     assert (nobody.eligible, nobody.code, nobody.remaining) == (False, "PACK_NOT_FOUND", 0)
@@ -152,8 +160,9 @@ async def test_a_release_racing_its_reserve_never_leaves_a_credit_taken(packs_ap
     outcomes = []
     for _ in range(10):
         session_id = uuid.uuid4()
-        reserved, released = await asyncio.gather(reserve(session_id),
-                                                  packs_app.release(session_id))
+        reserved, released = await asyncio.gather(
+            reserve(session_id), packs_app.release(session_id)
+        )
         outcomes.append(reserved)
         assert released == "released"
     assert set(outcomes) <= {"reserved", "CREDIT_RELEASED"}

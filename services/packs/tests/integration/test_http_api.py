@@ -63,27 +63,35 @@ async def test_only_the_mentor_or_an_admin_sees_the_dashboard(packs_app):
 
 async def test_the_mentor_changes_capacity_and_open_seats_are_announced(packs_app):
     await packs_app.buy("s1", "m1")
-    response = await packs_app.client.put("/v1/mentors/m1/capacity", json={"capacity": 4},
-                                          headers=MENTOR)
+    response = await packs_app.client.put(
+        "/v1/mentors/m1/capacity", json={"capacity": 4}, headers=MENTOR
+    )
     assert response.status_code == 200
-    assert response.json() == {"mentor_id": "m1", "capacity": 4, "live_seats": 1,
-                               "open_seats": 3}
+    assert response.json() == {"mentor_id": "m1", "capacity": 4, "live_seats": 1, "open_seats": 3}
     changed = (await packs_app.recorded(MentorCapacityChanged))[-1]
     assert (changed.capacity, changed.live_seats, changed.open_seats) == (4, 1, 3)
 
 
 async def test_an_admin_runs_a_due_job_on_demand(packs_app):
     response = await packs_app.client.post("/v1/admin/jobs/expire-packs/run", headers=ADMIN)
-    assert response.status_code == 200 and response.json() == {"job": "expire-packs",
-                                                                "handled": 0}
+    assert response.status_code == 200 and response.json() == {"job": "expire-packs", "handled": 0}
 
 
 async def test_the_service_is_ready_and_publishes_its_contracts(packs_app):
     assert (await packs_app.client.get("/readyz")).status_code == 200
     spec = (await packs_app.client.get("/asyncapi.json")).json()
     addresses = [channel["address"] for channel in spec["channels"].values()]
-    for subject in ("packs.credit.reserve", "packs.credit.release", "packs.seat.hold",
-                    "packs.eligibility.get", "payment.succeeded", "payment.failed",
-                    "payment.refunded", "session.completed", "session.no_show",
-                    "session.canceled", "session.booked"):
+    for subject in (
+        "packs.credit.reserve",
+        "packs.credit.release",
+        "packs.seat.hold",
+        "packs.eligibility.get",
+        "payment.succeeded",
+        "payment.failed",
+        "payment.refunded",
+        "session.completed",
+        "session.no_show",
+        "session.canceled",
+        "session.booked",
+    ):
         assert any(address.endswith(subject) for address in addresses), subject

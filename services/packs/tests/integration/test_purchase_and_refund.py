@@ -18,9 +18,16 @@ from shared.testing.helpers import eventually
 
 
 def refund(app, order_id: uuid.UUID, *, full: bool = True) -> PaymentRefunded:
-    return PaymentRefunded(order_id=order_id, refund_id=uuid.uuid4(), student_id="s1",
-                           mentor_id="m1", amount=10_000, currency="EUR", full=full,
-                           refunded_at=app.clock.now())
+    return PaymentRefunded(
+        order_id=order_id,
+        refund_id=uuid.uuid4(),
+        student_id="s1",
+        mentor_id="m1",
+        amount=10_000,
+        currency="EUR",
+        full=full,
+        refunded_at=app.clock.now(),
+    )
 
 
 async def test_a_paid_checkout_turns_its_hold_into_an_active_seat_with_a_pack(

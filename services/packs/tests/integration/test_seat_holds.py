@@ -41,11 +41,13 @@ async def test_fifty_concurrent_hold_requests_over_nats_give_exactly_three(packs
     requester = packs_app.runtime.bus.requester
 
     async def hold(n: int) -> str:
-        request = contract.SeatHoldRequest(order_id=uuid.uuid4(), student_id=f"s{n}",
-                                           mentor_id="mentor-1")
+        request = contract.SeatHoldRequest(
+            order_id=uuid.uuid4(), student_id=f"s{n}", mentor_id="mentor-1"
+        )
         try:
-            reply = await requester.request(contract.SEAT_HOLD, request, contract.SeatHoldReply,
-                                            timeout=10)
+            reply = await requester.request(
+                contract.SEAT_HOLD, request, contract.SeatHoldReply, timeout=10
+            )
             return reply.outcome
         except RemoteError as refused:
             return refused.code
@@ -90,8 +92,11 @@ async def test_a_second_checkout_of_the_same_student_shares_the_held_seat(packs_
 async def test_a_failed_payment_releases_the_hold_and_reopens_the_seat(packs_app):
     await packs_app.run(change_capacity, ChangeCapacity("m1", 1))
     held = await packs_app.hold("s1", "m1")
-    await packs_app.publish(PaymentFailed(order_id=held.order_id, student_id="s1",
-                                          mentor_id="m1", reason="checkout expired"))
+    await packs_app.publish(
+        PaymentFailed(
+            order_id=held.order_id, student_id="s1", mentor_id="m1", reason="checkout expired"
+        )
+    )
 
     async def released() -> bool:
         return (await packs_app.seat("s1", "m1")).status == "released"
@@ -120,7 +125,9 @@ async def test_every_change_of_open_seats_is_announced_with_the_counts(packs_app
     await packs_app.run(release_hold, held.order_id)
     announced = await packs_app.recorded(MentorCapacityChanged)
     assert [(e.capacity, e.live_seats, e.open_seats) for e in announced] == [
-        (2, 0, 2), (2, 1, 1), (2, 0, 2),
+        (2, 0, 2),
+        (2, 1, 1),
+        (2, 0, 2),
     ]
 
 

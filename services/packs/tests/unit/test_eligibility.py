@@ -14,14 +14,27 @@ SOON = NOW + timedelta(days=2)
 
 
 def a_pack(*, status=PackStatus.active, total=4, used=0, reserved=0, expires_in=30) -> Pack:
-    return Pack(id=uuid.uuid4(), seat_id=uuid.uuid4(), student_id="s", mentor_id="m",
-                status=status, sessions_total=total, sessions_used=used,
-                sessions_reserved=reserved, expires_at=NOW + timedelta(days=expires_in))
+    return Pack(
+        id=uuid.uuid4(),
+        seat_id=uuid.uuid4(),
+        student_id="s",
+        mentor_id="m",
+        status=status,
+        sessions_total=total,
+        sessions_used=used,
+        sessions_reserved=reserved,
+        expires_at=NOW + timedelta(days=expires_in),
+    )
 
 
 def a_seat(status=SeatStatus.active) -> Seat:
-    return Seat(id=uuid.uuid4(), student_id="s", mentor_id="m", status=status,
-                grace_ends_at=NOW + timedelta(hours=72) if status is SeatStatus.grace else None)
+    return Seat(
+        id=uuid.uuid4(),
+        student_id="s",
+        mentor_id="m",
+        status=status,
+        grace_ends_at=NOW + timedelta(hours=72) if status is SeatStatus.grace else None,
+    )
 
 
 def code_for(packs, seat=None, starts_at=SOON) -> str | None:
@@ -74,16 +87,18 @@ def test_a_booking_draws_from_the_pack_that_expires_first_and_still_has_room():
     later = a_pack(expires_in=40)
     earlier_full = a_pack(expires_in=10, used=3, reserved=1)
     earlier = a_pack(expires_in=20)
-    chosen = choose_pack(packs=[later, earlier_full, earlier], seat=a_seat(), starts_at=SOON,
-                         now=NOW)
+    chosen = choose_pack(
+        packs=[later, earlier_full, earlier], seat=a_seat(), starts_at=SOON, now=NOW
+    )
     assert chosen is earlier
 
 
 def test_a_pack_that_expires_before_the_session_is_skipped_for_a_later_one():
     short = a_pack(expires_in=1)
     long = a_pack(expires_in=30)
-    chosen = choose_pack(packs=[short, long], seat=a_seat(), starts_at=NOW + timedelta(days=3),
-                         now=NOW)
+    chosen = choose_pack(
+        packs=[short, long], seat=a_seat(), starts_at=NOW + timedelta(days=3), now=NOW
+    )
     assert chosen is long
 
 

@@ -11,11 +11,20 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 POLICY = Policy()
 
 
-def a_pack(total: int, used: int = 0, reserved: int = 0, *, status=PackStatus.active,
-           expires_in: int = 30) -> Pack:
-    return Pack(id=uuid.uuid4(), seat_id=uuid.uuid4(), student_id="s", mentor_id="m",
-                status=status, sessions_total=total, sessions_used=used,
-                sessions_reserved=reserved, expires_at=NOW + timedelta(days=expires_in))
+def a_pack(
+    total: int, used: int = 0, reserved: int = 0, *, status=PackStatus.active, expires_in: int = 30
+) -> Pack:
+    return Pack(
+        id=uuid.uuid4(),
+        seat_id=uuid.uuid4(),
+        student_id="s",
+        mentor_id="m",
+        status=status,
+        sessions_total=total,
+        sessions_used=used,
+        sessions_reserved=reserved,
+        expires_at=NOW + timedelta(days=expires_in),
+    )
 
 
 SEAT = Seat(id=uuid.uuid4(), student_id="s", mentor_id="m", status=SeatStatus.active)
@@ -53,14 +62,18 @@ def test_sessions_already_booked_still_count_as_left():
 
 
 def test_expired_and_refunded_packs_leave_nothing():
-    packs = [a_pack(4, status=PackStatus.expired), a_pack(4, status=PackStatus.refunded),
-             a_pack(4, expires_in=-1)]
+    packs = [
+        a_pack(4, status=PackStatus.expired),
+        a_pack(4, status=PackStatus.refunded),
+        a_pack(4, expires_in=-1),
+    ]
     assert sessions_left(packs, NOW) == 0
 
 
 def test_the_last_session_starts_grace_for_seventy_two_hours():
-    step = after_consumption(packs=[a_pack(4, used=4, status=PackStatus.depleted)], seat=SEAT,
-                             now=NOW, policy=POLICY)
+    step = after_consumption(
+        packs=[a_pack(4, used=4, status=PackStatus.depleted)], seat=SEAT, now=NOW, policy=POLICY
+    )
     assert step.remind_with_left == 0
     assert step.grace_ends_at == NOW + timedelta(hours=72)
 

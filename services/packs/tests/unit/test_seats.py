@@ -26,14 +26,23 @@ def a_seat(status=SeatStatus.active, **fields) -> Seat:
 
 
 def a_pack(*, status=PackStatus.active, used=0, reserved=0, expires_in=30) -> Pack:
-    return Pack(id=uuid.uuid4(), seat_id=uuid.uuid4(), student_id="s", mentor_id="m",
-                status=status, sessions_total=4, sessions_used=used,
-                sessions_reserved=reserved, expires_at=NOW + timedelta(days=expires_in))
+    return Pack(
+        id=uuid.uuid4(),
+        seat_id=uuid.uuid4(),
+        student_id="s",
+        mentor_id="m",
+        status=status,
+        sessions_total=4,
+        sessions_used=used,
+        sessions_reserved=reserved,
+        expires_at=NOW + timedelta(days=expires_in),
+    )
 
 
 def in_grace(ends_in: timedelta, warned: bool = False) -> Seat:
-    return a_seat(SeatStatus.grace, grace_ends_at=NOW + ends_in,
-                  grace_warning_sent_at=NOW if warned else None)
+    return a_seat(
+        SeatStatus.grace, grace_ends_at=NOW + ends_in, grace_warning_sent_at=NOW if warned else None
+    )
 
 
 def test_a_full_mentor_refuses_a_new_hold():
@@ -55,8 +64,9 @@ def test_a_student_with_a_live_seat_renews_without_a_new_seat_even_when_full():
 
 def test_a_second_checkout_shares_the_open_hold_and_keeps_the_later_deadline():
     held = a_seat(SeatStatus.held, held_until=NOW + timedelta(minutes=20))
-    decision = decide_hold(live_seat=held, live_count=3, capacity=3,
-                           until=NOW + timedelta(minutes=30))
+    decision = decide_hold(
+        live_seat=held, live_count=3, capacity=3, until=NOW + timedelta(minutes=30)
+    )
     assert (decision.outcome, decision.held_until) == ("share", NOW + timedelta(minutes=30))
 
 
@@ -72,15 +82,16 @@ def test_the_grace_warning_is_due_from_twelve_hours_before_the_end_and_only_once
     assert not grace_warning_due(in_grace(timedelta(hours=12, seconds=1)), now=NOW, policy=POLICY)
     assert grace_warning_due(in_grace(timedelta(hours=12)), now=NOW, policy=POLICY)
     assert grace_warning_due(in_grace(timedelta(minutes=1)), now=NOW, policy=POLICY)
-    assert not grace_warning_due(in_grace(timedelta(hours=1), warned=True), now=NOW,
-                                 policy=POLICY)
+    assert not grace_warning_due(in_grace(timedelta(hours=1), warned=True), now=NOW, policy=POLICY)
     assert not grace_warning_due(in_grace(timedelta(0)), now=NOW, policy=POLICY)
 
 
 def test_a_seat_is_never_released_inside_its_grace_period():
     seat = in_grace(timedelta(seconds=1))
-    assert release_reason(seat=seat, packs=[a_pack(status=PackStatus.depleted, used=4)],
-                          now=NOW) is None
+    assert (
+        release_reason(seat=seat, packs=[a_pack(status=PackStatus.depleted, used=4)], now=NOW)
+        is None
+    )
     assert release_reason(seat=seat, packs=[], now=NOW + timedelta(seconds=1)) == (
         ReleaseReason.grace_over
     )

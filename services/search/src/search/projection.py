@@ -10,8 +10,15 @@ from shared.messaging.events import MentorCapacityChanged, MentorUpdated, Review
 from shared.uow import UnitOfWork
 
 PROFILE_FIELDS = (
-    "display_name", "title", "company", "bio", "specialties", "job_family",
-    "years_experience", "timezone", "accepting_students",
+    "display_name",
+    "title",
+    "company",
+    "bio",
+    "specialties",
+    "job_family",
+    "years_experience",
+    "timezone",
+    "accepting_students",
 )
 
 
@@ -20,8 +27,12 @@ async def apply_profile(
 ) -> None:
     values = {name: getattr(event, name) for name in PROFILE_FIELDS}
     await _upsert(
-        uow, mentor_id=event.mentor_id, values={**values, "profile_at": occurred_at},
-        stamp=directory.c.profile_at, occurred_at=occurred_at, now=now,
+        uow,
+        mentor_id=event.mentor_id,
+        values={**values, "profile_at": occurred_at},
+        stamp=directory.c.profile_at,
+        occurred_at=occurred_at,
+        now=now,
     )
 
 
@@ -29,11 +40,17 @@ async def apply_capacity(
     event: MentorCapacityChanged, *, uow: UnitOfWork, occurred_at: datetime, now: datetime
 ) -> None:
     values = {
-        "capacity": event.capacity, "open_seats": event.open_seats, "capacity_at": occurred_at,
+        "capacity": event.capacity,
+        "open_seats": event.open_seats,
+        "capacity_at": occurred_at,
     }
     await _upsert(
-        uow, mentor_id=event.mentor_id, values=values, stamp=directory.c.capacity_at,
-        occurred_at=occurred_at, now=now,
+        uow,
+        mentor_id=event.mentor_id,
+        values=values,
+        stamp=directory.c.capacity_at,
+        occurred_at=occurred_at,
+        now=now,
     )
 
 
@@ -41,12 +58,17 @@ async def apply_rating(
     event: ReviewSubmitted, *, uow: UnitOfWork, occurred_at: datetime, now: datetime
 ) -> None:
     values = {
-        "rating_avg": event.average_rating, "rating_count": event.review_count,
+        "rating_avg": event.average_rating,
+        "rating_count": event.review_count,
         "rating_at": occurred_at,
     }
     await _upsert(
-        uow, mentor_id=event.mentor_id, values=values, stamp=directory.c.rating_at,
-        occurred_at=occurred_at, now=now,
+        uow,
+        mentor_id=event.mentor_id,
+        values=values,
+        stamp=directory.c.rating_at,
+        occurred_at=occurred_at,
+        now=now,
     )
 
 

@@ -38,8 +38,12 @@ async def search_mentors(session: DbSession, query: MentorQuery) -> tuple[list[d
     rank = literal(0.0)
     if text := query.q.strip():
         document = func.concat_ws(
-            " ", directory.c.display_name, directory.c.title, directory.c.company,
-            directory.c.bio, func.array_to_string(directory.c.specialties, " "),
+            " ",
+            directory.c.display_name,
+            directory.c.title,
+            directory.c.company,
+            directory.c.bio,
+            func.array_to_string(directory.c.specialties, " "),
         )
         vector = func.to_tsvector(TEXT_CONFIG, document)
         terms = func.websearch_to_tsquery(TEXT_CONFIG, text)
@@ -55,7 +59,9 @@ async def search_mentors(session: DbSession, query: MentorQuery) -> tuple[list[d
         select(directory, accepting_students().label("accepting"))
         .where(where)
         .order_by(
-            rank.desc(), directory.c.rating_avg.desc().nulls_last(), directory.c.display_name,
+            rank.desc(),
+            directory.c.rating_avg.desc().nulls_last(),
+            directory.c.display_name,
             directory.c.mentor_id,
         )
         .limit(query.limit)

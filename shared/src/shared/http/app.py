@@ -20,9 +20,7 @@ from shared.runtime import Runtime
 REQUEST_ID_HEADER = "X-Request-ID"
 
 
-def create_app(
-    runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = ()
-) -> FastAPI:
+def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = ()) -> FastAPI:
     """A FastAPI app whose lifespan starts and stops the broker, relay and due jobs."""
     settings = runtime.settings
 
@@ -62,8 +60,11 @@ def create_app(
         checks = await runtime.readiness()
         ready = all(value == "ok" for value in checks.values())
         return JSONResponse(
-            {"status": "ready" if ready else "not_ready", "service": runtime.service,
-             "checks": checks},
+            {
+                "status": "ready" if ready else "not_ready",
+                "service": runtime.service,
+                "checks": checks,
+            },
             status_code=200 if ready else 503,
         )
 

@@ -8,4 +8,3 @@ from shared.runtime import Runtime
 def runtime_of(request: Request) -> Runtime:
     """The service's runtime, set on the app by `create_app`."""
     return request.app.state.runtime
-

@@ -36,7 +36,10 @@ def install_problem_handlers(app: FastAPI) -> None:
             for error in exc.errors()
         ]
         return problem(
-            422, "VALIDATION_FAILED", "Request is not valid", "see errors",
+            422,
+            "VALIDATION_FAILED",
+            "Request is not valid",
+            "see errors",
             extra={"errors": errors},
         )
 

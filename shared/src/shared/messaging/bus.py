@@ -76,7 +76,8 @@ class MessageBus:
             broker=self.broker, namespace=self.namespace, timeout=settings.request_timeout_seconds
         )
         self.responders = Responders(
-            namespace=self.namespace, queue=settings.service_name,
+            namespace=self.namespace,
+            queue=settings.service_name,
             concurrency=settings.database_pool_size,
         )
         self._sweeper: asyncio.Task | None = None

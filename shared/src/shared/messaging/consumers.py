@@ -38,8 +38,7 @@ def is_infrastructure_failure(exc: BaseException) -> bool:
     if isinstance(exc, OSError | TimeoutError | OperationalError | InterfaceError):
         return True
     return isinstance(exc, DBAPIError) and (
-        exc.connection_invalidated
-        or getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
+        exc.connection_invalidated or getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
     )
 
 
@@ -133,7 +132,11 @@ class EventConsumers:
         await message.ack()
 
     async def _after_failure(
-        self, consumer: Consumer, message: NatsMessage, envelope: Envelope, exc: Exception,
+        self,
+        consumer: Consumer,
+        message: NatsMessage,
+        envelope: Envelope,
+        exc: Exception,
         attempt: int,
     ) -> None:
         if is_infrastructure_failure(exc):
@@ -149,8 +152,12 @@ class EventConsumers:
             delay = self._retry.delay_after(attempt)
             outcome = "retry"
         log.warning(
-            f"event.{outcome}", consumer=consumer.name, event_id=str(envelope.id),
-            attempt=attempt, retry_in=delay, error=repr(exc),
+            f"event.{outcome}",
+            consumer=consumer.name,
+            event_id=str(envelope.id),
+            attempt=attempt,
+            retry_in=delay,
+            error=repr(exc),
         )
         EVENTS_CONSUMED.labels(consumer.name, outcome).inc()
         await message.nack(delay=delay)
@@ -166,8 +173,10 @@ class EventConsumers:
         """Apply the handler once per (consumer, event id); False if it was a duplicate."""
         started = time.perf_counter()
         with bound_contextvars(
-            event_id=str(envelope.id), event_type=envelope.type,
-            correlation_id=envelope.correlation_id, consumer=consumer.name,
+            event_id=str(envelope.id),
+            event_type=envelope.type,
+            correlation_id=envelope.correlation_id,
+            consumer=consumer.name,
         ):
             correlation = context.correlation_id.set(envelope.correlation_id)
             causation = context.causation_id.set(str(envelope.id))
@@ -195,8 +204,12 @@ class EventConsumers:
         EVENTS_CONSUMED.labels(consumer.name, "dead_lettered").inc()
         async with self._uow_factory() as uow:
             await dead_letters.store(
-                uow.session, consumer=consumer.name, subject=consumer.event_type.subject,
-                body=body, error=repr(exc), attempts=attempts,
+                uow.session,
+                consumer=consumer.name,
+                subject=consumer.event_type.subject,
+                body=body,
+                error=repr(exc),
+                attempts=attempts,
             )
             await uow.commit()
 

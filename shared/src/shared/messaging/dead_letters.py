@@ -48,14 +48,22 @@ async def store(
 ) -> None:
     event_id, envelope = _parse(body)
     statement = insert(dead_letters).values(
-        consumer=consumer, subject=subject, event_id=event_id, envelope=envelope,
-        error=error, attempts=attempts,
+        consumer=consumer,
+        subject=subject,
+        event_id=event_id,
+        envelope=envelope,
+        error=error,
+        attempts=attempts,
     )
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=["consumer", "event_id"],
-            set_={"error": error, "attempts": attempts, "failed_at": func.now(),
-                  "replayed_at": None},
+            set_={
+                "error": error,
+                "attempts": attempts,
+                "failed_at": func.now(),
+                "replayed_at": None,
+            },
         )
     )
 

@@ -10,9 +10,7 @@ EVENTS_CONSUMED = Counter(
     "Events handled by a consumer, by outcome",
     ["consumer", "outcome"],
 )
-HANDLER_SECONDS = Histogram(
-    "event_handler_seconds", "Time spent handling one event", ["consumer"]
-)
+HANDLER_SECONDS = Histogram("event_handler_seconds", "Time spent handling one event", ["consumer"])
 REQUESTS_SERVED = Counter(
     "requests_served_total", "Request-reply requests answered", ["subject", "outcome"]
 )

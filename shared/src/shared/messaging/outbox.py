@@ -36,7 +36,11 @@ class Outbox:
             causation_id=context.causation_id.get(),
         )
         uow.add_outbox_row(
-            {"id": envelope.id, "subject": envelope.type, "envelope": envelope.model_dump(mode="json")}
+            {
+                "id": envelope.id,
+                "subject": envelope.type,
+                "envelope": envelope.model_dump(mode="json"),
+            }
         )
         return envelope
 

@@ -160,7 +160,9 @@ class Responders:
 
 
 async def answer(
-    handler: Callable[[Any], Awaitable[BaseModel]], request_model: type[BaseModel], body: bytes,
+    handler: Callable[[Any], Awaitable[BaseModel]],
+    request_model: type[BaseModel],
+    body: bytes,
     subject: str,
 ) -> str:
     """The reply to one request; bad input and refusals are typed error replies, never silence."""

@@ -19,7 +19,6 @@ Mentor = Annotated[User, require_role(Role.mentor)]
 Student = Annotated[User, require_role(Role.student)]
 
 
-
 async def _mentor(runtime: Runtime, mentor_id: str) -> dict:
     async with runtime.session_factory() as db:
         row = (await db.execute(select(mentors).where(mentors.c.mentor_id == mentor_id))).first()
@@ -35,7 +34,9 @@ async def put_my_profile(request: Request, body: MentorProfileUpdate, user: Ment
     async with runtime.uow() as uow:
         profile = await profiles.save_mentor_profile(
             profiles.SaveMentorProfile(mentor_id=user.id, **body.model_dump()),
-            uow=uow, outbox=runtime.bus.outbox, now=runtime.clock.now(),
+            uow=uow,
+            outbox=runtime.bus.outbox,
+            now=runtime.clock.now(),
         )
         await uow.commit()
     return profile

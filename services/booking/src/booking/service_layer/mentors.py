@@ -42,9 +42,7 @@ async def save_mentor_profile(
         await uow.session.execute(
             insert(mentors)
             .values(**fields, created_at=now, updated_at=now)
-            .on_conflict_do_update(
-                index_elements=["mentor_id"], set_={**fields, "updated_at": now}
-            )
+            .on_conflict_do_update(index_elements=["mentor_id"], set_={**fields, "updated_at": now})
             .returning(*mentors.c)
         )
     ).one()

@@ -13,9 +13,13 @@ from shared.uow import UnitOfWork
 async def record_purchased_pack(event: PackPurchased, *, uow: UnitOfWork, now: datetime) -> None:
     """Upsert the pack; a stacked renewal only ever extends it, whatever order events arrive in."""
     statement = insert(student_packs).values(
-        pack_id=event.pack_id, student_id=event.student_id, mentor_id=event.mentor_id,
-        sessions_total=event.sessions_total, session_minutes=event.session_minutes,
-        expires_at=event.expires_at, updated_at=now,
+        pack_id=event.pack_id,
+        student_id=event.student_id,
+        mentor_id=event.mentor_id,
+        sessions_total=event.sessions_total,
+        session_minutes=event.session_minutes,
+        expires_at=event.expires_at,
+        updated_at=now,
     )
     excluded = statement.excluded
     await uow.session.execute(

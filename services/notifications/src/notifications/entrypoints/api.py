@@ -16,7 +16,6 @@ from shared.http.deps import runtime_of
 router = APIRouter(prefix="/v1", tags=["notifications"])
 
 
-
 @router.put("/contacts/me", response_model=ContactRead)
 async def put_my_contact(request: Request, body: ContactUpdate, user: CurrentUser) -> dict:
     """Any signed-in user says how to reach them, in which time zone, on which channels."""

@@ -12,8 +12,6 @@ Channel = Literal["email", "discord"]
 DiscordId = Annotated[str, Field(pattern=r"^\d{17,20}$", description="Discord user id")]
 
 
-
-
 def _distinct(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 

@@ -13,6 +13,10 @@ def register(bus: MessageBus, *, clock: Clock) -> None:
     @consumers.on(PackPurchased, purpose="pack-purchased")
     async def on_pack_purchased(event: PackPurchased, uow: UnitOfWork, envelope: Envelope) -> None:
         await plan_deliveries(
-            uow=uow, event_id=envelope.id, event_type=envelope.type,
-            recipient=event.student_id, template="pack_purchased", now=clock.now(),
+            uow=uow,
+            event_id=envelope.id,
+            event_type=envelope.type,
+            recipient=event.student_id,
+            template="pack_purchased",
+            now=clock.now(),
         )

@@ -33,9 +33,16 @@ async def plan_deliveries(
     }
     rows = [
         {
-            "delivery_id": uuid.uuid4(), "event_id": event_id, "event_type": event_type,
-            "channel": channel, "recipient": recipient, "address": addresses.get(channel),
-            "template": template, "status": PENDING, "attempts": 0, "created_at": now,
+            "delivery_id": uuid.uuid4(),
+            "event_id": event_id,
+            "event_type": event_type,
+            "channel": channel,
+            "recipient": recipient,
+            "address": addresses.get(channel),
+            "template": template,
+            "status": PENDING,
+            "attempts": 0,
+            "created_at": now,
         }
         for channel in channels
     ]

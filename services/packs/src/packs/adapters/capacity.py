@@ -29,9 +29,7 @@ async def lock_capacity(session: DbSession, *, mentor_id: str, default: int) -> 
     )
 
 
-async def set_capacity(
-    session: DbSession, *, mentor_id: str, capacity: int, now: datetime
-) -> None:
+async def set_capacity(session: DbSession, *, mentor_id: str, capacity: int, now: datetime) -> None:
     """Change the capacity; the row must already be locked by `lock_capacity`."""
     await session.execute(
         update(mentor_capacity)

@@ -13,31 +13,43 @@ from shared.db import DbSession
 
 def to_credit(row: Row) -> Credit:
     return Credit(
-        session_id=row.session_id, pack_id=row.pack_id, student_id=row.student_id,
-        mentor_id=row.mentor_id, status=CreditStatus(row.status),
+        session_id=row.session_id,
+        pack_id=row.pack_id,
+        student_id=row.student_id,
+        mentor_id=row.mentor_id,
+        status=CreditStatus(row.status),
     )
 
 
 async def get_credit(session: DbSession, session_id: UUID) -> Credit | None:
     row = (
         await session.execute(
-            select(credits.c.session_id, credits.c.pack_id, credits.c.student_id,
-                   credits.c.mentor_id, credits.c.status)
-            .where(credits.c.session_id == session_id)
+            select(
+                credits.c.session_id,
+                credits.c.pack_id,
+                credits.c.student_id,
+                credits.c.mentor_id,
+                credits.c.status,
+            ).where(credits.c.session_id == session_id)
         )
     ).first()
     return None if row is None else to_credit(row)
 
 
-async def add_tombstone(
-    session: DbSession, *, session_id: UUID, now: datetime
-) -> bool:
+async def add_tombstone(session: DbSession, *, session_id: UUID, now: datetime) -> bool:
     """Mark a session id released before any reserve, so a late reserve cannot take a credit."""
     result = await session.execute(
         insert(credits)
-        .values(session_id=session_id, pack_id=None, student_id="", mentor_id="",
-                status=CreditStatus.released, settled_at=now, outcome="released_unreserved",
-                created_at=now)
+        .values(
+            session_id=session_id,
+            pack_id=None,
+            student_id="",
+            mentor_id="",
+            status=CreditStatus.released,
+            settled_at=now,
+            outcome="released_unreserved",
+            created_at=now,
+        )
         .on_conflict_do_nothing(index_elements=["session_id"])
         .returning(credits.c.session_id)
     )

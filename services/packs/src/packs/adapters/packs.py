@@ -11,16 +11,28 @@ from shared.db import DbSession
 from shared.messaging.events import PaymentSucceeded
 
 PACK_COLUMNS = (
-    packs.c.id, packs.c.seat_id, packs.c.student_id, packs.c.mentor_id, packs.c.status,
-    packs.c.sessions_total, packs.c.sessions_used, packs.c.sessions_reserved, packs.c.expires_at,
+    packs.c.id,
+    packs.c.seat_id,
+    packs.c.student_id,
+    packs.c.mentor_id,
+    packs.c.status,
+    packs.c.sessions_total,
+    packs.c.sessions_used,
+    packs.c.sessions_reserved,
+    packs.c.expires_at,
 )
 
 
 def to_pack(row: Row) -> Pack:
     return Pack(
-        id=row.id, seat_id=row.seat_id, student_id=row.student_id, mentor_id=row.mentor_id,
-        status=PackStatus(row.status), sessions_total=row.sessions_total,
-        sessions_used=row.sessions_used, sessions_reserved=row.sessions_reserved,
+        id=row.id,
+        seat_id=row.seat_id,
+        student_id=row.student_id,
+        mentor_id=row.mentor_id,
+        status=PackStatus(row.status),
+        sessions_total=row.sessions_total,
+        sessions_used=row.sessions_used,
+        sessions_reserved=row.sessions_reserved,
         expires_at=row.expires_at,
     )
 
@@ -55,17 +67,18 @@ async def claim_expiring(session: DbSession, *, pack_id: UUID, now: datetime) ->
     row = (
         await session.execute(
             select(*PACK_COLUMNS)
-            .where(packs.c.id == pack_id, packs.c.status == PackStatus.active,
-                   packs.c.expires_at <= now)
+            .where(
+                packs.c.id == pack_id,
+                packs.c.status == PackStatus.active,
+                packs.c.expires_at <= now,
+            )
             .with_for_update(skip_locked=True)
         )
     ).first()
     return None if row is None else to_pack(row)
 
 
-async def due_to_expire(
-    session: DbSession, *, now: datetime, limit: int
-) -> list[tuple[UUID, str]]:
+async def due_to_expire(session: DbSession, *, now: datetime, limit: int) -> list[tuple[UUID, str]]:
     """(pack id, mentor id) of active packs past their expiry, not locked."""
     rows = await session.execute(
         select(packs.c.id, packs.c.mentor_id)
@@ -84,13 +97,19 @@ async def add_pack(
     expires_at = purchase.paid_at + timedelta(days=purchase.pack.validity_days)
     await session.execute(
         insert(packs).values(
-            id=pack_id, order_id=purchase.order_id, seat_id=seat_id,
-            student_id=purchase.student_id, mentor_id=purchase.mentor_id,
-            product_id=purchase.product_id, status=PackStatus.active,
+            id=pack_id,
+            order_id=purchase.order_id,
+            seat_id=seat_id,
+            student_id=purchase.student_id,
+            mentor_id=purchase.mentor_id,
+            product_id=purchase.product_id,
+            status=PackStatus.active,
             sessions_total=purchase.pack.sessions_count,
             session_minutes=purchase.pack.session_minutes,
             validity_days=purchase.pack.validity_days,
-            purchased_at=purchase.paid_at, expires_at=expires_at, created_at=now,
+            purchased_at=purchase.paid_at,
+            expires_at=expires_at,
+            created_at=now,
         )
     )
     return pack_id, expires_at
@@ -99,7 +118,8 @@ async def add_pack(
 async def save_counts(session: DbSession, pack: Pack, *, now: datetime) -> None:
     """Write the pack's used/reserved counts and status as the domain left them."""
     values: dict = dict(
-        sessions_used=pack.sessions_used, sessions_reserved=pack.sessions_reserved,
+        sessions_used=pack.sessions_used,
+        sessions_reserved=pack.sessions_reserved,
         status=pack.status,
     )
     if pack.status is PackStatus.depleted:

@@ -24,31 +24,40 @@ _credit = credits.alias("session_credit")
 _LOCK_PAIR = (
     select(
         *PACK_COLUMNS,
-        _seat.c.id.label("live_seat_id"), _seat.c.status.label("live_seat_status"),
-        _credit.c.status.label("credit_status"), _credit.c.pack_id.label("credit_pack_id"),
+        _seat.c.id.label("live_seat_id"),
+        _seat.c.status.label("live_seat_status"),
+        _credit.c.status.label("credit_status"),
+        _credit.c.pack_id.label("credit_pack_id"),
         _credit.c.student_id.label("credit_student_id"),
         _credit.c.mentor_id.label("credit_mentor_id"),
     )
     .select_from(
         packs.outerjoin(
             _seat,
-            and_(_seat.c.student_id == packs.c.student_id,
-                 _seat.c.mentor_id == packs.c.mentor_id,
-                 _seat.c.status != SeatStatus.released.value),  # live: held/active/grace
+            and_(
+                _seat.c.student_id == packs.c.student_id,
+                _seat.c.mentor_id == packs.c.mentor_id,
+                _seat.c.status != SeatStatus.released.value,
+            ),  # live: held/active/grace
         ).outerjoin(_credit, _credit.c.session_id == bindparam("p_session"))
     )
-    .where(packs.c.student_id == bindparam("p_student"),
-           packs.c.mentor_id == bindparam("p_mentor"))
+    .where(packs.c.student_id == bindparam("p_student"), packs.c.mentor_id == bindparam("p_mentor"))
     .order_by(packs.c.expires_at, packs.c.id)
     .with_for_update(of=packs)
 )
 
 _new_credit = (
     insert(credits)
-    .values(session_id=bindparam("p_session"), pack_id=bindparam("p_pack"),
-            student_id=bindparam("p_student"), mentor_id=bindparam("p_mentor"),
-            status=CreditStatus.reserved.value, session_starts_at=bindparam("p_starts_at"),
-            reserved_at=bindparam("p_now"), created_at=bindparam("p_now"))
+    .values(
+        session_id=bindparam("p_session"),
+        pack_id=bindparam("p_pack"),
+        student_id=bindparam("p_student"),
+        mentor_id=bindparam("p_mentor"),
+        status=CreditStatus.reserved.value,
+        session_starts_at=bindparam("p_starts_at"),
+        reserved_at=bindparam("p_now"),
+        created_at=bindparam("p_now"),
+    )
     .on_conflict_do_nothing(index_elements=["session_id"])
     .returning(credits.c.pack_id)
     .cte("new_credit")
@@ -87,13 +96,21 @@ async def lock_pair(
     first = rows[0]
     seat = None
     if first.live_seat_id is not None:
-        seat = Seat(id=first.live_seat_id, student_id=student_id, mentor_id=mentor_id,
-                    status=SeatStatus(first.live_seat_status))
+        seat = Seat(
+            id=first.live_seat_id,
+            student_id=student_id,
+            mentor_id=mentor_id,
+            status=SeatStatus(first.live_seat_status),
+        )
     credit = None
     if first.credit_status is not None:
-        credit = Credit(session_id=session_id, pack_id=first.credit_pack_id,
-                        student_id=first.credit_student_id, mentor_id=first.credit_mentor_id,
-                        status=CreditStatus(first.credit_status))
+        credit = Credit(
+            session_id=session_id,
+            pack_id=first.credit_pack_id,
+            student_id=first.credit_student_id,
+            mentor_id=first.credit_mentor_id,
+            status=CreditStatus(first.credit_status),
+        )
     return LockedPair([to_pack(row) for row in rows], seat, credit)
 
 
@@ -110,7 +127,13 @@ async def reserve(
     """Insert the reserved credit and count it on its pack; False if the id had a credit."""
     result = await session.execute(
         _RESERVE,
-        {"p_session": session_id, "p_pack": pack_id, "p_student": student_id,
-         "p_mentor": mentor_id, "p_starts_at": starts_at, "p_now": now},
+        {
+            "p_session": session_id,
+            "p_pack": pack_id,
+            "p_student": student_id,
+            "p_mentor": mentor_id,
+            "p_starts_at": starts_at,
+            "p_now": now,
+        },
     )
     return result.first() is not None

@@ -19,9 +19,13 @@ from shared.db import DbSession
 
 def to_seat(row: Row) -> Seat:
     return Seat(
-        id=row.id, student_id=row.student_id, mentor_id=row.mentor_id,
-        status=SeatStatus(row.status), held_until=row.held_until,
-        grace_ends_at=row.grace_ends_at, grace_warning_sent_at=row.grace_warning_sent_at,
+        id=row.id,
+        student_id=row.student_id,
+        mentor_id=row.mentor_id,
+        status=SeatStatus(row.status),
+        held_until=row.held_until,
+        grace_ends_at=row.grace_ends_at,
+        grace_warning_sent_at=row.grace_warning_sent_at,
     )
 
 
@@ -51,9 +55,7 @@ def grace_over(now: datetime) -> ColumnElement[bool]:
     return and_(seats.c.status == SeatStatus.grace, seats.c.grace_ends_at <= now)
 
 
-async def claim_seat(
-    session: DbSession, seat_id: UUID, *, due: ColumnElement[bool]
-) -> Seat | None:
+async def claim_seat(session: DbSession, seat_id: UUID, *, due: ColumnElement[bool]) -> Seat | None:
     """Lock the seat if it still matches `due`; None if it no longer does or another holds it."""
     row = (
         await session.execute(
@@ -101,12 +103,17 @@ async def add_seat(
     now: datetime,
     held_until: datetime | None = None,
 ) -> Seat:
-    seat = Seat(id=uuid4(), student_id=student_id, mentor_id=mentor_id, status=status,
-                held_until=held_until)
+    seat = Seat(
+        id=uuid4(), student_id=student_id, mentor_id=mentor_id, status=status, held_until=held_until
+    )
     await session.execute(
         insert(seats).values(
-            id=seat.id, student_id=student_id, mentor_id=mentor_id, status=status,
-            held_until=held_until, created_at=now,
+            id=seat.id,
+            student_id=student_id,
+            mentor_id=mentor_id,
+            status=status,
+            held_until=held_until,
+            created_at=now,
             activated_at=now if status is SeatStatus.active else None,
         )
     )
@@ -122,8 +129,13 @@ async def activate(session: DbSession, *, seat_id: UUID, now: datetime) -> None:
     await session.execute(
         update(seats)
         .where(seats.c.id == seat_id)
-        .values(status=SeatStatus.active, held_until=None, grace_ends_at=None,
-                grace_warning_sent_at=None, activated_at=now)
+        .values(
+            status=SeatStatus.active,
+            held_until=None,
+            grace_ends_at=None,
+            grace_warning_sent_at=None,
+            activated_at=now,
+        )
     )
 
 
@@ -170,16 +182,19 @@ async def add_hold(
 ) -> None:
     await session.execute(
         insert(seat_holds).values(
-            order_id=order_id, seat_id=seat.id, student_id=seat.student_id,
-            mentor_id=seat.mentor_id, renewal=renewal, status=HoldStatus.pending,
-            held_until=held_until, created_at=now,
+            order_id=order_id,
+            seat_id=seat.id,
+            student_id=seat.student_id,
+            mentor_id=seat.mentor_id,
+            renewal=renewal,
+            status=HoldStatus.pending,
+            held_until=held_until,
+            created_at=now,
         )
     )
 
 
-async def set_hold_status(
-    session: DbSession, *, order_id: UUID, status: HoldStatus
-) -> None:
+async def set_hold_status(session: DbSession, *, order_id: UUID, status: HoldStatus) -> None:
     await session.execute(
         update(seat_holds)
         .where(seat_holds.c.order_id == order_id, seat_holds.c.status == HoldStatus.pending)

@@ -54,13 +54,14 @@ seats = Table(
     CheckConstraint("status IN ('held', 'active', 'grace', 'released')", name="status_known"),
     CheckConstraint("status <> 'held' OR held_until IS NOT NULL", name="held_has_deadline"),
     CheckConstraint("status <> 'grace' OR grace_ends_at IS NOT NULL", name="grace_has_end"),
-    CheckConstraint(
-        "(status = 'released') = (released_at IS NOT NULL)", name="released_has_time"
-    ),
+    CheckConstraint("(status = 'released') = (released_at IS NOT NULL)", name="released_has_time"),
     # One live seat per (student, mentor), whatever races the application loses.
     Index(
-        "uq_seats_live_student_mentor", "student_id", "mentor_id",
-        unique=True, postgresql_where=text(LIVE),
+        "uq_seats_live_student_mentor",
+        "student_id",
+        "mentor_id",
+        unique=True,
+        postgresql_where=text(LIVE),
     ),
     Index("ix_seats_mentor_live", "mentor_id", postgresql_where=text(LIVE)),
     Index("ix_seats_held_until", "held_until", postgresql_where=text("status = 'held'")),
@@ -103,9 +104,7 @@ packs = Table(
     Column("expired_at", DateTime(timezone=True)),
     Column("refunded_at", DateTime(timezone=True)),
     _now(),
-    CheckConstraint(
-        "status IN ('active', 'depleted', 'expired', 'refunded')", name="status_known"
-    ),
+    CheckConstraint("status IN ('active', 'depleted', 'expired', 'refunded')", name="status_known"),
     CheckConstraint("sessions_total > 0", name="total_positive"),
     CheckConstraint("session_minutes > 0", name="minutes_positive"),
     CheckConstraint("sessions_used >= 0 AND sessions_reserved >= 0", name="counts_not_negative"),

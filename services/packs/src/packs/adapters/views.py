@@ -9,11 +9,21 @@ from packs.domain.model import LIVE_SEAT_STATUSES, PackStatus
 from shared.db import DbSession
 
 PACK_VIEW = (
-    packs.c.id, packs.c.order_id, packs.c.student_id, packs.c.mentor_id, packs.c.status,
-    packs.c.sessions_total, packs.c.sessions_used, packs.c.sessions_reserved,
+    packs.c.id,
+    packs.c.order_id,
+    packs.c.student_id,
+    packs.c.mentor_id,
+    packs.c.status,
+    packs.c.sessions_total,
+    packs.c.sessions_used,
+    packs.c.sessions_reserved,
     (packs.c.sessions_total - packs.c.sessions_used - packs.c.sessions_reserved).label("remaining"),
-    packs.c.session_minutes, packs.c.purchased_at, packs.c.expires_at, packs.c.seat_id,
-    seats.c.status.label("seat_status"), seats.c.grace_ends_at,
+    packs.c.session_minutes,
+    packs.c.purchased_at,
+    packs.c.expires_at,
+    packs.c.seat_id,
+    seats.c.status.label("seat_status"),
+    seats.c.grace_ends_at,
 )
 
 
@@ -38,13 +48,18 @@ async def live_seats_of_mentor(session: DbSession, mentor_id: str) -> list[Row]:
     active = packs.c.status == PackStatus.active
     rows = await session.execute(
         select(
-            seats.c.id.label("seat_id"), seats.c.student_id, seats.c.status,
-            seats.c.held_until, seats.c.grace_ends_at, seats.c.activated_at,
+            seats.c.id.label("seat_id"),
+            seats.c.student_id,
+            seats.c.status,
+            seats.c.held_until,
+            seats.c.grace_ends_at,
+            seats.c.activated_at,
             func.max(packs.c.expires_at).filter(active).label("expires_at"),
             func.coalesce(
                 func.sum(
                     packs.c.sessions_total - packs.c.sessions_used - packs.c.sessions_reserved
-                ).filter(active), 0,
+                ).filter(active),
+                0,
             ).label("remaining"),
             func.coalesce(func.sum(packs.c.sessions_reserved).filter(active), 0).label("reserved"),
         )

@@ -54,9 +54,7 @@ def grace_warning_due(seat: Seat, *, now: datetime, policy: Policy) -> bool:
     )
 
 
-def release_reason(
-    *, seat: Seat, packs: Sequence[Pack], now: datetime
-) -> ReleaseReason | None:
+def release_reason(*, seat: Seat, packs: Sequence[Pack], now: datetime) -> ReleaseReason | None:
     """Why this seat should be released now, or None to keep it.
 
     Never inside its grace period, never while a booked session (reserved credit) remains,

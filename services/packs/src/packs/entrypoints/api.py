@@ -68,7 +68,9 @@ async def mentor_seats(mentor_id: MentorId, user: CurrentUser, uow: Uow, ctx: Ct
     )
     rows = await views.live_seats_of_mentor(uow.session, mentor_id)
     return MentorSeatsRead(
-        mentor_id=mentor_id, capacity=capacity, live_seats=len(rows),
+        mentor_id=mentor_id,
+        capacity=capacity,
+        live_seats=len(rows),
         open_seats=open_seats(capacity=capacity, live=len(rows)),
         seats=[SeatRead.model_validate(row._mapping) for row in rows],
     )
@@ -82,5 +84,9 @@ async def put_capacity(
     _may_manage(user, mentor_id)
     view = await change_capacity(ChangeCapacity(mentor_id, body.capacity), uow=uow, ctx=ctx)
     await uow.commit()
-    return CapacityRead(mentor_id=view.mentor_id, capacity=view.capacity,
-                        live_seats=view.live_seats, open_seats=view.open_seats)
+    return CapacityRead(
+        mentor_id=view.mentor_id,
+        capacity=view.capacity,
+        live_seats=view.live_seats,
+        open_seats=view.open_seats,
+    )

@@ -34,13 +34,13 @@ def register(runtime: Runtime, *, ctx: Context, batch_size: int) -> None:
 
     async def expire_holds() -> int:
         due = seats_repo.hold_ended(ctx.clock.now())
-        return await each(lambda s: seats_repo.due_seats(s, due=due, limit=batch_size),
-                          expire_hold)
+        return await each(lambda s: seats_repo.due_seats(s, due=due, limit=batch_size), expire_hold)
 
     async def expire_packs() -> int:
         now = ctx.clock.now()
-        return await each(lambda s: packs_repo.due_to_expire(s, now=now, limit=batch_size),
-                          expire_pack)
+        return await each(
+            lambda s: packs_repo.due_to_expire(s, now=now, limit=batch_size), expire_pack
+        )
 
     async def warn_grace() -> int:
         async with runtime.uow() as uow:
@@ -50,8 +50,9 @@ def register(runtime: Runtime, *, ctx: Context, batch_size: int) -> None:
 
     async def release_grace() -> int:
         due = seats_repo.grace_over(ctx.clock.now())
-        return await each(lambda s: seats_repo.due_seats(s, due=due, limit=batch_size),
-                          release_after_grace)
+        return await each(
+            lambda s: seats_repo.due_seats(s, due=due, limit=batch_size), release_after_grace
+        )
 
     runtime.add_job(EXPIRE_HOLDS, expire_holds)
     runtime.add_job(EXPIRE_PACKS, expire_packs)

@@ -17,29 +17,36 @@ class Responders:
         self._ctx = ctx
 
     async def hold(self, request: contract.SeatHoldRequest) -> contract.SeatHoldReply:
-        command = HoldSeat(request.order_id, request.student_id, request.mentor_id,
-                           request.hold_until)
+        command = HoldSeat(
+            request.order_id, request.student_id, request.mentor_id, request.hold_until
+        )
         async with self._runtime.uow() as uow:
             held = await hold_seat(command, uow=uow, ctx=self._ctx)
             await uow.commit()
-        return contract.SeatHoldReply(order_id=held.order_id, seat_id=held.seat_id,
-                                      outcome=held.outcome, held_until=held.held_until)
+        return contract.SeatHoldReply(
+            order_id=held.order_id,
+            seat_id=held.seat_id,
+            outcome=held.outcome,
+            held_until=held.held_until,
+        )
 
     async def reserve(self, request: contract.CreditReserveRequest) -> contract.CreditReserveReply:
-        command = ReserveCredit(request.session_id, request.student_id, request.mentor_id,
-                                request.session_starts_at)
+        command = ReserveCredit(
+            request.session_id, request.student_id, request.mentor_id, request.session_starts_at
+        )
         async with self._runtime.uow() as uow:
             reserved = await reserve_credit(command, uow=uow, ctx=self._ctx)
             await uow.commit()
         return contract.CreditReserveReply(
-            session_id=reserved.session_id, pack_id=reserved.pack_id,
-            pack_expires_at=reserved.pack_expires_at, remaining=reserved.remaining,
+            session_id=reserved.session_id,
+            pack_id=reserved.pack_id,
+            pack_expires_at=reserved.pack_expires_at,
+            remaining=reserved.remaining,
         )
 
     async def release(self, request: contract.CreditReleaseRequest) -> contract.CreditReleaseReply:
         async with self._runtime.uow() as uow:
-            status = await release_credit(ReleaseCredit(request.session_id), uow=uow,
-                                          ctx=self._ctx)
+            status = await release_credit(ReleaseCredit(request.session_id), uow=uow, ctx=self._ctx)
             await uow.commit()
         return contract.CreditReleaseReply(session_id=request.session_id, status=status.value)
 
@@ -48,8 +55,11 @@ class Responders:
         async with self._runtime.uow() as uow:
             found = await check_eligibility(query, uow=uow, ctx=self._ctx)
         return contract.EligibilityReply(
-            eligible=found.eligible, code=found.code, remaining=found.remaining,
-            pack_id=found.pack_id, expires_at=found.expires_at,
+            eligible=found.eligible,
+            code=found.code,
+            remaining=found.remaining,
+            pack_id=found.pack_id,
+            expires_at=found.expires_at,
         )
 
 

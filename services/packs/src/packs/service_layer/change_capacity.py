@@ -36,5 +36,6 @@ async def change_capacity(cmd: ChangeCapacity, *, uow: UnitOfWork, ctx: Context)
     )
     await announce_capacity(uow=uow, ctx=ctx, mentor_id=cmd.mentor_id, capacity=cmd.capacity)
     live = await capacity_repo.count_live_seats(uow.session, mentor_id=cmd.mentor_id)
-    return CapacityView(cmd.mentor_id, cmd.capacity, live, open_seats(capacity=cmd.capacity,
-                                                                        live=live))
+    return CapacityView(
+        cmd.mentor_id, cmd.capacity, live, open_seats(capacity=cmd.capacity, live=live)
+    )

@@ -41,6 +41,9 @@ async def check_eligibility(
     latest = max((p.expires_at for p in packs), default=None)
     expires_at = verdict.pack.expires_at if verdict.pack else latest
     return Eligibility(
-        eligible=verdict.eligible, code=verdict.code, remaining=bookable_remaining(packs, now),
-        pack_id=verdict.pack.id if verdict.pack else None, expires_at=expires_at,
+        eligible=verdict.eligible,
+        code=verdict.code,
+        remaining=bookable_remaining(packs, now),
+        pack_id=verdict.pack.id if verdict.pack else None,
+        expires_at=expires_at,
     )

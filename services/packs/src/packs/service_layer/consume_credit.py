@@ -46,8 +46,9 @@ async def consume_credit(cmd: ConsumeCredit, *, uow: UnitOfWork, ctx: Context) -
     pack.sessions_reserved -= 1
     if pack.status is PackStatus.active and is_depleted(pack):
         pack.status = PackStatus.depleted
-        ctx.record(uow, PackDepleted(pack_id=pack.id, student_id=pack.student_id,
-                                     mentor_id=pack.mentor_id))
+        ctx.record(
+            uow, PackDepleted(pack_id=pack.id, student_id=pack.student_id, mentor_id=pack.mentor_id)
+        )
     await packs_repo.save_counts(uow.session, pack, now=now)
     if was_live:
         await _renewal_step(settled, uow=uow, ctx=ctx)
@@ -63,10 +64,22 @@ async def _renewal_step(settled: Settled, *, uow: UnitOfWork, ctx: Context) -> N
     step = after_consumption(packs=settled.packs, seat=seat, now=now, policy=ctx.policy)
     if step.grace_ends_at is not None:
         await seats_repo.start_grace(uow.session, seat_id=seat.id, ends_at=step.grace_ends_at)
-        ctx.record(uow, SeatGraceStarted(seat_id=seat.id, student_id=seat.student_id,
-                                         mentor_id=seat.mentor_id,
-                                         grace_ends_at=step.grace_ends_at))
+        ctx.record(
+            uow,
+            SeatGraceStarted(
+                seat_id=seat.id,
+                student_id=seat.student_id,
+                mentor_id=seat.mentor_id,
+                grace_ends_at=step.grace_ends_at,
+            ),
+        )
     if step.remind_with_left is not None:
-        ctx.record(uow, PackRenewalDue(student_id=seat.student_id, mentor_id=seat.mentor_id,
-                                       remaining=step.remind_with_left,
-                                       grace_ends_at=step.grace_ends_at))
+        ctx.record(
+            uow,
+            PackRenewalDue(
+                student_id=seat.student_id,
+                mentor_id=seat.mentor_id,
+                remaining=step.remind_with_left,
+                grace_ends_at=step.grace_ends_at,
+            ),
+        )

@@ -42,16 +42,13 @@ async def settle_reserved(
     return Settled(next(p for p in packs if p.id == pack_id), packs, capacity)
 
 
-async def release_seat_if_packs_gone(
-    settled: Settled, *, uow: UnitOfWork, ctx: Context
-) -> None:
+async def release_seat_if_packs_gone(settled: Settled, *, uow: UnitOfWork, ctx: Context) -> None:
     """After a credit of an expired pack settles: free the seat once nothing holds it."""
     seat = await seats_repo.lock_seat(uow.session, settled.pack.seat_id)
     if not seat.is_live:
         return
     seat_packs = [p for p in settled.packs if p.seat_id == seat.id]
-    await release_if_due(uow=uow, ctx=ctx, seat=seat, packs=seat_packs,
-                         capacity=settled.capacity)
+    await release_if_due(uow=uow, ctx=ctx, seat=seat, packs=seat_packs, capacity=settled.capacity)
 
 
 async def credit_of(uow: UnitOfWork, session_id: UUID) -> Credit | None:

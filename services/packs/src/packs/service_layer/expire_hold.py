@@ -20,6 +20,7 @@ async def expire_hold(seat_id: UUID, *, mentor_id: str, uow: UnitOfWork, ctx: Co
     if seat is None:
         return False
     await seats_repo.expire_holds_of_seat(uow.session, seat_id=seat.id)
-    await release_seat(uow=uow, ctx=ctx, seat=seat, reason=ReleaseReason.hold_ended,
-                       capacity=capacity)
+    await release_seat(
+        uow=uow, ctx=ctx, seat=seat, reason=ReleaseReason.hold_ended, capacity=capacity
+    )
     return True

@@ -12,9 +12,7 @@ from shared.messaging.events import PackExpired
 from shared.uow import UnitOfWork
 
 
-async def expire_pack(
-    pack_id: UUID, *, mentor_id: str, uow: UnitOfWork, ctx: Context
-) -> bool:
+async def expire_pack(pack_id: UUID, *, mentor_id: str, uow: UnitOfWork, ctx: Context) -> bool:
     """True if this call expired the pack.
 
     Sessions already booked on it still happen: the seat stays while any credit of the seat
@@ -28,9 +26,16 @@ async def expire_pack(
     if pack is None:
         return False
     await packs_repo.mark_expired(uow.session, pack_id=pack.id, now=now)
-    ctx.record(uow, PackExpired(pack_id=pack.id, student_id=pack.student_id,
-                                mentor_id=pack.mentor_id, expired_at=now,
-                                unused_credits=pack.remaining))
+    ctx.record(
+        uow,
+        PackExpired(
+            pack_id=pack.id,
+            student_id=pack.student_id,
+            mentor_id=pack.mentor_id,
+            expired_at=now,
+            unused_credits=pack.remaining,
+        ),
+    )
     pack.status = PackStatus.expired
     seat = await seats_repo.lock_seat(uow.session, pack.seat_id)
     if seat.is_live:

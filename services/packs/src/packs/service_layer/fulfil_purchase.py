@@ -43,8 +43,11 @@ async def fulfil_purchase(
             await _reject(purchase, uow=uow, ctx=ctx, capacity=capacity)
             return None
         seat = await seats_repo.add_seat(
-            session, student_id=purchase.student_id, mentor_id=purchase.mentor_id,
-            status=SeatStatus.active, now=now,
+            session,
+            student_id=purchase.student_id,
+            mentor_id=purchase.mentor_id,
+            status=SeatStatus.active,
+            now=now,
         )
         await announce_capacity(uow=uow, ctx=ctx, mentor_id=purchase.mentor_id, capacity=capacity)
     elif seat.status is not SeatStatus.active:
@@ -56,10 +59,14 @@ async def fulfil_purchase(
     ctx.record(
         uow,
         PackPurchased(
-            pack_id=pack_id, order_id=purchase.order_id, seat_id=seat.id,
-            student_id=purchase.student_id, mentor_id=purchase.mentor_id,
+            pack_id=pack_id,
+            order_id=purchase.order_id,
+            seat_id=seat.id,
+            student_id=purchase.student_id,
+            mentor_id=purchase.mentor_id,
             sessions_total=purchase.pack.sessions_count,
-            session_minutes=purchase.pack.session_minutes, expires_at=expires_at,
+            session_minutes=purchase.pack.session_minutes,
+            expires_at=expires_at,
             renewal=renewal,
         ),
     )
@@ -76,7 +83,8 @@ async def _reject(
     ctx.record(
         uow,
         PackPurchaseRejected(
-            order_id=purchase.order_id, student_id=purchase.student_id,
+            order_id=purchase.order_id,
+            student_id=purchase.student_id,
             mentor_id=purchase.mentor_id,
             reason=f"the checkout's seat hold had ended and all {capacity} seats are taken",
         ),

@@ -27,9 +27,15 @@ async def warn_grace_expiring(*, uow: UnitOfWork, ctx: Context, limit: int) -> i
         if not grace_warning_due(seat, now=now, policy=ctx.policy):
             continue
         await seats_repo.mark_warned(uow.session, seat_id=seat.id, now=now)
-        ctx.record(uow, SeatGraceExpiring(seat_id=seat.id, student_id=seat.student_id,
-                                          mentor_id=seat.mentor_id,
-                                          grace_ends_at=seat.grace_ends_at))
+        ctx.record(
+            uow,
+            SeatGraceExpiring(
+                seat_id=seat.id,
+                student_id=seat.student_id,
+                mentor_id=seat.mentor_id,
+                grace_ends_at=seat.grace_ends_at,
+            ),
+        )
         warned += 1
     return warned
 
@@ -46,5 +52,4 @@ async def release_after_grace(
     if seat is None:
         return False
     seat_packs = await packs_repo.packs_of_seat(uow.session, seat.id)
-    return await release_if_due(uow=uow, ctx=ctx, seat=seat, packs=seat_packs,
-                                capacity=capacity)
+    return await release_if_due(uow=uow, ctx=ctx, seat=seat, packs=seat_packs, capacity=capacity)

@@ -47,19 +47,31 @@ async def hold_seat(cmd: HoldSeat, *, uow: UnitOfWork, ctx: Context) -> SeatHeld
     decision = decide_hold(live_seat=seat, live_count=live, capacity=capacity, until=until)
     if decision.outcome == "new":
         seat = await seats_repo.add_seat(
-            session, student_id=cmd.student_id, mentor_id=cmd.mentor_id,
-            status=SeatStatus.held, held_until=until, now=now,
+            session,
+            student_id=cmd.student_id,
+            mentor_id=cmd.mentor_id,
+            status=SeatStatus.held,
+            held_until=until,
+            now=now,
         )
         await announce_capacity(uow=uow, ctx=ctx, mentor_id=cmd.mentor_id, capacity=capacity)
     elif decision.outcome == "share":
         await seats_repo.extend_hold(session, seat_id=seat.id, held_until=decision.held_until)
     renewal = decision.outcome == "renewal"
     await seats_repo.add_hold(
-        session, order_id=cmd.order_id, seat=seat, renewal=renewal,
-        held_until=None if renewal else until, now=now,
+        session,
+        order_id=cmd.order_id,
+        seat=seat,
+        renewal=renewal,
+        held_until=None if renewal else until,
+        now=now,
     )
-    return SeatHeld(cmd.order_id, seat.id, "renewal" if renewal else "held",
-                    None if renewal else decision.held_until)
+    return SeatHeld(
+        cmd.order_id,
+        seat.id,
+        "renewal" if renewal else "held",
+        None if renewal else decision.held_until,
+    )
 
 
 def _same_answer(cmd: HoldSeat, earlier) -> SeatHeld:

@@ -28,6 +28,7 @@ async def release_hold(order_id: UUID, *, uow: UnitOfWork, ctx: Context) -> bool
     )
     if others:
         return False
-    await release_seat(uow=uow, ctx=ctx, seat=seat, reason=ReleaseReason.hold_ended,
-                       capacity=capacity)
+    await release_seat(
+        uow=uow, ctx=ctx, seat=seat, reason=ReleaseReason.hold_ended, capacity=capacity
+    )
     return True

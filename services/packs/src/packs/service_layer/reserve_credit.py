@@ -37,15 +37,22 @@ async def reserve_credit(cmd: ReserveCredit, *, uow: UnitOfWork, ctx: Context) -
     """
     now = ctx.clock.now()
     pair = await reservations.lock_pair(
-        uow.session, student_id=cmd.student_id, mentor_id=cmd.mentor_id,
+        uow.session,
+        student_id=cmd.student_id,
+        mentor_id=cmd.mentor_id,
         session_id=cmd.session_id,
     )
     if pair.credit is not None:
         return _same_answer(cmd, pair.credit, pair.packs, now)
     pack = choose_pack(packs=pair.packs, seat=pair.seat, starts_at=cmd.session_starts_at, now=now)
     reserved = await reservations.reserve(
-        uow.session, session_id=cmd.session_id, pack_id=pack.id, student_id=cmd.student_id,
-        mentor_id=cmd.mentor_id, starts_at=cmd.session_starts_at, now=now,
+        uow.session,
+        session_id=cmd.session_id,
+        pack_id=pack.id,
+        student_id=cmd.student_id,
+        mentor_id=cmd.mentor_id,
+        starts_at=cmd.session_starts_at,
+        now=now,
     )
     if not reserved:
         # The session id got a credit while we waited for the pack locks (our read of it
@@ -53,8 +60,9 @@ async def reserve_credit(cmd: ReserveCredit, *, uow: UnitOfWork, ctx: Context) -
         credit = await credits_repo.get_credit(uow.session, cmd.session_id)
         return _same_answer(cmd, credit, pair.packs, now)
     pack.sessions_reserved += 1
-    return CreditReserved(cmd.session_id, pack.id, pack.expires_at,
-                          bookable_remaining(pair.packs, now))
+    return CreditReserved(
+        cmd.session_id, pack.id, pack.expires_at, bookable_remaining(pair.packs, now)
+    )
 
 
 def _same_answer(

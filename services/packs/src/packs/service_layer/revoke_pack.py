@@ -35,13 +35,21 @@ async def revoke_pack(refund: PaymentRefunded, *, uow: UnitOfWork, ctx: Context)
         return False
     voided = await credits_repo.void_reserved_of_pack(session, pack_id=pack.id, now=now)
     await packs_repo.mark_refunded(session, pack_id=pack.id, now=now)
-    ctx.record(uow, PackRevoked(pack_id=pack.id, order_id=refund.order_id,
-                                student_id=pack.student_id, mentor_id=pack.mentor_id,
-                                reason=f"refunded; {voided} booked session(s) to cancel"))
+    ctx.record(
+        uow,
+        PackRevoked(
+            pack_id=pack.id,
+            order_id=refund.order_id,
+            student_id=pack.student_id,
+            mentor_id=pack.mentor_id,
+            reason=f"refunded; {voided} booked session(s) to cancel",
+        ),
+    )
     seat = await seats_repo.lock_seat(session, pack.seat_id)
     others = [p for p in packs if p.seat_id == seat.id and p.id != pack.id]
     still_held = any(p.is_live(now) or p.sessions_reserved > 0 for p in others)
     if seat.is_live and not still_held:
-        await release_seat(uow=uow, ctx=ctx, seat=seat, reason=ReleaseReason.refunded,
-                           capacity=capacity)
+        await release_seat(
+            uow=uow, ctx=ctx, seat=seat, reason=ReleaseReason.refunded, capacity=capacity
+        )
     return True

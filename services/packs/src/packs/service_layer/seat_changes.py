@@ -20,7 +20,9 @@ async def announce_capacity(
     ctx.record(
         uow,
         MentorCapacityChanged(
-            mentor_id=mentor_id, capacity=capacity, live_seats=live,
+            mentor_id=mentor_id,
+            capacity=capacity,
+            live_seats=live,
             open_seats=open_seats(capacity=capacity, live=live),
         ),
     )
@@ -34,8 +36,12 @@ async def release_seat(
     if reason is not ReleaseReason.hold_ended:
         ctx.record(
             uow,
-            SeatReleased(seat_id=seat.id, student_id=seat.student_id, mentor_id=seat.mentor_id,
-                         reason=reason.value),
+            SeatReleased(
+                seat_id=seat.id,
+                student_id=seat.student_id,
+                mentor_id=seat.mentor_id,
+                reason=reason.value,
+            ),
         )
     await announce_capacity(uow=uow, ctx=ctx, mentor_id=seat.mentor_id, capacity=capacity)
 

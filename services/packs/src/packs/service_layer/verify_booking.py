@@ -14,11 +14,18 @@ async def verify_booking(booked: SessionBooked, *, uow: UnitOfWork, ctx: Context
     """True if the booked session holds a reserved credit of its pack; warns otherwise."""
     credit = await credits_repo.get_credit(uow.session, booked.session_id)
     if credit is None or credit.status is not CreditStatus.reserved:
-        log.warning("booking.without_reserved_credit", session_id=str(booked.session_id),
-                    credit_status=credit.status.value if credit else None)
+        log.warning(
+            "booking.without_reserved_credit",
+            session_id=str(booked.session_id),
+            credit_status=credit.status.value if credit else None,
+        )
         return False
     if credit.pack_id != booked.pack_id:
-        log.warning("booking.credit_on_other_pack", session_id=str(booked.session_id),
-                    booked_pack=str(booked.pack_id), credit_pack=str(credit.pack_id))
+        log.warning(
+            "booking.credit_on_other_pack",
+            session_id=str(booked.session_id),
+            booked_pack=str(booked.pack_id),
+            credit_pack=str(credit.pack_id),
+        )
         return False
     return True

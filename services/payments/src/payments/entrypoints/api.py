@@ -24,7 +24,6 @@ MentorOrAdmin = Annotated[User, require_role(Role.mentor, Role.admin)]
 Mentor = Annotated[User, require_role(Role.mentor)]
 
 
-
 @router.post("/products", response_model=ProductRead, status_code=201)
 async def create_product(request: Request, body: ProductCreate, user: Mentor) -> dict:
     """A mentor puts a new product (a pack of sessions at a price) on sale."""
@@ -32,7 +31,9 @@ async def create_product(request: Request, body: ProductCreate, user: Mentor) ->
     async with runtime.uow() as uow:
         product = await catalog.create_product(
             catalog.CreateProduct(mentor_id=user.id, **body.model_dump()),
-            uow=uow, outbox=runtime.bus.outbox, now=runtime.clock.now(),
+            uow=uow,
+            outbox=runtime.bus.outbox,
+            now=runtime.clock.now(),
         )
         await uow.commit()
     return product
@@ -50,10 +51,14 @@ async def update_product(
     async with runtime.uow() as uow:
         product = await catalog.update_product(
             catalog.UpdateProduct(
-                product_id=product_id, actor_id=user.id, actor_is_admin=user.is_admin,
+                product_id=product_id,
+                actor_id=user.id,
+                actor_is_admin=user.is_admin,
                 changes=changes,
             ),
-            uow=uow, outbox=runtime.bus.outbox, now=runtime.clock.now(),
+            uow=uow,
+            outbox=runtime.bus.outbox,
+            now=runtime.clock.now(),
         )
         await uow.commit()
     return product

@@ -8,9 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 # ISO 4217 alphabetic code; stored upper-case.
-Currency = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z]{3}$"), AfterValidator(str.upper)
-]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$"), AfterValidator(str.upper)]
 PriceAmount = Annotated[int, Field(gt=0, le=100_000_000, description="minor units (cents)")]
 SessionsCount = Annotated[int, Field(gt=0, le=100)]
 SessionMinutes = Annotated[int, Field(ge=15, le=480)]

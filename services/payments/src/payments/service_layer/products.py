@@ -14,8 +14,15 @@ from shared.messaging.outbox import Outbox
 from shared.uow import UnitOfWork
 
 EDITABLE = frozenset(
-    {"title", "price_amount", "currency", "sessions_count", "session_minutes",
-     "validity_days", "active"}
+    {
+        "title",
+        "price_amount",
+        "currency",
+        "sessions_count",
+        "session_minutes",
+        "validity_days",
+        "active",
+    }
 )
 
 
@@ -44,8 +51,11 @@ async def create_product(
 ) -> dict:
     """Store a new product and announce it as `product.updated` in the same transaction."""
     row = {
-        "product_id": uuid.uuid4(), **asdict(cmd), "currency": cmd.currency.upper(),
-        "created_at": now, "updated_at": now,
+        "product_id": uuid.uuid4(),
+        **asdict(cmd),
+        "currency": cmd.currency.upper(),
+        "created_at": now,
+        "updated_at": now,
     }
     await uow.session.execute(insert(products).values(**row))
     outbox.record(uow, _announcement(row))

@@ -19,8 +19,12 @@ async def require_refund(
     result = await uow.session.execute(
         insert(refund_requests)
         .values(
-            order_id=event.order_id, student_id=event.student_id, mentor_id=event.mentor_id,
-            reason=event.reason[:500], status=REFUND_REQUIRED, event_id=event_id,
+            order_id=event.order_id,
+            student_id=event.student_id,
+            mentor_id=event.mentor_id,
+            reason=event.reason[:500],
+            status=REFUND_REQUIRED,
+            event_id=event_id,
             requested_at=now,
         )
         .on_conflict_do_nothing(index_elements=["order_id"])

@@ -27,7 +27,9 @@ class SessionRead(BaseModel):
 async def get_session(request: Request, session_id: UUID, user: CurrentUser):
     """A session as video sees it; only its participants and admins may look."""
     async with request.app.state.runtime.session_factory() as db:
-        row = (await db.execute(select(sessions).where(sessions.c.session_id == session_id))).first()
+        row = (
+            await db.execute(select(sessions).where(sessions.c.session_id == session_id))
+        ).first()
     if row is None or not (user.is_admin or user.id in (row.mentor_id, row.student_id)):
         raise NotFound(f"no session {session_id}")
     return row._mapping

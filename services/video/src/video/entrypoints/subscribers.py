@@ -21,8 +21,12 @@ def register(bus: MessageBus) -> None:
     @consumers.on(SessionBooked, purpose="session-booked")
     async def on_booked(event: SessionBooked, uow: UnitOfWork, envelope: Envelope) -> None:
         values = dict(
-            session_id=event.session_id, mentor_id=event.mentor_id, student_id=event.student_id,
-            starts_at=event.starts_at, ends_at=event.ends_at, status="scheduled",
+            session_id=event.session_id,
+            mentor_id=event.mentor_id,
+            student_id=event.student_id,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            status="scheduled",
         )
         await uow.session.execute(
             insert(sessions).values(**values).on_conflict_do_nothing(index_elements=["session_id"])
