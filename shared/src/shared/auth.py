@@ -6,7 +6,8 @@ from enum import StrEnum
 from typing import Annotated
 
 import jwt
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.errors import DomainError
 from shared.settings import ServiceSettings
@@ -77,13 +78,27 @@ class TokenVerifier:
         raise Unauthorized("no token verifier is configured")
 
 
-async def current_user(request: Request) -> User:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+# Declared for OpenAPI (Swagger's "Authorize"); auto_error off so that a missing token is
+# our own 401 problem, not FastAPI's 403.
+BEARER_SCHEME = "bearer"
+bearer = HTTPBearer(
+    scheme_name=BEARER_SCHEME,
+    bearerFormat="JWT",
+    description=(
+        "A Clerk session JWT; in dev mode `make token` (or "
+        "`uv run mentorship token --user u1 --role student`) prints one."
+    ),
+    auto_error=False,
+)
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+
+
+async def current_user(request: Request, credentials: BearerCredentials) -> User:
+    """The caller of a protected operation; 401 without a valid bearer token."""
+    if credentials is None or not credentials.credentials.strip():
         raise Unauthorized("missing bearer token")
     verifier: TokenVerifier = request.app.state.verifier
-    return await verifier.verify(token.strip())
+    return await verifier.verify(credentials.credentials.strip())
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from shared import logging as shared_logging
 from shared.auth import TokenVerifier
 from shared.http.admin import admin_router
+from shared.http.docs import documented_app
 from shared.http.problems import install_problem_handlers
 from shared.logging import bind_contextvars, clear_contextvars
 from shared.messaging import context
@@ -33,7 +34,7 @@ def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = (
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=title, version="1.0.0", lifespan=lifespan)
+    app = documented_app(title=title, version="1.0.0", lifespan=lifespan)
     app.state.runtime = runtime
     app.state.verifier = TokenVerifier(settings)
     install_problem_handlers(app)
