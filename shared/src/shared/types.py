@@ -1,10 +1,168 @@
-"""Field types the HTTP models of several services share."""
+"""Field types for everything that crosses a boundary: HTTP models, query and path parameters,
+NATS request contracts and event payloads.
 
+Text is bounded and carries no control characters (a NUL would reach Postgres as a 500);
+integers are bounded and never a bool; instants are aware, ISO 8601, in a sane year range;
+paging is bounded so that no offset overflows int64. Use the same type on both sides of a
+boundary so that HTTP and events refuse the same inputs. For another bound, write
+`Annotated[str, line(80)]` or `Annotated[int, int_range(ge=1, le=10)]`.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator
+from annotated_types import Ge, GroupedMetadata, Le
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
+
+# ---- text -------------------------------------------------------------------------------
+
+# C0 controls (NUL included), DEL and C1 controls; multi-line text keeps tab, LF and CR.
+# Lone surrogates never get this far: pydantic refuses them as invalid unicode.
+SINGLE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+MULTI_LINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+NO_SPACE = r"^[^\s\x00-\x1f\x7f-\x9f]*$"
+
+
+def line(max_length: int, *, min_length: int = 0) -> StringConstraints:
+    """One line of at most `max_length` characters, no control characters."""
+    return StringConstraints(min_length=min_length, max_length=max_length, pattern=SINGLE_LINE)
+
+
+def lines(max_length: int, *, min_length: int = 0) -> StringConstraints:
+    """At most `max_length` characters; tab and line breaks allowed, other controls not."""
+    return StringConstraints(min_length=min_length, max_length=max_length, pattern=MULTI_LINE)
+
+
+ShortText = Annotated[str, line(200)]
+"""A name, title, label or short reason: one line, at most 200 characters."""
+
+Text = Annotated[str, lines(1_000)]
+"""A note or message: at most 1,000 characters, line breaks allowed."""
+
+LongText = Annotated[str, lines(5_000)]
+"""A bio or description: at most 5,000 characters, line breaks allowed."""
+
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_SPACE)]
+"""An opaque id from outside (a user id, a provider's id, a code): 1–100 characters, no
+whitespace or control characters."""
+
+UserId = Identifier
+"""The `sub` of a user's token (Clerk ids look like `user_2abc…`)."""
+
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+"""An ISO 4217 code in upper case (`EUR`, `USD`)."""
+
+# ---- integers ---------------------------------------------------------------------------
+
+INT32_MAX = 2**31 - 1
+
+
+def _refuse_bool(value: object) -> object:
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_not_bool", "Input should be an integer, not a boolean")
+    return value
+
+
+@dataclass(frozen=True)
+class int_range(GroupedMetadata):  # noqa: N801 - reads as a function in annotations
+    """An int in [ge, le]; a bool is refused (pydantic's lax mode would read `true` as 1)."""
+
+    ge: int
+    le: int
+
+    def __iter__(self) -> Iterator[Any]:
+        yield Ge(self.ge)
+        yield Le(self.le)
+        yield BeforeValidator(_refuse_bool)  # wraps the bounded int: runs first
+
+
+Count = Annotated[int, int_range(ge=0, le=INT32_MAX)]
+"""A number of things (sessions, seats, attempts): 0 up to int32."""
+
+PositiveCount = Annotated[int, int_range(ge=1, le=INT32_MAX)]
+"""A number of things that is at least one."""
+
+Minutes = Annotated[int, int_range(ge=1, le=24 * 60)]
+"""A duration within a day, in minutes."""
+
+MinorUnits = Annotated[int, int_range(ge=0, le=10**12)]
+"""An amount of money in minor units (cents), never negative."""
+
+# ---- instants ---------------------------------------------------------------------------
+
+MIN_YEAR = 1970
+MAX_YEAR = 2199
+_ISO_DATE_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(value: object) -> object:
+    """No unix number and no bare digits: an instant crosses a boundary as ISO 8601 text."""
+    if isinstance(value, datetime | date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE_START.match(value):
+        raise PydanticCustomError(
+            "iso_datetime", "Input should be an ISO 8601 date-time such as 2026-05-01T09:00:00Z"
+        )
+    return value
+
+
+def _sane_year(value: date) -> date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise PydanticCustomError(
+            "year_out_of_range",
+            "Year should be between {min} and {max}",
+            {"min": MIN_YEAR, "max": MAX_YEAR},
+        )
+    return value
+
+
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_only), AfterValidator(_sane_year)]
+"""An aware instant (offset required), ISO 8601, year 1970–2199."""
+
+Day = Annotated[date, BeforeValidator(_iso_only), AfterValidator(_sane_year)]
+"""A calendar day `YYYY-MM-DD`, year 1970–2199."""
+
+# ---- paging -----------------------------------------------------------------------------
+
+MAX_PAGE_SIZE = 200
+MAX_OFFSET = 100_000
+
+T = TypeVar("T")
+
+
+class Paging(BaseModel):
+    """Which slice of a list to return; in a route: `paging: Annotated[Paging, Query()]`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE, description="items per page")
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, description="items to skip")
+
+
+class Page(BaseModel, Generic[T]):
+    """One slice of a list, with the total it was cut from."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+# ---- time zones -------------------------------------------------------------------------
 
 
 @cache
@@ -18,5 +176,5 @@ def _iana_timezone(value: str) -> str:
     return value
 
 
-IanaTimezone = Annotated[str, AfterValidator(_iana_timezone)]
+IanaTimezone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_iana_timezone)]
 """An IANA time zone name, checked against the zoneinfo database."""
