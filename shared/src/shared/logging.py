@@ -1,24 +1,68 @@
-"""One logging setup: structlog, JSON off a terminal, context ids bound on every line."""
+"""One logging setup: structlog, JSON by default, colored lines in dev, context ids bound."""
 
 import logging
 import sys
+from enum import StrEnum
+from typing import Any
 
 import structlog
 from structlog.contextvars import bind_contextvars, bound_contextvars, clear_contextvars
+from structlog.dev import RichTracebackFormatter
 
-__all__ = ["bind_contextvars", "bound_contextvars", "clear_contextvars", "configure", "get_logger"]
+__all__ = [
+    "LogFormat",
+    "bind_contextvars",
+    "bound_contextvars",
+    "clear_contextvars",
+    "configure",
+    "get_logger",
+]
 
 
-def configure(*, level: str = "INFO", json: bool | None = None) -> None:
+class LogFormat(StrEnum):
+    """How log lines are rendered (`<SERVICE>_LOG_FORMAT`)."""
+
+    auto = "auto"  # colored lines in dev mode or on a terminal, JSON otherwise
+    json = "json"
+    console = "console"
+
+
+def renders_json(log_format: LogFormat, *, dev_mode: bool) -> bool:
+    """Whether `auto` and the explicit formats end up as JSON lines."""
+    if log_format is LogFormat.auto:
+        return not (dev_mode or sys.stderr.isatty())
+    return log_format is LogFormat.json
+
+
+def configure(
+    *,
+    level: str = "INFO",
+    log_format: LogFormat = LogFormat.auto,
+    dev_mode: bool = False,
+    json: bool | None = None,
+) -> None:
     """Route structlog and stdlib logging (FastStream, uvicorn) through one renderer."""
-    json = not sys.stderr.isatty() if json is None else json
-    shared_processors: list = [
+    as_json = renders_json(log_format, dev_mode=dev_mode) if json is None else json
+    shared_processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    renderer = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
+    renderer: Any
+    if as_json:
+        renderer = structlog.processors.JSONRenderer()
+        exc_processors: list[Any] = [structlog.processors.format_exc_info]
+    else:
+        # Colors forced: in dev the output goes through the supervisor's pipe, which turns
+        # the escape codes back into styles for the real terminal (or drops them).
+        renderer = structlog.dev.ConsoleRenderer(
+            colors=True,
+            force_colors=True,
+            pad_event_to=24,
+            exception_formatter=RichTracebackFormatter(show_locals=False, width=110),
+        )
+        exc_processors = []
     structlog.configure(
         processors=[*shared_processors, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
@@ -29,7 +73,7 @@ def configure(*, level: str = "INFO", json: bool | None = None) -> None:
         foreign_pre_chain=shared_processors,
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info,
+            *exc_processors,
             renderer,
         ],
     )

@@ -4,6 +4,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.auth_dev import DEV_JWT_SECRET
+from shared.logging import LogFormat
 
 PLACEHOLDER_MARKERS = ("change-me", "changeme", "placeholder", "dev-secret", "xxx")
 
@@ -22,6 +23,7 @@ class ServiceSettings(BaseSettings):
     service_name: str = "service"
     dev_mode: bool = False
     log_level: str = "INFO"
+    log_format: LogFormat = LogFormat.auto
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
     database_pool_size: int = 10
     nats_url: str = "nats://127.0.0.1:4222"

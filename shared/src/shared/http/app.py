@@ -24,10 +24,13 @@ REQUEST_ID_HEADER = "X-Request-ID"
 def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = ()) -> FastAPI:
     """A FastAPI app whose lifespan starts and stops the broker, relay and due jobs."""
     settings = runtime.settings
+    # Before uvicorn's first line (it calls the factory before it logs "Started server").
+    shared_logging.configure(
+        level=settings.log_level, log_format=settings.log_format, dev_mode=settings.dev_mode
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        shared_logging.configure(level=settings.log_level)
         await runtime.start()
         try:
             yield

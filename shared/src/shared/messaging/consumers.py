@@ -12,9 +12,9 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from shared.logging import bound_contextvars, get_logger
-from shared.messaging import context, dead_letters, inbox
+from shared.messaging import context, dead_letters, inbox, observe
 from shared.messaging.events import Envelope, Event
-from shared.messaging.metrics import EVENTS_CONSUMED, HANDLER_SECONDS
+from shared.messaging.metrics import EVENTS_CONSUMED
 from shared.messaging.stream import domain_stream, subject_for
 from shared.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -193,8 +193,14 @@ class EventConsumers:
             finally:
                 context.correlation_id.reset(correlation)
                 context.causation_id.reset(causation)
-        EVENTS_CONSUMED.labels(consumer.name, "applied" if first_time else "duplicate").inc()
-        HANDLER_SECONDS.labels(consumer.name).observe(time.perf_counter() - started)
+        observe.event_handled(
+            consumer=consumer.name,
+            event_type=envelope.type,
+            event_id=str(envelope.id),
+            correlation_id=envelope.correlation_id,
+            seconds=time.perf_counter() - started,
+            first_time=first_time,
+        )
         return first_time
 
     async def _dead_letter(
