@@ -4,13 +4,39 @@ This module is the single place that says what each subject carries (ARCHITECTUR
 Adding an optional field is compatible; removing or renaming one is a new `version`.
 """
 
-from datetime import date, datetime
-from typing import ClassVar, Literal
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID, uuid4
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.clock import SystemClock
+from shared.types import (
+    Count,
+    Currency,
+    Day,
+    IanaTimezone,
+    Identifier,
+    LongText,
+    MinorUnits,
+    Minutes,
+    PositiveCount,
+    ShortText,
+    Text,
+    Timestamp,
+    UserId,
+    int_range,
+    line,
+)
+
+EventType = Annotated[str, line(100, min_length=1)]
+TraceId = Annotated[str, line(200, min_length=1)]
+Url = Annotated[str, line(2_000)]
+Rating = Annotated[int, int_range(ge=1, le=5)]
+AverageRating = Annotated[float, Field(ge=0, le=5, allow_inf_nan=False)]
+ValidityDays = Annotated[int, int_range(ge=1, le=3_650)]
+Years = Annotated[int, int_range(ge=0, le=100)]
+ReminderOffset = Annotated[int, int_range(ge=0, le=7 * 24 * 60)]
 
 
 class Event(BaseModel):
@@ -27,13 +53,13 @@ class Envelope(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: UUID
-    type: str
-    version: int
-    occurred_at: AwareDatetime
-    producer: str
-    correlation_id: str
-    causation_id: str | None = None
-    data: dict
+    type: EventType
+    version: Annotated[int, int_range(ge=1, le=1_000)]
+    occurred_at: Timestamp
+    producer: Identifier
+    correlation_id: TraceId
+    causation_id: TraceId | None = None
+    data: dict[str, Any]
 
     @classmethod
     def wrap(
@@ -68,55 +94,55 @@ class Envelope(BaseModel):
 class ProductUpdated(Event):
     subject = "product.updated"
     product_id: UUID
-    mentor_id: str
-    title: str
-    price_amount: int = Field(description="minor units")
-    currency: str
-    sessions_count: int
-    session_minutes: int
-    validity_days: int
+    mentor_id: UserId
+    title: ShortText
+    price_amount: MinorUnits = Field(description="minor units")
+    currency: Currency
+    sessions_count: PositiveCount
+    session_minutes: Minutes
+    validity_days: ValidityDays
     active: bool
 
 
 class PackShape(BaseModel):
     """The product snapshot a pack is made from."""
 
-    sessions_count: int = Field(gt=0)
-    session_minutes: int = Field(gt=0)
-    validity_days: int = Field(gt=0)
+    sessions_count: PositiveCount
+    session_minutes: Minutes
+    validity_days: ValidityDays
 
 
 class PaymentSucceeded(Event):
     subject = "payment.succeeded"
     order_id: UUID
-    student_id: str
-    mentor_id: str
+    student_id: UserId
+    mentor_id: UserId
     product_id: UUID
-    amount: int
-    currency: str
+    amount: MinorUnits
+    currency: Currency
     provider: Literal["stripe", "paypal"]
-    paid_at: AwareDatetime
+    paid_at: Timestamp
     pack: PackShape
 
 
 class PaymentFailed(Event):
     subject = "payment.failed"
     order_id: UUID
-    student_id: str
-    mentor_id: str
-    reason: str
+    student_id: UserId
+    mentor_id: UserId
+    reason: Text
 
 
 class PaymentRefunded(Event):
     subject = "payment.refunded"
     order_id: UUID
     refund_id: UUID
-    student_id: str
-    mentor_id: str
-    amount: int
-    currency: str
+    student_id: UserId
+    mentor_id: UserId
+    amount: MinorUnits
+    currency: Currency
     full: bool
-    refunded_at: AwareDatetime
+    refunded_at: Timestamp
 
 
 # ---- packs ------------------------------------------------------------------------------
@@ -127,85 +153,85 @@ class PackPurchased(Event):
     pack_id: UUID
     order_id: UUID
     seat_id: UUID
-    student_id: str
-    mentor_id: str
-    sessions_total: int
-    session_minutes: int
-    expires_at: AwareDatetime
+    student_id: UserId
+    mentor_id: UserId
+    sessions_total: PositiveCount
+    session_minutes: Minutes
+    expires_at: Timestamp
     renewal: bool
 
 
 class PackPurchaseRejected(Event):
     subject = "pack.purchase_rejected"
     order_id: UUID
-    student_id: str
-    mentor_id: str
-    reason: str
+    student_id: UserId
+    mentor_id: UserId
+    reason: Text
 
 
 class PackDepleted(Event):
     subject = "pack.depleted"
     pack_id: UUID
-    student_id: str
-    mentor_id: str
+    student_id: UserId
+    mentor_id: UserId
 
 
 class PackExpired(Event):
     subject = "pack.expired"
     pack_id: UUID
-    student_id: str
-    mentor_id: str
-    expired_at: AwareDatetime
-    unused_credits: int
+    student_id: UserId
+    mentor_id: UserId
+    expired_at: Timestamp
+    unused_credits: Count
 
 
 class PackRevoked(Event):
     subject = "pack.revoked"
     pack_id: UUID
     order_id: UUID
-    student_id: str
-    mentor_id: str
-    reason: str
+    student_id: UserId
+    mentor_id: UserId
+    reason: Text
 
 
 class PackRenewalDue(Event):
     subject = "pack.renewal_due"
-    student_id: str
-    mentor_id: str
-    remaining: int
-    grace_ends_at: AwareDatetime | None = None
+    student_id: UserId
+    mentor_id: UserId
+    remaining: Count
+    grace_ends_at: Timestamp | None = None
 
 
 class SeatGraceStarted(Event):
     subject = "seat.grace_started"
     seat_id: UUID
-    student_id: str
-    mentor_id: str
-    grace_ends_at: AwareDatetime
+    student_id: UserId
+    mentor_id: UserId
+    grace_ends_at: Timestamp
 
 
 class SeatGraceExpiring(Event):
     subject = "seat.grace_expiring"
     seat_id: UUID
-    student_id: str
-    mentor_id: str
-    grace_ends_at: AwareDatetime
+    student_id: UserId
+    mentor_id: UserId
+    grace_ends_at: Timestamp
 
 
 class SeatReleased(Event):
     subject = "seat.released"
     seat_id: UUID
-    student_id: str
-    mentor_id: str
+    student_id: UserId
+    mentor_id: UserId
     reason: Literal["grace_over", "pack_expired", "refunded"]
 
 
 class MentorCapacityChanged(Event):
     subject = "mentor.capacity_changed"
-    mentor_id: str
-    capacity: int
-    live_seats: int
-    open_seats: int
+    mentor_id: UserId
+    capacity: Count
+    live_seats: Count
+    open_seats: Count
 
 
 # ---- booking ----------------------------------------------------------------------------
@@ -213,83 +239,93 @@ class MentorCapacityChanged(Event):
 
 class MentorUpdated(Event):
     subject = "mentor.updated"
-    mentor_id: str
-    display_name: str
-    title: str = ""
-    company: str = ""
-    bio: str = ""
-    specialties: list[str] = []
-    job_family: str = ""
-    years_experience: int = 0
-    timezone: str
+    mentor_id: UserId
+    display_name: ShortText
+    title: ShortText = ""
+    company: ShortText = ""
+    bio: LongText = ""
+    specialties: Annotated[list[ShortText], Field(max_length=50)] = []
+    job_family: ShortText = ""
+    years_experience: Years = 0
+    timezone: IanaTimezone
     accepting_students: bool = True
-    price_amount: int | None = None
-    currency: str | None = None
+    price_amount: MinorUnits | None = None
+    currency: Currency | None = None
 
 
 class MentorAvailabilityChanged(Event):
     subject = "mentor.availability_changed"
-    mentor_id: str
-    next_available_at: AwareDatetime | None
-    available_days: list[date]
+    mentor_id: UserId
+    next_available_at: Timestamp | None
+    available_days: Annotated[list[Day], Field(max_length=366)]
 
 
 class SessionEvent(Event):
     session_id: UUID
-    mentor_id: str
-    student_id: str
+    mentor_id: UserId
+    student_id: UserId
 
 
 class SessionBooked(SessionEvent):
     subject = "session.booked"
     pack_id: UUID
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    join_url: str
-    mentor_timezone: str
+    starts_at: Timestamp
+    ends_at: Timestamp
+    join_url: Url
+    mentor_timezone: IanaTimezone
+    topic: ShortText = ""
 
 
 class SessionRescheduled(SessionEvent):
     subject = "session.rescheduled"
-    previous_starts_at: AwareDatetime
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    sequence: int
+    previous_starts_at: Timestamp
+    starts_at: Timestamp
+    ends_at: Timestamp
+    sequence: Count
 
 
 class SessionCanceled(SessionEvent):
     subject = "session.canceled"
-    starts_at: AwareDatetime
+    starts_at: Timestamp
     canceled_by: Literal["student", "mentor", "system"]
     late: bool
-    reason: str = ""
+    reason: Text = ""
 
 
 class SessionCompleted(SessionEvent):
     subject = "session.completed"
-    completed_at: AwareDatetime
+    completed_at: Timestamp
 
 
 class SessionNoShow(SessionEvent):
     subject = "session.no_show"
-    recorded_at: AwareDatetime
+    recorded_at: Timestamp
 
 
 class SessionReminderDue(SessionEvent):
     subject = "session.reminder_due"
-    starts_at: AwareDatetime
-    offset_minutes: int
+    starts_at: Timestamp
+    offset_minutes: ReminderOffset
 
 
 class ReviewSubmitted(Event):
     subject = "review.submitted"
     review_id: UUID
     session_id: UUID
-    mentor_id: str
-    student_id: str
-    rating: int = Field(ge=1, le=5)
-    average_rating: float
-    review_count: int
+    mentor_id: UserId
+    student_id: UserId
+    rating: Rating
+    average_rating: AverageRating
+    review_count: Count
+
+
+# ---- notifications ----------------------------------------------------------------------
+
+
+class ContactDiscordConnected(Event):
+    subject = "contact.discord_connected"
+    user_id: UserId
+    discord_id: Annotated[str, line(32, min_length=1)]
 
 
 EVENTS: dict[str, type[Event]] = {
@@ -318,5 +354,6 @@ EVENTS: dict[str, type[Event]] = {
         SessionNoShow,
         SessionReminderDue,
         ReviewSubmitted,
+        ContactDiscordConnected,
     )
 }
