@@ -4,17 +4,17 @@ Payments, booking and video import these models; packs serves them. A refusal co
 `RemoteError(code, detail)` on the caller's side, with one of the stable codes below.
 """
 
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict
+
+from shared.types import Count, Timestamp, UserId
 
 SEAT_HOLD = "packs.seat.hold"
 CREDIT_RESERVE = "packs.credit.reserve"
 CREDIT_RELEASE = "packs.credit.release"
 ELIGIBILITY_GET = "packs.eligibility.get"
-
-UserId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 # Eligibility codes, in the order they are checked (ARCHITECTURE §5 "Packs, seats, credits").
 PACK_NOT_FOUND = "PACK_NOT_FOUND"
@@ -49,7 +49,7 @@ class SeatHoldRequest(_Contract):
     order_id: UUID
     student_id: UserId
     mentor_id: UserId
-    hold_until: AwareDatetime | None = None  # default: now + the packs hold window (30 min)
+    hold_until: Timestamp | None = None  # default: now + the packs hold window (30 min)
 
 
 class SeatHoldReply(_Contract):
@@ -58,7 +58,7 @@ class SeatHoldReply(_Contract):
     order_id: UUID
     seat_id: UUID
     outcome: Literal["held", "renewal"]
-    held_until: AwareDatetime | None = None
+    held_until: Timestamp | None = None
 
 
 class CreditReserveRequest(_Contract):
@@ -67,14 +67,14 @@ class CreditReserveRequest(_Contract):
     session_id: UUID
     student_id: UserId
     mentor_id: UserId
-    session_starts_at: AwareDatetime
+    session_starts_at: Timestamp
 
 
 class CreditReserveReply(_Contract):
     session_id: UUID
     pack_id: UUID
-    pack_expires_at: AwareDatetime
-    remaining: int  # bookable credits left across the student's live packs with this mentor
+    pack_expires_at: Timestamp
+    remaining: Count  # bookable credits left across the student's live packs with this mentor
 
 
 class CreditReleaseRequest(_Contract):
@@ -93,12 +93,12 @@ class CreditReleaseReply(_Contract):
 class EligibilityRequest(_Contract):
     student_id: UserId
     mentor_id: UserId
-    session_starts_at: AwareDatetime | None = None  # checked against the expiry when given
+    session_starts_at: Timestamp | None = None  # checked against the expiry when given
 
 
 class EligibilityReply(_Contract):
     eligible: bool
     code: IneligibleCode | None = None  # the first failing check
-    remaining: int  # bookable credits across the student's live packs with this mentor
+    remaining: Count  # bookable credits across the student's live packs with this mentor
     pack_id: UUID | None = None  # the pack a booking would draw from
-    expires_at: AwareDatetime | None = None  # that pack's expiry (else the latest expiry seen)
+    expires_at: Timestamp | None = None  # that pack's expiry (else the latest expiry seen)
