@@ -37,6 +37,7 @@ AverageRating = Annotated[float, Field(ge=0, le=5, allow_inf_nan=False)]
 ValidityDays = Annotated[int, int_range(ge=1, le=3_650)]
 Years = Annotated[int, int_range(ge=0, le=100)]
 ReminderOffset = Annotated[int, int_range(ge=0, le=7 * 24 * 60)]
+SessionStatusName = Literal["scheduled", "completed", "no_show", "canceled"]
 
 
 class Event(BaseModel):
@@ -274,6 +275,7 @@ class SessionBooked(SessionEvent):
     join_url: Url
     mentor_timezone: IanaTimezone
     topic: ShortText = ""
+    status: SessionStatusName = "scheduled"
 
 
 class SessionRescheduled(SessionEvent):
@@ -282,6 +284,11 @@ class SessionRescheduled(SessionEvent):
     starts_at: Timestamp
     ends_at: Timestamp
     sequence: Count
+    previous_ends_at: Timestamp | None = None
+    topic: ShortText = ""
+    join_url: Url = ""
+    mentor_timezone: IanaTimezone | None = None
+    status: SessionStatusName = "scheduled"
 
 
 class SessionCanceled(SessionEvent):
@@ -290,22 +297,35 @@ class SessionCanceled(SessionEvent):
     canceled_by: Literal["student", "mentor", "system"]
     late: bool
     reason: Text = ""
+    ends_at: Timestamp | None = None
+    topic: ShortText = ""
+    status: SessionStatusName = "canceled"
 
 
 class SessionCompleted(SessionEvent):
     subject = "session.completed"
     completed_at: Timestamp
+    starts_at: Timestamp | None = None
+    ends_at: Timestamp | None = None
+    status: SessionStatusName = "completed"
 
 
 class SessionNoShow(SessionEvent):
     subject = "session.no_show"
     recorded_at: Timestamp
+    starts_at: Timestamp | None = None
+    ends_at: Timestamp | None = None
+    status: SessionStatusName = "no_show"
 
 
 class SessionReminderDue(SessionEvent):
     subject = "session.reminder_due"
     starts_at: Timestamp
     offset_minutes: ReminderOffset
+    ends_at: Timestamp | None = None
+    topic: ShortText = ""
+    join_url: Url = ""
+    mentor_timezone: IanaTimezone | None = None
 
 
 class ReviewSubmitted(Event):
