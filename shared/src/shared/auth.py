@@ -8,9 +8,13 @@ from typing import Annotated
 import jwt
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import TypeAdapter, ValidationError
 
 from shared.errors import DomainError
 from shared.settings import ServiceSettings
+from shared.types import UserId
+
+_USER_ID: TypeAdapter[str] = TypeAdapter(UserId)
 
 
 class Role(StrEnum):
@@ -65,7 +69,11 @@ class TokenVerifier:
         role = claims.get(self._settings.jwt_role_claim)
         if role not in Role.__members__:
             raise Unauthorized(f"token has no valid '{self._settings.jwt_role_claim}' claim")
-        return User(id=str(claims["sub"]), role=Role(role))
+        try:
+            user_id = _USER_ID.validate_python(claims["sub"], strict=True)
+        except ValidationError as exc:
+            raise Unauthorized("token 'sub' is not a valid user id") from exc
+        return User(id=user_id, role=Role(role))
 
     async def _key_for(self, token: str) -> tuple[object, list[str]]:
         if self._jwks is not None:
