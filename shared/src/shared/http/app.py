@@ -1,6 +1,5 @@
 """The HTTP app factory every service uses."""
 
-import json
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -12,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from shared import logging as shared_logging
 from shared.auth import TokenVerifier
 from shared.http.admin import admin_router
+from shared.http.asyncapi import service_document
 from shared.http.docs import documented_app
 from shared.http.problems import install_problem_handlers
 from shared.logging import bind_contextvars, clear_contextvars
@@ -77,19 +77,8 @@ def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = (
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/asyncapi.json", tags=["operations"])
-    async def asyncapi() -> Response:
-        from faststream.specification import AsyncAPI
-
-        spec = AsyncAPI(runtime.bus.broker, title=f"{title} events", schema_version="3.0.0")
-        document = json.loads(spec.to_specification().to_json())
-        # Requests are served on the raw connection (decision 0002): list them here.
-        for subject, model in runtime.bus.responders.served().items():
-            document.setdefault("channels", {})[subject] = {
-                "address": subject,
-                "description": "request–reply; replies {ok, data | error: {code, detail}}",
-                "messages": {"request": {"payload": model.model_json_schema()}},
-            }
-        return JSONResponse(document)
+    async def asyncapi() -> JSONResponse:
+        return JSONResponse(service_document(runtime, title=title))
 
     app.include_router(admin_router())
     for router in routers:
