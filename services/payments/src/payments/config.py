@@ -1,7 +1,12 @@
-from pydantic import SecretStr
+"""Settings of the payments service (environment variables with the PAYMENTS_ prefix)."""
+
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
+
+# The sandbox signs its events with this when no Stripe webhook secret is set (dev mode only).
+SANDBOX_WEBHOOK_SECRET = "whsec_sandbox_dev_only"
 
 
 class Settings(ServiceSettings):
@@ -10,8 +15,15 @@ class Settings(ServiceSettings):
     service_name: str = "payments"
     stripe_api_key: SecretStr = SecretStr("")
     stripe_webhook_secret: SecretStr = SecretStr("")
+    stripe_api_base: str = Field("", description="empty: api.stripe.com (tests point it local)")
     paypal_client_id: SecretStr = SecretStr("")
     paypal_client_secret: SecretStr = SecretStr("")
+    public_base_url: str = Field("http://127.0.0.1:8001", description="where this service is")
+    success_url: str = "http://127.0.0.1:3000/checkout/{order_id}/success"
+    cancel_url: str = "http://127.0.0.1:3000/checkout/{order_id}/cancel"
+    checkout_minutes: int = Field(30, ge=30, le=1440, description="Stripe allows 30 min to 24 h")
+    hold_margin_minutes: int = Field(5, ge=0, le=60)
+    job_batch_size: int = Field(100, gt=0)
 
     def secret_values(self) -> dict[str, str]:
         """Both providers' keys must be real outside dev mode."""
@@ -21,3 +33,13 @@ class Settings(ServiceSettings):
             "PAYMENTS_PAYPAL_CLIENT_ID": self.paypal_client_id.get_secret_value(),
             "PAYMENTS_PAYPAL_CLIENT_SECRET": self.paypal_client_secret.get_secret_value(),
         }
+
+    @property
+    def webhook_secret(self) -> str:
+        """The Stripe endpoint secret; in dev mode without one, the sandbox's."""
+        secret = self.stripe_webhook_secret.get_secret_value()
+        return secret or (SANDBOX_WEBHOOK_SECRET if self.dev_mode else "")
+
+    @property
+    def sandbox_enabled(self) -> bool:
+        return self.dev_mode

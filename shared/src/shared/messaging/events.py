@@ -103,6 +103,9 @@ class ProductUpdated(Event):
     session_minutes: Minutes
     validity_days: ValidityDays
     active: bool
+    # The mentor's cheapest product on sale after this change (search shows it); None: none.
+    mentor_lowest_price_amount: MinorUnits | None = None
+    mentor_lowest_price_currency: Currency | None = None
 
 
 class PackShape(BaseModel):
@@ -121,7 +124,7 @@ class PaymentSucceeded(Event):
     product_id: UUID
     amount: MinorUnits
     currency: Currency
-    provider: Literal["stripe", "paypal"]
+    provider: Literal["stripe", "paypal", "sandbox"]
     paid_at: Timestamp
     pack: PackShape
 

@@ -1,14 +1,20 @@
+"""The payments tables; every invariant concurrency could break is a constraint here."""
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
+    UniqueConstraint,
     Uuid,
+    text,
 )
 
 from shared.db import make_metadata
@@ -27,6 +33,7 @@ products = Table(
     Column("session_minutes", Integer, nullable=False),
     Column("validity_days", Integer, nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("grandfathered", Boolean, nullable=False, server_default="false"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("price_amount > 0", name="price_positive"),
@@ -36,8 +43,8 @@ products = Table(
     Index("ix_products_mentor_id", "mentor_id"),
 )
 
-# A paid order that must be refunded (packs could give no seat); the refund itself, with
-# the provider call, comes with the payments issue and moves `status` on from here.
+# A paid order that must be refunded in full (packs could give no seat); `status` moves on
+# to `refunded` once the provider refund is issued.
 refund_requests = Table(
     "refund_requests",
     metadata,
@@ -48,4 +55,117 @@ refund_requests = Table(
     Column("status", String(30), nullable=False),
     Column("event_id", Uuid, nullable=False),
     Column("requested_at", DateTime(timezone=True), nullable=False),
+)
+
+promo_codes = Table(
+    "promo_codes",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("percent_off", Integer),
+    Column("amount_off", BigInteger),
+    Column("currency", String(3)),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("max_redemptions", Integer),
+    Column("redeemed", Integer, nullable=False, server_default="0"),
+    Column("product_id", Uuid),
+    Column("mentor_id", String(100)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("kind IN ('percent', 'fixed')", name="known_kind"),
+    CheckConstraint(
+        "(kind = 'percent' AND percent_off BETWEEN 1 AND 100 AND amount_off IS NULL"
+        " AND currency IS NULL) OR (kind = 'fixed' AND amount_off > 0 AND currency IS NOT NULL"
+        " AND percent_off IS NULL)",
+        name="kind_fields",
+    ),
+    CheckConstraint("max_redemptions IS NULL OR max_redemptions > 0", name="max_positive"),
+    CheckConstraint(
+        "redeemed >= 0 AND (max_redemptions IS NULL OR redeemed <= max_redemptions)",
+        name="redemptions_within_max",
+    ),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("order_id", Uuid, primary_key=True),
+    Column("student_id", String(100), nullable=False),
+    Column("mentor_id", String(100), nullable=False),
+    Column("product_id", Uuid, ForeignKey("products.product_id"), nullable=False),
+    Column("provider", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("idempotency_key", String(200), nullable=False),
+    Column("request_fingerprint", String(64), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("sessions_count", Integer, nullable=False),
+    Column("session_minutes", Integer, nullable=False),
+    Column("validity_days", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("original_amount", BigInteger, nullable=False),
+    Column("discount_amount", BigInteger, nullable=False),
+    Column("final_amount", BigInteger, nullable=False),
+    Column("promo_code", String(40), ForeignKey("promo_codes.code")),
+    Column("promo_returned", Boolean, nullable=False, server_default="false"),
+    Column("refunded_amount", BigInteger, nullable=False, server_default="0"),
+    Column("provider_ref", String(255)),
+    Column("payment_ref", String(255)),
+    Column("redirect_url", String(2000)),
+    Column("failure_reason", String(500)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("paid_at", DateTime(timezone=True)),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("student_id", "idempotency_key", name="uq_orders_student_key"),
+    CheckConstraint(
+        "status IN ('pending', 'paid', 'partially_refunded', 'refunded', 'failed', 'expired')",
+        name="known_status",
+    ),
+    CheckConstraint("provider IN ('stripe', 'paypal', 'sandbox')", name="known_provider"),
+    CheckConstraint("original_amount > 0", name="original_positive"),
+    CheckConstraint("discount_amount >= 0", name="discount_not_negative"),
+    CheckConstraint("final_amount > 0", name="final_positive"),
+    CheckConstraint("final_amount = original_amount - discount_amount", name="final_adds_up"),
+    CheckConstraint(
+        "refunded_amount >= 0 AND refunded_amount <= final_amount", name="refund_within_paid"
+    ),
+    Index("ix_orders_student_id", "student_id"),
+    Index("ix_orders_mentor_id", "mentor_id"),
+    Index("ix_orders_pending_expiry", "expires_at", postgresql_where=text("status = 'pending'")),
+)
+
+# Every refund of an order, issued here or at the provider; `amount` sums into the order's
+# `refunded_amount` in the same transaction, which the order's CHECK caps at what was paid.
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("refund_id", Uuid, primary_key=True),
+    Column("order_id", Uuid, ForeignKey("orders.order_id"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("provider_refund_id", String(255)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    CheckConstraint("status IN ('requested', 'succeeded', 'failed')", name="known_status"),
+    Index("ix_refunds_order_id", "order_id"),
+)
+
+# Each provider event once, raw body kept, stored before it is answered and processed after.
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("provider", String(10), primary_key=True),
+    Column("event_id", String(255), primary_key=True),
+    Column("event_type", String(100), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("processed_at", DateTime(timezone=True)),
+    Column("outcome", String(200)),
+    Index(
+        "ix_webhook_events_unprocessed",
+        "received_at",
+        postgresql_where=text("processed_at IS NULL"),
+    ),
 )

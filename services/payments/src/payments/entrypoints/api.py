@@ -1,12 +1,15 @@
-"""HTTP: the product catalog (checkout, orders and webhooks come with the payments issue)."""
+"""HTTP: the product catalog, and the refunds the platform owes."""
 
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from payments.adapters.tables import products, refund_requests
+from payments.adapters import products as products_repo
+from payments.adapters.tables import refund_requests
+from payments.domain.errors import ProductNotFound
+from payments.entrypoints.deps import Ctx, ReadDb, Uow
 from payments.entrypoints.schemas import (
     ProductCreate,
     ProductRead,
@@ -15,8 +18,7 @@ from payments.entrypoints.schemas import (
 )
 from payments.service_layer import products as catalog
 from shared.auth import AdminUser, Role, User, require_role
-from shared.errors import InvalidInput, NotFound
-from shared.http.deps import runtime_of
+from shared.errors import InvalidInput
 
 router = APIRouter(prefix="/v1", tags=["payments"])
 
@@ -25,82 +27,66 @@ Mentor = Annotated[User, require_role(Role.mentor)]
 
 
 @router.post("/products", response_model=ProductRead, status_code=201)
-async def create_product(request: Request, body: ProductCreate, user: Mentor) -> dict:
+async def create_product(body: ProductCreate, user: Mentor, uow: Uow, ctx: Ctx) -> dict:
     """A mentor puts a new product (a pack of sessions at a price) on sale."""
-    runtime = runtime_of(request)
-    async with runtime.uow() as uow:
-        product = await catalog.create_product(
-            catalog.CreateProduct(mentor_id=user.id, **body.model_dump()),
-            uow=uow,
-            outbox=runtime.bus.outbox,
-            now=runtime.clock.now(),
-        )
-        await uow.commit()
+    product = await catalog.create_product(
+        catalog.CreateProduct(mentor_id=user.id, **body.model_dump()), uow=uow, ctx=ctx
+    )
+    await uow.commit()
     return product
 
 
 @router.patch("/products/{product_id}", response_model=ProductRead)
 async def update_product(
-    request: Request, product_id: UUID, body: ProductUpdate, user: MentorOrAdmin
+    product_id: UUID, body: ProductUpdate, user: MentorOrAdmin, uow: Uow, ctx: Ctx
 ) -> dict:
     """Change a product's title, price, pack shape or whether it is on sale."""
     changes = body.model_dump(exclude_unset=True)
     if any(value is None for value in changes.values()):
         raise InvalidInput("fields may be left out but not set to null", code="NULL_FIELD")
-    runtime = runtime_of(request)
-    async with runtime.uow() as uow:
-        product = await catalog.update_product(
-            catalog.UpdateProduct(
-                product_id=product_id,
-                actor_id=user.id,
-                actor_is_admin=user.is_admin,
-                changes=changes,
-            ),
-            uow=uow,
-            outbox=runtime.bus.outbox,
-            now=runtime.clock.now(),
-        )
-        await uow.commit()
+    product = await catalog.update_product(
+        catalog.UpdateProduct(
+            product_id=product_id,
+            actor_id=user.id,
+            actor_is_admin=user.is_admin,
+            changes=changes,
+        ),
+        uow=uow,
+        ctx=ctx,
+    )
+    await uow.commit()
     return product
 
 
 @router.get("/products", response_model=list[ProductRead])
 async def list_products(
-    request: Request,
-    mentor_id: str | None = None,
+    db: ReadDb,
+    mentor_id: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
     active: bool = True,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> list[dict]:
     """Products on sale (or, with `active=false`, withdrawn ones), newest first."""
-    query = select(products).where(products.c.active.is_(active))
-    if mentor_id is not None:
-        query = query.where(products.c.mentor_id == mentor_id)
-    query = query.order_by(products.c.created_at.desc(), products.c.product_id)
-    async with runtime_of(request).session_factory() as db:
-        rows = await db.execute(query.limit(limit).offset(offset))
+    rows = await products_repo.page(
+        db, mentor_id=mentor_id, active=active, limit=limit, offset=offset
+    )
     return [dict(row._mapping) for row in rows]
 
 
 @router.get("/products/{product_id}", response_model=ProductRead)
-async def get_product(request: Request, product_id: UUID) -> dict:
-    async with runtime_of(request).session_factory() as db:
-        row = (
-            await db.execute(select(products).where(products.c.product_id == product_id))
-        ).first()
+async def get_product(product_id: UUID, db: ReadDb) -> dict:
+    row = await products_repo.get_row(db, product_id)
     if row is None:
-        raise NotFound(f"no product {product_id}", code="PRODUCT_NOT_FOUND")
+        raise ProductNotFound(f"no product {product_id}")
     return dict(row._mapping)
 
 
 @router.get("/refund-requests", response_model=list[RefundRequestRead])
 async def list_refund_requests(
-    request: Request, _: AdminUser, status: str | None = None
+    _: AdminUser, db: ReadDb, status: Annotated[str | None, Query(max_length=30)] = None
 ) -> list[dict]:
     """Orders the platform owes a refund for (operators)."""
     query = select(refund_requests).order_by(refund_requests.c.requested_at.desc())
     if status is not None:
         query = query.where(refund_requests.c.status == status)
-    async with runtime_of(request).session_factory() as db:
-        rows = await db.execute(query.limit(500))
-    return [dict(row._mapping) for row in rows]
+    return [dict(row._mapping) for row in await db.execute(query.limit(500))]

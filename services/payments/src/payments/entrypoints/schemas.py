@@ -1,10 +1,17 @@
 """HTTP models of payments."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 # ISO 4217 alphabetic code; stored upper-case.
@@ -25,6 +32,7 @@ class ProductCreate(BaseModel):
     session_minutes: SessionMinutes = 60
     validity_days: ValidityDays = 30
     active: bool = True
+    grandfathered: bool = Field(False, description="a returning student keeps their price")
 
 
 class ProductUpdate(BaseModel):
@@ -39,6 +47,7 @@ class ProductUpdate(BaseModel):
     session_minutes: SessionMinutes | None = None
     validity_days: ValidityDays | None = None
     active: bool | None = None
+    grandfathered: bool | None = None
 
 
 class ProductRead(BaseModel):
@@ -51,6 +60,7 @@ class ProductRead(BaseModel):
     session_minutes: int
     validity_days: int
     active: bool
+    grandfathered: bool
     created_at: datetime
     updated_at: datetime
 
@@ -62,3 +72,97 @@ class RefundRequestRead(BaseModel):
     reason: str
     status: str
     requested_at: datetime
+
+
+PromoCodeText = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$"
+    ),
+]
+
+
+class CheckoutCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: UUID
+    provider: Literal["stripe", "paypal", "sandbox"]
+    promo_code: PromoCodeText | None = None
+
+
+class OrderRead(BaseModel):
+    order_id: UUID
+    student_id: str
+    mentor_id: str
+    product_id: UUID
+    provider: str
+    status: str
+    title: str
+    currency: str
+    original_amount: int
+    discount_amount: int
+    final_amount: int
+    refunded_amount: int
+    promo_code: str | None
+    redirect_url: str | None
+    created_at: datetime
+    expires_at: datetime
+    paid_at: datetime | None
+    failure_reason: str | None
+
+
+class OrderPage(BaseModel):
+    items: list[OrderRead]
+    total: int
+    limit: int
+    offset: int
+
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class RefundCreate(BaseModel):
+    """No `amount`: everything not yet refunded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    amount: PriceAmount | None = None
+    reason: Reason = "refunded by an operator"
+
+
+class RefundRead(BaseModel):
+    refund_id: UUID
+    order_id: UUID
+    amount: int
+    status: str
+    reason: str
+    provider_refund_id: str | None
+    created_at: datetime
+
+
+class PromoCodeCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: PromoCodeText
+    kind: Literal["percent", "fixed"]
+    percent_off: Annotated[int, Field(ge=1, le=100)] | None = None
+    amount_off: PriceAmount | None = None
+    currency: Currency | None = None
+    expires_at: AwareDatetime | None = None
+    max_redemptions: Annotated[int, Field(gt=0, le=1_000_000)] | None = None
+    product_id: UUID | None = None
+    mentor_id: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+
+
+class PromoCodeRead(BaseModel):
+    code: str
+    kind: str
+    percent_off: int | None
+    amount_off: int | None
+    currency: str | None
+    expires_at: datetime | None
+    max_redemptions: int | None
+    redeemed: int
+    product_id: UUID | None
+    mentor_id: str | None
+    created_at: datetime

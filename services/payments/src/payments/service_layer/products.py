@@ -1,16 +1,18 @@
-"""Use cases of the product catalog: a mentor creates and changes their own products."""
+"""Use cases of the product catalog: a mentor creates and changes their own products.
+
+Every change is announced as `product.updated`, carrying the mentor's lowest active price
+(what search shows on the mentor card) as it stands after the change.
+"""
 
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
-
-from payments.adapters.tables import products
-from shared.errors import Forbidden, NotFound
+from payments.adapters import products as products_repo
+from payments.domain.errors import ProductNotFound
+from payments.service_layer.context import Context
+from shared.errors import Forbidden
 from shared.messaging.events import ProductUpdated
-from shared.messaging.outbox import Outbox
 from shared.uow import UnitOfWork
 
 EDITABLE = frozenset(
@@ -22,6 +24,7 @@ EDITABLE = frozenset(
         "session_minutes",
         "validity_days",
         "active",
+        "grandfathered",
     }
 )
 
@@ -36,6 +39,7 @@ class CreateProduct:
     session_minutes: int
     validity_days: int
     active: bool
+    grandfathered: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,10 +50,9 @@ class UpdateProduct:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-async def create_product(
-    cmd: CreateProduct, *, uow: UnitOfWork, outbox: Outbox, now: datetime
-) -> dict:
-    """Store a new product and announce it as `product.updated` in the same transaction."""
+async def create_product(cmd: CreateProduct, *, uow: UnitOfWork, ctx: Context) -> dict:
+    """Store a new product and announce it in the same transaction."""
+    now = ctx.clock.now()
     row = {
         "product_id": uuid.uuid4(),
         **asdict(cmd),
@@ -57,22 +60,16 @@ async def create_product(
         "created_at": now,
         "updated_at": now,
     }
-    await uow.session.execute(insert(products).values(**row))
-    outbox.record(uow, _announcement(row))
+    await products_repo.insert_product(uow.session, **row)
+    await _announce(row, uow=uow)
     return row
 
 
-async def update_product(
-    cmd: UpdateProduct, *, uow: UnitOfWork, outbox: Outbox, now: datetime
-) -> dict:
+async def update_product(cmd: UpdateProduct, *, uow: UnitOfWork, ctx: Context) -> dict:
     """Change a product of the actor's own (admins may change any); announce it if changed."""
-    found = (
-        await uow.session.execute(
-            select(products).where(products.c.product_id == cmd.product_id).with_for_update()
-        )
-    ).first()
+    found = await products_repo.get_row(uow.session, cmd.product_id, lock=True)
     if found is None:
-        raise NotFound(f"no product {cmd.product_id}", code="PRODUCT_NOT_FOUND")
+        raise ProductNotFound(f"no product {cmd.product_id}")
     current = dict(found._mapping)
     if current["mentor_id"] != cmd.actor_id and not cmd.actor_is_admin:
         raise Forbidden("only the mentor who owns a product may change it", code="NOT_YOUR_PRODUCT")
@@ -82,15 +79,20 @@ async def update_product(
     changed = {key: value for key, value in changes.items() if current[key] != value}
     if not changed:
         return current
+    now = ctx.clock.now()
     updated = {**current, **changed, "updated_at": now}
-    await uow.session.execute(
-        update(products)
-        .where(products.c.product_id == cmd.product_id)
-        .values(**changed, updated_at=now)
-    )
-    outbox.record(uow, _announcement(updated))
+    await products_repo.change(uow.session, cmd.product_id, changes={**changed, "updated_at": now})
+    await _announce(updated, uow=uow)
     return updated
 
 
-def _announcement(row: dict) -> ProductUpdated:
-    return ProductUpdated(**{name: row[name] for name in ProductUpdated.model_fields})
+async def _announce(row: dict, *, uow: UnitOfWork) -> None:
+    lowest = await products_repo.lowest_active_price(uow.session, row["mentor_id"])
+    fields = {name: row[name] for name in ProductUpdated.model_fields if name in row}
+    uow.record(
+        ProductUpdated(
+            **fields,
+            mentor_lowest_price_amount=lowest.price_amount if lowest else None,
+            mentor_lowest_price_currency=lowest.currency if lowest else None,
+        )
+    )

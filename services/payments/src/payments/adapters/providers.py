@@ -1,0 +1,38 @@
+"""What a payment provider is to checkout: create a checkout, refund a payment."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    order_id: UUID
+    title: str
+    amount: int  # minor units, after discounts
+    currency: str  # ISO 4217, upper case
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ProviderCheckout:
+    provider_ref: str  # Stripe session id, PayPal order id
+    redirect_url: str
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    refund_id: UUID
+    order_id: UUID
+    payment_ref: str  # Stripe payment intent, PayPal capture id
+    amount: int
+    currency: str
+
+
+class CheckoutProvider(Protocol):
+    async def create_checkout(self, request: CheckoutRequest) -> ProviderCheckout: ...
+
+    async def refund(self, request: RefundRequest) -> str:
+        """The provider's refund id."""
+        ...

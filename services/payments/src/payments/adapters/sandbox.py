@@ -1,0 +1,86 @@
+"""The sandbox provider of dev mode: its "payment" is a Stripe-format event, signed as Stripe does.
+
+Pay and Cancel on the sandbox page post these events to the service's own
+`/v1/webhooks/stripe`, so a local purchase runs the real verification and fulfilment path.
+"""
+
+import json
+import time
+from uuid import UUID, uuid4
+
+import stripe
+
+from payments.adapters.providers import CheckoutRequest, ProviderCheckout, RefundRequest
+
+API_VERSION = "2025-01-27.acacia"
+
+
+class SandboxCheckout:
+    def __init__(self, *, public_base_url: str) -> None:
+        self._base = public_base_url.rstrip("/")
+
+    async def create_checkout(self, request: CheckoutRequest) -> ProviderCheckout:
+        return ProviderCheckout(
+            provider_ref=session_id(request.order_id),
+            redirect_url=f"{self._base}/v1/sandbox/checkout/{request.order_id}",
+        )
+
+    async def refund(self, request: RefundRequest) -> str:
+        """Nothing to call: the sandbox never took money."""
+        return f"re_sandbox_{request.refund_id.hex}"
+
+
+def session_id(order_id: UUID) -> str:
+    return f"cs_sandbox_{order_id.hex}"
+
+
+def checkout_event(
+    *,
+    order_id: UUID,
+    paid: bool,
+    amount: int,
+    currency: str,
+    expires_at: int,
+    now: int | None = None,
+) -> bytes:
+    """`checkout.session.completed` (paid) or `checkout.session.expired`, as Stripe sends them.
+
+    The event id is derived from the order and the outcome: pressing Pay twice is one event.
+    """
+    created = now or int(time.time())
+    kind = "completed" if paid else "expired"
+    session = {
+        "id": session_id(order_id),
+        "object": "checkout.session",
+        "amount_subtotal": amount,
+        "amount_total": amount,
+        "client_reference_id": str(order_id),
+        "created": created,
+        "currency": currency.lower(),
+        "expires_at": expires_at,
+        "livemode": False,
+        "metadata": {"order_id": str(order_id)},
+        "mode": "payment",
+        "payment_intent": f"pi_sandbox_{order_id.hex}" if paid else None,
+        "payment_status": "paid" if paid else "unpaid",
+        "status": "complete" if paid else "expired",
+    }
+    event = {
+        "id": f"evt_sandbox_{kind}_{order_id.hex}",
+        "object": "event",
+        "api_version": API_VERSION,
+        "created": created,
+        "data": {"object": session},
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": f"req_sandbox_{uuid4().hex[:14]}", "idempotency_key": None},
+        "type": f"checkout.session.{kind}",
+    }
+    return json.dumps(event, separators=(",", ":")).encode()
+
+
+def sign(body: bytes, *, secret: str, timestamp: int | None = None) -> str:
+    """The `Stripe-Signature` header Stripe would send for this body."""
+    return stripe.WebhookSignature.generate_signature_header(
+        body.decode(), secret, timestamp=timestamp
+    )

@@ -1,0 +1,64 @@
+"""Provider events, stored once with their raw body, then claimed one at a time to process."""
+
+from datetime import datetime
+
+from sqlalchemy import Row, select, update
+from sqlalchemy.dialects.postgresql import insert
+
+from payments.adapters.tables import webhook_events
+from shared.db import DbSession
+
+
+async def store(
+    session: DbSession,
+    *,
+    provider: str,
+    event_id: str,
+    event_type: str,
+    body: bytes,
+    now: datetime,
+) -> bool:
+    """False for an event id already stored (a provider retry or a duplicate)."""
+    result = await session.execute(
+        insert(webhook_events)
+        .values(
+            provider=provider, event_id=event_id, event_type=event_type, body=body, received_at=now
+        )
+        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+        .returning(webhook_events.c.event_id)
+    )
+    return result.first() is not None
+
+
+async def claim(session: DbSession, *, provider: str, event_id: str) -> Row | None:
+    """The event if it is still unprocessed and no one else is processing it."""
+    query = (
+        select(webhook_events)
+        .where(
+            webhook_events.c.provider == provider,
+            webhook_events.c.event_id == event_id,
+            webhook_events.c.processed_at.is_(None),
+        )
+        .with_for_update(skip_locked=True)
+    )
+    return (await session.execute(query)).first()
+
+
+async def mark_processed(
+    session: DbSession, *, provider: str, event_id: str, outcome: str, now: datetime
+) -> None:
+    await session.execute(
+        update(webhook_events)
+        .where(webhook_events.c.provider == provider, webhook_events.c.event_id == event_id)
+        .values(processed_at=now, outcome=outcome[:200])
+    )
+
+
+async def unprocessed(session: DbSession, *, limit: int) -> list[tuple[str, str]]:
+    query = (
+        select(webhook_events.c.provider, webhook_events.c.event_id)
+        .where(webhook_events.c.processed_at.is_(None))
+        .order_by(webhook_events.c.received_at)
+        .limit(limit)
+    )
+    return [(row.provider, row.event_id) for row in await session.execute(query)]

@@ -1,0 +1,50 @@
+"""Wires payments' use cases to the runtime: providers, packs, subscribers, due jobs."""
+
+from datetime import timedelta
+
+from payments.adapters import stripe_gateway
+from payments.adapters.providers import CheckoutProvider
+from payments.adapters.sandbox import SandboxCheckout
+from payments.adapters.seat_holds import PacksSeatHolds
+from payments.config import Settings
+from payments.domain.model import Provider
+from payments.entrypoints import jobs, subscribers
+from payments.entrypoints.webhook_worker import WebhookWorker
+from payments.service_layer.context import Context
+from shared.runtime import Runtime
+
+
+def providers_of(settings: Settings) -> dict[Provider, CheckoutProvider]:
+    """The providers with keys; the sandbox in dev mode."""
+    found: dict[Provider, CheckoutProvider] = {}
+    if settings.stripe_api_key.get_secret_value():
+        client = stripe_gateway.make_client(
+            api_key=settings.stripe_api_key.get_secret_value(), api_base=settings.stripe_api_base
+        )
+        found[Provider.stripe] = stripe_gateway.StripeCheckout(
+            client, success_url=settings.success_url, cancel_url=settings.cancel_url
+        )
+    if settings.sandbox_enabled:
+        found[Provider.sandbox] = SandboxCheckout(public_base_url=settings.public_base_url)
+    return found
+
+
+def bootstrap(
+    runtime: Runtime,
+    *,
+    settings: Settings,
+    providers: dict[Provider, CheckoutProvider] | None = None,
+) -> tuple[Context, WebhookWorker]:
+    """Register everything payments serves; nothing connects until the runtime starts."""
+    ctx = Context(
+        clock=runtime.clock,
+        uow=runtime.uow,
+        seat_holds=PacksSeatHolds(runtime.bus.requester),
+        providers=providers_of(settings) if providers is None else providers,
+        checkout_lifetime=timedelta(minutes=settings.checkout_minutes),
+        hold_margin=timedelta(minutes=settings.hold_margin_minutes),
+    )
+    worker = WebhookWorker(ctx=ctx, batch_size=settings.job_batch_size)
+    subscribers.register(runtime.bus, ctx=ctx)
+    jobs.register(runtime, ctx=ctx, worker=worker, batch_size=settings.job_batch_size)
+    return ctx, worker

@@ -1,0 +1,95 @@
+"""HTTP: start a checkout; read orders (a student's own, or all of them for admins)."""
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Query
+
+from payments.adapters import views
+from payments.domain.errors import OrderNotFound
+from payments.domain.model import OrderStatus, Provider
+from payments.entrypoints.deps import Ctx, ReadDb
+from payments.entrypoints.schemas import CheckoutCreate, OrderPage, OrderRead
+from payments.service_layer.checkout import StartCheckout, start_checkout
+from shared.auth import AdminUser, CurrentUser, Role, User, require_role
+
+router = APIRouter(prefix="/v1", tags=["checkout"])
+
+Buyer = Annotated[User, require_role(Role.student, Role.mentor)]
+IdempotencyKey = Annotated[
+    str, Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
+]
+Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0, le=100_000)]
+
+
+@router.post("/checkout", response_model=OrderRead, status_code=201)
+async def checkout(body: CheckoutCreate, user: Buyer, key: IdempotencyKey, ctx: Ctx):
+    """Hold a seat and open the provider's checkout; answer the order and its redirect URL.
+
+    The same Idempotency-Key with the same body answers the same order; with another body, 422.
+    """
+    order = await start_checkout(
+        StartCheckout(
+            student_id=user.id,
+            product_id=body.product_id,
+            provider=Provider(body.provider),
+            idempotency_key=key,
+            promo_code=body.promo_code,
+        ),
+        ctx=ctx,
+    )
+    return order._mapping
+
+
+@router.get("/orders/{order_id}", response_model=OrderRead)
+async def get_order(order_id: UUID, user: CurrentUser, db: ReadDb):
+    """One order, for its student or an admin (404 for anyone else)."""
+    row = await views.order_by_id(db, order_id)
+    if row is None or not (user.is_admin or row.student_id == user.id):
+        raise OrderNotFound(f"no order {order_id}")
+    return row._mapping
+
+
+@router.get("/me/orders", response_model=OrderPage)
+async def my_orders(user: CurrentUser, db: ReadDb, limit: Limit = 20, offset: Offset = 0):
+    """The caller's orders, newest first."""
+    rows, total = await views.orders_page(
+        db, where=views.OrderFilter(student_id=user.id), limit=limit, offset=offset
+    )
+    return OrderPage(
+        items=[OrderRead.model_validate(r._mapping) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/admin/orders", response_model=OrderPage)
+async def all_orders(
+    _: AdminUser,
+    db: ReadDb,
+    status: OrderStatus | None = None,
+    provider: Provider | None = None,
+    mentor_id: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+):
+    """Orders for operators, filtered by status, provider, mentor and creation time."""
+    where = views.OrderFilter(
+        status=status.value if status else None,
+        provider=provider.value if provider else None,
+        mentor_id=mentor_id,
+        created_from=created_from,
+        created_to=created_to,
+    )
+    rows, total = await views.orders_page(db, where=where, limit=limit, offset=offset)
+    return OrderPage(
+        items=[OrderRead.model_validate(r._mapping) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )

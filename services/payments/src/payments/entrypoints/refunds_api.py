@@ -1,0 +1,49 @@
+"""HTTP for operators: refund an order, see its refunds, manage promo codes."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from payments.adapters import promos as promos_repo
+from payments.adapters import refunds as refunds_repo
+from payments.domain.pricing import PromoKind
+from payments.entrypoints.deps import Ctx, ReadDb, Uow
+from payments.entrypoints.schemas import (
+    PromoCodeCreate,
+    PromoCodeRead,
+    RefundCreate,
+    RefundRead,
+)
+from payments.service_layer.promos import CreatePromo, create_promo
+from payments.service_layer.refunds import RefundOrder, refund_order
+from shared.auth import AdminUser
+
+router = APIRouter(prefix="/v1", tags=["operators"])
+
+
+@router.post("/orders/{order_id}/refunds", response_model=list[RefundRead], status_code=201)
+async def refund(order_id: UUID, body: RefundCreate, _: AdminUser, ctx: Ctx, db: ReadDb):
+    """Refund all that is left, or `amount`, at the provider; answers the order's refunds."""
+    await refund_order(RefundOrder(order_id, body.amount, body.reason), ctx=ctx)
+    return [row._mapping for row in await refunds_repo.of_order(db, order_id)]
+
+
+@router.post("/admin/promo-codes", response_model=PromoCodeRead, status_code=201)
+async def add_promo_code(body: PromoCodeCreate, _: AdminUser, uow: Uow, ctx: Ctx):
+    fields = body.model_dump()
+    promo = await create_promo(
+        CreatePromo(**{**fields, "kind": PromoKind(body.kind)}), uow=uow, ctx=ctx
+    )
+    await uow.commit()
+    return promo
+
+
+@router.get("/admin/promo-codes", response_model=list[PromoCodeRead])
+async def list_promo_codes(
+    _: AdminUser,
+    db: ReadDb,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+):
+    return [row._mapping for row in await promos_repo.list_rows(db, limit=limit, offset=offset)]

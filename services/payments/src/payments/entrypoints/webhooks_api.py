@@ -1,0 +1,44 @@
+"""HTTP: the providers' webhooks. Verify, store once, answer; processing follows from the store."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from payments.adapters import stripe_webhooks
+from payments.domain.errors import WebhookRejected
+from payments.entrypoints.deps import Ctx
+from payments.service_layer.webhooks import STRIPE, store_event
+from shared.http.problems import problem
+
+router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
+
+
+def rejected(exc: WebhookRejected) -> JSONResponse:
+    """Providers expect 400 for an event they did not send (and retry other statuses)."""
+    return problem(400, exc.code, "Webhook rejected", exc.detail)
+
+
+@router.post("/stripe", response_model=None)
+async def stripe_webhook(request: Request, ctx: Ctx) -> dict | JSONResponse:
+    """A Stripe event signed with the endpoint secret; 400 and nothing stored otherwise."""
+    body = await request.body()
+    try:
+        verified = stripe_webhooks.verify(
+            body,
+            signature=request.headers.get("stripe-signature"),
+            secret=request.app.state.payments_settings.webhook_secret,
+        )
+    except WebhookRejected as exc:
+        return rejected(exc)
+    async with ctx.uow() as uow:
+        stored = await store_event(
+            provider=STRIPE,
+            event_id=verified.event_id,
+            event_type=verified.event_type,
+            body=body,
+            uow=uow,
+            ctx=ctx,
+        )
+        await uow.commit()
+    if stored:
+        request.app.state.webhook_worker.soon(provider=STRIPE, event_id=verified.event_id)
+    return {"received": True, "duplicate": not stored}

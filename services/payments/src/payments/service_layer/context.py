@@ -1,0 +1,37 @@
+"""What payments' use cases need besides a unit of work: time, packs and the providers."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+from uuid import UUID
+
+from payments.adapters.providers import CheckoutProvider
+from payments.domain.errors import ProviderUnavailable
+from payments.domain.model import Provider
+from shared.clock import Clock
+from shared.messaging import packs_requests as contract
+from shared.uow import UnitOfWorkFactory
+
+
+class SeatHolds(Protocol):
+    async def hold(
+        self, *, order_id: UUID, student_id: str, mentor_id: str, hold_until
+    ) -> contract.SeatHoldReply: ...
+
+
+@dataclass(frozen=True)
+class Context:
+    clock: Clock
+    uow: UnitOfWorkFactory
+    seat_holds: SeatHolds
+    providers: Mapping[Provider, CheckoutProvider]
+    checkout_lifetime: timedelta = timedelta(minutes=30)
+    # The hold outlives the provider's checkout a little, so that a payment completed in the
+    # last second still finds its seat when the webhook arrives.
+    hold_margin: timedelta = timedelta(minutes=5)
+
+    def provider(self, name: Provider) -> CheckoutProvider:
+        if name not in self.providers:
+            raise ProviderUnavailable(f"provider {name} is not configured on this platform")
+        return self.providers[name]
