@@ -13,6 +13,7 @@ from shared.auth import TokenVerifier
 from shared.http.admin import admin_router
 from shared.http.asyncapi import service_document
 from shared.http.docs import documented_app
+from shared.http.metrics import HttpMetrics
 from shared.http.problems import install_problem_handlers
 from shared.logging import bind_contextvars, clear_contextvars
 from shared.messaging import context
@@ -41,6 +42,7 @@ def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = (
     app.state.runtime = runtime
     app.state.verifier = TokenVerifier(settings)
     install_problem_handlers(app)
+    app.add_middleware(HttpMetrics, service=runtime.service)
 
     @app.middleware("http")
     async def request_context(request: Request, call_next):
