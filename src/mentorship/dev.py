@@ -3,7 +3,6 @@
 import asyncio
 import importlib.util
 import os
-import signal
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from mentorship.services import Service
 from mentorship.signals import ShutdownRequested, guarded_signals
 from mentorship.supervisor import COLORS, ServiceProcess
 from mentorship.tables import dev_table
+from mentorship.watchdog import Watchdog, how_it_ended
 from shared.embedded import EmbeddedNats, EmbeddedPostgres, ensure_databases
 from shared.embedded.ports import port_is_open
 
@@ -95,7 +95,7 @@ def _run(options: DevOptions, console: Console, stack: ExitStack) -> None:
     for label, url in infra_urls(infra).items():
         console.print(f"{label:<9} {url}")
     console.print("[dim]Ctrl-C stops everything. Tokens: uv run mentorship token --help[/]")
-    _watch(procs, infra)
+    _watch(procs, infra, console)
 
 
 def _preflight(services: list[Service]) -> None:
@@ -188,11 +188,12 @@ def _wait_ready(procs: list[ServiceProcess], infra: Infra, timeout: float) -> di
     return health
 
 
-def _watch(procs: list[ServiceProcess], infra: Infra) -> None:
-    """Block until a child dies (DevError) or a signal arrives (ShutdownRequested)."""
+def _watch(procs: list[ServiceProcess], infra: Infra, console: Console) -> None:
+    """Restart crashed services (within a limit) until NATS or Postgres dies (DevError) or a
+    signal arrives (ShutdownRequested)."""
+    watchdog = Watchdog(procs, console=console)
     while True:
-        for proc in procs:
-            _raise_if_exited(proc, during="run")
+        watchdog.check()
         _raise_if_infra_exited(infra)
         time.sleep(0.5)
 
@@ -208,9 +209,8 @@ def _raise_if_exited(proc: ServiceProcess, *, during: str) -> None:
     """DevError with the exit code and output tail if `proc` has ended."""
     code = proc.exit_code()
     if code is not None:
-        how = f"by {signal.Signals(-code).name}" if code < 0 else f"with code {code}"
         raise DevError(
-            f"{proc.service.name} exited unexpectedly during {during} {how}; "
+            f"{proc.service.name} exited unexpectedly during {during} {how_it_ended(code)}; "
             f"last output:\n{proc.output_tail()}"
         )
 

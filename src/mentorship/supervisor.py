@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
@@ -29,8 +30,10 @@ class ServiceProcess:
         log_file: Path,
         console: Console,
         color: str = "cyan",
+        command: Sequence[str] | None = None,
     ) -> None:
         self.service = service
+        self._command = list(command) if command else None
         self.port = port
         self._env = env
         self._cwd = cwd
@@ -48,7 +51,7 @@ class ServiceProcess:
 
     def start(self) -> None:
         """Spawn uvicorn in a new session, so that it gets no terminal signal of its own."""
-        argv = [
+        argv = self._command or [
             sys.executable, "-m", "uvicorn", self.service.app, "--factory",
             "--host", "127.0.0.1", "--port", str(self.port),
         ]  # fmt: skip
@@ -68,6 +71,11 @@ class ServiceProcess:
         )
         self._reader.start()
 
+    @property
+    def log_file(self) -> Path:
+        """Where everything the service printed is kept (without colors)."""
+        return self._log_file
+
     def exit_code(self) -> int | None:
         """The exit code once the process has ended, None while it runs."""
         return self._proc.poll() if self._proc is not None else None
@@ -86,13 +94,17 @@ class ServiceProcess:
         return code
 
     def _pump(self) -> None:
-        """Copy the child's output to the console (prefixed), its log file and the tail."""
+        """Copy the child's output to the console (prefixed), its log file and the tail.
+
+        The service colors its lines with ANSI codes (dev mode); they become styles for the
+        console, which drops them when it is no terminal, and plain text for the log file.
+        """
         assert self._proc is not None and self._proc.stdout is not None
-        prefix = (f"{self.service.name:<13}│ ", self._color)
+        prefix = Text(f"{self.service.name:<13}│ ", style=self._color)
         with self._log_file.open("a", encoding="utf-8") as log:
             for raw in self._proc.stdout:
-                line = raw.decode("utf-8", errors="replace")
-                log.write(line)
+                line = Text.from_ansi(raw.decode("utf-8", errors="replace").rstrip("\n"))
+                log.write(line.plain + "\n")
                 log.flush()
-                self._tail.append(line)
-                self._console.print(Text.assemble(prefix, line.rstrip("\n")), soft_wrap=True)
+                self._tail.append(line.plain + "\n")
+                self._console.print(Text.assemble(prefix, line), soft_wrap=True)
