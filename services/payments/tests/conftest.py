@@ -1,10 +1,352 @@
-import pytest
+"""Fixtures for payments tests: a live payments service, packs and Stripe stand-ins, a driver."""
 
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+import nats
+import pytest
+import stripe
+from sqlalchemy import select, text
+
+from payments.adapters import stripe_gateway
+from payments.adapters.sandbox import SandboxCheckout
+from payments.adapters.tables import orders
 from payments.config import Settings
+from payments.domain.model import Provider
 from payments.main import ALEMBIC_INI, create_app
+from shared.clock import FakeClock
+from shared.messaging import packs_requests as contract
+from shared.messaging.events import EVENTS, Event
+from shared.messaging.stream import subject_for
+from shared.messaging.tables import outbox
+from shared.testing.helpers import eventually
+from shared.testing.plugin import auth_headers
+
+WEBHOOK_SECRET = "whsec_test_payments_secret"
+MENTOR = auth_headers("mentor-1", "mentor")
+ADMIN = auth_headers("admin-1", "admin")
+
+
+def student(user_id: str = "student-1") -> dict[str, str]:
+    return auth_headers(user_id, "student")
+
+
+class PacksStandIn:
+    """Answers `packs.seat.hold` on real NATS: held, a refusal with a code, or silence."""
+
+    def __init__(self, nats_url: str, namespace: str) -> None:
+        self._nats_url = nats_url
+        self._namespace = namespace
+        self.refusal: str | None = None
+        self.silent = False
+        self.requests: list[contract.SeatHoldRequest] = []
+        self._nc = None
+
+    async def start(self) -> "PacksStandIn":
+        self._nc = await nats.connect(self._nats_url)
+        await self._nc.subscribe(subject_for(self._namespace, contract.SEAT_HOLD), cb=self._on)
+        return self
+
+    async def _on(self, message) -> None:
+        request = contract.SeatHoldRequest.model_validate_json(message.data)
+        self.requests.append(request)
+        if self.silent:
+            return
+        if self.refusal:
+            reply = {"ok": False, "error": {"code": self.refusal, "detail": "refused by packs"}}
+        else:
+            data = contract.SeatHoldReply(
+                order_id=request.order_id,
+                seat_id=request.order_id,
+                outcome="held",
+                held_until=request.hold_until,
+            )
+            reply = {"ok": True, "data": json.loads(data.model_dump_json())}
+        await message.respond(json.dumps(reply).encode())
+
+    async def stop(self) -> None:
+        if self._nc is not None:
+            await self._nc.close()
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    form: dict[str, str]
+
+
+@dataclass
+class FakeStripe:
+    """A loopback HTTP server answering Stripe's checkout-session and refund endpoints."""
+
+    requests: list[RecordedRequest] = field(default_factory=list)
+    fail_with: int | None = None
+    _server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "FakeStripe":
+        stripe = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                form = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
+                stripe.requests.append(
+                    RecordedRequest(
+                        "POST", self.path, {k.lower(): v for k, v in self.headers.items()}, form
+                    )
+                )
+                if stripe.fail_with:
+                    self._answer(
+                        stripe.fail_with, {"error": {"type": "api_error", "message": "down"}}
+                    )
+                elif self.path == "/v1/checkout/sessions":
+                    n = len(stripe.requests)
+                    self._answer(
+                        200,
+                        {
+                            "id": f"cs_test_{n}",
+                            "object": "checkout.session",
+                            "url": f"https://checkout.stripe.com/c/pay/cs_test_{n}",
+                        },
+                    )
+                elif self.path == "/v1/refunds":
+                    self._answer(200, {"id": f"re_test_{len(stripe.requests)}", "object": "refund"})
+                else:
+                    self._answer(404, {"error": {"type": "invalid_request_error"}})
+
+            def _answer(self, status: int, body: dict) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def of_path(self, path: str) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path == path]
 
 
 @pytest.fixture
-async def payments(event_probe, start_service):
-    # The probe must declare the stream first: `ensure_stream` refuses the one FastStream made.
-    return await start_service(create_app, Settings, ALEMBIC_INI)
+def clock() -> FakeClock:
+    # Stripe signatures are checked against the real time: start the fake clock there.
+    return FakeClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+async def packs_stand_in(nats_url, namespace):
+    stand_in = await PacksStandIn(nats_url, namespace).start()
+    yield stand_in
+    await stand_in.stop()
+
+
+@pytest.fixture
+def fake_stripe():
+    server = FakeStripe().start()
+    yield server
+    server.stop()
+
+
+class PaymentsDriver:
+    """Drives one running payments service over HTTP, signs webhooks, reads its tables."""
+
+    def __init__(self, service, clock: FakeClock) -> None:
+        self.service = service
+        self.client = service.client
+        self.runtime = service.runtime
+        self.database_url = service.database_url
+        self.clock = clock
+
+    async def product(self, headers=MENTOR, **fields) -> dict:
+        body = {"title": "Four sessions", "price_amount": 40000, "currency": "usd", **fields}
+        response = await self.client.post("/v1/products", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    async def checkout(
+        self,
+        product_id: str,
+        *,
+        who: str = "student-1",
+        provider: str = "sandbox",
+        key: str | None = None,
+        promo_code: str | None = None,
+    ):
+        body: dict[str, Any] = {"product_id": product_id, "provider": provider}
+        if promo_code is not None:
+            body["promo_code"] = promo_code
+        headers = {**student(who), "Idempotency-Key": key or uuid.uuid4().hex}
+        return await self.client.post("/v1/checkout", json=body, headers=headers)
+
+    async def paid_checkout(self, product_id: str, **kwargs) -> dict:
+        response = await self.checkout(product_id, **kwargs)
+        assert response.status_code == 201, response.text
+        order = response.json()
+        await self.stripe(
+            "checkout.session.completed", session_object(order), event_id=f"evt_{uuid.uuid4().hex}"
+        )
+        await self.wait_status(order["order_id"], "paid")
+        return order
+
+    def signed(self, event: dict, *, secret: str = WEBHOOK_SECRET, at: int | None = None):
+        body = json.dumps(event).encode()
+        header = stripe.WebhookSignature.generate_signature_header(
+            body.decode(), secret, timestamp=at or int(time.time())
+        )
+        return body, header
+
+    async def stripe(self, event_type: str, obj: dict, *, event_id: str | None = None, **sign):
+        event = stripe_event(event_type, obj, event_id=event_id)
+        body, header = self.signed(event, **sign)
+        return await self.post_stripe(body, header)
+
+    async def post_stripe(self, body: bytes, header: str | None):
+        headers = {"Content-Type": "application/json"}
+        if header is not None:
+            headers["Stripe-Signature"] = header
+        return await self.client.post("/v1/webhooks/stripe", content=body, headers=headers)
+
+    async def order(self, order_id: str) -> dict:
+        async with self.runtime.session_factory() as db:
+            row = (await db.execute(select(orders).where(orders.c.order_id == order_id))).one()
+        return dict(row._mapping)
+
+    async def wait_status(self, order_id: str, status: str) -> dict:
+        async def reached():
+            found = await self.order(order_id)
+            return found if found["status"] == status else None
+
+        return await eventually(reached)
+
+    async def settled(self) -> None:
+        """Every stored webhook processed."""
+        await self.runtime.jobs.run_now("process-webhook-events")
+        await eventually(
+            lambda: self.count("SELECT count(*) = 0 FROM webhook_events WHERE processed_at IS NULL")
+        )
+
+    async def recorded(self, event_type: type[Event]) -> list[Event]:
+        """Events this service committed to its outbox, oldest first."""
+        async with self.runtime.session_factory() as db:
+            rows = await db.execute(
+                select(outbox.c.envelope)
+                .where(outbox.c.subject == event_type.subject)
+                .order_by(outbox.c.created_at)
+            )
+            return [EVENTS[event_type.subject].model_validate(r.envelope["data"]) for r in rows]
+
+    async def count(self, sql: str, **params) -> Any:
+        async with self.runtime.session_factory() as db:
+            return await db.scalar(text(sql), params)
+
+    async def snapshot(self) -> dict[str, list]:
+        """Every row of the payments tables, to show that a refused request changed nothing."""
+        queries = {
+            t: f"SELECT * FROM {t} ORDER BY 1"
+            for t in ("orders", "promo_codes", "refunds", "webhook_events", "refund_requests")
+        }
+        queries["outbox"] = "SELECT id, subject FROM outbox ORDER BY 1"  # relaying stamps rows
+        async with self.runtime.session_factory() as db:
+            return {t: [tuple(r) for r in await db.execute(text(q))] for t, q in queries.items()}
+
+
+def stripe_event(event_type: str, obj: dict, *, event_id: str | None = None) -> dict:
+    return {
+        "id": event_id or f"evt_{uuid.uuid4().hex}",
+        "object": "event",
+        "api_version": "2025-01-27.acacia",
+        "created": int(time.time()),
+        "data": {"object": obj},
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "type": event_type,
+    }
+
+
+def session_object(order: dict, *, payment_status: str = "paid") -> dict:
+    order_id = order["order_id"]
+    return {
+        "id": f"cs_test_{order_id}",
+        "object": "checkout.session",
+        "amount_total": order["final_amount"],
+        "currency": order["currency"].lower(),
+        "client_reference_id": order_id,
+        "metadata": {"order_id": order_id},
+        "mode": "payment",
+        "payment_intent": f"pi_{uuid.UUID(order_id).hex}",
+        "payment_status": payment_status,
+        "status": "complete",
+    }
+
+
+def charge_refunded(order: dict, *, amount_refunded: int) -> dict:
+    order_id = order["order_id"]
+    return {
+        "id": f"ch_{uuid.UUID(order_id).hex}",
+        "object": "charge",
+        "amount": order["final_amount"],
+        "amount_refunded": amount_refunded,
+        "currency": order["currency"].lower(),
+        "metadata": {"order_id": order_id},
+        "payment_intent": f"pi_{uuid.UUID(order_id).hex}",
+        "refunded": amount_refunded == order["final_amount"],
+    }
+
+
+@pytest.fixture
+async def start_payments(event_probe, start_service, clock, packs_stand_in, fake_stripe):
+    """`await start_payments(**settings)`: payments with sandbox and Stripe (on the fake)."""
+
+    async def start(*, providers=None, **overrides) -> PaymentsDriver:
+        client = stripe_gateway.make_client(api_key="sk_test_fake", api_base=fake_stripe.url)
+        providers = providers or {
+            Provider.stripe: stripe_gateway.StripeCheckout(
+                client,
+                success_url="https://app.test/checkout/{order_id}/done",
+                cancel_url="https://app.test/checkout/{order_id}/cancel",
+            ),
+            Provider.sandbox: SandboxCheckout(public_base_url="http://payments.test"),
+        }
+        service = await start_service(
+            create_app,
+            Settings,
+            ALEMBIC_INI,
+            app_kwargs={"clock": clock, "providers": providers},
+            stripe_webhook_secret=WEBHOOK_SECRET,
+            **overrides,
+        )
+        return PaymentsDriver(service, clock)
+
+    return start
+
+
+@pytest.fixture
+async def payments(start_payments) -> PaymentsDriver:
+    return await start_payments()
