@@ -1,10 +1,187 @@
-import pytest
+"""Fixtures for notifications tests: a real SMTP sink, Discord on loopback, a service driver."""
 
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+
+from notifications.adapters import mail_sink
+from notifications.adapters.tables import deliveries
 from notifications.config import Settings
 from notifications.main import ALEMBIC_INI, create_app
+from shared.embedded.ports import free_port
+from shared.messaging.events import Envelope, Event
+from shared.testing.events import publish_raw
+from shared.testing.helpers import eventually
+from shared.testing.plugin import auth_headers
+
+ADMIN = auth_headers("admin-1", "admin")
+BOT_TOKEN = "MTA.test-bot.token"
+STARTS = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def notifications(event_probe, start_service):
-    # The probe must declare the stream first: `ensure_stream` refuses the one FastStream made.
-    return await start_service(create_app, Settings, ALEMBIC_INI)
+def mail() -> Any:
+    """A real SMTP server on loopback (aiosmtpd); `unknown@example.com` gets 550."""
+    sink = mail_sink.start(unknown={"unknown@example.com"})
+    yield sink
+    sink.stop()
+
+
+class FakeDiscord:
+    """Discord's HTTP API on loopback: DM channels, channel messages, webhooks, OAuth."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, dict, float]] = []
+        self.scripted: list[tuple[int, dict, dict]] = []  # next responses to messages
+        self.users = {"good-code": "987654321098765432"}
+        self.app = self._build()
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api/v10"
+
+    def reply_next(self, status: int, body: dict, headers: dict | None = None) -> None:
+        self.scripted.append((status, body, headers or {}))
+
+    def posted(self, kind: str) -> list[dict]:
+        return [body for path_kind, _, body, _ in self.requests if path_kind == kind]
+
+    def _build(self) -> FastAPI:
+        app = FastAPI()
+
+        async def record(kind: str, request: Request) -> dict:
+            body = await request.json() if kind != "token" else dict(await request.form())
+            self.requests.append((kind, request.url.path, body, asyncio.get_running_loop().time()))
+            return body
+
+        def scripted_or(default: dict) -> JSONResponse:
+            if self.scripted:
+                status, body, headers = self.scripted.pop(0)
+                return JSONResponse(body, status_code=status, headers=headers)
+            return JSONResponse(default)
+
+        @app.post("/api/v10/users/@me/channels")
+        async def open_dm(request: Request):
+            body = await record("dm", request)
+            return {"id": f"dm-{body['recipient_id']}", "type": 1}
+
+        @app.post("/api/v10/channels/{channel_id}/messages")
+        async def message(channel_id: str, request: Request):
+            await record("message", request)
+            return scripted_or({"id": str(uuid.uuid4().int)[:18], "channel_id": channel_id})
+
+        @app.post("/api/v10/webhooks/{webhook_id}/{token}")
+        async def webhook(webhook_id: str, token: str, request: Request):
+            await record("webhook", request)
+            return scripted_or({"id": str(uuid.uuid4().int)[:18], "webhook_id": webhook_id})
+
+        @app.post("/api/v10/oauth2/token")
+        async def token(request: Request):
+            body = await record("token", request)
+            if body.get("code") not in self.users:
+                return JSONResponse({"error": "invalid_grant"}, status_code=400)
+            return {"access_token": f"access-{body['code']}", "token_type": "Bearer"}
+
+        @app.get("/api/v10/users/@me")
+        async def me(request: Request):
+            code = request.headers["authorization"].removeprefix("Bearer access-")
+            return {"id": self.users[code], "username": "ada"}
+
+        return app
+
+
+@pytest.fixture
+async def discord() -> AsyncIterator[FakeDiscord]:
+    fake = FakeDiscord()
+    config = uvicorn.Config(fake.app, host="127.0.0.1", port=fake.port, log_level="warning")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    await eventually(lambda: _started(server), within=5)
+    yield fake
+    server.should_exit = True
+    await asyncio.wait_for(task, 5)
+
+
+async def _started(server: uvicorn.Server) -> bool:
+    return server.started
+
+
+class NotificationsDriver:
+    """One running notifications service: publish events, read deliveries, wait for them."""
+
+    def __init__(self, service, nats_url: str, namespace: str) -> None:
+        self.service = service
+        self.client = service.client
+        self.runtime = service.runtime
+        self.app = service.app.state.notifications
+        self.nats_url = nats_url
+        self.namespace = namespace
+
+    async def publish(self, event: Event, *, msg_id: str | None = None, envelope=None) -> Envelope:
+        envelope = envelope or Envelope.wrap(event, producer="test")
+        await publish_raw(self.nats_url, self.namespace, envelope, msg_id=msg_id)
+        return envelope
+
+    async def contact(self, user_id: str, **body) -> dict:
+        body.setdefault("email", f"{user_id}@example.com")
+        response = await self.client.put(f"/v1/contacts/{user_id}", json=body, headers=ADMIN)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def deliveries(self, **where) -> list:
+        query = select(deliveries).order_by(deliveries.c.recipient, deliveries.c.channel)
+        for column, value in where.items():
+            query = query.where(deliveries.c[column] == value)
+        async with self.runtime.session_factory() as session:
+            return list(await session.execute(query))
+
+    async def settled(self, count: int, *, within: float = 10.0, **where) -> list:
+        """Wait until `count` matching deliveries are no longer pending."""
+
+        async def check() -> list | None:
+            rows = await self.deliveries(**where)
+            done = [r for r in rows if r.status != "pending"]
+            return rows if len(done) >= count else None
+
+        return await eventually(check, within=within)
+
+    async def run_job(self, name: str) -> int | None:
+        return await self.runtime.jobs.run_now(name)
+
+
+@pytest.fixture
+async def start_notifications(
+    start_service, nats_url, namespace, event_probe
+) -> Callable[..., Any]:
+    """`await start_notifications(smtp_port=…, **settings)`; call twice for two replicas."""
+
+    async def start(*, database_url: str | None = None, clock=None, **overrides):
+        overrides.setdefault("send_poll_seconds", 0.1)
+        overrides.setdefault("send_backoff_base_seconds", 0.1)
+        overrides.setdefault("send_backoff_max_seconds", 0.5)
+        service = await start_service(
+            create_app,
+            Settings,
+            ALEMBIC_INI,
+            database_url=database_url,
+            app_kwargs={"clock": clock} if clock else None,
+            **overrides,
+        )
+        return NotificationsDriver(service, nats_url, namespace)
+
+    return start
+
+
+@pytest.fixture
+async def notifications(start_notifications, mail) -> NotificationsDriver:
+    return await start_notifications(smtp_port=mail.port)
+
+
+def later(**delta) -> datetime:
+    return STARTS + timedelta(**delta)

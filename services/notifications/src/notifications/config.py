@@ -1,4 +1,8 @@
-from pydantic import SecretStr
+"""Settings of the notifications service (environment variables with the NOTIFICATIONS_ prefix)."""
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -8,11 +12,45 @@ class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore")
 
     service_name: str = "notifications"
+    # Email (SMTP); the run command points these at its local sink.
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     smtp_from: str = "Mentorship <no-reply@mentorship.localhost>"
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    smtp_use_tls: bool = False
+    smtp_timeout_seconds: float = Field(10.0, gt=0)
+    email_concurrency: int = Field(8, gt=0, description="emails in flight at once, per replica")
+    # Discord: bot DMs and channel webhooks; OAuth to connect an account.
     discord_bot_token: SecretStr = SecretStr("")
+    discord_api_url: str = "https://discord.com/api/v10"
+    discord_authorize_url: str = "https://discord.com/oauth2/authorize"
+    discord_client_id: str = ""
+    discord_client_secret: SecretStr = SecretStr("")
+    discord_redirect_uri: str = "http://127.0.0.1:8104/v1/discord/callback"
+    discord_concurrency: int = Field(4, gt=0, description="Discord posts in flight at once")
+    connect_discord_url: str = Field(
+        "http://localhost:3000/settings/discord",
+        description="the app page that starts the Discord connection (linked from emails)",
+    )
+    oauth_state_secret: SecretStr = SecretStr("dev-secret-oauth-state-change-me")
+    oauth_state_minutes: int = Field(10, gt=0)
+    # Clerk webhooks (Svix-signed).
+    clerk_webhook_secret: SecretStr = SecretStr("")
+    # Sending.
+    send_poll_seconds: float = Field(1.0, gt=0, description="how often senders look for due rows")
+    send_max_attempts: int = Field(6, gt=0)
+    send_backoff_base_seconds: float = Field(5.0, gt=0)
+    send_backoff_max_seconds: float = Field(3600.0, gt=0)
+    send_lease_seconds: float = Field(120.0, gt=0, description="a claimed row's send deadline")
+    senders_enabled: bool = True
+    onboarding_reminder_hours: float = Field(48.0, gt=0)
+    dev_mail_dir: Path = Path(".dev/mail")
 
     def secret_values(self) -> dict[str, str]:
-        """The Discord bot token must be real outside dev mode."""
-        return {"NOTIFICATIONS_DISCORD_BOT_TOKEN": self.discord_bot_token.get_secret_value()}
+        """The Discord bot token and the OAuth state key must be real outside dev mode."""
+        return {
+            "NOTIFICATIONS_DISCORD_BOT_TOKEN": self.discord_bot_token.get_secret_value(),
+            "NOTIFICATIONS_OAUTH_STATE_SECRET": self.oauth_state_secret.get_secret_value(),
+        }

@@ -1,19 +1,35 @@
 """HTTP models of notifications."""
 
+import re
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Self
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from shared.types import IanaTimezone
+from notifications.domain.model import Channel, DeliveryStatus, Kind
+from shared.types import IanaTimezone, ShortText
 
-Channel = Literal["email", "discord"]
 DiscordId = Annotated[str, Field(pattern=r"^\d{17,20}$", description="Discord user id")]
+Locale = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)]
+WEBHOOK_URL = re.compile(
+    r"^https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/[\w-]{30,100}$"
+)
 
 
-def _distinct(values: list[str]) -> list[str]:
+def _distinct(values: list[Channel]) -> list[Channel]:
     return list(dict.fromkeys(values))
+
+
+def _discord_webhook(url: str) -> str:
+    if not WEBHOOK_URL.fullmatch(url):
+        raise ValueError(
+            "not a Discord webhook URL (https://discord.com/api/webhooks/<id>/<token>)"
+        )
+    return url
+
+
+Channels = Annotated[list[Channel], Field(max_length=10), AfterValidator(_distinct)]
 
 
 class ContactUpdate(BaseModel):
@@ -21,16 +37,23 @@ class ContactUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: EmailStr | None = None
+    email: EmailStr | None = Field(None, max_length=320)
+    display_name: ShortText | None = None
     discord_id: DiscordId | None = None
     timezone: IanaTimezone = "UTC"
-    channels: Annotated[list[Channel], Field(min_length=1), AfterValidator(_distinct)] = ["email"]
+    locale: Locale = "en"
+    channels: Annotated[Channels, Field(min_length=1)] = [Channel.email]
+    kind_channels: dict[Kind, Channels] = Field(
+        default_factory=dict,
+        description="per kind of message, the channels to use instead ([] mutes the kind)",
+    )
 
     @model_validator(mode="after")
     def _channels_have_addresses(self) -> Self:
-        if "email" in self.channels and not self.email:
+        chosen = set(self.channels).union(*self.kind_channels.values())
+        if Channel.email in chosen and not self.email:
             raise ValueError("the email channel needs an email address")
-        if "discord" in self.channels and not self.discord_id:
+        if Channel.discord in chosen and not self.discord_id:
             raise ValueError("the discord channel needs a discord_id")
         return self
 
@@ -38,10 +61,20 @@ class ContactUpdate(BaseModel):
 class ContactRead(BaseModel):
     user_id: str
     email: str | None
+    display_name: str | None
     discord_id: str | None
+    discord_webhook_url: str | None
     timezone: str
+    locale: str
     channels: list[Channel]
+    kind_channels: dict[str, list[Channel]]
     updated_at: datetime
+
+
+class DiscordWebhookUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: Annotated[str, Field(max_length=300), AfterValidator(_discord_webhook)]
 
 
 class DeliveryRead(BaseModel):
@@ -52,8 +85,37 @@ class DeliveryRead(BaseModel):
     recipient: str
     address: str | None
     template: str
-    status: str
+    kind: str
+    status: DeliveryStatus
+    skip_reason: str | None
     attempts: int
+    attempt_limit: int
     last_error: str | None
+    provider_message_id: str | None
+    subject: str | None
+    next_attempt_at: datetime | None
     created_at: datetime
     sent_at: datetime | None
+
+
+class NotificationRead(BaseModel):
+    """What the caller was told, on which channel."""
+
+    delivery_id: UUID
+    event_type: str
+    channel: Channel
+    kind: str
+    status: DeliveryStatus
+    subject: str | None
+    body_text: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class ConnectUrl(BaseModel):
+    url: str
+
+
+class DiscordConnected(BaseModel):
+    user_id: str
+    discord_id: str

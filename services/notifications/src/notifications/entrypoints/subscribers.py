@@ -1,22 +1,33 @@
-"""Events notifications turns into deliveries."""
+"""Events notifications announces, each through the kernel's inbox (once per event id)."""
 
-from notifications.service_layer.deliveries import plan_deliveries
-from shared.clock import Clock
-from shared.messaging import Envelope, MessageBus
+from collections.abc import Callable
+
+from notifications.service_layer.context import Context
+from notifications.service_layer.notices import MAKERS, notices_for
+from notifications.service_layer.onboarding import start_onboarding
+from notifications.service_layer.planning import plan_notices
+from shared.messaging import Envelope, Event, MessageBus
 from shared.messaging.events import PackPurchased
 from shared.uow import UnitOfWork
 
 
-def register(bus: MessageBus, *, clock: Clock) -> None:
-    consumers = bus.consumers
+def register(bus: MessageBus, *, ctx: Context, on_planned: Callable[[], None]) -> None:
+    """One durable consumer per event type that gives notices (`notifications-<subject>`)."""
+    for event_type in MAKERS:
+        _subscribe(bus, event_type, ctx=ctx, on_planned=on_planned)
 
-    @consumers.on(PackPurchased, purpose="pack-purchased")
-    async def on_pack_purchased(event: PackPurchased, uow: UnitOfWork, envelope: Envelope) -> None:
-        await plan_deliveries(
-            uow=uow,
-            event_id=envelope.id,
-            event_type=envelope.type,
-            recipient=event.student_id,
-            template="pack_purchased",
-            now=clock.now(),
+
+def _subscribe(
+    bus: MessageBus, event_type: type[Event], *, ctx: Context, on_planned: Callable[[], None]
+) -> None:
+    purpose = event_type.subject.replace(".", "-").replace("_", "-")
+
+    @bus.consumers.on(event_type, purpose=purpose)
+    async def announce(event: Event, uow: UnitOfWork, envelope: Envelope) -> None:
+        notices = notices_for(event, now=ctx.clock.now())
+        await plan_notices(
+            notices, event_id=envelope.id, event_type=envelope.type, uow=uow, ctx=ctx
         )
+        if isinstance(event, PackPurchased):
+            await start_onboarding(event, event_id=envelope.id, uow=uow, ctx=ctx)
+        on_planned()

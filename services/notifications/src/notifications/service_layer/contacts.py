@@ -1,11 +1,15 @@
-"""How each user wants to be reached."""
+"""How each user wants to be reached: saved by the user, synced from Clerk, erased on deletion."""
 
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, field
 
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Row
 
-from notifications.adapters.tables import contacts
+from notifications.adapters import contacts as contacts_repo
+from notifications.adapters import onboarding as onboarding_repo
+from notifications.domain.errors import ContactNotFound
+from notifications.domain.model import Channel
+from notifications.service_layer.context import Context
+from shared.messaging.events import ContactDiscordConnected
 from shared.uow import UnitOfWork
 
 
@@ -13,20 +17,72 @@ from shared.uow import UnitOfWork
 class SaveContact:
     user_id: str
     email: str | None
+    display_name: str | None
     discord_id: str | None
     timezone: str
+    locale: str
     channels: list[str]
+    kind_channels: dict[str, list[str]] = field(default_factory=dict)
 
 
-async def save_contact(cmd: SaveContact, *, uow: UnitOfWork, now: datetime) -> dict:
-    """Create or replace the user's contact details and channel preferences."""
+async def save_contact(cmd: SaveContact, *, uow: UnitOfWork, ctx: Context) -> Row:
+    """Create or replace the user's contact details and preferences (not their webhook)."""
     fields = asdict(cmd)
-    statement = insert(contacts).values(**fields, updated_at=now)
-    row = (
-        await uow.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["user_id"], set_={**fields, "updated_at": now}
-            ).returning(*contacts.c)
-        )
-    ).one()
-    return dict(row._mapping)
+    user_id = fields.pop("user_id")
+    return await contacts_repo.upsert(
+        uow.session, user_id=user_id, now=ctx.clock.now(), create=fields, change=fields
+    )
+
+
+async def set_discord_webhook(
+    user_id: str, url: str | None, *, uow: UnitOfWork, ctx: Context
+) -> Row:
+    """A mentor's channel webhook for their Discord messages (None removes it)."""
+    if await contacts_repo.get(uow.session, user_id) is None:
+        raise ContactNotFound("save a contact first: PUT /v1/contacts/{user_id}")
+    change = {"discord_webhook_url": url}
+    return await contacts_repo.upsert(
+        uow.session, user_id=user_id, now=ctx.clock.now(), create=change, change=change
+    )
+
+
+@dataclass(frozen=True)
+class SyncUser:
+    """A Clerk user's identity: only these fields are Clerk's; preferences stay the user's."""
+
+    user_id: str
+    email: str | None
+    display_name: str | None
+
+
+async def sync_user(cmd: SyncUser, *, uow: UnitOfWork, ctx: Context) -> Row:
+    identity = {"email": cmd.email, "display_name": cmd.display_name}
+    defaults = {"timezone": "UTC", "channels": [Channel.email.value]}
+    return await contacts_repo.upsert(
+        uow.session,
+        user_id=cmd.user_id,
+        now=ctx.clock.now(),
+        create={**identity, **defaults},
+        change=identity,
+    )
+
+
+async def erase_user(user_id: str, *, uow: UnitOfWork, ctx: Context) -> bool:
+    """A deleted user's contact and onboarding are erased; their log keeps no address."""
+    return await contacts_repo.erase(uow.session, user_id)
+
+
+async def connect_discord(user_id: str, discord_id: str, *, uow: UnitOfWork, ctx: Context) -> Row:
+    """Store the Discord id from OAuth, add the Discord channel, end the onboarding reminders."""
+    now = ctx.clock.now()
+    row = await contacts_repo.upsert(
+        uow.session,
+        user_id=user_id,
+        now=now,
+        create={"discord_id": discord_id, "timezone": "UTC", "channels": [Channel.discord.value]},
+        change={"discord_id": discord_id},
+    )
+    await contacts_repo.add_channel(uow.session, user_id=user_id, channel=Channel.discord)
+    await onboarding_repo.mark_connected(uow.session, student_id=user_id, now=now)
+    ctx.record(uow, ContactDiscordConnected(user_id=user_id, discord_id=discord_id))
+    return row

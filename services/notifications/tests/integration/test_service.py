@@ -19,7 +19,7 @@ async def test_notifications_is_alive_ready_measured_and_documented(notification
 
 
 async def test_the_migrations_create_exactly_the_tables_the_code_uses(notifications):
-    assert await schema_differences(notifications.database_url, metadata) == []
+    assert await schema_differences(notifications.service.database_url, metadata) == []
 
 
 def test_smtp_defaults_point_at_a_local_relay():
@@ -30,4 +30,11 @@ def test_smtp_defaults_point_at_a_local_relay():
 def test_the_discord_token_must_be_real_outside_dev_mode():
     with pytest.raises(ValidationError, match="NOTIFICATIONS_DISCORD_BOT_TOKEN"):
         Settings(dev_mode=False, jwt_public_key="pem")
-    assert Settings(dev_mode=False, jwt_public_key="pem", discord_bot_token="MTA.real.token")
+    with pytest.raises(ValidationError, match="NOTIFICATIONS_OAUTH_STATE_SECRET"):
+        Settings(dev_mode=False, jwt_public_key="pem", discord_bot_token="MTA.real.token")
+    assert Settings(
+        dev_mode=False,
+        jwt_public_key="pem",
+        discord_bot_token="MTA.real.token",
+        oauth_state_secret="a-long-random-state-key",
+    )

@@ -1,0 +1,132 @@
+"""A real local SMTP server (aiosmtpd) for the run command, the tests and the benchmark.
+
+Every message it accepts is kept in memory and, given a directory, written there as an
+`.eml` file; `read_mailbox` reads such a directory back (text, HTML, attachments).
+"""
+
+import itertools
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+from shared.embedded.ports import free_port
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    raw: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return message_from_bytes(self.raw, policy=policy.default)  # type: ignore[return-value]
+
+
+@dataclass
+class SinkHandler:
+    """aiosmtpd handler: accepts every mailbox except `unknown` ones (550)."""
+
+    directory: Path | None = None
+    unknown: set[str] = field(default_factory=set)
+    received: list[Received] = field(default_factory=list)
+    _counter: itertools.count = field(default_factory=itertools.count)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
+        if address.lower() in self.unknown:
+            return "550 5.1.1 unknown mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+        raw = envelope.original_content or envelope.content
+        with self._lock:
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), raw))
+            number = next(self._counter)
+        if self.directory is not None:
+            name = f"{time.strftime('%Y%m%dT%H%M%S')}-{number:06d}.eml"
+            (self.directory / name).write_bytes(raw)
+        return "250 Message accepted for delivery"
+
+
+class MailSink:
+    """A running SMTP server on loopback; `stop()` closes it."""
+
+    def __init__(self, handler: SinkHandler, *, host: str, port: int) -> None:
+        self.handler = handler
+        self.host = host
+        self.port = port
+        self._controller = Controller(handler, hostname=host, port=port)
+
+    @property
+    def received(self) -> list[Received]:
+        return self.handler.received
+
+    def start(self) -> "MailSink":
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    def __enter__(self) -> "MailSink":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start(
+    *,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    directory: Path | None = None,
+    unknown: set[str] | None = None,
+) -> MailSink:
+    """Start a sink (on a free port unless given); `.eml` files go to `directory` if set."""
+    if directory is not None:
+        directory.mkdir(parents=True, exist_ok=True)
+    handler = SinkHandler(directory=directory, unknown={a.lower() for a in unknown or ()})
+    return MailSink(handler, host=host, port=port or free_port(host)).start()
+
+
+def describe(raw: bytes) -> dict:
+    """A message as the dev endpoint shows it: headers, text, HTML and attachments."""
+    message: EmailMessage = message_from_bytes(raw, policy=policy.default)  # type: ignore[assignment]
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    return {
+        "message_id": message["Message-ID"],
+        "from": message["From"],
+        "to": message["To"],
+        "subject": message["Subject"],
+        "date": message["Date"],
+        "text": text.get_content() if text is not None else None,
+        "html": html.get_content() if html is not None else None,
+        "attachments": [
+            {
+                "filename": part.get_filename(),
+                "content_type": part.get_content_type(),
+                "content": _as_text(part.get_content()),
+            }
+            for part in message.iter_attachments()
+        ],
+    }
+
+
+def read_mailbox(directory: Path, *, limit: int = 100) -> list[dict]:
+    """The newest `limit` messages of a sink's directory, newest first."""
+    if not directory.is_dir():
+        return []
+    files = sorted(directory.glob("*.eml"), reverse=True)[:limit]
+    return [{"file": path.name, **describe(path.read_bytes())} for path in files]
+
+
+def _as_text(content: object) -> str:
+    return content.decode(errors="replace") if isinstance(content, bytes) else str(content)

@@ -1,0 +1,156 @@
+"""Wires notifications: context, channel adapters, consumers, senders and due jobs.
+
+Nothing connects until `start()` (called from the app's lifespan after the runtime starts).
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from sqlalchemy import Row
+
+from notifications.adapters.discord import DiscordClient
+from notifications.adapters.discord_oauth import DiscordOAuth
+from notifications.adapters.smtp import Email, SmtpConfig, SmtpSender
+from notifications.adapters.templates import Renderer
+from notifications.adapters.wakeups import Wakeups
+from notifications.config import Settings
+from notifications.domain.model import Channel
+from notifications.domain.retries import Backoff, SendResult
+from notifications.entrypoints import jobs, subscribers
+from notifications.entrypoints.senders import ChannelSender
+from notifications.service_layer.context import Context, Policy
+from shared.runtime import Runtime
+
+
+def policy_of(settings: Settings) -> Policy:
+    return Policy(
+        attempt_limit=settings.send_max_attempts,
+        backoff=Backoff(settings.send_backoff_base_seconds, settings.send_backoff_max_seconds),
+        lease=timedelta(seconds=settings.send_lease_seconds),
+        onboarding_reminder_after=timedelta(hours=settings.onboarding_reminder_hours),
+        discord_ready=bool(settings.discord_bot_token.get_secret_value()),
+        connect_discord_url=settings.connect_discord_url,
+    )
+
+
+def smtp_config(settings: Settings) -> SmtpConfig:
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value(),
+        start_tls=settings.smtp_starttls,
+        use_tls=settings.smtp_use_tls,
+        timeout=settings.smtp_timeout_seconds,
+    )
+
+
+def message_id(delivery_id: object, sender: str) -> str:
+    """Stable per delivery, so a resend after a crash is recognisable as the same mail."""
+    domain = sender.rsplit("@", 1)[-1].rstrip(">").strip() or "mentorship.localhost"
+    return f"<{delivery_id}@{domain}>"
+
+
+@dataclass
+class Notifications:
+    settings: Settings
+    runtime: Runtime
+    ctx: Context
+    http: httpx.AsyncClient
+    smtp: SmtpSender
+    discord: DiscordClient
+    oauth: DiscordOAuth | None
+    senders: dict[Channel, ChannelSender] = field(default_factory=dict)
+    wakeups: Wakeups | None = None
+
+    def state_key(self) -> dict:
+        return {
+            "secret": self.settings.oauth_state_secret.get_secret_value(),
+            "ttl_seconds": self.settings.oauth_state_minutes * 60,
+        }
+
+    def wake(self, channel: str | None = None) -> None:
+        for name, sender in self.senders.items():
+            if channel is None or name == channel:
+                sender.wake()
+
+    async def send_email(self, delivery: Row) -> SendResult:
+        email = Email(
+            message_id=message_id(delivery.delivery_id, self.settings.smtp_from),
+            to=delivery.address,
+            subject=delivery.subject or "",
+            text=delivery.body_text or "",
+            html=delivery.body_html or "",
+            attachments=list(delivery.attachments),
+            date=delivery.created_at or datetime.now(UTC),
+        )
+        return await self.smtp.send(email)
+
+    async def send_discord(self, delivery: Row) -> SendResult:
+        return await self.discord.send(delivery.address, delivery.body_text or "")
+
+    async def start(self) -> None:
+        if not self.settings.senders_enabled:
+            return
+        for sender in self.senders.values():
+            sender.start()
+        self.wakeups = Wakeups(self.settings.database_url, on_due=self.wake)
+        await self.wakeups.start()
+
+    async def stop(self) -> None:
+        if self.wakeups is not None:
+            await self.wakeups.stop()
+        for sender in self.senders.values():
+            await sender.stop()
+        await self.http.aclose()
+
+
+def bootstrap(runtime: Runtime, *, settings: Settings) -> Notifications:
+    """Register everything notifications serves; nothing connects until started."""
+    ctx = Context(
+        clock=runtime.clock,
+        outbox=runtime.bus.outbox,
+        renderer=Renderer(),
+        policy=policy_of(settings),
+    )
+    http = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+    oauth = None
+    if settings.discord_client_id:
+        oauth = DiscordOAuth(
+            http=http,
+            api_url=settings.discord_api_url,
+            authorize_url=settings.discord_authorize_url,
+            client_id=settings.discord_client_id,
+            client_secret=settings.discord_client_secret.get_secret_value(),
+            redirect_uri=settings.discord_redirect_uri,
+        )
+    service = Notifications(
+        settings=settings,
+        runtime=runtime,
+        ctx=ctx,
+        http=http,
+        smtp=SmtpSender(smtp_config(settings)),
+        discord=DiscordClient(
+            http=http,
+            api_url=settings.discord_api_url,
+            bot_token=settings.discord_bot_token.get_secret_value(),
+        ),
+        oauth=oauth,
+    )
+    for channel, deliver, slots in (
+        (Channel.email, service.send_email, settings.email_concurrency),
+        (Channel.discord, service.send_discord, settings.discord_concurrency),
+    ):
+        service.senders[channel] = ChannelSender(
+            channel,
+            runtime=runtime,
+            ctx=ctx,
+            deliver=deliver,
+            concurrency=slots,
+            poll_seconds=settings.send_poll_seconds,
+        )
+    subscribers.register(runtime.bus, ctx=ctx, on_planned=lambda: None)
+    jobs.register(runtime, ctx=ctx)
+    return service

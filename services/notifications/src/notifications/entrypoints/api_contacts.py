@@ -1,0 +1,108 @@
+"""HTTP: a user's contact details and preferences, a mentor's webhook, what they were sent."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from notifications.adapters import views
+from notifications.domain.errors import ContactNotFound
+from notifications.domain.model import DeliveryStatus
+from notifications.entrypoints.deps import Service, Uow, UserIdPath, may_manage
+from notifications.entrypoints.schemas import (
+    ContactRead,
+    ContactUpdate,
+    DiscordWebhookUpdate,
+    NotificationRead,
+)
+from notifications.service_layer.contacts import SaveContact, save_contact, set_discord_webhook
+from shared.auth import CurrentUser, Role
+from shared.errors import Forbidden
+
+router = APIRouter(prefix="/v1", tags=["contacts"])
+
+
+async def _save(user_id: str, body: ContactUpdate, uow: Uow, service: Service) -> dict:
+    command = SaveContact(
+        user_id=user_id,
+        email=body.email,
+        display_name=body.display_name,
+        discord_id=body.discord_id,
+        timezone=body.timezone,
+        locale=body.locale,
+        channels=[c.value for c in body.channels],
+        kind_channels={k.value: [c.value for c in v] for k, v in body.kind_channels.items()},
+    )
+    row = await save_contact(command, uow=uow, ctx=service.ctx)
+    await uow.commit()
+    return dict(row._mapping)
+
+
+async def _read(user_id: str, uow: Uow) -> dict:
+    row = await views.contact(uow.session, user_id)
+    if row is None:
+        raise ContactNotFound(f"no contact details for {user_id} yet; PUT /v1/contacts/{user_id}")
+    return dict(row._mapping)
+
+
+@router.put("/contacts/me", response_model=ContactRead)
+async def put_my_contact(body: ContactUpdate, user: CurrentUser, uow: Uow, service: Service):
+    """The caller's contact: how to reach them, in which zone, on which channels per kind."""
+    return await _save(user.id, body, uow, service)
+
+
+@router.get("/contacts/me", response_model=ContactRead)
+async def get_my_contact(user: CurrentUser, uow: Uow):
+    return await _read(user.id, uow)
+
+
+@router.put("/contacts/{user_id}", response_model=ContactRead)
+async def put_contact(
+    user_id: UserIdPath, body: ContactUpdate, user: CurrentUser, uow: Uow, service: Service
+):
+    """A user's contact, by that user or an admin."""
+    may_manage(user, user_id)
+    return await _save(user_id, body, uow, service)
+
+
+@router.get("/contacts/{user_id}", response_model=ContactRead)
+async def get_contact(user_id: UserIdPath, user: CurrentUser, uow: Uow):
+    may_manage(user, user_id)
+    return await _read(user_id, uow)
+
+
+@router.put("/contacts/{user_id}/discord-webhook", response_model=ContactRead)
+async def put_discord_webhook(
+    user_id: UserIdPath, body: DiscordWebhookUpdate, user: CurrentUser, uow: Uow, service: Service
+):
+    """A mentor's Discord channel webhook: their Discord messages are posted there."""
+    may_manage(user, user_id)
+    if not user.is_admin and user.role is not Role.mentor:
+        raise Forbidden("only mentors register a channel webhook")
+    row = await set_discord_webhook(user_id, body.url, uow=uow, ctx=service.ctx)
+    await uow.commit()
+    return dict(row._mapping)
+
+
+@router.delete("/contacts/{user_id}/discord-webhook", response_model=ContactRead)
+async def delete_discord_webhook(
+    user_id: UserIdPath, user: CurrentUser, uow: Uow, service: Service
+):
+    may_manage(user, user_id)
+    row = await set_discord_webhook(user_id, None, uow=uow, ctx=service.ctx)
+    await uow.commit()
+    return dict(row._mapping)
+
+
+@router.get("/me/notifications", response_model=list[NotificationRead])
+async def my_notifications(
+    user: CurrentUser,
+    uow: Uow,
+    status: DeliveryStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+):
+    """What was sent (or is on its way) to the caller, newest first."""
+    rows = await views.deliveries_where(
+        uow.session, recipient=user.id, status=status, limit=limit, offset=offset
+    )
+    return [row._mapping for row in rows]

@@ -1,0 +1,46 @@
+"""HTTP: the delivery log and retrying a failed or dead delivery (operators)."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from notifications.adapters import views
+from notifications.domain.model import DeliveryStatus
+from notifications.entrypoints.deps import Service, Uow
+from notifications.entrypoints.schemas import DeliveryRead
+from notifications.service_layer.retry_delivery import retry_delivery
+from shared.auth import AdminUser
+
+router = APIRouter(prefix="/v1", tags=["deliveries"])
+
+
+@router.get("/deliveries", response_model=list[DeliveryRead])
+async def list_deliveries(
+    _: AdminUser,
+    uow: Uow,
+    status: DeliveryStatus | None = None,
+    recipient: Annotated[str | None, Query(max_length=100)] = None,
+    event_id: UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+):
+    """The delivery log, newest first; `?status=dead` lists what exhausted its retries."""
+    rows = await views.deliveries_where(
+        uow.session,
+        status=status,
+        recipient=recipient,
+        event_id=event_id,
+        limit=limit,
+        offset=offset,
+    )
+    return [row._mapping for row in rows]
+
+
+@router.post("/deliveries/{delivery_id}/retry", response_model=DeliveryRead)
+async def retry(delivery_id: UUID, _: AdminUser, uow: Uow, service: Service):
+    """Send a failed or dead delivery again (a fresh budget of attempts)."""
+    row = await retry_delivery(delivery_id, uow=uow, ctx=service.ctx)
+    await uow.commit()
+    service.wake()
+    return row._mapping

@@ -1,0 +1,20 @@
+"""HTTP, dev mode only: every mail the local SMTP sink received (`.dev/mail/*.eml`)."""
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from notifications.adapters.mail_sink import read_mailbox
+from notifications.entrypoints.deps import Service
+from shared.errors import NotFound
+
+router = APIRouter(prefix="/v1/dev", tags=["dev"])
+
+
+@router.get("/mail")
+async def dev_mail(service: Service, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list:
+    """Newest first: headers, text, HTML and attachments of each message."""
+    if not service.settings.dev_mode:
+        raise NotFound("the mail sink exists only in dev mode")
+    return await asyncio.to_thread(read_mailbox, service.settings.dev_mail_dir, limit=limit)

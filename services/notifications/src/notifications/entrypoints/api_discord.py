@@ -1,0 +1,44 @@
+"""HTTP: connect a Discord account (OAuth2, scope `identify`)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from notifications.adapters.discord_oauth import DiscordOAuthFailed
+from notifications.adapters.oauth_state import InvalidState, sign_state, user_of_state
+from notifications.domain.errors import BadOAuthState, DiscordUnavailable, NotConfigured
+from notifications.entrypoints.deps import Service, Uow
+from notifications.entrypoints.schemas import ConnectUrl, DiscordConnected
+from notifications.service_layer.contacts import connect_discord
+from shared.auth import CurrentUser
+
+router = APIRouter(prefix="/v1", tags=["discord"])
+
+OAuthParam = Annotated[str, Query(min_length=1, max_length=2000)]
+
+
+@router.get("/me/discord/connect", response_model=ConnectUrl)
+async def discord_connect_url(user: CurrentUser, service: Service):
+    """Discord's consent page for the caller; the signed `state` brings them back."""
+    if service.oauth is None:
+        raise NotConfigured("Discord OAuth is not configured (NOTIFICATIONS_DISCORD_CLIENT_ID)")
+    state = sign_state(user.id, **service.state_key())
+    return ConnectUrl(url=service.oauth.consent_url(state))
+
+
+@router.get("/discord/callback", response_model=DiscordConnected)
+async def discord_callback(code: OAuthParam, state: OAuthParam, uow: Uow, service: Service):
+    """Where Discord sends the user back: the code becomes their Discord id on the contact."""
+    if service.oauth is None:
+        raise NotConfigured("Discord OAuth is not configured")
+    try:
+        user_id = user_of_state(state, secret=service.state_key()["secret"])
+    except InvalidState as exc:
+        raise BadOAuthState(f"the connection link is invalid or expired: {exc}") from exc
+    try:
+        discord_id = await service.oauth.user_id_for(code)
+    except DiscordOAuthFailed as exc:
+        raise DiscordUnavailable(str(exc)) from exc
+    await connect_discord(user_id, discord_id, uow=uow, ctx=service.ctx)
+    await uow.commit()
+    return DiscordConnected(user_id=user_id, discord_id=discord_id)

@@ -1,0 +1,48 @@
+"""HTTP: Clerk's user webhooks keep contacts in sync (Svix-signed)."""
+
+from fastapi import APIRouter, Request, Response
+from pydantic import TypeAdapter, ValidationError
+
+from notifications.adapters.clerk import ClerkEventType, ClerkUser, InvalidSignature, verify
+from notifications.domain.errors import BadWebhookSignature, NotConfigured
+from notifications.entrypoints.deps import Service, Uow
+from notifications.service_layer.contacts import SyncUser, erase_user, sync_user
+from shared.errors import InvalidInput
+from shared.types import UserId
+
+router = APIRouter(prefix="/v1", tags=["webhooks"])
+
+MAX_BODY = 256 * 1024
+_USER_ID: TypeAdapter[str] = TypeAdapter(UserId)
+
+
+@router.post("/webhooks/clerk", status_code=204)
+async def clerk_webhook(request: Request, uow: Uow, service: Service) -> Response:
+    """user.created / user.updated save the identity; user.deleted erases the contact."""
+    secret = service.settings.clerk_webhook_secret.get_secret_value()
+    if not secret:
+        raise NotConfigured(
+            "Clerk webhooks are not configured (NOTIFICATIONS_CLERK_WEBHOOK_SECRET)"
+        )
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise InvalidInput("webhook body too large", code="PAYLOAD_TOO_LARGE", status=413)
+    try:
+        webhook = verify(body, dict(request.headers), secret=secret)
+        kind = ClerkEventType(webhook.type) if webhook.type in ClerkEventType else None
+        if kind is ClerkEventType.user_deleted:
+            await erase_user(_user_id(webhook.data), uow=uow, ctx=service.ctx)
+        elif kind is not None:
+            user = ClerkUser.model_validate(webhook.data)
+            command = SyncUser(user.id, user.primary_email(), user.display_name())
+            await sync_user(command, uow=uow, ctx=service.ctx)
+    except InvalidSignature as exc:
+        raise BadWebhookSignature(f"signature rejected: {exc}") from exc
+    except (ValidationError, ValueError) as exc:
+        raise InvalidInput(f"not a Clerk user event: {exc}", code="WEBHOOK_INVALID") from exc
+    await uow.commit()
+    return Response(status_code=204)
+
+
+def _user_id(data: dict) -> str:
+    return _USER_ID.validate_python(data.get("id"))

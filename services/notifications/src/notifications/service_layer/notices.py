@@ -1,0 +1,119 @@
+"""Who is told what about each event: one notice per recipient, with the template's facts."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from notifications.adapters.ics import session_invite
+from notifications.domain.model import Audience, Channel, Kind, Notice
+from shared.messaging import events as ev
+
+SEAT_RELEASE_REASONS = {
+    "grace_over": "the grace period ended without a renewal",
+    "pack_expired": "the pack expired",
+    "refunded": "the pack was refunded",
+}
+CANCELED_BY = {"student": "the student", "mentor": "the mentor", "system": "the platform"}
+
+
+def _both(event: ev.Event, template: str, kind: Kind, facts: dict, **extra) -> list[Notice]:
+    student, mentor = event.student_id, event.mentor_id  # type: ignore[attr-defined]
+    return [
+        Notice(student, Audience.student, template, kind, facts, counterpart=mentor, **extra),
+        Notice(mentor, Audience.mentor, template, kind, facts, counterpart=student, **extra),
+    ]
+
+
+def _student(event: ev.Event, template: str, kind: Kind, facts: dict) -> list[Notice]:
+    return [
+        Notice(
+            event.student_id,  # type: ignore[attr-defined]
+            Audience.student,
+            template,
+            kind,
+            facts,
+            counterpart=event.mentor_id,  # type: ignore[attr-defined]
+        )
+    ]
+
+
+def _facts(event: ev.Event, **extra) -> dict:
+    return {**event.model_dump(mode="json"), **extra}
+
+
+def _starts_in(minutes: int) -> str:
+    if minutes % (24 * 60) == 0 and minutes >= 24 * 60:
+        days = minutes // (24 * 60)
+        return "24 hours" if days == 1 else f"{days} days"
+    if minutes % 60 == 0 and minutes >= 60:
+        hours = minutes // 60
+        return "1 hour" if hours == 1 else f"{hours} hours"
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def _amount(amount: int, currency: str) -> str:
+    return f"{currency} {amount / 100:,.2f}"
+
+
+def _booked(event: ev.SessionBooked, now: datetime) -> list[Notice]:
+    invite = session_invite(
+        session_id=event.session_id,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        summary=event.topic or "Mentorship session",
+        join_url=event.join_url,
+        stamped_at=now,
+    )
+    attachment = {"filename": "session.ics", "content_type": "text/calendar", "content": invite}
+    return _both(event, "session_booked", Kind.session, _facts(event), attachments=(attachment,))
+
+
+NoticeMaker = Callable[..., list[Notice]]
+
+MAKERS: dict[type[ev.Event], NoticeMaker] = {
+    ev.PackPurchased: lambda e, now: _both(e, "pack_purchased", Kind.purchase, _facts(e)),
+    ev.SessionBooked: _booked,
+    ev.SessionRescheduled: lambda e, now: _both(e, "session_rescheduled", Kind.session, _facts(e)),
+    ev.SessionCanceled: lambda e, now: _both(
+        e,
+        "session_canceled",
+        Kind.session,
+        _facts(e, canceled_by_label=CANCELED_BY[e.canceled_by]),
+    ),
+    ev.SessionReminderDue: lambda e, now: _both(
+        e,
+        "session_reminder_due",
+        Kind.reminder,
+        _facts(e, starts_in=_starts_in(e.offset_minutes)),
+    ),
+    ev.PackRenewalDue: lambda e, now: _student(e, "pack_renewal_due", Kind.renewal, _facts(e)),
+    ev.SeatGraceStarted: lambda e, now: _student(e, "seat_grace_started", Kind.renewal, _facts(e)),
+    ev.SeatGraceExpiring: lambda e, now: _student(
+        e, "seat_grace_expiring", Kind.renewal, _facts(e)
+    ),
+    ev.SeatReleased: lambda e, now: _both(
+        e,
+        "seat_released",
+        Kind.renewal,
+        _facts(e, reason_label=SEAT_RELEASE_REASONS[e.reason]),
+    ),
+    ev.PaymentRefunded: lambda e, now: _student(
+        e, "payment_refunded", Kind.billing, _facts(e, amount_label=_amount(e.amount, e.currency))
+    ),
+    ev.PackRevoked: lambda e, now: _both(e, "pack_revoked", Kind.billing, _facts(e)),
+    ev.ContactDiscordConnected: lambda e, now: [
+        Notice(
+            e.user_id,
+            Audience.student,
+            "discord_connected",
+            Kind.account,
+            _facts(e),
+            only=Channel.discord,
+        )
+    ],
+}
+
+
+def notices_for(event: ev.Event, *, now: datetime) -> list[Notice]:
+    """The notices an event gives; an event type notifications does not announce gives none."""
+    maker = MAKERS.get(type(event))
+    return maker(event, now) if maker is not None else []
