@@ -7,8 +7,9 @@ from fastapi import FastAPI
 from shared.clock import Clock
 from shared.http.app import create_app as create_http_app
 from shared.runtime import build_runtime
+from video.bootstrap import bootstrap
 from video.config import Settings
-from video.entrypoints import api, subscribers
+from video.entrypoints import admin, api
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
@@ -16,5 +17,7 @@ ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or Settings()
     runtime = build_runtime(settings, alembic_ini=ALEMBIC_INI, clock=clock)
-    subscribers.register(runtime.bus)
-    return create_http_app(runtime, title="Video", routers=[api.router])
+    deps = bootstrap(runtime, settings=settings)
+    app = create_http_app(runtime, title="Video", routers=[api.router, admin.router])
+    app.state.video = deps
+    return app

@@ -1,35 +1,81 @@
-"""HTTP: what video knows of a session (tokens come with the video issue)."""
+"""HTTP: a session as video sees it, a join token for its participants, its joins."""
 
-from datetime import datetime
+from collections.abc import AsyncIterator
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel
-from sqlalchemy import select
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 
-from shared.auth import CurrentUser
+from shared.auth import CurrentUser, Role
 from shared.errors import NotFound
-from video.adapters.tables import sessions
+from shared.http.errors import status_for
+from shared.http.problems import problem
+from shared.uow import UnitOfWork
+from video.adapters import projection, views
+from video.domain.errors import NotTheMentor, TooEarly, TooLate
+from video.entrypoints.schemas import JoinsRead, SessionRead, TokenRead
+from video.service_layer.issue_token import IssueToken, issue_token
+from video.service_layer.ports import Dependencies
 
 router = APIRouter(prefix="/v1", tags=["video"])
 
 
-class SessionRead(BaseModel):
-    session_id: UUID
-    mentor_id: str
-    student_id: str
-    starts_at: datetime
-    ends_at: datetime
-    status: str
+def _dependencies(request: Request) -> Dependencies:
+    return request.app.state.video
+
+
+async def _unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
+    async with request.app.state.runtime.uow() as uow:
+        yield uow
+
+
+Deps = Annotated[Dependencies, Depends(_dependencies)]
+Uow = Annotated[UnitOfWork, Depends(_unit_of_work)]
 
 
 @router.get("/sessions/{session_id}", response_model=SessionRead)
-async def get_session(request: Request, session_id: UUID, user: CurrentUser):
+async def get_session(session_id: UUID, user: CurrentUser, uow: Uow):
     """A session as video sees it; only its participants and admins may look."""
-    async with request.app.state.runtime.session_factory() as db:
-        row = (
-            await db.execute(select(sessions).where(sessions.c.session_id == session_id))
-        ).first()
-    if row is None or not (user.is_admin or user.id in (row.mentor_id, row.student_id)):
+    view = await projection.get_view(uow.connection, session_id)
+    if view is None or not (user.is_admin or user.id in (view.mentor_id, view.student_id)):
         raise NotFound(f"no session {session_id}")
-    return row._mapping
+    return SessionRead.model_validate(view, from_attributes=True)
+
+
+@router.post(
+    "/sessions/{session_id}/token",
+    response_model=TokenRead,
+    responses={403: {"description": "NOT_A_PARTICIPANT"}, 409: {"description": "refused"}},
+)
+async def post_token(session_id: UUID, user: CurrentUser, uow: Uow, deps: Deps):
+    """An RTC token for the session's mentor or student, from 15 min before to 15 min after."""
+    command = IssueToken(session_id=session_id, user_id=user.id, role=user.role)
+    try:
+        issued = await issue_token(command, uow=uow, deps=deps)
+    except TooEarly as refused:
+        return _window_problem(refused, opens_at=refused.opens_at.isoformat())
+    except TooLate as refused:
+        return _window_problem(refused, closed_at=refused.closed_at.isoformat())
+    await uow.commit()
+    return TokenRead.model_validate(issued, from_attributes=True)
+
+
+def _window_problem(refused: TooEarly | TooLate, **times: str) -> JSONResponse:
+    title = refused.code.replace("_", " ").capitalize()
+    return problem(status_for(refused), refused.code, title, refused.detail, extra=times)
+
+
+@router.get("/sessions/{session_id}/joins", response_model=JoinsRead)
+async def get_joins(session_id: UUID, user: CurrentUser, uow: Uow):
+    """Tokens issued and Agora's joins and leaves: for the session's mentor or an admin."""
+    view = await projection.get_view(uow.connection, session_id)
+    if view is None:
+        raise NotFound(f"no session {session_id}")
+    if not (user.is_admin or (user.role is Role.mentor and user.id == view.mentor_id)):
+        raise NotTheMentor("only this session's mentor or an admin may see its joins")
+    return JoinsRead(
+        session_id=session_id,
+        tokens=[row._mapping for row in await views.grants_of(uow.connection, session_id)],
+        attendance=[row._mapping for row in await views.attendance_of(uow.connection, session_id)],
+    )

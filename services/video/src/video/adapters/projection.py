@@ -1,0 +1,63 @@
+"""The session projection in a table (live or shadow): lock a session's view, save it."""
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, Table, select, update
+from sqlalchemy.dialects.postgresql import insert
+
+from shared.db import DbConnection
+from video.adapters.tables import sessions
+from video.domain.sessions import SessionStatus, SessionView
+
+
+def _view(row: Row[Any]) -> SessionView:
+    return SessionView(
+        session_id=row.session_id,
+        mentor_id=row.mentor_id,
+        student_id=row.student_id,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        times_at=row.times_at,
+        status=SessionStatus(row.status) if row.status is not None else None,
+        status_at=row.status_at,
+    )
+
+
+async def lock_view(
+    connection: DbConnection, table: Table, *, session_id: UUID, mentor_id: str, student_id: str
+) -> SessionView:
+    """The session's view under a row lock; an empty one if this is its first fact."""
+    await connection.execute(
+        insert(table)
+        .values(session_id=session_id, mentor_id=mentor_id, student_id=student_id)
+        .on_conflict_do_nothing(index_elements=["session_id"])
+    )
+    row = (
+        await connection.execute(
+            select(table).where(table.c.session_id == session_id).with_for_update()
+        )
+    ).one()
+    return _view(row)
+
+
+async def save_view(connection: DbConnection, table: Table, view: SessionView) -> None:
+    await connection.execute(
+        update(table)
+        .where(table.c.session_id == view.session_id)
+        .values(
+            starts_at=view.starts_at,
+            ends_at=view.ends_at,
+            times_at=view.times_at,
+            status=view.status,
+            status_at=view.status_at,
+        )
+    )
+
+
+async def get_view(connection: DbConnection, session_id: UUID) -> SessionView | None:
+    """The live view of a session, or None if video has heard nothing of it."""
+    row = (
+        await connection.execute(select(sessions).where(sessions.c.session_id == session_id))
+    ).first()
+    return _view(row) if row is not None else None

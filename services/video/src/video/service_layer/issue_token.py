@@ -1,0 +1,60 @@
+"""Issue an Agora RTC token to a participant of a scheduled session inside its join window."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from shared.uow import UnitOfWork
+from video.adapters import agora, grants, projection
+from video.domain.access import Participant, admit
+from video.domain.identity import channel_name, participant_uid
+from video.service_layer.ports import Dependencies
+
+
+@dataclass(frozen=True)
+class IssueToken:
+    session_id: UUID
+    user_id: str
+    role: str
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    app_id: str
+    channel: str
+    uid: int
+    token: str
+    participant: Participant
+    expires_at: datetime
+    window_closes_at: datetime
+
+
+async def issue_token(cmd: IssueToken, *, uow: UnitOfWork, deps: Dependencies) -> IssuedToken:
+    """Refusals: NOT_A_PARTICIPANT, SESSION_NOT_SCHEDULED, TOO_EARLY, TOO_LATE. Audited."""
+    now = deps.clock.now()
+    view = await projection.get_view(uow.connection, cmd.session_id)
+    admission = admit(view, user_id=cmd.user_id, role=cmd.role, now=now, policy=deps.policy)
+    key = deps.agora.identity_key
+    channel = channel_name(key, cmd.session_id)
+    uid = participant_uid(key, cmd.session_id, user_id=cmd.user_id, as_=admission.participant)
+    expires_at = admission.window.closes_at
+    token = agora.rtc_token(deps.agora, channel=channel, uid=uid, expires_at=expires_at)
+    await grants.add_grant(
+        uow.connection,
+        session_id=cmd.session_id,
+        user_id=cmd.user_id,
+        participant=admission.participant,
+        uid=uid,
+        channel=channel,
+        issued_at=now,
+        expires_at=expires_at,
+    )
+    return IssuedToken(
+        app_id=deps.agora.app_id,
+        channel=channel,
+        uid=uid,
+        token=token,
+        participant=admission.participant,
+        expires_at=expires_at,
+        window_closes_at=admission.window.closes_at,
+    )
