@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert
 from stats import print_row
 
 from shared.clock import SystemClock
-from shared.db import make_engine, make_metadata, make_session_factory
+from shared.db import make_engine, make_metadata, make_connection_factory
 from shared.embedded import EmbeddedNats, EmbeddedPostgres
 from shared.messaging import MessageBus
 from shared.messaging.events import PackDepleted
@@ -52,7 +52,7 @@ async def kernel_hop(nats_url: str, database_url: str, samples: int, burst: int)
         nats_namespace="hop",
     )
     bus = MessageBus(
-        settings=settings, session_factory=make_session_factory(engine), clock=SystemClock()
+        settings=settings, session_factory=make_connection_factory(engine), clock=SystemClock()
     )
     committed_at: dict[uuid.UUID, float] = {}
     applied: dict[uuid.UUID, asyncio.Future] = {}
@@ -87,9 +87,7 @@ async def kernel_hop(nats_url: str, database_url: str, samples: int, burst: int)
 
     async def one() -> float:
         async with bus.uow() as uow:
-            envelope = bus.outbox.record(
-                uow, PackDepleted(pack_id=uuid.uuid4(), student_id="s", mentor_id="m")
-            )
+            envelope = uow.record(PackDepleted(pack_id=uuid.uuid4(), student_id="s", mentor_id="m"))
             applied[envelope.id] = loop.create_future()
             await uow.commit()
         return await applied[envelope.id] - committed_at[envelope.id]

@@ -143,7 +143,7 @@ async def measure(nats_url: str, subject: str, students: list[str], requests: in
     return latencies, elapsed
 
 
-async def seed(runtime, ctx, students: list[str]) -> None:
+async def seed(runtime, deps, students: list[str]) -> None:
     """One large active pack (and seat) per student with the bench mentor."""
     for student in students:
         purchase = PaymentSucceeded(
@@ -158,7 +158,7 @@ async def seed(runtime, ctx, students: list[str]) -> None:
             pack=PackShape(sessions_count=1_000_000, session_minutes=60, validity_days=30),
         )
         async with runtime.uow() as uow:
-            await fulfil_purchase(purchase, uow=uow, ctx=ctx)
+            await fulfil_purchase(purchase, uow=uow, deps=deps)
             await uow.commit()
 
 

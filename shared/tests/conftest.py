@@ -7,7 +7,7 @@ from sqlalchemy import Column, Integer, String, Table, Uuid
 from sqlalchemy.dialects.postgresql import insert
 
 from shared.clock import SystemClock
-from shared.db import make_engine, make_metadata, make_session_factory
+from shared.db import make_engine, make_metadata, make_connection_factory
 from shared.messaging import MessageBus
 from shared.messaging.events import PackDepleted
 from shared.messaging.tables import kernel_metadata
@@ -64,7 +64,7 @@ async def make_bus(databases, nats_url, namespace) -> AsyncIterator[Callable]:
             },
         )
         bus = MessageBus(
-            settings=settings, session_factory=make_session_factory(engine), clock=SystemClock()
+            settings=settings, session_factory=make_connection_factory(engine), clock=SystemClock()
         )
         if register is not None:
             register(bus)

@@ -25,9 +25,7 @@ async def test_a_failing_handler_is_retried_with_backoff_then_dead_lettered_and_
     bus = make_bus(register=lambda b: b.consumers.on(PackDepleted, purpose="flaky")(flaky))
     await bus.start()
     async with bus.uow() as uow:
-        envelope = bus.outbox.record(
-            uow, PackDepleted(pack_id=uuid.uuid4(), student_id="s", mentor_id="m")
-        )
+        envelope = uow.record(PackDepleted(pack_id=uuid.uuid4(), student_id="s", mentor_id="m"))
         await uow.commit()
 
     letter = await _wait_for_dead_letter(bus)
@@ -90,9 +88,7 @@ async def test_a_database_outage_is_never_dead_lettered_and_the_event_applies_on
     )
     await bus.start()
     async with bus.uow() as uow:
-        envelope = bus.outbox.record(
-            uow, PackDepleted(pack_id=uuid.uuid4(), student_id="s", mentor_id="m")
-        )
+        envelope = uow.record(PackDepleted(pack_id=uuid.uuid4(), student_id="s", mentor_id="m"))
         await uow.commit()
     async with asyncio.timeout(15):
         while await count_effects(bus) != {str(envelope.id): 1}:

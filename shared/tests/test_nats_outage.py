@@ -31,7 +31,7 @@ async def test_events_produced_while_nats_is_down_are_all_delivered_once(make_bu
         for _ in range(count):
             async with bus.uow() as uow:
                 event = PackDepleted(pack_id=uuid.uuid4(), student_id="s", mentor_id="m")
-                produced.append(str(bus.outbox.record(uow, event).id))
+                produced.append(str(uow.record(event).id))
                 await uow.commit()
             await asyncio.sleep(0.1)
 

@@ -22,7 +22,7 @@ async def test_an_event_of_a_committed_transaction_is_delivered(make_bus, event_
     bus = make_bus(register=consuming)
     await bus.start()
     async with bus.uow() as uow:
-        envelope = bus.outbox.record(uow, depleted())
+        envelope = uow.record(depleted())
         await uow.commit()
     delivered = await event_probe.wait_for(PackDepleted)
     assert delivered[0].id == envelope.id
@@ -33,12 +33,12 @@ async def test_an_event_of_a_rolled_back_transaction_is_never_delivered(make_bus
     bus = make_bus(register=consuming)
     await bus.start()
     async with bus.uow() as uow:
-        bus.outbox.record(uow, depleted("rolled-back"))
+        uow.record(depleted("rolled-back"))
         await uow.rollback()
     async with bus.uow() as uow:  # leaving the block without commit rolls back too
-        bus.outbox.record(uow, depleted("abandoned"))
+        uow.record(depleted("abandoned"))
     async with bus.uow() as uow:
-        marker = bus.outbox.record(uow, depleted("committed"))
+        marker = uow.record(depleted("committed"))
         await uow.commit()
     await event_probe.wait_for(PackDepleted, lambda e: e.student_id == "committed")
     await bus.relay.sweep(grace=timedelta(0))
@@ -75,7 +75,7 @@ async def test_two_replicas_share_a_durable_consumer_and_apply_each_event_once(
     ids = []
     for n in range(20):
         async with replicas[n % 2].uow() as uow:
-            ids.append(str(replicas[n % 2].outbox.record(uow, depleted(f"s{n}")).id))
+            ids.append(str(uow.record(depleted(f"s{n}")).id))
             await uow.commit()
     await _eventually(lambda: _effects_equal(replicas[0], {i: 1 for i in ids}))
 

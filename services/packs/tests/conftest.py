@@ -35,7 +35,7 @@ class PacksDriver:
         self.service = service
         self.client = service.client
         self.runtime = service.runtime
-        self.ctx = service.app.state.packs
+        self.deps = service.app.state.packs
         self.clock = clock
         self.nats_url = nats_url
         self.namespace = namespace
@@ -43,7 +43,7 @@ class PacksDriver:
     async def run(self, use_case, *args, **kwargs) -> Any:
         """Run a use case in one unit of work and commit it, as an entry point does."""
         async with self.runtime.uow() as uow:
-            result = await use_case(*args, uow=uow, ctx=self.ctx, **kwargs)
+            result = await use_case(*args, uow=uow, deps=self.deps, **kwargs)
             await uow.commit()
         return result
 
@@ -120,8 +120,8 @@ class PacksDriver:
 
     async def recorded(self, event_type: type[Event]) -> list[Event]:
         """Events this service committed to its outbox, oldest first (published or not)."""
-        async with self.runtime.session_factory() as session:
-            rows = await session.execute(
+        async with self.runtime.connection_factory() as connection:
+            rows = await connection.execute(
                 select(outbox.c.envelope)
                 .where(outbox.c.subject == event_type.subject)
                 .order_by(outbox.c.created_at)
@@ -129,13 +129,13 @@ class PacksDriver:
             return [EVENTS[event_type.subject].model_validate(r.envelope["data"]) for r in rows]
 
     async def pack(self, pack_id: uuid.UUID):
-        async with self.runtime.session_factory() as session:
-            return (await session.execute(select(packs).where(packs.c.id == pack_id))).one()
+        async with self.runtime.connection_factory() as connection:
+            return (await connection.execute(select(packs).where(packs.c.id == pack_id))).one()
 
     async def seats_of(self, student: str, mentor: str) -> list:
         """The pair's seats, oldest first."""
-        async with self.runtime.session_factory() as session:
-            rows = await session.execute(
+        async with self.runtime.connection_factory() as connection:
+            rows = await connection.execute(
                 select(seats)
                 .where(seats.c.student_id == student, seats.c.mentor_id == mentor)
                 .order_by(seats.c.created_at)
@@ -147,15 +147,18 @@ class PacksDriver:
         return (await self.seats_of(student, mentor))[-1]
 
     async def count(self, sql: str, **params) -> int:
-        async with self.runtime.session_factory() as session:
-            return await session.scalar(text(sql), params)
+        async with self.runtime.connection_factory() as connection:
+            return await connection.scalar(text(sql), params)
 
     async def snapshot(self) -> dict[str, list]:
         """Every row of the packs tables, to show that a refused request changed nothing."""
         tables = ("mentor_capacity", "seats", "seat_holds", "packs", "credits", "outbox")
-        async with self.runtime.session_factory() as session:
+        async with self.runtime.connection_factory() as connection:
             return {
-                t: [tuple(r) for r in await session.execute(text(f"SELECT * FROM {t} ORDER BY 1"))]
+                t: [
+                    tuple(r)
+                    for r in await connection.execute(text(f"SELECT * FROM {t} ORDER BY 1"))
+                ]
                 for t in tables
             }
 

@@ -10,7 +10,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import TypeAdapter, ValidationError
 
-from shared.errors import DomainError
+from shared.errors import DomainError, ErrorKind
 from shared.settings import ServiceSettings
 from shared.types import UserId
 
@@ -35,12 +35,12 @@ class User:
 
 class Unauthorized(DomainError):
     code = "UNAUTHORIZED"
-    status = 401
+    kind = ErrorKind.unauthorized
 
 
 class WrongRole(DomainError):
     code = "FORBIDDEN"
-    status = 403
+    kind = ErrorKind.forbidden
 
 
 class TokenVerifier:

@@ -25,13 +25,19 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     )
 
 
-DbSession = AsyncConnection
+DbConnection = AsyncConnection
 """What units of work and reads hand to queries: a Core connection in a transaction."""
 
-SessionFactory = Callable[[], AsyncConnection]
+ConnectionFactory = Callable[[], AsyncConnection]
 
 
-def make_session_factory(engine: AsyncEngine) -> SessionFactory:
+def make_connection_factory(engine: AsyncEngine) -> ConnectionFactory:
     """Core connections, not ORM sessions: all our SQL is Core, and a Core transaction costs
     about half as much client time (bench/event_hop.py, decision 0002)."""
     return engine.connect
+
+
+# Old names, kept while the services move to the ones above (issue 6); do not use in new code.
+DbSession = DbConnection
+SessionFactory = ConnectionFactory
+make_session_factory = make_connection_factory

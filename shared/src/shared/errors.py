@@ -1,31 +1,60 @@
-"""The one error model: domain refusals carry a stable code, mapped to HTTP or replies."""
+"""The one error model: a refusal carries a stable `code` and a `kind`, and knows no HTTP.
+
+The HTTP layer maps kinds to statuses in one place (`shared.http.errors`); a responder sends
+the code in its error reply; a subscriber logs it.
+"""
+
+from enum import StrEnum
+
+
+class ErrorKind(StrEnum):
+    """What sort of refusal it is; each maps to exactly one HTTP status."""
+
+    invalid = "invalid"  # the input breaks a rule the caller could have checked
+    not_found = "not_found"  # the thing named does not exist (or is not the caller's to see)
+    conflict = "conflict"  # the current state forbids it (the default)
+    forbidden = "forbidden"  # the caller may not do this
+    unauthorized = "unauthorized"  # the caller is not known (no or bad credentials)
+    unavailable = "unavailable"  # something this depends on did not answer; try again later
 
 
 class DomainError(Exception):
-    """A rule said no. `code` is stable and documented; `status` is the HTTP mapping."""
+    """A rule said no. `code` is stable and documented; `kind` decides the HTTP status."""
 
     code: str = "DOMAIN_ERROR"
-    status: int = 409
+    kind: ErrorKind = ErrorKind.conflict
 
-    def __init__(self, detail: str = "", *, code: str | None = None, status: int | None = None):
+    def __init__(
+        self, detail: str = "", *, code: str | None = None, kind: ErrorKind | None = None
+    ) -> None:
         super().__init__(detail or code or self.code)
         self.detail = detail
         if code is not None:
             self.code = code
-        if status is not None:
-            self.status = status
+        if kind is not None:
+            self.kind = kind
 
 
 class NotFound(DomainError):
     code = "NOT_FOUND"
-    status = 404
+    kind = ErrorKind.not_found
+
+
+class Conflict(DomainError):
+    code = "CONFLICT"
+    kind = ErrorKind.conflict
 
 
 class Forbidden(DomainError):
     code = "FORBIDDEN"
-    status = 403
+    kind = ErrorKind.forbidden
 
 
 class InvalidInput(DomainError):
     code = "INVALID_INPUT"
-    status = 422
+    kind = ErrorKind.invalid
+
+
+class Unavailable(DomainError):
+    code = "UNAVAILABLE"
+    kind = ErrorKind.unavailable

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared import migrate
 from shared.clock import Clock, SystemClock
-from shared.db import SessionFactory, make_engine, make_session_factory
+from shared.db import ConnectionFactory, make_connection_factory, make_engine
 from shared.jobs import Job, JobRunner
 from shared.messaging import MessageBus
 from shared.messaging.retention import prune_messaging_tables
@@ -20,7 +20,7 @@ from shared.uow import UnitOfWork
 class Runtime:
     settings: ServiceSettings
     engine: AsyncEngine
-    session_factory: SessionFactory
+    connection_factory: ConnectionFactory
     bus: MessageBus
     clock: Clock
     alembic_ini: Path
@@ -34,6 +34,11 @@ class Runtime:
     @property
     def service(self) -> str:
         return self.settings.service_name
+
+    @property
+    def session_factory(self) -> ConnectionFactory:
+        """Old name of `connection_factory`, kept while the services move (issue 6)."""
+        return self.connection_factory
 
     def uow(self) -> UnitOfWork:
         return self.bus.uow()
@@ -74,16 +79,16 @@ def build_runtime(
     settings: ServiceSettings, *, alembic_ini: Path, clock: Clock | None = None
 ) -> Runtime:
     engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
-    session_factory = make_session_factory(engine)
+    connection_factory = make_connection_factory(engine)
     clock = clock or SystemClock()
-    bus = MessageBus(settings=settings, session_factory=session_factory, clock=clock)
+    bus = MessageBus(settings=settings, session_factory=connection_factory, clock=clock)
     runtime = Runtime(
         settings=settings,
         engine=engine,
-        session_factory=session_factory,
+        connection_factory=connection_factory,
         bus=bus,
         clock=clock,
         alembic_ini=alembic_ini,
     )
-    runtime.add_job("prune-messaging-tables", lambda: prune_messaging_tables(session_factory))
+    runtime.add_job("prune-messaging-tables", lambda: prune_messaging_tables(connection_factory))
     return runtime

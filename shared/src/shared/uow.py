@@ -1,38 +1,64 @@
 """The unit of work: one transaction for a state change, its outbox rows and its inbox claim."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from shared.db import DbSession, SessionFactory
+from shared.db import ConnectionFactory, DbConnection
 
-BeforeCommit = Callable[[DbSession, list[dict]], Awaitable[None]]
-AfterCommit = Callable[[list[dict]], Awaitable[None] | None]
+if TYPE_CHECKING:  # the messaging kernel imports this module: no import cycle at run time
+    from shared.messaging.events import Envelope, Event
+
+OutboxRow = dict[str, Any]
+"""One row of the kernel's outbox table: `id`, `subject`, `envelope` (JSON)."""
+
+AfterCommit = Callable[[Sequence[OutboxRow]], Awaitable[None] | None]
+
+
+class EventOutbox(Protocol):
+    """What a unit of work needs to record events (`shared.messaging.outbox.Outbox`)."""
+
+    def wrap(self, event: "Event") -> "Envelope":
+        """The event in its envelope: id, producer, time, correlation and causation."""
+        ...
+
+    async def write(
+        self, connection: DbConnection, envelopes: Sequence["Envelope"]
+    ) -> Sequence[OutboxRow]:
+        """Insert the envelopes into the outbox in the caller's transaction."""
+        ...
 
 
 class UnitOfWork:
-    """Owns one transaction: the state change and its outbox rows commit together or not at all.
+    """Owns one transaction: the state change and its events commit together or not at all.
 
-    Leaving the block without `commit()` rolls everything back.
+    Use cases change state through `uow.connection` and announce facts with `uow.record(e)`;
+    only the caller (route, responder, subscriber, job) commits. Leaving the block without
+    `commit()` rolls everything back, recorded events included.
     """
 
     def __init__(
         self,
-        session_factory: SessionFactory,
+        connection_factory: ConnectionFactory,
         *,
-        before_commit: BeforeCommit | None = None,
+        outbox: EventOutbox | None = None,
         after_commit: AfterCommit | None = None,
     ) -> None:
-        """`before_commit` writes the outbox rows in the transaction; `after_commit` relays them."""
-        self._session_factory = session_factory
-        self._before_commit = before_commit
+        """`outbox` writes recorded events in the transaction; `after_commit` relays them."""
+        self._connection_factory = connection_factory
+        self._outbox = outbox
         self._after_commit = after_commit
-        self._outgoing: list[dict] = []
-        self.session: DbSession
+        self._recorded: list[Envelope] = []
+        self.connection: DbConnection
+
+    @property
+    def session(self) -> DbConnection:
+        """Old name of `connection`, kept while the services move (issue 6)."""
+        return self.connection
 
     async def __aenter__(self) -> Self:
-        self.session = await self._session_factory().start()
-        self._outgoing = []
+        self.connection = await self._connection_factory().start()
+        self._recorded = []
         return self
 
     async def __aexit__(
@@ -41,28 +67,37 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.session.rollback()
-        await self.session.close()
+        await self.connection.rollback()
+        await self.connection.close()
 
-    def add_outbox_row(self, row: dict) -> None:
-        """Queue an outbox row; it is inserted by `commit()` in the same transaction."""
-        self._outgoing.append(row)
+    def record(self, event: "Event") -> "Envelope":
+        """Announce `event` if and only if this unit of work commits; returns its envelope."""
+        if self._outbox is None:
+            raise RuntimeError("events were recorded in a unit of work with no outbox")
+        envelope = self._outbox.wrap(event)
+        self._recorded.append(envelope)
+        return envelope
+
+    @property
+    def recorded(self) -> tuple["Envelope", ...]:
+        """Envelopes recorded since the last commit or rollback (for tests and logs)."""
+        return tuple(self._recorded)
 
     async def commit(self) -> None:
-        outgoing, self._outgoing = self._outgoing, []
-        if outgoing:
-            if self._before_commit is None:
-                raise RuntimeError("events were recorded in a unit of work with no outbox")
-            await self._before_commit(self.session, outgoing)
-        await self.session.commit()
-        if outgoing and self._after_commit is not None:
-            result = self._after_commit(outgoing)
+        recorded, self._recorded = self._recorded, []
+        rows: Sequence[OutboxRow] = ()
+        if recorded:
+            assert self._outbox is not None  # record() refuses events without an outbox
+            rows = await self._outbox.write(self.connection, recorded)
+        await self.connection.commit()
+        if rows and self._after_commit is not None:
+            result = self._after_commit(rows)
             if result is not None:
                 await result
 
     async def rollback(self) -> None:
-        self._outgoing = []
-        await self.session.rollback()
+        self._recorded = []
+        await self.connection.rollback()
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -2,14 +2,14 @@
 
 from packs.config import Settings
 from packs.entrypoints import jobs, responders, subscribers
-from packs.service_layer.context import Context
+from packs.service_layer.dependencies import Dependencies
 from shared.runtime import Runtime
 
 
-def bootstrap(runtime: Runtime, *, settings: Settings) -> Context:
+def bootstrap(runtime: Runtime, *, settings: Settings) -> Dependencies:
     """Register everything packs serves; nothing connects until the runtime starts."""
-    ctx = Context(clock=runtime.clock, outbox=runtime.bus.outbox, policy=settings.policy())
-    subscribers.register(runtime.bus, ctx=ctx)
-    responders.register(runtime, ctx=ctx)
-    jobs.register(runtime, ctx=ctx, batch_size=settings.job_batch_size)
-    return ctx
+    deps = Dependencies(clock=runtime.clock, policy=settings.policy())
+    subscribers.register(runtime.bus, deps=deps)
+    responders.register(runtime, deps=deps)
+    jobs.register(runtime, deps=deps, batch_size=settings.job_batch_size)
+    return deps

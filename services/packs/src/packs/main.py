@@ -17,7 +17,7 @@ ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or Settings()
     runtime = build_runtime(settings, alembic_ini=ALEMBIC_INI, clock=clock)
-    ctx = bootstrap(runtime, settings=settings)
+    deps = bootstrap(runtime, settings=settings)
     app = create_http_app(runtime, title="Packs", routers=[api.router])
-    app.state.packs = ctx
+    app.state.packs = deps
     return app

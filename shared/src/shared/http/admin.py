@@ -24,7 +24,6 @@ class DeadLetterRead(BaseModel):
 
 class ReplayFailed(DomainError):
     code = "REPLAY_FAILED"
-    status = 409
 
 
 def admin_router() -> APIRouter:

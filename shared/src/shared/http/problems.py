@@ -6,8 +6,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from shared.errors import DomainError
+from shared.http.errors import status_for
 from shared.logging import get_logger
-from shared.messaging.requests import RemoteError, RequestFailed
+from shared.messaging.request_client import RemoteError, RequestFailed
 
 log = get_logger(__name__)
 
@@ -27,7 +28,9 @@ def problem(
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        return problem(exc.status, exc.code, exc.code.replace("_", " ").capitalize(), exc.detail)
+        return problem(
+            status_for(exc), exc.code, exc.code.replace("_", " ").capitalize(), exc.detail
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

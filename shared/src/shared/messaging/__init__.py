@@ -2,7 +2,7 @@
 
 from shared.messaging.bus import MessageBus, make_broker
 from shared.messaging.events import EVENTS, Envelope, Event
-from shared.messaging.requests import RemoteError, RequestFailed, RequestTimeout
+from shared.messaging.request_client import RemoteError, RequestFailed, RequestTimeout
 
 __all__ = [
     "EVENTS",

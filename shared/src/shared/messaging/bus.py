@@ -10,8 +10,9 @@ from shared.clock import Clock
 from shared.db import SessionFactory
 from shared.logging import get_logger
 from shared.messaging.consumers import EventConsumers, RetryPolicy
-from shared.messaging.outbox import Outbox, Relay, write_rows
-from shared.messaging.requests import Requester, Responders
+from shared.messaging.outbox import Outbox, Relay
+from shared.messaging.request_client import Requester
+from shared.messaging.request_server import RequestServer
 from shared.messaging.stream import stream_name
 from shared.settings import ServiceSettings
 from shared.uow import UnitOfWork
@@ -75,7 +76,7 @@ class MessageBus:
         self.requester = Requester(
             broker=self.broker, namespace=self.namespace, timeout=settings.request_timeout_seconds
         )
-        self.responders = Responders(
+        self.responders = RequestServer(
             namespace=self.namespace,
             queue=settings.service_name,
             concurrency=settings.database_pool_size,
@@ -85,7 +86,7 @@ class MessageBus:
     def uow(self) -> UnitOfWork:
         """A unit of work whose committed events are published right after commit."""
         return UnitOfWork(
-            self.session_factory, before_commit=write_rows, after_commit=self.relay.after_commit
+            self.session_factory, outbox=self.outbox, after_commit=self.relay.after_commit
         )
 
     def responder(self, subject: str, request_model):

@@ -2,52 +2,58 @@
 
 import asyncio
 import json
+from collections.abc import Sequence
 from datetime import timedelta
+from uuid import UUID
 
 from faststream.nats import NatsBroker
 from sqlalchemy import func, insert, select, update
 
 from shared.clock import Clock, SystemClock
-from shared.db import DbSession, SessionFactory
+from shared.db import ConnectionFactory, DbConnection
 from shared.logging import get_logger
 from shared.messaging import context
 from shared.messaging.events import Envelope, Event
 from shared.messaging.metrics import EVENTS_PUBLISHED
 from shared.messaging.stream import subject_for
 from shared.messaging.tables import outbox
-from shared.uow import UnitOfWork
+from shared.uow import OutboxRow, UnitOfWork
 
 log = get_logger(__name__)
 
 
 class Outbox:
-    """Writes events into the unit of work; nothing leaves the process before commit."""
+    """Wraps the events a unit of work records and writes them in its transaction.
+
+    Nothing leaves the process before commit: the relay publishes the rows afterwards.
+    """
 
     def __init__(self, *, producer: str, clock: Clock | None = None) -> None:
         self.producer = producer
         self.clock = clock or SystemClock()
 
-    def record(self, uow: UnitOfWork, event: Event) -> Envelope:
-        envelope = Envelope.wrap(
+    def wrap(self, event: Event) -> Envelope:
+        return Envelope.wrap(
             event,
             producer=self.producer,
             occurred_at=self.clock.now(),
             correlation_id=context.correlation_id.get(),
             causation_id=context.causation_id.get(),
         )
-        uow.add_outbox_row(
-            {
-                "id": envelope.id,
-                "subject": envelope.type,
-                "envelope": envelope.model_dump(mode="json"),
-            }
-        )
-        return envelope
 
+    async def write(
+        self, connection: DbConnection, envelopes: Sequence[Envelope]
+    ) -> list[OutboxRow]:
+        rows = [
+            {"id": e.id, "subject": e.type, "envelope": e.model_dump(mode="json")}
+            for e in envelopes
+        ]
+        await connection.execute(insert(outbox), rows)
+        return rows
 
-async def write_rows(session: DbSession, rows: list[dict]) -> None:
-    """Insert recorded events into the outbox, in the caller's transaction."""
-    await session.execute(insert(outbox), rows)
+    def record(self, uow: UnitOfWork, event: Event) -> Envelope:
+        """Old spelling of `uow.record(event)`, kept while the services move (issue 6)."""
+        return uow.record(event)
 
 
 class Relay:
@@ -62,7 +68,7 @@ class Relay:
         self,
         *,
         broker: NatsBroker,
-        session_factory: SessionFactory,
+        session_factory: ConnectionFactory,
         namespace: str,
         stream: str,
         publish_timeout: float = 2.0,
@@ -77,7 +83,7 @@ class Relay:
         self._flusher: asyncio.Task | None = None
         self._flush_delay = 0.2
 
-    def after_commit(self, rows: list[dict]) -> None:
+    def after_commit(self, rows: Sequence[OutboxRow]) -> None:
         task = asyncio.create_task(self._publish_now(rows))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
@@ -88,7 +94,7 @@ class Relay:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
         await self.flush_published()
 
-    async def _publish_now(self, rows: list[dict]) -> None:
+    async def _publish_now(self, rows: Sequence[OutboxRow]) -> None:
         try:
             await self._publish(rows)
         except Exception as exc:  # the sweeper will publish what is left
@@ -114,7 +120,7 @@ class Relay:
                 await _mark_published(session, ids)
                 await session.commit()
 
-    async def _publish(self, rows: list[dict]) -> None:
+    async def _publish(self, rows: Sequence[OutboxRow]) -> None:
         # The broker's own connection, straight to JetStream: a relay needs no FastStream
         # publisher pipeline (measured in bench/event_hop.py).
         jetstream = self._broker.connection.jetstream()
@@ -157,7 +163,7 @@ class Relay:
                 log.warning("outbox.sweep_failed", error=repr(exc))
 
 
-async def _mark_published(session: DbSession, ids: list) -> None:
+async def _mark_published(session: DbConnection, ids: list[UUID]) -> None:
     await session.execute(
         update(outbox).where(outbox.c.id.in_(ids)).values(published_at=func.now())
     )

@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from packs.adapters.tables import credits
 from packs.domain.model import Credit, CreditStatus
-from shared.db import DbSession
+from shared.db import DbConnection
 
 
 def to_credit(row: Row) -> Credit:
@@ -21,9 +21,9 @@ def to_credit(row: Row) -> Credit:
     )
 
 
-async def get_credit(session: DbSession, session_id: UUID) -> Credit | None:
+async def get_credit(connection: DbConnection, session_id: UUID) -> Credit | None:
     row = (
-        await session.execute(
+        await connection.execute(
             select(
                 credits.c.session_id,
                 credits.c.pack_id,
@@ -36,9 +36,9 @@ async def get_credit(session: DbSession, session_id: UUID) -> Credit | None:
     return None if row is None else to_credit(row)
 
 
-async def add_tombstone(session: DbSession, *, session_id: UUID, now: datetime) -> bool:
+async def add_tombstone(connection: DbConnection, *, session_id: UUID, now: datetime) -> bool:
     """Mark a session id released before any reserve, so a late reserve cannot take a credit."""
-    result = await session.execute(
+    result = await connection.execute(
         insert(credits)
         .values(
             session_id=session_id,
@@ -57,7 +57,7 @@ async def add_tombstone(session: DbSession, *, session_id: UUID, now: datetime) 
 
 
 async def settle(
-    session: DbSession,
+    connection: DbConnection,
     *,
     session_id: UUID,
     to: CreditStatus,
@@ -69,7 +69,7 @@ async def settle(
     The `status = 'reserved'` guard is what makes a credit consumed exactly once however many
     deliveries race: only one UPDATE can match it.
     """
-    result = await session.execute(
+    result = await connection.execute(
         update(credits)
         .where(credits.c.session_id == session_id, credits.c.status == CreditStatus.reserved)
         .values(status=to, outcome=outcome, settled_at=now)
@@ -78,8 +78,8 @@ async def settle(
     return result.scalar_one_or_none()
 
 
-async def void_reserved_of_pack(session: DbSession, *, pack_id: UUID, now: datetime) -> int:
-    result = await session.execute(
+async def void_reserved_of_pack(connection: DbConnection, *, pack_id: UUID, now: datetime) -> int:
+    result = await connection.execute(
         update(credits)
         .where(credits.c.pack_id == pack_id, credits.c.status == CreditStatus.reserved)
         .values(status=CreditStatus.void, outcome="refunded", settled_at=now)

@@ -7,7 +7,7 @@ from sqlalchemy import Row, insert, select, update
 
 from packs.adapters.tables import packs
 from packs.domain.model import Pack, PackStatus
-from shared.db import DbSession
+from shared.db import DbConnection
 from shared.messaging.events import PaymentSucceeded
 
 PACK_COLUMNS = (
@@ -38,7 +38,7 @@ def to_pack(row: Row) -> Pack:
 
 
 async def packs_of_pair(
-    session: DbSession, *, student_id: str, mentor_id: str, lock: bool = False
+    connection: DbConnection, *, student_id: str, mentor_id: str, lock: bool = False
 ) -> list[Pack]:
     """The student's packs with the mentor in expiry order; locked in that order if asked."""
     query = (
@@ -46,26 +46,28 @@ async def packs_of_pair(
         .where(packs.c.student_id == student_id, packs.c.mentor_id == mentor_id)
         .order_by(packs.c.expires_at, packs.c.id)
     )
-    rows = await session.execute(query.with_for_update() if lock else query)
+    rows = await connection.execute(query.with_for_update() if lock else query)
     return [to_pack(row) for row in rows]
 
 
-async def packs_of_seat(session: DbSession, seat_id: UUID) -> list[Pack]:
-    rows = await session.execute(
+async def packs_of_seat(connection: DbConnection, seat_id: UUID) -> list[Pack]:
+    rows = await connection.execute(
         select(*PACK_COLUMNS).where(packs.c.seat_id == seat_id).order_by(packs.c.expires_at)
     )
     return [to_pack(row) for row in rows]
 
 
-async def pack_for_order(session: DbSession, order_id: UUID) -> Pack | None:
-    row = (await session.execute(select(*PACK_COLUMNS).where(packs.c.order_id == order_id))).first()
+async def pack_for_order(connection: DbConnection, order_id: UUID) -> Pack | None:
+    row = (
+        await connection.execute(select(*PACK_COLUMNS).where(packs.c.order_id == order_id))
+    ).first()
     return None if row is None else to_pack(row)
 
 
-async def claim_expiring(session: DbSession, *, pack_id: UUID, now: datetime) -> Pack | None:
+async def claim_expiring(connection: DbConnection, *, pack_id: UUID, now: datetime) -> Pack | None:
     """Lock the pack if it is still active past its expiry; None if not, or if another has it."""
     row = (
-        await session.execute(
+        await connection.execute(
             select(*PACK_COLUMNS)
             .where(
                 packs.c.id == pack_id,
@@ -78,9 +80,11 @@ async def claim_expiring(session: DbSession, *, pack_id: UUID, now: datetime) ->
     return None if row is None else to_pack(row)
 
 
-async def due_to_expire(session: DbSession, *, now: datetime, limit: int) -> list[tuple[UUID, str]]:
+async def due_to_expire(
+    connection: DbConnection, *, now: datetime, limit: int
+) -> list[tuple[UUID, str]]:
     """(pack id, mentor id) of active packs past their expiry, not locked."""
-    rows = await session.execute(
+    rows = await connection.execute(
         select(packs.c.id, packs.c.mentor_id)
         .where(packs.c.status == PackStatus.active, packs.c.expires_at <= now)
         .order_by(packs.c.expires_at)
@@ -90,12 +94,12 @@ async def due_to_expire(session: DbSession, *, now: datetime, limit: int) -> lis
 
 
 async def add_pack(
-    session: DbSession, *, purchase: PaymentSucceeded, seat_id: UUID, now: datetime
+    connection: DbConnection, *, purchase: PaymentSucceeded, seat_id: UUID, now: datetime
 ) -> tuple[UUID, datetime]:
     """A new active pack from the product snapshot; (id, expires_at)."""
     pack_id = uuid4()
     expires_at = purchase.paid_at + timedelta(days=purchase.pack.validity_days)
-    await session.execute(
+    await connection.execute(
         insert(packs).values(
             id=pack_id,
             order_id=purchase.order_id,
@@ -115,7 +119,7 @@ async def add_pack(
     return pack_id, expires_at
 
 
-async def save_counts(session: DbSession, pack: Pack, *, now: datetime) -> None:
+async def save_counts(connection: DbConnection, pack: Pack, *, now: datetime) -> None:
     """Write the pack's used/reserved counts and status as the domain left them."""
     values: dict = dict(
         sessions_used=pack.sessions_used,
@@ -124,18 +128,18 @@ async def save_counts(session: DbSession, pack: Pack, *, now: datetime) -> None:
     )
     if pack.status is PackStatus.depleted:
         values["depleted_at"] = now
-    await session.execute(update(packs).where(packs.c.id == pack.id).values(**values))
+    await connection.execute(update(packs).where(packs.c.id == pack.id).values(**values))
 
 
-async def mark_expired(session: DbSession, *, pack_id: UUID, now: datetime) -> None:
-    await session.execute(
+async def mark_expired(connection: DbConnection, *, pack_id: UUID, now: datetime) -> None:
+    await connection.execute(
         update(packs).where(packs.c.id == pack_id).values(status=PackStatus.expired, expired_at=now)
     )
 
 
-async def mark_refunded(session: DbSession, *, pack_id: UUID, now: datetime) -> None:
+async def mark_refunded(connection: DbConnection, *, pack_id: UUID, now: datetime) -> None:
     """Refunded: its reserved credits are void, so nothing stays reserved on it."""
-    await session.execute(
+    await connection.execute(
         update(packs)
         .where(packs.c.id == pack_id)
         .values(status=PackStatus.refunded, refunded_at=now, sessions_reserved=0)

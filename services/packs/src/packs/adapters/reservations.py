@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 from packs.adapters.packs import PACK_COLUMNS, to_pack
 from packs.adapters.tables import credits, packs, seats
 from packs.domain.model import Credit, CreditStatus, Pack, Seat, SeatStatus
-from shared.db import DbSession
+from shared.db import DbConnection
 
 _seat = seats.alias("live_seat")
 _credit = credits.alias("session_credit")
@@ -78,7 +78,7 @@ class LockedPair:
 
 
 async def lock_pair(
-    session: DbSession, *, student_id: str, mentor_id: str, session_id: UUID
+    connection: DbConnection, *, student_id: str, mentor_id: str, session_id: UUID
 ) -> LockedPair:
     """Lock the pair's packs (in expiry order) and read their seat and the session's credit.
 
@@ -86,7 +86,7 @@ async def lock_pair(
     PACK_NOT_FOUND whatever they are.
     """
     rows = (
-        await session.execute(
+        await connection.execute(
             _LOCK_PAIR,
             {"p_student": student_id, "p_mentor": mentor_id, "p_session": session_id},
         )
@@ -115,7 +115,7 @@ async def lock_pair(
 
 
 async def reserve(
-    session: DbSession,
+    connection: DbConnection,
     *,
     session_id: UUID,
     pack_id: UUID,
@@ -125,7 +125,7 @@ async def reserve(
     now: datetime,
 ) -> bool:
     """Insert the reserved credit and count it on its pack; False if the id had a credit."""
-    result = await session.execute(
+    result = await connection.execute(
         _RESERVE,
         {
             "p_session": session_id,

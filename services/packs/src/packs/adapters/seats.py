@@ -14,7 +14,7 @@ from packs.domain.model import (
     Seat,
     SeatStatus,
 )
-from shared.db import DbSession
+from shared.db import DbConnection
 
 
 def to_seat(row: Row) -> Seat:
@@ -30,7 +30,7 @@ def to_seat(row: Row) -> Seat:
 
 
 async def live_seat(
-    session: DbSession, *, student_id: str, mentor_id: str, lock: bool = False
+    connection: DbConnection, *, student_id: str, mentor_id: str, lock: bool = False
 ) -> Seat | None:
     """The student's live seat with the mentor (at most one, by a unique index)."""
     query = select(seats).where(
@@ -38,13 +38,13 @@ async def live_seat(
         seats.c.mentor_id == mentor_id,
         seats.c.status.in_(LIVE_SEAT_STATUSES),
     )
-    row = (await session.execute(query.with_for_update() if lock else query)).first()
+    row = (await connection.execute(query.with_for_update() if lock else query)).first()
     return None if row is None else to_seat(row)
 
 
-async def lock_seat(session: DbSession, seat_id: UUID) -> Seat:
+async def lock_seat(connection: DbConnection, seat_id: UUID) -> Seat:
     query = select(seats).where(seats.c.id == seat_id).with_for_update()
-    return to_seat((await session.execute(query)).one())
+    return to_seat((await connection.execute(query)).one())
 
 
 def hold_ended(now: datetime) -> ColumnElement[bool]:
@@ -55,10 +55,12 @@ def grace_over(now: datetime) -> ColumnElement[bool]:
     return and_(seats.c.status == SeatStatus.grace, seats.c.grace_ends_at <= now)
 
 
-async def claim_seat(session: DbSession, seat_id: UUID, *, due: ColumnElement[bool]) -> Seat | None:
+async def claim_seat(
+    connection: DbConnection, seat_id: UUID, *, due: ColumnElement[bool]
+) -> Seat | None:
     """Lock the seat if it still matches `due`; None if it no longer does or another holds it."""
     row = (
-        await session.execute(
+        await connection.execute(
             select(seats).where(seats.c.id == seat_id, due).with_for_update(skip_locked=True)
         )
     ).first()
@@ -66,20 +68,20 @@ async def claim_seat(session: DbSession, seat_id: UUID, *, due: ColumnElement[bo
 
 
 async def due_seats(
-    session: DbSession, *, due: ColumnElement[bool], limit: int
+    connection: DbConnection, *, due: ColumnElement[bool], limit: int
 ) -> Sequence[tuple[UUID, str]]:
     """(seat id, mentor id) of seats matching `due`, not locked."""
-    rows = await session.execute(
+    rows = await connection.execute(
         select(seats.c.id, seats.c.mentor_id).where(due).order_by(seats.c.id).limit(limit)
     )
     return [(row.id, row.mentor_id) for row in rows]
 
 
 async def claim_warnable(
-    session: DbSession, *, now: datetime, window: timedelta, limit: int
+    connection: DbConnection, *, now: datetime, window: timedelta, limit: int
 ) -> list[Seat]:
     """Lock (SKIP LOCKED) seats in grace whose final window began and that were not warned."""
-    rows = await session.execute(
+    rows = await connection.execute(
         select(seats)
         .where(
             seats.c.status == SeatStatus.grace,
@@ -95,7 +97,7 @@ async def claim_warnable(
 
 
 async def add_seat(
-    session: DbSession,
+    connection: DbConnection,
     *,
     student_id: str,
     mentor_id: str,
@@ -106,7 +108,7 @@ async def add_seat(
     seat = Seat(
         id=uuid4(), student_id=student_id, mentor_id=mentor_id, status=status, held_until=held_until
     )
-    await session.execute(
+    await connection.execute(
         insert(seats).values(
             id=seat.id,
             student_id=student_id,
@@ -120,13 +122,15 @@ async def add_seat(
     return seat
 
 
-async def extend_hold(session: DbSession, *, seat_id: UUID, held_until: datetime) -> None:
-    await session.execute(update(seats).where(seats.c.id == seat_id).values(held_until=held_until))
+async def extend_hold(connection: DbConnection, *, seat_id: UUID, held_until: datetime) -> None:
+    await connection.execute(
+        update(seats).where(seats.c.id == seat_id).values(held_until=held_until)
+    )
 
 
-async def activate(session: DbSession, *, seat_id: UUID, now: datetime) -> None:
+async def activate(connection: DbConnection, *, seat_id: UUID, now: datetime) -> None:
     """Held or grace → active; the grace period and its warning are cleared."""
-    await session.execute(
+    await connection.execute(
         update(seats)
         .where(seats.c.id == seat_id)
         .values(
@@ -139,24 +143,24 @@ async def activate(session: DbSession, *, seat_id: UUID, now: datetime) -> None:
     )
 
 
-async def start_grace(session: DbSession, *, seat_id: UUID, ends_at: datetime) -> None:
-    await session.execute(
+async def start_grace(connection: DbConnection, *, seat_id: UUID, ends_at: datetime) -> None:
+    await connection.execute(
         update(seats)
         .where(seats.c.id == seat_id)
         .values(status=SeatStatus.grace, grace_ends_at=ends_at, grace_warning_sent_at=None)
     )
 
 
-async def mark_warned(session: DbSession, *, seat_id: UUID, now: datetime) -> None:
-    await session.execute(
+async def mark_warned(connection: DbConnection, *, seat_id: UUID, now: datetime) -> None:
+    await connection.execute(
         update(seats).where(seats.c.id == seat_id).values(grace_warning_sent_at=now)
     )
 
 
 async def release(
-    session: DbSession, *, seat_id: UUID, reason: ReleaseReason, now: datetime
+    connection: DbConnection, *, seat_id: UUID, reason: ReleaseReason, now: datetime
 ) -> None:
-    await session.execute(
+    await connection.execute(
         update(seats)
         .where(seats.c.id == seat_id)
         .values(status=SeatStatus.released, released_at=now, release_reason=reason)
@@ -166,13 +170,13 @@ async def release(
 # ---- checkout holds -----------------------------------------------------------------------
 
 
-async def get_hold(session: DbSession, order_id: UUID) -> Row | None:
+async def get_hold(connection: DbConnection, order_id: UUID) -> Row | None:
     query = select(seat_holds).where(seat_holds.c.order_id == order_id)
-    return (await session.execute(query)).first()
+    return (await connection.execute(query)).first()
 
 
 async def add_hold(
-    session: DbSession,
+    connection: DbConnection,
     *,
     order_id: UUID,
     seat: Seat,
@@ -180,7 +184,7 @@ async def add_hold(
     held_until: datetime | None,
     now: datetime,
 ) -> None:
-    await session.execute(
+    await connection.execute(
         insert(seat_holds).values(
             order_id=order_id,
             seat_id=seat.id,
@@ -194,16 +198,16 @@ async def add_hold(
     )
 
 
-async def set_hold_status(session: DbSession, *, order_id: UUID, status: HoldStatus) -> None:
-    await session.execute(
+async def set_hold_status(connection: DbConnection, *, order_id: UUID, status: HoldStatus) -> None:
+    await connection.execute(
         update(seat_holds)
         .where(seat_holds.c.order_id == order_id, seat_holds.c.status == HoldStatus.pending)
         .values(status=status)
     )
 
 
-async def expire_holds_of_seat(session: DbSession, *, seat_id: UUID) -> None:
-    await session.execute(
+async def expire_holds_of_seat(connection: DbConnection, *, seat_id: UUID) -> None:
+    await connection.execute(
         update(seat_holds)
         .where(seat_holds.c.seat_id == seat_id, seat_holds.c.status == HoldStatus.pending)
         .values(status=HoldStatus.expired)
@@ -211,10 +215,10 @@ async def expire_holds_of_seat(session: DbSession, *, seat_id: UUID) -> None:
 
 
 async def other_open_holds(
-    session: DbSession, *, seat_id: UUID, order_id: UUID, now: datetime
+    connection: DbConnection, *, seat_id: UUID, order_id: UUID, now: datetime
 ) -> int:
     """Pending holds of other checkouts still keeping this seat."""
-    rows = await session.execute(
+    rows = await connection.execute(
         select(seat_holds.c.order_id).where(
             and_(
                 seat_holds.c.seat_id == seat_id,

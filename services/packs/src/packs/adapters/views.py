@@ -6,7 +6,7 @@ from sqlalchemy import Row, func, select
 
 from packs.adapters.tables import packs, seats
 from packs.domain.model import LIVE_SEAT_STATUSES, PackStatus
-from shared.db import DbSession
+from shared.db import DbConnection
 
 PACK_VIEW = (
     packs.c.id,
@@ -27,9 +27,9 @@ PACK_VIEW = (
 )
 
 
-async def packs_of_student(session: DbSession, student_id: str) -> list[Row]:
+async def packs_of_student(connection: DbConnection, student_id: str) -> list[Row]:
     """Every pack of the student, newest first, with its seat's status."""
-    rows = await session.execute(
+    rows = await connection.execute(
         select(*PACK_VIEW)
         .join(seats, seats.c.id == packs.c.seat_id)
         .where(packs.c.student_id == student_id)
@@ -38,15 +38,15 @@ async def packs_of_student(session: DbSession, student_id: str) -> list[Row]:
     return list(rows)
 
 
-async def pack_by_id(session: DbSession, pack_id: UUID) -> Row | None:
+async def pack_by_id(connection: DbConnection, pack_id: UUID) -> Row | None:
     query = select(*PACK_VIEW).join(seats, seats.c.id == packs.c.seat_id)
-    return (await session.execute(query.where(packs.c.id == pack_id))).first()
+    return (await connection.execute(query.where(packs.c.id == pack_id))).first()
 
 
-async def live_seats_of_mentor(session: DbSession, mentor_id: str) -> list[Row]:
+async def live_seats_of_mentor(connection: DbConnection, mentor_id: str) -> list[Row]:
     """The mentor's live seats with the credits and latest expiry of their active packs."""
     active = packs.c.status == PackStatus.active
-    rows = await session.execute(
+    rows = await connection.execute(
         select(
             seats.c.id.label("seat_id"),
             seats.c.student_id,

@@ -1,6 +1,5 @@
 """HTTP: a student's packs, a mentor's seats and capacity, one pack."""
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 from uuid import UUID
 
@@ -17,25 +16,20 @@ from packs.entrypoints.schemas import (
     SeatRead,
 )
 from packs.service_layer.change_capacity import ChangeCapacity, change_capacity
-from packs.service_layer.context import Context
-from shared.auth import CurrentUser, Role, User
+from packs.service_layer.dependencies import Dependencies
+from shared.auth import Role, User
 from shared.errors import Forbidden, NotFound
-from shared.uow import UnitOfWork
+from shared.http.deps import CurrentUser, ReadDb, Uow
 
 router = APIRouter(prefix="/v1", tags=["packs"])
 
 
-def _context(request: Request) -> Context:
-    return request.app.state.packs
+def _dependencies(request: Request) -> Dependencies:
+    deps: Dependencies = request.app.state.packs
+    return deps
 
 
-async def _unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
-    async with request.app.state.runtime.uow() as uow:
-        yield uow
-
-
-Ctx = Annotated[Context, Depends(_context)]
-Uow = Annotated[UnitOfWork, Depends(_unit_of_work)]
+Deps = Annotated[Dependencies, Depends(_dependencies)]
 MentorId = Annotated[str, Path(min_length=1, max_length=100)]
 
 
@@ -45,28 +39,28 @@ def _may_manage(user: User, mentor_id: str) -> None:
 
 
 @router.get("/me/packs", response_model=list[PackRead])
-async def my_packs(user: CurrentUser, uow: Uow):
+async def my_packs(user: CurrentUser, db: ReadDb):
     """The caller's packs, newest first: remaining, reserved, used, expiry, seat status."""
-    return [row._mapping for row in await views.packs_of_student(uow.session, user.id)]
+    return [row._mapping for row in await views.packs_of_student(db, user.id)]
 
 
 @router.get("/packs/{pack_id}", response_model=PackRead)
-async def get_pack(pack_id: UUID, user: CurrentUser, uow: Uow):
+async def get_pack(pack_id: UUID, user: CurrentUser, db: ReadDb):
     """One pack, for its student, its mentor or an admin."""
-    row = await views.pack_by_id(uow.session, pack_id)
+    row = await views.pack_by_id(db, pack_id)
     if row is None or not (user.is_admin or user.id in (row.student_id, row.mentor_id)):
         raise NotFound(f"no pack {pack_id}")
     return row._mapping
 
 
 @router.get("/mentors/{mentor_id}/seats", response_model=MentorSeatsRead)
-async def mentor_seats(mentor_id: MentorId, user: CurrentUser, uow: Uow, ctx: Ctx):
+async def mentor_seats(mentor_id: MentorId, user: CurrentUser, db: ReadDb, deps: Deps):
     """The instructor dashboard: live seats with grace and expiry, capacity and open seats."""
     _may_manage(user, mentor_id)
     capacity = await capacity_repo.read_capacity(
-        uow.session, mentor_id=mentor_id, default=ctx.policy.default_capacity
+        db, mentor_id=mentor_id, default=deps.policy.default_capacity
     )
-    rows = await views.live_seats_of_mentor(uow.session, mentor_id)
+    rows = await views.live_seats_of_mentor(db, mentor_id)
     return MentorSeatsRead(
         mentor_id=mentor_id,
         capacity=capacity,
@@ -78,11 +72,11 @@ async def mentor_seats(mentor_id: MentorId, user: CurrentUser, uow: Uow, ctx: Ct
 
 @router.put("/mentors/{mentor_id}/capacity", response_model=CapacityRead)
 async def put_capacity(
-    mentor_id: MentorId, body: CapacityUpdate, user: CurrentUser, uow: Uow, ctx: Ctx
+    mentor_id: MentorId, body: CapacityUpdate, user: CurrentUser, uow: Uow, deps: Deps
 ):
     """Change the capacity; below the live seats it frees nothing and blocks new holds."""
     _may_manage(user, mentor_id)
-    view = await change_capacity(ChangeCapacity(mentor_id, body.capacity), uow=uow, ctx=ctx)
+    view = await change_capacity(ChangeCapacity(mentor_id, body.capacity), uow=uow, deps=deps)
     await uow.commit()
     return CapacityRead(
         mentor_id=view.mentor_id,

@@ -1,7 +1,7 @@
 """Requests packs answers (NATS request–reply); refusals become typed error replies."""
 
 from packs.service_layer.check_eligibility import CheckEligibility, check_eligibility
-from packs.service_layer.context import Context
+from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.hold_seat import HoldSeat, hold_seat
 from packs.service_layer.release_credit import ReleaseCredit, release_credit
 from packs.service_layer.reserve_credit import ReserveCredit, reserve_credit
@@ -12,16 +12,16 @@ from shared.runtime import Runtime
 class Responders:
     """One handler per request subject: parse, run the use case in a unit of work, reply."""
 
-    def __init__(self, runtime: Runtime, *, ctx: Context) -> None:
+    def __init__(self, runtime: Runtime, *, deps: Dependencies) -> None:
         self._runtime = runtime
-        self._ctx = ctx
+        self._deps = deps
 
     async def hold(self, request: contract.SeatHoldRequest) -> contract.SeatHoldReply:
         command = HoldSeat(
             request.order_id, request.student_id, request.mentor_id, request.hold_until
         )
         async with self._runtime.uow() as uow:
-            held = await hold_seat(command, uow=uow, ctx=self._ctx)
+            held = await hold_seat(command, uow=uow, deps=self._deps)
             await uow.commit()
         return contract.SeatHoldReply(
             order_id=held.order_id,
@@ -35,7 +35,7 @@ class Responders:
             request.session_id, request.student_id, request.mentor_id, request.session_starts_at
         )
         async with self._runtime.uow() as uow:
-            reserved = await reserve_credit(command, uow=uow, ctx=self._ctx)
+            reserved = await reserve_credit(command, uow=uow, deps=self._deps)
             await uow.commit()
         return contract.CreditReserveReply(
             session_id=reserved.session_id,
@@ -46,14 +46,16 @@ class Responders:
 
     async def release(self, request: contract.CreditReleaseRequest) -> contract.CreditReleaseReply:
         async with self._runtime.uow() as uow:
-            status = await release_credit(ReleaseCredit(request.session_id), uow=uow, ctx=self._ctx)
+            status = await release_credit(
+                ReleaseCredit(request.session_id), uow=uow, deps=self._deps
+            )
             await uow.commit()
         return contract.CreditReleaseReply(session_id=request.session_id, status=status.value)
 
     async def eligibility(self, request: contract.EligibilityRequest) -> contract.EligibilityReply:
         query = CheckEligibility(request.student_id, request.mentor_id, request.session_starts_at)
         async with self._runtime.uow() as uow:
-            found = await check_eligibility(query, uow=uow, ctx=self._ctx)
+            found = await check_eligibility(query, uow=uow, deps=self._deps)
         return contract.EligibilityReply(
             eligible=found.eligible,
             code=found.code,
@@ -63,8 +65,8 @@ class Responders:
         )
 
 
-def register(runtime: Runtime, *, ctx: Context) -> Responders:
-    responders = Responders(runtime, ctx=ctx)
+def register(runtime: Runtime, *, deps: Dependencies) -> Responders:
+    responders = Responders(runtime, deps=deps)
     serve = runtime.bus.responder
     serve(contract.SEAT_HOLD, contract.SeatHoldRequest)(responders.hold)
     serve(contract.CREDIT_RESERVE, contract.CreditReserveRequest)(responders.reserve)

@@ -2,7 +2,7 @@
 
 from packs.domain.cancellation import forfeits_credit
 from packs.service_layer.consume_credit import ConsumeCredit, consume_credit
-from packs.service_layer.context import Context
+from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.fulfil_purchase import fulfil_purchase
 from packs.service_layer.release_credit import ReleaseCredit, release_credit
 from packs.service_layer.release_hold import release_hold
@@ -21,36 +21,36 @@ from shared.messaging.events import (
 from shared.uow import UnitOfWork
 
 
-def register(bus: MessageBus, *, ctx: Context) -> None:
+def register(bus: MessageBus, *, deps: Dependencies) -> None:
     consumers = bus.consumers
 
     @consumers.on(PaymentSucceeded, purpose="payment-succeeded")
     async def on_paid(event: PaymentSucceeded, uow: UnitOfWork, envelope: Envelope) -> None:
-        await fulfil_purchase(event, uow=uow, ctx=ctx)
+        await fulfil_purchase(event, uow=uow, deps=deps)
 
     @consumers.on(PaymentFailed, purpose="payment-failed")
     async def on_failed(event: PaymentFailed, uow: UnitOfWork, envelope: Envelope) -> None:
-        await release_hold(event.order_id, uow=uow, ctx=ctx)
+        await release_hold(event.order_id, uow=uow, deps=deps)
 
     @consumers.on(PaymentRefunded, purpose="payment-refunded")
     async def on_refunded(event: PaymentRefunded, uow: UnitOfWork, envelope: Envelope) -> None:
-        await revoke_pack(event, uow=uow, ctx=ctx)
+        await revoke_pack(event, uow=uow, deps=deps)
 
     @consumers.on(SessionCompleted, purpose="session-completed")
     async def on_completed(event: SessionCompleted, uow: UnitOfWork, envelope: Envelope) -> None:
-        await consume_credit(ConsumeCredit(event.session_id, "completed"), uow=uow, ctx=ctx)
+        await consume_credit(ConsumeCredit(event.session_id, "completed"), uow=uow, deps=deps)
 
     @consumers.on(SessionNoShow, purpose="session-no-show")
     async def on_no_show(event: SessionNoShow, uow: UnitOfWork, envelope: Envelope) -> None:
-        await consume_credit(ConsumeCredit(event.session_id, "no_show"), uow=uow, ctx=ctx)
+        await consume_credit(ConsumeCredit(event.session_id, "no_show"), uow=uow, deps=deps)
 
     @consumers.on(SessionCanceled, purpose="session-canceled")
     async def on_canceled(event: SessionCanceled, uow: UnitOfWork, envelope: Envelope) -> None:
         if forfeits_credit(canceled_by=event.canceled_by, late=event.late):
-            await consume_credit(ConsumeCredit(event.session_id, "late_cancel"), uow=uow, ctx=ctx)
+            await consume_credit(ConsumeCredit(event.session_id, "late_cancel"), uow=uow, deps=deps)
         else:
-            await release_credit(ReleaseCredit(event.session_id, "canceled"), uow=uow, ctx=ctx)
+            await release_credit(ReleaseCredit(event.session_id, "canceled"), uow=uow, deps=deps)
 
     @consumers.on(SessionBooked, purpose="session-booked")
     async def on_booked(event: SessionBooked, uow: UnitOfWork, envelope: Envelope) -> None:
-        await verify_booking(event, uow=uow, ctx=ctx)
+        await verify_booking(event, uow=uow, deps=deps)

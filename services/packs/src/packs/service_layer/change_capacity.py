@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from packs.adapters import capacity as capacity_repo
 from packs.domain.seats import open_seats
-from packs.service_layer.context import Context
+from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.seat_changes import announce_capacity
 from shared.errors import InvalidInput
 from shared.uow import UnitOfWork
@@ -24,18 +24,20 @@ class CapacityView:
     open_seats: int
 
 
-async def change_capacity(cmd: ChangeCapacity, *, uow: UnitOfWork, ctx: Context) -> CapacityView:
+async def change_capacity(
+    cmd: ChangeCapacity, *, uow: UnitOfWork, deps: Dependencies
+) -> CapacityView:
     """Lowering below the live seats is allowed: it frees nothing and blocks new holds."""
     if cmd.capacity < 0:
         raise InvalidInput("capacity must not be negative")
     await capacity_repo.lock_capacity(
-        uow.session, mentor_id=cmd.mentor_id, default=ctx.policy.default_capacity
+        uow.connection, mentor_id=cmd.mentor_id, default=deps.policy.default_capacity
     )
     await capacity_repo.set_capacity(
-        uow.session, mentor_id=cmd.mentor_id, capacity=cmd.capacity, now=ctx.clock.now()
+        uow.connection, mentor_id=cmd.mentor_id, capacity=cmd.capacity, now=deps.clock.now()
     )
-    await announce_capacity(uow=uow, ctx=ctx, mentor_id=cmd.mentor_id, capacity=cmd.capacity)
-    live = await capacity_repo.count_live_seats(uow.session, mentor_id=cmd.mentor_id)
+    await announce_capacity(uow=uow, deps=deps, mentor_id=cmd.mentor_id, capacity=cmd.capacity)
+    live = await capacity_repo.count_live_seats(uow.connection, mentor_id=cmd.mentor_id)
     return CapacityView(
         cmd.mentor_id, cmd.capacity, live, open_seats(capacity=cmd.capacity, live=live)
     )

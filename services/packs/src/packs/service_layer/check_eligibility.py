@@ -7,7 +7,7 @@ from uuid import UUID
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.eligibility import bookable_remaining, judge
-from packs.service_layer.context import Context
+from packs.service_layer.dependencies import Dependencies
 from shared.uow import UnitOfWork
 
 
@@ -28,14 +28,14 @@ class Eligibility:
 
 
 async def check_eligibility(
-    query: CheckEligibility, *, uow: UnitOfWork, ctx: Context
+    query: CheckEligibility, *, uow: UnitOfWork, deps: Dependencies
 ) -> Eligibility:
-    now = ctx.clock.now()
+    now = deps.clock.now()
     packs = await packs_repo.packs_of_pair(
-        uow.session, student_id=query.student_id, mentor_id=query.mentor_id
+        uow.connection, student_id=query.student_id, mentor_id=query.mentor_id
     )
     seat = await seats_repo.live_seat(
-        uow.session, student_id=query.student_id, mentor_id=query.mentor_id
+        uow.connection, student_id=query.student_id, mentor_id=query.mentor_id
     )
     verdict = judge(packs=packs, seat=seat, starts_at=query.session_starts_at, now=now)
     latest = max((p.expires_at for p in packs), default=None)

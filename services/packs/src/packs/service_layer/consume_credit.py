@@ -7,13 +7,13 @@ from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.model import CreditStatus, PackStatus
 from packs.domain.renewal import after_consumption, is_depleted
-from packs.service_layer.context import Context
 from packs.service_layer.credit_settlement import (
     Settled,
     credit_of,
     release_seat_if_packs_gone,
     settle_reserved,
 )
+from packs.service_layer.dependencies import Dependencies
 from shared.logging import get_logger
 from shared.messaging.events import PackDepleted, PackRenewalDue, SeatGraceStarted
 from shared.uow import UnitOfWork
@@ -27,7 +27,7 @@ class ConsumeCredit:
     outcome: str  # completed | no_show | late_cancel
 
 
-async def consume_credit(cmd: ConsumeCredit, *, uow: UnitOfWork, ctx: Context) -> bool:
+async def consume_credit(cmd: ConsumeCredit, *, uow: UnitOfWork, deps: Dependencies) -> bool:
     """True if this call consumed the credit; any later or concurrent call finds it settled."""
     credit = await credit_of(uow, cmd.session_id)
     if credit is None or credit.status is not CreditStatus.reserved:
@@ -35,37 +35,36 @@ async def consume_credit(cmd: ConsumeCredit, *, uow: UnitOfWork, ctx: Context) -
             log.warning("credit.missing_for_session", session_id=str(cmd.session_id))
         return False
     settled = await settle_reserved(
-        credit, to=CreditStatus.consumed, outcome=cmd.outcome, uow=uow, ctx=ctx
+        credit, to=CreditStatus.consumed, outcome=cmd.outcome, uow=uow, deps=deps
     )
     if settled is None:
         return False
-    now = ctx.clock.now()
+    now = deps.clock.now()
     pack = settled.pack
     was_live = pack.is_live(now)
     pack.sessions_used += 1
     pack.sessions_reserved -= 1
     if pack.status is PackStatus.active and is_depleted(pack):
         pack.status = PackStatus.depleted
-        ctx.record(
-            uow, PackDepleted(pack_id=pack.id, student_id=pack.student_id, mentor_id=pack.mentor_id)
+        uow.record(
+            PackDepleted(pack_id=pack.id, student_id=pack.student_id, mentor_id=pack.mentor_id)
         )
-    await packs_repo.save_counts(uow.session, pack, now=now)
+    await packs_repo.save_counts(uow.connection, pack, now=now)
     if was_live:
-        await _renewal_step(settled, uow=uow, ctx=ctx)
+        await _renewal_step(settled, uow=uow, deps=deps)
     else:
-        await release_seat_if_packs_gone(settled, uow=uow, ctx=ctx)
+        await release_seat_if_packs_gone(settled, uow=uow, deps=deps)
     return True
 
 
-async def _renewal_step(settled: Settled, *, uow: UnitOfWork, ctx: Context) -> None:
+async def _renewal_step(settled: Settled, *, uow: UnitOfWork, deps: Dependencies) -> None:
     """Remind at one session left; at none, the seat enters grace (ARCHITECTURE §5)."""
-    now = ctx.clock.now()
-    seat = await seats_repo.lock_seat(uow.session, settled.pack.seat_id)
-    step = after_consumption(packs=settled.packs, seat=seat, now=now, policy=ctx.policy)
+    now = deps.clock.now()
+    seat = await seats_repo.lock_seat(uow.connection, settled.pack.seat_id)
+    step = after_consumption(packs=settled.packs, seat=seat, now=now, policy=deps.policy)
     if step.grace_ends_at is not None:
-        await seats_repo.start_grace(uow.session, seat_id=seat.id, ends_at=step.grace_ends_at)
-        ctx.record(
-            uow,
+        await seats_repo.start_grace(uow.connection, seat_id=seat.id, ends_at=step.grace_ends_at)
+        uow.record(
             SeatGraceStarted(
                 seat_id=seat.id,
                 student_id=seat.student_id,
@@ -74,8 +73,7 @@ async def _renewal_step(settled: Settled, *, uow: UnitOfWork, ctx: Context) -> N
             ),
         )
     if step.remind_with_left is not None:
-        ctx.record(
-            uow,
+        uow.record(
             PackRenewalDue(
                 student_id=seat.student_id,
                 mentor_id=seat.mentor_id,

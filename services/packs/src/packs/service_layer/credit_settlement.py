@@ -8,7 +8,7 @@ from packs.adapters import credits as credits_repo
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.model import Credit, CreditStatus, Pack
-from packs.service_layer.context import Context
+from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.seat_changes import release_if_due
 from shared.uow import UnitOfWork
 
@@ -21,7 +21,7 @@ class Settled:
 
 
 async def settle_reserved(
-    credit: Credit, *, to: CreditStatus, outcome: str, uow: UnitOfWork, ctx: Context
+    credit: Credit, *, to: CreditStatus, outcome: str, uow: UnitOfWork, deps: Dependencies
 ) -> Settled | None:
     """Move a reserved credit to `to`; None if another transaction settled it first.
 
@@ -29,27 +29,29 @@ async def settle_reserved(
     service's lock order, since settling may end in releasing the seat.
     """
     capacity = await capacity_repo.lock_capacity(
-        uow.session, mentor_id=credit.mentor_id, default=ctx.policy.default_capacity
+        uow.connection, mentor_id=credit.mentor_id, default=deps.policy.default_capacity
     )
     packs = await packs_repo.packs_of_pair(
-        uow.session, student_id=credit.student_id, mentor_id=credit.mentor_id, lock=True
+        uow.connection, student_id=credit.student_id, mentor_id=credit.mentor_id, lock=True
     )
     pack_id = await credits_repo.settle(
-        uow.session, session_id=credit.session_id, to=to, outcome=outcome, now=ctx.clock.now()
+        uow.connection, session_id=credit.session_id, to=to, outcome=outcome, now=deps.clock.now()
     )
     if pack_id is None:
         return None
     return Settled(next(p for p in packs if p.id == pack_id), packs, capacity)
 
 
-async def release_seat_if_packs_gone(settled: Settled, *, uow: UnitOfWork, ctx: Context) -> None:
+async def release_seat_if_packs_gone(
+    settled: Settled, *, uow: UnitOfWork, deps: Dependencies
+) -> None:
     """After a credit of an expired pack settles: free the seat once nothing holds it."""
-    seat = await seats_repo.lock_seat(uow.session, settled.pack.seat_id)
+    seat = await seats_repo.lock_seat(uow.connection, settled.pack.seat_id)
     if not seat.is_live:
         return
     seat_packs = [p for p in settled.packs if p.seat_id == seat.id]
-    await release_if_due(uow=uow, ctx=ctx, seat=seat, packs=seat_packs, capacity=settled.capacity)
+    await release_if_due(uow=uow, deps=deps, seat=seat, packs=seat_packs, capacity=settled.capacity)
 
 
 async def credit_of(uow: UnitOfWork, session_id: UUID) -> Credit | None:
-    return await credits_repo.get_credit(uow.session, session_id)
+    return await credits_repo.get_credit(uow.connection, session_id)

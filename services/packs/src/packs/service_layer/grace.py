@@ -6,29 +6,28 @@ from packs.adapters import capacity as capacity_repo
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.seats import grace_warning_due
-from packs.service_layer.context import Context
+from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.seat_changes import release_if_due
 from shared.messaging.events import SeatGraceExpiring
 from shared.uow import UnitOfWork
 
 
-async def warn_grace_expiring(*, uow: UnitOfWork, ctx: Context, limit: int) -> int:
+async def warn_grace_expiring(*, uow: UnitOfWork, deps: Dependencies, limit: int) -> int:
     """`seat.grace_expiring` once per grace period, for seats entering its final window.
 
     The seats are claimed with SKIP LOCKED and `grace_warning_sent_at` is stamped in the
     transaction that records the event, so a second run or replica finds nothing to do.
     """
-    now = ctx.clock.now()
+    now = deps.clock.now()
     claimed = await seats_repo.claim_warnable(
-        uow.session, now=now, window=ctx.policy.grace_warning, limit=limit
+        uow.connection, now=now, window=deps.policy.grace_warning, limit=limit
     )
     warned = 0
     for seat in claimed:
-        if not grace_warning_due(seat, now=now, policy=ctx.policy):
+        if not grace_warning_due(seat, now=now, policy=deps.policy):
             continue
-        await seats_repo.mark_warned(uow.session, seat_id=seat.id, now=now)
-        ctx.record(
-            uow,
+        await seats_repo.mark_warned(uow.connection, seat_id=seat.id, now=now)
+        uow.record(
             SeatGraceExpiring(
                 seat_id=seat.id,
                 student_id=seat.student_id,
@@ -41,15 +40,15 @@ async def warn_grace_expiring(*, uow: UnitOfWork, ctx: Context, limit: int) -> i
 
 
 async def release_after_grace(
-    seat_id: UUID, *, mentor_id: str, uow: UnitOfWork, ctx: Context
+    seat_id: UUID, *, mentor_id: str, uow: UnitOfWork, deps: Dependencies
 ) -> bool:
     """True if the seat was released: its grace is over and no renewal came."""
     capacity = await capacity_repo.lock_capacity(
-        uow.session, mentor_id=mentor_id, default=ctx.policy.default_capacity
+        uow.connection, mentor_id=mentor_id, default=deps.policy.default_capacity
     )
-    due = seats_repo.grace_over(ctx.clock.now())
-    seat = await seats_repo.claim_seat(uow.session, seat_id, due=due)
+    due = seats_repo.grace_over(deps.clock.now())
+    seat = await seats_repo.claim_seat(uow.connection, seat_id, due=due)
     if seat is None:
         return False
-    seat_packs = await packs_repo.packs_of_seat(uow.session, seat.id)
-    return await release_if_due(uow=uow, ctx=ctx, seat=seat, packs=seat_packs, capacity=capacity)
+    seat_packs = await packs_repo.packs_of_seat(uow.connection, seat.id)
+    return await release_if_due(uow=uow, deps=deps, seat=seat, packs=seat_packs, capacity=capacity)

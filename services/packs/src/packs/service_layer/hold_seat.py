@@ -9,7 +9,7 @@ from packs.adapters import seats as seats_repo
 from packs.domain.errors import HoldExpired, InvalidHold
 from packs.domain.model import HoldStatus, SeatStatus
 from packs.domain.seats import decide_hold, hold_deadline
-from packs.service_layer.context import Context
+from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.seat_changes import announce_capacity
 from shared.uow import UnitOfWork
 
@@ -30,36 +30,36 @@ class SeatHeld:
     held_until: datetime | None
 
 
-async def hold_seat(cmd: HoldSeat, *, uow: UnitOfWork, ctx: Context) -> SeatHeld:
+async def hold_seat(cmd: HoldSeat, *, uow: UnitOfWork, deps: Dependencies) -> SeatHeld:
     """Hold a free seat, share the student's open hold, or answer `renewal`; else refuse."""
-    now = ctx.clock.now()
-    session = uow.session
+    now = deps.clock.now()
+    connection = uow.connection
     capacity = await capacity_repo.lock_capacity(
-        session, mentor_id=cmd.mentor_id, default=ctx.policy.default_capacity
+        connection, mentor_id=cmd.mentor_id, default=deps.policy.default_capacity
     )
-    if (earlier := await seats_repo.get_hold(session, cmd.order_id)) is not None:
+    if (earlier := await seats_repo.get_hold(connection, cmd.order_id)) is not None:
         return _same_answer(cmd, earlier)
-    until = hold_deadline(requested=cmd.hold_until, now=now, policy=ctx.policy)
+    until = hold_deadline(requested=cmd.hold_until, now=now, policy=deps.policy)
     seat = await seats_repo.live_seat(
-        session, student_id=cmd.student_id, mentor_id=cmd.mentor_id, lock=True
+        connection, student_id=cmd.student_id, mentor_id=cmd.mentor_id, lock=True
     )
-    live = await capacity_repo.count_live_seats(session, mentor_id=cmd.mentor_id)
+    live = await capacity_repo.count_live_seats(connection, mentor_id=cmd.mentor_id)
     decision = decide_hold(live_seat=seat, live_count=live, capacity=capacity, until=until)
     if decision.outcome == "new":
         seat = await seats_repo.add_seat(
-            session,
+            connection,
             student_id=cmd.student_id,
             mentor_id=cmd.mentor_id,
             status=SeatStatus.held,
             held_until=until,
             now=now,
         )
-        await announce_capacity(uow=uow, ctx=ctx, mentor_id=cmd.mentor_id, capacity=capacity)
+        await announce_capacity(uow=uow, deps=deps, mentor_id=cmd.mentor_id, capacity=capacity)
     elif decision.outcome == "share":
-        await seats_repo.extend_hold(session, seat_id=seat.id, held_until=decision.held_until)
+        await seats_repo.extend_hold(connection, seat_id=seat.id, held_until=decision.held_until)
     renewal = decision.outcome == "renewal"
     await seats_repo.add_hold(
-        session,
+        connection,
         order_id=cmd.order_id,
         seat=seat,
         renewal=renewal,

@@ -6,12 +6,12 @@ from uuid import UUID
 from packs.adapters import credits as credits_repo
 from packs.adapters import packs as packs_repo
 from packs.domain.model import CreditStatus
-from packs.service_layer.context import Context
 from packs.service_layer.credit_settlement import (
     credit_of,
     release_seat_if_packs_gone,
     settle_reserved,
 )
+from packs.service_layer.dependencies import Dependencies
 from shared.uow import UnitOfWork
 
 
@@ -21,16 +21,18 @@ class ReleaseCredit:
     outcome: str = "released"  # released (compensation) | canceled
 
 
-async def release_credit(cmd: ReleaseCredit, *, uow: UnitOfWork, ctx: Context) -> CreditStatus:
+async def release_credit(
+    cmd: ReleaseCredit, *, uow: UnitOfWork, deps: Dependencies
+) -> CreditStatus:
     """The credit's status afterwards.
 
     A session id never reserved gets a released marker, so a reserve that arrives late (its
     reply lost, booking already compensating) cannot take a credit for a session that is gone.
     """
-    now = ctx.clock.now()
+    now = deps.clock.now()
     credit = await credit_of(uow, cmd.session_id)
     if credit is None:
-        if await credits_repo.add_tombstone(uow.session, session_id=cmd.session_id, now=now):
+        if await credits_repo.add_tombstone(uow.connection, session_id=cmd.session_id, now=now):
             return CreditStatus.released
         # A reserve of this id committed while we inserted: settle the credit it made.
         credit = await credit_of(uow, cmd.session_id)
@@ -39,13 +41,13 @@ async def release_credit(cmd: ReleaseCredit, *, uow: UnitOfWork, ctx: Context) -
     if credit.status is not CreditStatus.reserved:
         return credit.status
     settled = await settle_reserved(
-        credit, to=CreditStatus.released, outcome=cmd.outcome, uow=uow, ctx=ctx
+        credit, to=CreditStatus.released, outcome=cmd.outcome, uow=uow, deps=deps
     )
     if settled is None:
         return (await credit_of(uow, cmd.session_id)).status
     pack = settled.pack
     pack.sessions_reserved -= 1
-    await packs_repo.save_counts(uow.session, pack, now=now)
+    await packs_repo.save_counts(uow.connection, pack, now=now)
     if not pack.is_live(now):
-        await release_seat_if_packs_gone(settled, uow=uow, ctx=ctx)
+        await release_seat_if_packs_gone(settled, uow=uow, deps=deps)
     return CreditStatus.released

@@ -9,7 +9,7 @@ from packs.adapters import reservations
 from packs.domain.eligibility import bookable_remaining, choose_pack
 from packs.domain.errors import CreditReleased, SessionIdConflict
 from packs.domain.model import Credit, CreditStatus, Pack
-from packs.service_layer.context import Context
+from packs.service_layer.dependencies import Dependencies
 from shared.uow import UnitOfWork
 
 
@@ -29,15 +29,17 @@ class CreditReserved:
     remaining: int
 
 
-async def reserve_credit(cmd: ReserveCredit, *, uow: UnitOfWork, ctx: Context) -> CreditReserved:
+async def reserve_credit(
+    cmd: ReserveCredit, *, uow: UnitOfWork, deps: Dependencies
+) -> CreditReserved:
     """Draw from the pack that expires first and has room; the same session id, same answer.
 
     The student's packs with the mentor are locked first (in expiry order), so concurrent
     reserves for one student take turns and each sees the counts the previous one left.
     """
-    now = ctx.clock.now()
+    now = deps.clock.now()
     pair = await reservations.lock_pair(
-        uow.session,
+        uow.connection,
         student_id=cmd.student_id,
         mentor_id=cmd.mentor_id,
         session_id=cmd.session_id,
@@ -46,7 +48,7 @@ async def reserve_credit(cmd: ReserveCredit, *, uow: UnitOfWork, ctx: Context) -
         return _same_answer(cmd, pair.credit, pair.packs, now)
     pack = choose_pack(packs=pair.packs, seat=pair.seat, starts_at=cmd.session_starts_at, now=now)
     reserved = await reservations.reserve(
-        uow.session,
+        uow.connection,
         session_id=cmd.session_id,
         pack_id=pack.id,
         student_id=cmd.student_id,
@@ -57,7 +59,7 @@ async def reserve_credit(cmd: ReserveCredit, *, uow: UnitOfWork, ctx: Context) -
     if not reserved:
         # The session id got a credit while we waited for the pack locks (our read of it
         # predates that commit): answer from the credit as it is now.
-        credit = await credits_repo.get_credit(uow.session, cmd.session_id)
+        credit = await credits_repo.get_credit(uow.connection, cmd.session_id)
         return _same_answer(cmd, credit, pair.packs, now)
     pack.sessions_reserved += 1
     return CreditReserved(

@@ -5,7 +5,7 @@ from packs.adapters import credits as credits_repo
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.model import PackStatus, ReleaseReason
-from packs.service_layer.context import Context
+from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.seat_changes import release_seat
 from shared.logging import get_logger
 from shared.messaging.events import PackRevoked, PaymentRefunded
@@ -14,29 +14,28 @@ from shared.uow import UnitOfWork
 log = get_logger(__name__)
 
 
-async def revoke_pack(refund: PaymentRefunded, *, uow: UnitOfWork, ctx: Context) -> bool:
+async def revoke_pack(refund: PaymentRefunded, *, uow: UnitOfWork, deps: Dependencies) -> bool:
     """True if a pack was revoked. Partial refunds and orders without a pack change nothing."""
-    session = uow.session
+    connection = uow.connection
     if not refund.full:
         log.info("refund.partial_keeps_pack", order_id=str(refund.order_id))
         return False
-    found = await packs_repo.pack_for_order(session, refund.order_id)
+    found = await packs_repo.pack_for_order(connection, refund.order_id)
     if found is None:  # e.g. the refund of a purchase packs rejected
         return False
-    now = ctx.clock.now()
+    now = deps.clock.now()
     capacity = await capacity_repo.lock_capacity(
-        session, mentor_id=found.mentor_id, default=ctx.policy.default_capacity
+        connection, mentor_id=found.mentor_id, default=deps.policy.default_capacity
     )
     packs = await packs_repo.packs_of_pair(
-        session, student_id=found.student_id, mentor_id=found.mentor_id, lock=True
+        connection, student_id=found.student_id, mentor_id=found.mentor_id, lock=True
     )
     pack = next(p for p in packs if p.id == found.id)
     if pack.status is PackStatus.refunded:
         return False
-    voided = await credits_repo.void_reserved_of_pack(session, pack_id=pack.id, now=now)
-    await packs_repo.mark_refunded(session, pack_id=pack.id, now=now)
-    ctx.record(
-        uow,
+    voided = await credits_repo.void_reserved_of_pack(connection, pack_id=pack.id, now=now)
+    await packs_repo.mark_refunded(connection, pack_id=pack.id, now=now)
+    uow.record(
         PackRevoked(
             pack_id=pack.id,
             order_id=refund.order_id,
@@ -45,11 +44,11 @@ async def revoke_pack(refund: PaymentRefunded, *, uow: UnitOfWork, ctx: Context)
             reason=f"refunded; {voided} booked session(s) to cancel",
         ),
     )
-    seat = await seats_repo.lock_seat(session, pack.seat_id)
+    seat = await seats_repo.lock_seat(connection, pack.seat_id)
     others = [p for p in packs if p.seat_id == seat.id and p.id != pack.id]
     still_held = any(p.is_live(now) or p.sessions_reserved > 0 for p in others)
     if seat.is_live and not still_held:
         await release_seat(
-            uow=uow, ctx=ctx, seat=seat, reason=ReleaseReason.refunded, capacity=capacity
+            uow=uow, deps=deps, seat=seat, reason=ReleaseReason.refunded, capacity=capacity
         )
     return True

@@ -2,7 +2,7 @@
 
 from packs.adapters import credits as credits_repo
 from packs.domain.model import CreditStatus
-from packs.service_layer.context import Context
+from packs.service_layer.dependencies import Dependencies
 from shared.logging import get_logger
 from shared.messaging.events import SessionBooked
 from shared.uow import UnitOfWork
@@ -10,9 +10,9 @@ from shared.uow import UnitOfWork
 log = get_logger(__name__)
 
 
-async def verify_booking(booked: SessionBooked, *, uow: UnitOfWork, ctx: Context) -> bool:
+async def verify_booking(booked: SessionBooked, *, uow: UnitOfWork, deps: Dependencies) -> bool:
     """True if the booked session holds a reserved credit of its pack; warns otherwise."""
-    credit = await credits_repo.get_credit(uow.session, booked.session_id)
+    credit = await credits_repo.get_credit(uow.connection, booked.session_id)
     if credit is None or credit.status is not CreditStatus.reserved:
         log.warning(
             "booking.without_reserved_credit",
