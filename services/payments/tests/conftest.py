@@ -214,12 +214,20 @@ class PaymentsDriver:
         await self.wait_status(order["order_id"], "paid")
         return order
 
-    def signed(self, event: dict, *, secret: str = WEBHOOK_SECRET, at: int | None = None):
-        body = json.dumps(event).encode()
+    @staticmethod
+    def event_body(event: dict) -> bytes:
+        return json.dumps(event).encode()
+
+    @staticmethod
+    def signed_body(body: bytes, *, secret: str = WEBHOOK_SECRET, at: int | None = None):
+        """The body with the `Stripe-Signature` Stripe would send (stripe-python's own signer)."""
         header = stripe.WebhookSignature.generate_signature_header(
-            body.decode(), secret, timestamp=at or int(time.time())
+            body.decode(errors="replace"), secret, timestamp=at or int(time.time())
         )
         return body, header
+
+    def signed(self, event: dict, **sign):
+        return self.signed_body(self.event_body(event), **sign)
 
     async def stripe(self, event_type: str, obj: dict, *, event_id: str | None = None, **sign):
         event = stripe_event(event_type, obj, event_id=event_id)
@@ -350,3 +358,8 @@ async def start_payments(event_probe, start_service, clock, packs_stand_in, fake
 @pytest.fixture
 async def payments(start_payments) -> PaymentsDriver:
     return await start_payments()
+
+
+PaymentsDriver.stripe_event = staticmethod(stripe_event)  # type: ignore[attr-defined]
+PaymentsDriver.session_object = staticmethod(session_object)  # type: ignore[attr-defined]
+PaymentsDriver.charge_refunded = staticmethod(charge_refunded)  # type: ignore[attr-defined]
