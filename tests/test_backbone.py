@@ -15,7 +15,7 @@ from sqlalchemy import select
 from booking.config import Settings as BookingSettings
 from booking.main import ALEMBIC_INI as BOOKING_ALEMBIC_INI
 from booking.main import create_app as create_booking
-from search.adapters.tables import mentor_directory
+from search.adapters.tables import mentor_facts as mentor_directory
 from search.config import Settings as SearchSettings
 from search.main import ALEMBIC_INI as SEARCH_ALEMBIC_INI
 from search.main import create_app as create_search
@@ -81,7 +81,7 @@ async def test_a_mentor_profile_saved_in_booking_is_found_in_search_once(
     [hit] = await eventually(lambda: found_in_search(search, "grace compilers"))
 
     assert hit["mentor_id"] == "mentor-42"
-    assert (hit["title"], hit["timezone"], hit["accepting"]) == (
+    assert (hit["title"], hit["timezone"], hit["accepting_students"]) == (
         "Rear Admiral",
         "America/New_York",
         True,

@@ -1,22 +1,156 @@
+"""Fixtures for search tests: a live search service and a driver that feeds it facts."""
+
+import uuid
+from datetime import UTC, datetime
 
 import pytest
 
 from search.config import Settings
+from search.domain.stamp import Stamp
 from search.main import ALEMBIC_INI, create_app
+from search.service_layer.record_facts import record_fact
+from shared.clock import FakeClock
+from shared.messaging.events import (
+    Envelope,
+    Event,
+    MentorAvailabilityChanged,
+    MentorCapacityChanged,
+    MentorUpdated,
+    ProductUpdated,
+    ReviewSubmitted,
+)
+from shared.messaging.tables import inbox
+from shared.testing.events import publish_raw
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+class Facts:
+    """Builders of the events search consumes, with plausible defaults."""
+
+    T0 = T0
+
+    @staticmethod
+    def profile(mentor_id: str, **fields) -> MentorUpdated:
+        defaults = dict(
+            display_name="Ada Lovelace",
+            title="Staff Engineer",
+            company="Analytical Engines",
+            bio="I help engineers grow into staff roles.",
+            specialties=["system design"],
+            job_family="software_engineering",
+            years_experience=14,
+            timezone="Europe/London",
+            accepting_students=True,
+        )
+        return MentorUpdated(mentor_id=mentor_id, **{**defaults, **fields})
+
+    @staticmethod
+    def review(mentor_id: str, *, average: float, count: int) -> ReviewSubmitted:
+        return ReviewSubmitted(
+            review_id=uuid.uuid4(),
+            session_id=uuid.uuid4(),
+            mentor_id=mentor_id,
+            student_id="s1",
+            rating=5,
+            average_rating=average,
+            review_count=count,
+        )
+
+    @staticmethod
+    def product(
+        mentor_id: str, *, price: int, active: bool = True, product_id=None, currency="EUR"
+    ) -> ProductUpdated:
+        return ProductUpdated(
+            product_id=product_id or uuid.uuid4(),
+            mentor_id=mentor_id,
+            title="4 sessions",
+            price_amount=price,
+            currency=currency,
+            sessions_count=4,
+            session_minutes=60,
+            validity_days=30,
+            active=active,
+        )
+
+    @staticmethod
+    def seats(mentor_id: str, *, open_seats: int, capacity: int = 10) -> MentorCapacityChanged:
+        return MentorCapacityChanged(
+            mentor_id=mentor_id,
+            capacity=capacity,
+            live_seats=capacity - open_seats,
+            open_seats=open_seats,
+        )
+
+    @staticmethod
+    def availability(mentor_id: str, *, next_at=None, days=()) -> MentorAvailabilityChanged:
+        return MentorAvailabilityChanged(
+            mentor_id=mentor_id, next_available_at=next_at, available_days=list(days)
+        )
 
 
 @pytest.fixture
-async def search_service(event_probe, start_service):
+def facts() -> type[Facts]:
+    return Facts
+
+
+class SearchDriver:
+    """Drives one running search service: events over NATS or facts applied directly, reads."""
+
+    def __init__(self, service, *, clock: FakeClock, nats_url: str, namespace: str) -> None:
+        self.service = service
+        self.client = service.client
+        self.runtime = service.runtime
+        self.ctx = service.app.state.search
+        self.clock = clock
+        self.nats_url = nats_url
+        self.namespace = namespace
+
+    async def publish(self, event: Event, *, at: datetime = T0, msg_id: str | None = None):
+        envelope = Envelope.wrap(event, producer="test", occurred_at=at)
+        await publish_raw(self.nats_url, self.namespace, envelope, msg_id=msg_id)
+        return envelope
+
+    async def redeliver(self, envelope: Envelope, *, tag: str = "again") -> None:
+        """The same envelope again, past the stream's dedupe (a producer's sweeper re-send)."""
+        await publish_raw(self.nats_url, self.namespace, envelope, msg_id=f"{envelope.id}-{tag}")
+
+    async def apply(self, event: Event, *, at: datetime = T0) -> None:
+        """Record a fact as its subscriber would, without the broker (for seeding)."""
+        envelope = Envelope.wrap(event, producer="test", occurred_at=at)
+        async with self.runtime.uow() as uow:
+            await record_fact(event, stamp=Stamp(at, envelope.id), uow=uow, ctx=self.ctx)
+            await uow.commit()
+
+    async def processed(self, envelope: Envelope) -> bool:
+        async with self.runtime.connection_factory() as connection:
+            found = await connection.execute(inbox.select().where(inbox.c.event_id == envelope.id))
+            return found.first() is not None
+
+    async def search(self, **params) -> dict:
+        response = await self.client.get("/v1/mentors/search", params=params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def ids(self, **params) -> list[str]:
+        return [item["mentor_id"] for item in (await self.search(**params))["items"]]
+
+    async def found(self, count: int, **params) -> dict | None:
+        result = await self.search(**params)
+        return result if result["total"] >= count else None
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(T0)
+
+
+@pytest.fixture
+async def search_service(event_probe, start_service, clock):
     # The probe must declare the stream first: `ensure_stream` refuses the one FastStream made.
-    return await start_service(create_app, Settings, ALEMBIC_INI)
+    return await start_service(create_app, Settings, ALEMBIC_INI, app_kwargs={"clock": clock})
 
 
-async def processed(service, event_id) -> bool:
-    """True once some consumer of the service has applied (or skipped) the event."""
-    from sqlalchemy import select
-
-    from shared.messaging.tables import inbox
-
-    async with service.runtime.session_factory() as session:
-        found = await session.execute(select(inbox.c.event_id).where(inbox.c.event_id == event_id))
-        return found.first() is not None
+@pytest.fixture
+def search(search_service, clock, nats_url, namespace) -> SearchDriver:
+    return SearchDriver(search_service, clock=clock, nats_url=nats_url, namespace=namespace)

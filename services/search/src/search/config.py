@@ -11,6 +11,8 @@ class Settings(ServiceSettings):
     # Empty: the embedded backend (Postgres) answers; set it to use a Meilisearch server.
     meilisearch_url: str = ""
     meilisearch_api_key: SecretStr = SecretStr("")
+    meilisearch_index: str = "mentors"
+    meilisearch_timeout_seconds: float = 5.0
 
     def secret_values(self) -> dict[str, str]:
         """A Meilisearch server, when one is configured, needs a real key outside dev mode."""

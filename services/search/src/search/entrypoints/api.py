@@ -1,49 +1,112 @@
-"""HTTP: the public mentor directory."""
+"""HTTP: the public mentor directory (search, type-ahead) and the operator's rebuild."""
 
+import math
+from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Query, Request
 
-from search.query import MentorQuery, search_mentors
+from search.domain.document import MentorDocument
+from search.domain.query import MAX_SUGGESTIONS, MentorSearch, window_range
+from search.domain.results import Hit, SearchPage
+from search.domain.text import key
+from search.entrypoints.schemas import (
+    MentorCardRead,
+    MentorSearchParams,
+    MentorSearchRead,
+    RebuildRead,
+    SuggestionRead,
+    SuggestionsRead,
+)
+from search.service_layer.context import Context
+from search.service_layer.rebuild_directory import rebuild_directory
+from search.service_layer.search_directory import search_directory, suggest_mentors
+from shared.auth import AdminUser
+from shared.errors import InvalidInput
+from shared.types import ShortText
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
 
-class MentorCardRead(BaseModel):
-    mentor_id: str
-    display_name: str
-    title: str
-    company: str
-    bio: str
-    specialties: list[str]
-    job_family: str
-    years_experience: int
-    timezone: str
-    accepting: bool
-    open_seats: int | None
-    rating_avg: float | None
-    rating_count: int | None
+def _context(request: Request) -> Context:
+    return request.app.state.search
 
 
-class MentorSearchRead(BaseModel):
-    items: list[MentorCardRead]
-    total: int
-    limit: int
-    offset: int
+Ctx = Annotated[Context, Depends(_context)]
+
+
+def to_query(params: MentorSearchParams, *, now) -> MentorSearch:
+    """The domain query; refuses what each parameter alone cannot say is wrong."""
+    if params.min_price is not None and params.max_price is not None:
+        if params.min_price > params.max_price:
+            raise InvalidInput("min_price must not exceed max_price", code="INVALID_PRICE_RANGE")
+    if params.page * params.per_page > 10_000 + params.per_page:
+        raise InvalidInput("pages beyond the 10,000th result are not served", code="PAGE_TOO_DEEP")
+    available = None
+    if params.available is not None:
+        available = window_range(params.available, timezone=params.tz, now=now)
+    return MentorSearch(
+        q=params.q,
+        job_family=key(params.job_family) if params.job_family else None,
+        min_price=params.min_price,
+        max_price=params.max_price,
+        experience_levels=tuple(dict.fromkeys(params.experience_level)),
+        available=available,
+        accepting_students=params.accepting_students,
+        specialties=tuple(dict.fromkeys(key(s) for s in params.specialty if key(s))),
+        sort=params.sort,
+        page=params.page,
+        per_page=params.per_page,
+    )
+
+
+def _card(hit: Hit) -> MentorCardRead:
+    document: MentorDocument = hit.document
+    fields = asdict(document)
+    fields.pop("specialty_keys")
+    return MentorCardRead(**fields, highlights=hit.highlights)
+
+
+def to_read(page: SearchPage, query: MentorSearch) -> MentorSearchRead:
+    empty = page.total == 0
+    return MentorSearchRead(
+        items=[_card(hit) for hit in page.hits],
+        total=page.total,
+        page=query.page,
+        per_page=query.per_page,
+        pages=math.ceil(page.total / query.per_page),
+        facets=page.facets,
+        empty=empty,
+        message="No mentor matches this search." if empty else f"{page.total} mentors match.",
+    )
 
 
 @router.get("/mentors/search", response_model=MentorSearchRead)
-async def search(
-    request: Request,
-    q: Annotated[str, Query(max_length=200)] = "",
-    job_family: Annotated[str | None, Query(max_length=50)] = None,
-    accepting: bool | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-) -> dict:
-    """Mentors matching the words of `q` (name, title, company, bio, specialties), best first."""
-    query = MentorQuery(q=q, job_family=job_family, accepting=accepting, limit=limit, offset=offset)
-    async with request.app.state.runtime.session_factory() as db:
-        items, total = await search_mentors(db, query)
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+async def search(params: Annotated[MentorSearchParams, Query()], ctx: Ctx) -> MentorSearchRead:
+    """Mentors matching `q` (typo tolerant) and the filters, with facet counts and highlights."""
+    query = to_query(params, now=ctx.clock.now())
+    return to_read(await search_directory(query, ctx=ctx), query)
+
+
+@router.get("/mentors/suggest", response_model=SuggestionsRead)
+async def suggest(
+    q: Annotated[ShortText, Query(min_length=1)],
+    ctx: Ctx,
+    limit: Annotated[int, Query(ge=1, le=MAX_SUGGESTIONS)] = MAX_SUGGESTIONS,
+) -> SuggestionsRead:
+    """Type-ahead: mentors with a word starting with what was typed, at most ten."""
+    found = await suggest_mentors(q, limit=limit, ctx=ctx)
+    return SuggestionsRead(items=[SuggestionRead(**asdict(s)) for s in found])
+
+
+@router.post("/admin/rebuild", response_model=RebuildRead, tags=["operations"])
+async def rebuild(request: Request, _: AdminUser, ctx: Ctx) -> RebuildRead:
+    """Rebuild the directory from the owners' snapshots and swap in a fresh index."""
+    runtime = request.app.state.runtime
+    report = await rebuild_directory(
+        ctx=ctx,
+        requester=runtime.bus.requester,
+        uow_factory=runtime.uow,
+        connection_factory=runtime.connection_factory,
+    )
+    return RebuildRead(**asdict(report), backend=ctx.backend.name)

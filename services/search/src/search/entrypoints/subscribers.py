@@ -1,33 +1,22 @@
-"""Events that keep the mentor directory."""
+"""Events that keep the mentor directory, each through the kernel's inbox (once per event id)."""
 
-from search import projection
-from shared.clock import Clock
+from search.domain.stamp import Stamp
+from search.service_layer.context import Context
+from search.service_layer.record_facts import FACT_EVENTS, record_fact
 from shared.messaging import Envelope, MessageBus
-from shared.messaging.events import MentorCapacityChanged, MentorUpdated, ReviewSubmitted
+from shared.messaging.events import Event
 from shared.uow import UnitOfWork
 
 
-def register(bus: MessageBus, *, clock: Clock) -> None:
-    consumers = bus.consumers
+async def on_fact(ctx: Context, event: Event, uow: UnitOfWork, envelope: Envelope) -> None:
+    await record_fact(event, stamp=Stamp(envelope.occurred_at, envelope.id), uow=uow, ctx=ctx)
 
-    @consumers.on(MentorUpdated, purpose="mentor-updated")
-    async def on_mentor_updated(event: MentorUpdated, uow: UnitOfWork, envelope: Envelope) -> None:
-        await projection.apply_profile(
-            event, uow=uow, occurred_at=envelope.occurred_at, now=clock.now()
-        )
 
-    @consumers.on(MentorCapacityChanged, purpose="mentor-capacity-changed")
-    async def on_capacity_changed(
-        event: MentorCapacityChanged, uow: UnitOfWork, envelope: Envelope
-    ) -> None:
-        await projection.apply_capacity(
-            event, uow=uow, occurred_at=envelope.occurred_at, now=clock.now()
-        )
+def register(bus: MessageBus, *, ctx: Context) -> None:
+    for event_type in FACT_EVENTS:
+        purpose = event_type.subject.replace(".", "-").replace("_", "-")
 
-    @consumers.on(ReviewSubmitted, purpose="review-submitted")
-    async def on_review_submitted(
-        event: ReviewSubmitted, uow: UnitOfWork, envelope: Envelope
-    ) -> None:
-        await projection.apply_rating(
-            event, uow=uow, occurred_at=envelope.occurred_at, now=clock.now()
-        )
+        async def handle(event: Event, uow: UnitOfWork, envelope: Envelope) -> None:
+            await on_fact(ctx, event, uow, envelope)
+
+        bus.consumers.on(event_type, purpose=purpose)(handle)

@@ -1,0 +1,119 @@
+"""Each event's fact lands in its own group of columns; the mentor's document follows it.
+
+During a rebuild a fact also goes to the shadow tables (live first, then shadow: the lock
+order of the swap). Only the live tables feed the backend.
+"""
+
+from datetime import date, datetime
+
+from search.adapters import facts
+from search.adapters.tables import mentor_facts
+from search.domain.document import build_document
+from search.domain.stamp import Stamp
+from search.service_layer.context import Context
+from shared.messaging.events import (
+    Event,
+    MentorAvailabilityChanged,
+    MentorCapacityChanged,
+    MentorUpdated,
+    ProductUpdated,
+    ReviewSubmitted,
+)
+from shared.uow import UnitOfWork
+
+FactValue = str | int | float | bool | list[str] | list[date] | datetime | None
+
+
+def profile_values(event: MentorUpdated) -> dict[str, FactValue]:
+    return {
+        "display_name": event.display_name,
+        "title": event.title,
+        "company": event.company,
+        "bio": event.bio,
+        "specialties": list(event.specialties),
+        "job_family": event.job_family,
+        "years_experience": event.years_experience,
+        "timezone": event.timezone,
+        "accepting_students": event.accepting_students,
+    }
+
+
+GROUPS = {
+    MentorUpdated: ("profile", profile_values),
+    MentorCapacityChanged: (
+        "capacity",
+        lambda e: {"capacity": e.capacity, "open_seats": e.open_seats},
+    ),
+    ReviewSubmitted: (
+        "rating",
+        lambda e: {"rating_avg": e.average_rating, "rating_count": e.review_count},
+    ),
+    MentorAvailabilityChanged: (
+        "availability",
+        lambda e: {
+            "next_available_at": e.next_available_at,
+            "available_days": sorted(set(e.available_days)),
+        },
+    ),
+}
+FACT_EVENTS: tuple[type[Event], ...] = (*GROUPS, ProductUpdated)
+
+
+async def record_fact(
+    event: Event, *, stamp: Stamp, uow: UnitOfWork, ctx: Context, live: bool = True
+) -> None:
+    """Apply one fact to the live tables (then the shadows during a rebuild), or only the
+    shadows when `live` is False (a snapshot item of a rebuild)."""
+    if isinstance(event, ProductUpdated):
+        await _record_product(event, stamp=stamp, uow=uow, ctx=ctx, live=live)
+        return
+    group, values_of = GROUPS[type(event)]
+    mentor_id: str = event.mentor_id  # type: ignore[attr-defined]
+    values = values_of(event)
+    now = ctx.clock.now()
+    tables = await ctx.shadows.fact_tables(uow.connection)
+    for table in tables if live else tables[1:]:
+        written = await facts.record_group(
+            uow.connection,
+            table=table,
+            mentor_id=mentor_id,
+            group=group,
+            values=values,
+            stamp=stamp,
+            now=now,
+        )
+        if written and table is mentor_facts:
+            await reindex(mentor_id, uow=uow, ctx=ctx)
+
+
+async def _record_product(
+    event: ProductUpdated, *, stamp: Stamp, uow: UnitOfWork, ctx: Context, live: bool
+) -> None:
+    now = ctx.clock.now()
+    if live:
+        # The mentor's row lock orders this mentor's backend writes by commit.
+        await facts.lock_mentor(
+            uow.connection, table=mentor_facts, mentor_id=event.mentor_id, now=now
+        )
+    tables = await ctx.shadows.product_tables(uow.connection)
+    for table in tables if live else tables[1:]:
+        written = await facts.record_product(
+            uow.connection,
+            table=table,
+            product_id=event.product_id,
+            mentor_id=event.mentor_id,
+            price_amount=event.price_amount,
+            currency=event.currency,
+            active=event.active,
+            stamp=stamp,
+            now=now,
+        )
+        if written and live and table is tables[0]:
+            await reindex(event.mentor_id, uow=uow, ctx=ctx)
+
+
+async def reindex(mentor_id: str, *, uow: UnitOfWork, ctx: Context) -> None:
+    """Send the mentor's current document to the backend (nothing while no profile is known)."""
+    document = build_document(await facts.read_facts(uow.connection, mentor_id))
+    if document is not None:
+        await ctx.backend.index([document], uow=uow)
