@@ -1,8 +1,11 @@
-"""The operator CLI: dev tokens, readiness and dead letters over the services' HTTP API."""
+"""The operator CLI: dev tokens, readiness, dead letters, and publishing a hand-made event."""
 
+import asyncio
 import json
 import threading
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
@@ -12,8 +15,10 @@ from typer.testing import CliRunner
 from mentorship.cli import app
 from mentorship.services import SERVICES, get_service
 from shared.auth_dev import DEV_JWT_SECRET
+from shared.testing.plugin import auth_headers
 
 runner = CliRunner()
+LOOP = "nats://127.0.0.1:9"  # loopback, nothing listening
 LETTER = {
     "id": "dl-1",
     "consumer": "packs.payment_succeeded",
@@ -148,3 +153,73 @@ def test_migrate_needs_the_database_url(monkeypatch: pytest.MonkeyPatch) -> None
     result = runner.invoke(app, ["migrate", "video"])
     assert result.exit_code == 2
     assert "VIDEO_DATABASE_URL" in result.output
+
+
+# ---- publish ----------------------------------------------------------------------------
+
+
+def payment_json(student: str, mentor: str) -> str:
+    return json.dumps(
+        {
+            "order_id": str(uuid.uuid4()),
+            "student_id": student,
+            "mentor_id": mentor,
+            "product_id": str(uuid.uuid4()),
+            "amount": 12_000,
+            "currency": "EUR",
+            "provider": "stripe",
+            "paid_at": datetime.now(UTC).isoformat(),
+            "pack": {"sessions_count": 4, "session_minutes": 60, "validity_days": 30},
+        }
+    )
+
+
+def test_publish_refuses_an_unknown_subject_and_lists_the_catalog() -> None:
+    result = runner.invoke(app, ["publish", "payment.teleported", "{}", "--nats-url", LOOP])
+    assert result.exit_code == 1
+    assert "unknown subject" in result.output and "payment.succeeded" in result.output
+
+
+def test_publish_says_which_fields_are_wrong_without_echoing_the_payload() -> None:
+    payload = json.loads(payment_json("s1", "m1")) | {"amount": "sk_live_do_not_echo"}
+    result = runner.invoke(
+        app, ["publish", "payment.succeeded", json.dumps(payload), "--nats-url", LOOP]
+    )
+    assert result.exit_code == 1
+    assert "amount" in result.output and "sk_live_do_not_echo" not in result.output
+
+
+def test_publish_is_for_the_dev_stack_only() -> None:
+    result = runner.invoke(
+        app,
+        ["publish", "payment.succeeded", payment_json("s", "m"), "--nats-url", "nats://prod:4222"],
+    )
+    assert result.exit_code == 1 and "dev stack only" in result.output
+
+
+def test_publish_without_a_running_stack_says_to_start_it(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("MENTORSHIP_ROOT", str(tmp_path))
+    monkeypatch.delenv("NATS_URL", raising=False)
+    result = runner.invoke(app, ["publish", "payment.succeeded", payment_json("s", "m")])
+    assert result.exit_code == 1 and "make dev" in result.output
+
+
+async def test_a_published_payment_becomes_a_pack_in_the_packs_service(
+    start_service, nats_url: str, namespace: str
+) -> None:
+    from packs.config import Settings
+    from packs.main import ALEMBIC_INI, create_app
+
+    packs = await start_service(create_app, Settings, ALEMBIC_INI)
+    args = ["publish", "payment.succeeded", payment_json("s-cli", "m-cli")]
+    args += ["--nats-url", nats_url, "--namespace", namespace, "--correlation-id", "try-it-1"]
+    result = await asyncio.to_thread(runner.invoke, app, args)
+    assert result.exit_code == 0, result.output
+    assert "correlation_id=try-it-1" in result.output
+    for _ in range(100):
+        response = await packs.client.get("/v1/me/packs", headers=auth_headers("s-cli", "student"))
+        if response.status_code == 200 and response.json():
+            break
+        await asyncio.sleep(0.1)
+    (pack,) = response.json()
+    assert pack["mentor_id"] == "m-cli"

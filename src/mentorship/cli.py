@@ -1,5 +1,6 @@
 """The `mentorship` operator CLI: dev stack, dev tokens, health, dead letters, migrations."""
 
+import asyncio
 import json
 import os
 from enum import StrEnum
@@ -18,8 +19,10 @@ from mentorship.adminapi import (
     list_dead_letters,
     replay_dead_letter,
 )
-from mentorship.dev import DevOptions, run_dev
+from mentorship.dev import DEFAULT_NATS_PORT, DEFAULT_POSTGRES_PORT, DevOptions, run_dev
+from mentorship.publish import PublishError, build_envelope, publish_envelope
 from mentorship.services import SERVICE_NAMES, Service, repo_root, select
+from mentorship.stack import read_stack
 from mentorship.tables import dead_letter_table, health_table
 from shared.auth_dev import mint_dev_token
 
@@ -75,9 +78,25 @@ def _base_urls(pairs: list[str] | None, names: list[str] | None = None) -> dict[
 @app.command()
 def dev(
     service: ServiceNames = None,
-    nats_port: Annotated[int | None, typer.Option(help="Port of the embedded NATS.")] = None,
-    postgres_port: Annotated[int | None, typer.Option(help="Port of embedded Postgres.")] = None,
+    nats_port: Annotated[
+        int | None,
+        typer.Option(
+            envvar="MENTORSHIP_NATS_PORT",
+            help=f"Port of the embedded NATS (default {DEFAULT_NATS_PORT} if free).",
+        ),
+    ] = None,
+    postgres_port: Annotated[
+        int | None,
+        typer.Option(
+            envvar="MENTORSHIP_POSTGRES_PORT",
+            help=f"Port of the embedded Postgres (default {DEFAULT_POSTGRES_PORT} if free).",
+        ),
+    ] = None,
     ready_timeout: Annotated[float, typer.Option(help="Seconds to wait for /readyz.")] = 60.0,
+    json_logs: Annotated[
+        bool,
+        typer.Option("--json-logs", envvar="MENTORSHIP_JSON_LOGS", help="Services log JSON."),
+    ] = False,
 ) -> None:
     """Run NATS, Postgres and the services on this machine until Ctrl-C."""
     options = DevOptions(
@@ -86,6 +105,7 @@ def dev(
         nats_port=nats_port,
         postgres_port=postgres_port,
         ready_timeout=ready_timeout,
+        json_logs=json_logs,
     )
     raise typer.Exit(run_dev(options, console))
 
@@ -166,6 +186,34 @@ def dlq_replay(
     console.print(f"[green]replayed[/] {target.name} dead letter {letter_id}")
     if answer is not None:
         console.print_json(data=answer)
+
+
+@app.command()
+def publish(
+    subject: Annotated[str, typer.Argument(help="Event subject, e.g. payment.succeeded.")],
+    data: Annotated[str, typer.Argument(help="The payload as JSON (the envelope's `data`).")],
+    nats_url: Annotated[
+        str | None,
+        typer.Option(envvar="NATS_URL", help="Default: the NATS of the running `make dev`."),
+    ] = None,
+    namespace: Annotated[str, typer.Option(help="Subject namespace (dev: none).")] = "",
+    correlation_id: Annotated[str | None, typer.Option(help="Default: the event id.")] = None,
+) -> None:
+    """Dev only: publish one domain event in the real envelope, as its producer would."""
+    url = nats_url or (stack.nats_url if (stack := read_stack(repo_root())) else "")
+    if not url:
+        errors.print("[red]no dev stack found[/] (.dev/stack.json): run `make dev` first")
+        raise typer.Exit(1)
+    try:
+        envelope = build_envelope(subject, data, correlation_id=correlation_id)
+        sequence = asyncio.run(publish_envelope(envelope, nats_url=url, namespace=namespace))
+    except PublishError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    console.print(
+        f"[green]published[/] {subject} id={envelope.id} "
+        f"correlation_id={envelope.correlation_id} (stream seq {sequence})"
+    )
 
 
 @app.command()

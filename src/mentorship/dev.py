@@ -15,11 +15,17 @@ from mentorship import migrations
 from mentorship.adminapi import Readiness, check_ready, dev_secret
 from mentorship.services import Service
 from mentorship.signals import ShutdownRequested, guarded_signals
+from mentorship.stack import StackInfo, forget_stack, write_stack
 from mentorship.supervisor import COLORS, ServiceProcess
 from mentorship.tables import dev_table
 from mentorship.watchdog import Watchdog, how_it_ended
 from shared.embedded import EmbeddedNats, EmbeddedPostgres, ensure_databases
 from shared.embedded.ports import port_is_open
+
+# Fixed by default so that psql, the nats CLI and `mentorship publish` find the same URLs
+# every run; off the usual 4222/5432 so that a local NATS or Postgres is left alone.
+DEFAULT_NATS_PORT = 14222
+DEFAULT_POSTGRES_PORT = 15432
 
 
 class DevError(RuntimeError):
@@ -32,9 +38,10 @@ class DevOptions:
 
     root: Path
     services: list[Service]
-    nats_port: int | None = None
-    postgres_port: int | None = None
+    nats_port: int | None = None  # None: DEFAULT_NATS_PORT if free, else any free port
+    postgres_port: int | None = None  # None: DEFAULT_POSTGRES_PORT if free, else any free one
     ready_timeout: float = 60.0
+    json_logs: bool = False
 
 
 @dataclass
@@ -81,7 +88,7 @@ def _run(options: DevOptions, console: Console, stack: ExitStack) -> None:
         proc = ServiceProcess(
             service,
             port=service.dev_port,
-            env=_service_env(service, infra),
+            env=_service_env(service, infra, json_logs=options.json_logs),
             cwd=options.root,
             log_file=options.root / ".dev" / "logs" / f"{service.name}.log",
             console=console,
@@ -94,7 +101,19 @@ def _run(options: DevOptions, console: Console, stack: ExitStack) -> None:
     console.print(dev_table(procs, health))
     for label, url in infra_urls(infra).items():
         console.print(f"{label:<9} {url}")
-    console.print("[dim]Ctrl-C stops everything. Tokens: uv run mentorship token --help[/]")
+    write_stack(
+        options.root,
+        StackInfo(
+            nats_url=infra.nats_url,
+            postgres_url=infra.postgres.url() if infra.postgres else "",
+            services={p.service.name: p.base_url for p in procs},
+        ),
+    )
+    stack.callback(forget_stack, options.root)
+    console.print(
+        "[dim]Ctrl-C stops everything. In another shell: make token, make health, "
+        "make publish (see README 'Try it')[/]"
+    )
     _watch(procs, infra, console)
 
 
@@ -117,7 +136,8 @@ def _start_infra(options: DevOptions, console: Console, stack: ExitStack) -> Inf
     dev_dir = options.root / ".dev"
     infra = Infra(nats_url=os.environ.get("NATS_URL", ""), database_urls={})
     if not infra.nats_url:
-        infra.nats = EmbeddedNats(dev_dir / "nats", port=options.nats_port)
+        port = _port(options.nats_port, DEFAULT_NATS_PORT, "NATS", console)
+        infra.nats = EmbeddedNats(dev_dir / "nats", port=port)
         stack.callback(infra.nats.stop)
         with console.status("starting NATS (JetStream)…"):
             infra.nats.start()
@@ -130,7 +150,8 @@ def _start_infra(options: DevOptions, console: Console, stack: ExitStack) -> Inf
         else:
             missing.append(service.name)
     if missing:
-        pg = infra.postgres = EmbeddedPostgres(dev_dir / "postgres", port=options.postgres_port)
+        port = _port(options.postgres_port, DEFAULT_POSTGRES_PORT, "Postgres", console)
+        pg = infra.postgres = EmbeddedPostgres(dev_dir / "postgres", port=port)
         stack.callback(pg.stop)
         with console.status("starting Postgres…"):
             pg.start()
@@ -140,6 +161,18 @@ def _start_infra(options: DevOptions, console: Console, stack: ExitStack) -> Inf
             console.print(f"created databases: {', '.join(created)}")
         infra.database_urls |= {name: pg.sqlalchemy_url(name) for name in missing}
     return infra
+
+
+def _port(explicit: int | None, default: int, label: str, console: Console) -> int | None:
+    """The port asked for (taken: DevError), else `default` if free, else None (any port)."""
+    if explicit is not None:
+        if port_is_open("127.0.0.1", explicit):
+            raise DevError(f"{label}: port {explicit} is already in use; pick another one")
+        return explicit
+    if port_is_open("127.0.0.1", default):
+        console.print(f"[yellow]{label}: port {default} is in use; using a free port instead[/]")
+        return None
+    return default
 
 
 def _migrate(options: DevOptions, infra: Infra, console: Console) -> None:
@@ -152,8 +185,8 @@ def _migrate(options: DevOptions, infra: Infra, console: Console) -> None:
         console.print(f"migrated  {service.name}")
 
 
-def _service_env(service: Service, infra: Infra) -> dict[str, str]:
-    """Our environment plus the service's database, NATS, dev mode and dev secret."""
+def _service_env(service: Service, infra: Infra, *, json_logs: bool = False) -> dict[str, str]:
+    """Our environment plus the service's database, NATS, dev mode, dev secret, log format."""
     env = dict(os.environ)
     env.update(
         {
@@ -161,6 +194,7 @@ def _service_env(service: Service, infra: Infra) -> dict[str, str]:
             service.env_var("NATS_URL"): infra.nats_url,
             service.env_var("DEV_MODE"): "true",
             service.env_var("JWT_DEV_SECRET"): dev_secret(),
+            service.env_var("LOG_FORMAT"): "json" if json_logs else "console",
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -216,8 +250,9 @@ def _raise_if_exited(proc: ServiceProcess, *, during: str) -> None:
 
 
 def infra_urls(infra: Infra) -> dict[str, str]:
-    """Rows for the infrastructure part of the table."""
-    rows = {"NATS": infra.nats_url}
+    """Rows for the infrastructure part of the table, with the commands that connect."""
+    rows = {"NATS": infra.nats_url, "nats CLI": f"nats --server {infra.nats_url} stream ls"}
     if infra.postgres is not None:
         rows["Postgres"] = infra.postgres.url()
+        rows["psql"] = f"psql {infra.postgres.url('packs')}"
     return rows
