@@ -1,0 +1,71 @@
+"""The sandbox purchase across services: checkout → Pay → packs shows an active pack and seat.
+
+Payments and packs run side by side in one namespace on real NATS JetStream and Postgres,
+as separate apps with their own databases; the Pay button posts a signed Stripe-format event
+to payments' real webhook, and the seat hold, fulfilment and pack go over the real bus.
+"""
+
+import asyncio
+
+from packs.config import Settings as PacksSettings
+from packs.main import ALEMBIC_INI as PACKS_ALEMBIC_INI
+from packs.main import create_app as create_packs
+from payments.config import Settings as PaymentsSettings
+from payments.main import ALEMBIC_INI as PAYMENTS_ALEMBIC_INI
+from payments.main import create_app as create_payments
+from shared.messaging.events import PackPurchased, PaymentSucceeded
+from shared.testing.plugin import auth_headers
+
+MENTOR = auth_headers("mentor-7", "mentor")
+STUDENT = auth_headers("student-7", "student")
+
+
+async def eventually(check, *, within: float = 15.0):
+    async with asyncio.timeout(within):
+        while not (result := await check()):  # noqa: ASYNC110 - polling over HTTP
+            await asyncio.sleep(0.05)
+    return result
+
+
+async def test_a_sandbox_purchase_gives_the_student_an_active_pack_and_seat(
+    event_probe, start_service
+):
+    packs = await start_service(create_packs, PacksSettings, PACKS_ALEMBIC_INI)
+    payments = await start_service(create_payments, PaymentsSettings, PAYMENTS_ALEMBIC_INI)
+    product = await payments.client.post(
+        "/v1/products",
+        json={"title": "Four sessions", "price_amount": 32000, "currency": "EUR"},
+        headers=MENTOR,
+    )
+    assert product.status_code == 201, product.text
+
+    checkout = await payments.client.post(
+        "/v1/checkout",
+        json={"product_id": product.json()["product_id"], "provider": "sandbox"},
+        headers={**STUDENT, "Idempotency-Key": "journey-1"},
+    )
+    assert checkout.status_code == 201, checkout.text
+    order = checkout.json()
+    seats = await packs.client.get("/v1/mentors/mentor-7/seats", headers=MENTOR)
+    assert [s["status"] for s in seats.json()["seats"]] == ["held"]
+
+    page_path = order["redirect_url"].split("://", 1)[1].split("/", 1)[1]
+    page = await payments.client.get(f"/{page_path}")
+    assert page.status_code == 200 and "Pay" in page.text and "Cancel" in page.text
+    paid = await payments.client.post(f"/{page_path}/pay")
+    assert paid.status_code == 200, paid.text
+
+    async def active_pack():
+        mine = (await packs.client.get("/v1/me/packs", headers=STUDENT)).json()
+        return mine if mine and mine[0]["status"] == "active" else None
+
+    [pack] = await eventually(active_pack)
+    assert (pack["mentor_id"], pack["remaining"], pack["seat_status"]) == ("mentor-7", 4, "active")
+    seats = await packs.client.get("/v1/mentors/mentor-7/seats", headers=MENTOR)
+    assert [s["status"] for s in seats.json()["seats"]] == ["active"]
+    [purchased] = await event_probe.wait_for(PackPurchased)
+    assert str(purchased.payload().order_id) == order["order_id"]
+    [succeeded] = event_probe.of_type(PaymentSucceeded)
+    assert succeeded.payload().amount == 32000
+    mine = await payments.client.get(f"/v1/orders/{order['order_id']}", headers=STUDENT)
+    assert mine.json()["status"] == "paid"
