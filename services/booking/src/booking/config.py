@@ -1,5 +1,11 @@
+"""Settings of the booking service (environment variables with the BOOKING_ prefix)."""
+
+from datetime import timedelta
+
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from booking.domain.policy import Policy
 from shared.settings import ServiceSettings
 
 
@@ -7,3 +13,38 @@ class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="BOOKING_", extra="ignore")
 
     service_name: str = "booking"
+    late_cancel_hours: float = Field(24, ge=0, description="a student cancelling later forfeits")
+    reminder_offsets_minutes: tuple[int, ...] = Field(
+        (24 * 60, 10), description="reminders this many minutes before the start"
+    )
+    hold_minutes: int = Field(5, gt=0, le=60, description="how long a slot hold keeps a slot")
+    join_url_base: str = Field(
+        "http://127.0.0.1:3000/sessions", description="the app's page for joining a session"
+    )
+    job_batch_size: int = Field(100, gt=0, description="reminders one due-job round claims")
+    google_client_id: str = ""
+    google_client_secret: SecretStr = SecretStr("")
+    google_redirect_uri: str = ""
+    calendar_token_key: SecretStr = SecretStr("")
+    """Fernet key that encrypts refresh tokens at rest (`Fernet.generate_key()`)."""
+    calendar_cache_seconds: float = Field(60, ge=0, description="free/busy answers kept this long")
+
+    def policy(self) -> Policy:
+        return Policy(
+            late_cancel_window=timedelta(hours=self.late_cancel_hours),
+            reminder_offsets=tuple(timedelta(minutes=m) for m in self.reminder_offsets_minutes),
+            hold_duration=timedelta(minutes=self.hold_minutes),
+            join_url_base=self.join_url_base,
+        )
+
+    @property
+    def google_configured(self) -> bool:
+        return bool(self.google_client_id and self.google_client_secret.get_secret_value())
+
+    def secret_values(self) -> dict[str, str]:
+        if not self.google_configured:
+            return {}
+        return {
+            "google_client_secret": self.google_client_secret.get_secret_value(),
+            "calendar_token_key": self.calendar_token_key.get_secret_value(),
+        }

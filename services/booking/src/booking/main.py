@@ -4,8 +4,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from booking.bootstrap import bootstrap
 from booking.config import Settings
-from booking.entrypoints import api, subscribers
+from booking.entrypoints import routers
+from booking.service_layer.ports import Calendar
 from shared.clock import Clock
 from shared.http.app import create_app as create_http_app
 from shared.runtime import build_runtime
@@ -13,8 +15,15 @@ from shared.runtime import build_runtime
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    calendar: Calendar | None = None,
+) -> FastAPI:
     settings = settings or Settings()
     runtime = build_runtime(settings, alembic_ini=ALEMBIC_INI, clock=clock)
-    subscribers.register(runtime.bus, clock=runtime.clock)
-    return create_http_app(runtime, title="Booking", routers=[api.router])
+    deps = bootstrap(runtime, settings=settings, calendar=calendar)
+    app = create_http_app(runtime, title="Booking", routers=routers.ALL)
+    app.state.booking = deps
+    return app

@@ -22,7 +22,7 @@ async def record_purchased_pack(event: PackPurchased, *, uow: UnitOfWork, now: d
         updated_at=now,
     )
     excluded = statement.excluded
-    await uow.session.execute(
+    await uow.connection.execute(
         statement.on_conflict_do_update(
             index_elements=["pack_id"],
             set_={

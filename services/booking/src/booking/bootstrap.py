@@ -1,0 +1,23 @@
+"""Wires booking's use cases to the runtime: packs requests, calendar, consumers, due jobs."""
+
+from booking.adapters.packs_client import PacksClient
+from booking.config import Settings
+from booking.entrypoints import jobs, subscribers
+from booking.service_layer.dependencies import Dependencies
+from booking.service_layer.ports import Calendar, NoCalendar
+from shared.runtime import Runtime
+
+
+def bootstrap(
+    runtime: Runtime, *, settings: Settings, calendar: Calendar | None = None
+) -> Dependencies:
+    """Register everything booking runs; nothing connects until the runtime starts."""
+    deps = Dependencies(
+        clock=runtime.clock,
+        policy=settings.policy(),
+        packs=PacksClient(runtime.bus.requester),
+        calendar=calendar or NoCalendar(),
+    )
+    subscribers.register(runtime.bus, deps=deps)
+    jobs.register(runtime, deps=deps, batch_size=settings.job_batch_size)
+    return deps

@@ -1,0 +1,87 @@
+"""Refusals of booking's rules, each with a stable code."""
+
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+
+
+class InvalidSchedule(InvalidInput):
+    code = "INVALID_SCHEDULE"
+
+
+class InvalidRange(InvalidInput):
+    code = "INVALID_AVAILABILITY_RANGE"
+
+
+class TooManySlots(InvalidInput):
+    code = "TOO_MANY_SLOTS"
+
+
+class DurationNotOffered(InvalidInput):
+    code = "DURATION_NOT_OFFERED"
+
+
+class SlotNotOffered(InvalidInput):
+    """The time is outside the mentor's hours, notice or horizon."""
+
+    code = "SLOT_NOT_OFFERED"
+
+
+class TimeSlotUnavailable(Conflict):
+    """Someone else has the time (a session, a hold or the mentor's calendar)."""
+
+    code = "TIME_SLOT_UNAVAILABLE"
+
+
+class CalendarUnavailable(Unavailable):
+    code = "CALENDAR_UNAVAILABLE"
+
+
+class MentorNotFound(NotFound):
+    code = "MENTOR_NOT_FOUND"
+
+
+class SessionNotFound(NotFound):
+    code = "SESSION_NOT_FOUND"
+
+
+class HoldNotFound(NotFound):
+    code = "SLOT_HOLD_NOT_FOUND"
+
+
+class NotYourSession(Forbidden):
+    code = "NOT_YOUR_SESSION"
+
+
+class IllegalTransition(Conflict):
+    code = "ILLEGAL_TRANSITION"
+
+
+class SessionNotScheduled(Conflict):
+    code = "SESSION_NOT_SCHEDULED"
+
+
+class IdempotencyKeyReused(InvalidInput):
+    """The same Idempotency-Key came with a different request."""
+
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+
+class ScheduledAfterExpiration(Conflict):
+    code = "SCHEDULED_AFTER_EXPIRATION"
+
+
+class ReviewNotAllowed(Conflict):
+    code = "REVIEW_NOT_ALLOWED"
+
+
+class AlreadyReviewed(Conflict):
+    code = "ALREADY_REVIEWED"
+
+
+class PacksRefused(Conflict):
+    """Packs said no; `code` is the packs code (e.g. NO_REMAINING_SESSIONS)."""
+
+    code = "PACKS_REFUSED"
+
+
+class PacksUnavailable(Unavailable):
+    code = "UPSTREAM_UNAVAILABLE"

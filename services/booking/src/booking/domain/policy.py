@@ -1,0 +1,16 @@
+"""Booking's configurable rules (from settings), handed to the use cases."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class Policy:
+    late_cancel_window: timedelta = timedelta(hours=24)
+    """A student cancelling closer to the start than this forfeits the credit."""
+    reminder_offsets: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(minutes=10))
+    hold_duration: timedelta = timedelta(minutes=5)
+    join_url_base: str = "http://127.0.0.1:3000/sessions"
+
+    def join_url(self, session_id: object) -> str:
+        return f"{self.join_url_base.rstrip('/')}/{session_id}/join"

@@ -1,0 +1,15 @@
+"""What the use cases need besides their unit of work: time, policy, packs and the calendar."""
+
+from dataclasses import dataclass
+
+from booking.domain.policy import Policy
+from booking.service_layer.ports import Calendar, Packs
+from shared.clock import Clock
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    clock: Clock
+    policy: Policy
+    packs: Packs
+    calendar: Calendar

@@ -1,0 +1,68 @@
+"""Move a session: the same checks as booking, the same credit, reminders at the new times."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from booking.adapters import reminders as reminders_repo
+from booking.adapters import sessions as sessions_repo
+from booking.adapters.student_packs import pack_expiry
+from booking.domain.availability import blocked_by
+from booking.domain.errors import ScheduledAfterExpiration, TimeSlotUnavailable
+from booking.domain.sessions import Session, reminder_times
+from booking.service_layer import session_events
+from booking.service_layer.announce_availability import announce_availability
+from booking.service_layer.availability import bookable_slot, load_schedule
+from booking.service_layer.cancel_session import participants_session
+from booking.service_layer.dependencies import Dependencies
+from shared.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RescheduleSession:
+    session_id: UUID
+    user_id: str
+    starts_at: datetime
+
+
+async def reschedule_session(
+    cmd: RescheduleSession, *, uow: UnitOfWork, deps: Dependencies
+) -> Session:
+    """Moving to the time it already has is a no-op (a repeated request)."""
+    db = uow.connection
+    session = await participants_session(cmd.session_id, cmd.user_id, uow=uow)
+    if session.starts_at == cmd.starts_at:
+        return session
+    schedule = await load_schedule(db, session.mentor_id)
+    duration = int(session.duration.total_seconds() // 60)
+    slot = await bookable_slot(
+        db,
+        schedule=schedule,
+        mentor_id=session.mentor_id,
+        start=cmd.starts_at,
+        duration_minutes=duration,
+        deps=deps,
+        except_session=session.id,
+    )
+    expires_at = await pack_expiry(db, session.pack_id)
+    if expires_at is not None and slot.start >= expires_at:
+        raise ScheduledAfterExpiration("the pack expires before that time")
+    previous_start, previous_end = session.starts_at, session.ends_at
+    session.reschedule(starts_at=slot.start, ends_at=slot.end)
+    now = deps.clock.now()
+    blocked = blocked_by(schedule, slot.start, slot.end)
+    if not await sessions_repo.move_session(db, session, blocked=blocked, now=now):
+        raise TimeSlotUnavailable("another session of the mentor takes that time")
+    await reminders_repo.plan_reminders(
+        db,
+        session_id=session.id,
+        sequence=session.sequence,
+        due=reminder_times(session.starts_at, offsets=deps.policy.reminder_offsets, now=now),
+    )
+    uow.record(
+        session_events.rescheduled(
+            session, previous_starts_at=previous_start, previous_ends_at=previous_end
+        )
+    )
+    await announce_availability(session.mentor_id, schedule=schedule, uow=uow, now=now)
+    return session

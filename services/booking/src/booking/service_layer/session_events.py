@@ -1,0 +1,67 @@
+"""The events a session's changes announce, built from the session in one place."""
+
+from datetime import datetime
+
+from booking.domain.sessions import Session
+from shared.messaging.events import (
+    SessionCanceled,
+    SessionCompleted,
+    SessionNoShow,
+    SessionRescheduled,
+)
+
+
+def canceled(session: Session) -> SessionCanceled:
+    assert session.canceled_by is not None
+    return SessionCanceled(
+        session_id=session.id,
+        mentor_id=session.mentor_id,
+        student_id=session.student_id,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        canceled_by=session.canceled_by.value,
+        late=session.late,
+        reason=session.cancel_reason,
+        topic=session.topic,
+    )
+
+
+def completed(session: Session) -> SessionCompleted:
+    assert session.completed_at is not None
+    return SessionCompleted(
+        session_id=session.id,
+        mentor_id=session.mentor_id,
+        student_id=session.student_id,
+        completed_at=session.completed_at,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+    )
+
+
+def no_show(session: Session, *, now: datetime) -> SessionNoShow:
+    return SessionNoShow(
+        session_id=session.id,
+        mentor_id=session.mentor_id,
+        student_id=session.student_id,
+        recorded_at=now,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+    )
+
+
+def rescheduled(
+    session: Session, *, previous_starts_at: datetime, previous_ends_at: datetime
+) -> SessionRescheduled:
+    return SessionRescheduled(
+        session_id=session.id,
+        mentor_id=session.mentor_id,
+        student_id=session.student_id,
+        previous_starts_at=previous_starts_at,
+        previous_ends_at=previous_ends_at,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        sequence=session.sequence,
+        topic=session.topic,
+        join_url=session.join_url,
+        mentor_timezone=session.mentor_timezone,
+    )
