@@ -1,0 +1,62 @@
+"""Failures of consumers: which are the infrastructure's, how fast to retry them, and how they
+read where they are logged or stored (printable, bounded, no input echoed)."""
+
+import re
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+MAX_ERROR_CHARS = 1_000
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str, *, limit: int = MAX_ERROR_CHARS) -> str:
+    """`text` without control characters or lone surrogates, cut to `limit` characters."""
+    cleaned = _UNPRINTABLE.sub("\N{REPLACEMENT CHARACTER}", text)
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def describe_error(exc: BaseException, *, limit: int = MAX_ERROR_CHARS) -> str:
+    """The error's class and message; a validation error lists fields, never their values."""
+    if isinstance(exc, ValidationError):
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or '(root)'}: {error['msg']}"
+            for error in exc.errors(include_input=False, include_url=False, include_context=False)
+        )
+        return printable(f"ValidationError: {problems}", limit=limit)
+    return printable(f"{type(exc).__name__}: {exc}", limit=limit)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Handler failures back off along `backoff_seconds` and dead-letter at `max_attempts`;
+    infrastructure failures (and a dead letter that cannot be stored) never dead-letter and
+    back off along the shorter `outage_backoff_seconds`, so that work resumes within its last
+    step of the database coming back."""
+
+    max_attempts: int = 5
+    backoff_seconds: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
+    outage_backoff_seconds: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0)
+
+    def delay_after(self, attempt: int) -> float:
+        return _step(self.backoff_seconds, attempt)
+
+    def outage_delay_after(self, attempt: int) -> float:
+        return _step(self.outage_backoff_seconds, attempt)
+
+
+def _step(steps: tuple[float, ...], attempt: int) -> float:
+    return steps[max(1, min(attempt, len(steps))) - 1]
+
+
+def is_infrastructure_failure(exc: BaseException) -> bool:
+    """Database unreachable, connection lost, deadlock or serialization failure."""
+    if isinstance(exc, OSError | TimeoutError | OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and (
+        exc.connection_invalidated or getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
+    )
+
+
+TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
