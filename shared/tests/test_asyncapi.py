@@ -12,6 +12,7 @@ import pytest
 from mentorship.services import SERVICES, Service
 from shared.http.asyncapi import PRODUCERS
 from shared.messaging.events import EVENTS
+from shared.messaging.packs_requests import CREDIT_RESERVE, CreditReserveReply
 
 SCHEMA = Path(__file__).resolve().parents[2] / "tests" / "schemas" / "asyncapi-3.0.0.json"
 by_name = pytest.mark.parametrize("service", SERVICES, ids=lambda s: s.name)
@@ -30,10 +31,11 @@ async def document_of(service: Service) -> dict[str, Any]:
 
 
 def resolve(document: dict[str, Any], ref: str) -> Any:
+    """The node a local `$ref` points at, following references to references."""
     node: Any = document
     for part in ref.removeprefix("#/").split("/"):
         node = node[part]
-    return node
+    return resolve(document, node["$ref"]) if isinstance(node, dict) and "$ref" in node else node
 
 
 def local_refs(node: Any):
@@ -81,3 +83,14 @@ async def test_an_event_message_carries_the_envelope_and_the_payload_fields() ->
     assert set(data["properties"]) == set(EVENTS["payment.succeeded"].model_fields)
     received = [op for op in document["operations"].values() if op["action"] == "receive"]
     assert any(op["channel"]["$ref"] == "#/channels/payment_succeeded" for op in received)
+
+
+async def test_a_served_request_lists_its_request_and_reply_schemas() -> None:
+    document = await document_of(next(s for s in SERVICES if s.name == "packs"))
+    (channel_id,) = [k for k, c in document["channels"].items() if c["address"] == CREDIT_RESERVE]
+    operation = document["operations"][f"serve_{channel_id}"]
+    request = resolve(document, operation["messages"][0]["$ref"])
+    assert resolve(document, request["payload"]["$ref"])["properties"]["session_id"]
+    reply = resolve(document, operation["reply"]["messages"][0]["$ref"])
+    data = resolve(document, reply["payload"]["properties"]["data"]["$ref"])
+    assert set(data["properties"]) == set(CreditReserveReply.model_fields)

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from shared.messaging.events import EVENTS, Envelope, Event
+from shared.messaging.stream import subject_for
 
 if typing.TYPE_CHECKING:
     from shared.runtime import Runtime
@@ -90,7 +91,7 @@ def build_document(
         channel = _channel_id(model.subject)
         messages[name] = _event_message(model)
         channels[channel] = {
-            "address": f"{namespace}{model.subject}",
+            "address": subject_for(namespace, model.subject),
             "title": model.subject,
             "description": (model.__doc__ or "").strip() or f"{model.subject} (JetStream)",
             "messages": {name: {"$ref": f"#/components/messages/{name}"}},
@@ -236,7 +237,7 @@ def service_document(runtime: "Runtime", *, title: str) -> dict[str, Any]:
     """The document of a running (or merely built) service, from what it registered."""
     bus = runtime.bus
     served = bus.responders.served()
-    handlers = getattr(bus.responders, "handlers", lambda: {})()
+    handlers = bus.responders.handlers()
     return build_document(
         title=title,
         service=runtime.service,

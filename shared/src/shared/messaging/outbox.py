@@ -12,9 +12,8 @@ from sqlalchemy import func, insert, select, update
 from shared.clock import Clock, SystemClock
 from shared.db import ConnectionFactory, DbConnection
 from shared.logging import get_logger
-from shared.messaging import context
+from shared.messaging import context, observe
 from shared.messaging.events import Envelope, Event
-from shared.messaging.metrics import EVENTS_PUBLISHED
 from shared.messaging.stream import subject_for
 from shared.messaging.tables import outbox
 from shared.uow import OutboxRow, UnitOfWork
@@ -132,7 +131,11 @@ class Relay:
                 headers={"Nats-Msg-Id": str(row["id"])},
                 timeout=self._publish_timeout,
             )
-            EVENTS_PUBLISHED.labels(subject=row["subject"]).inc()
+            observe.event_published(
+                subject=row["subject"],
+                event_id=str(row["id"]),
+                correlation_id=str(row["envelope"].get("correlation_id", "")),
+            )
 
     async def sweep(self, *, grace: timedelta = timedelta(seconds=2), limit: int = 500) -> int:
         """Publish rows left unpublished for longer than `grace`; returns how many."""

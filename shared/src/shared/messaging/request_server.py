@@ -41,6 +41,13 @@ class RequestServer:
             for subject, (model, _) in self._handlers.items()
         }
 
+    def handlers(self) -> dict[str, Handler]:
+        """Each served subject (as on the wire) with its handler (for the AsyncAPI document)."""
+        return {
+            subject_for(self._namespace, subject): handler
+            for subject, (_, handler) in self._handlers.items()
+        }
+
     def register(self, subject: str, request_model: type[Req]):
         """Serve `subject` with `handler(request) -> reply model`."""
 
