@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 
 from packs.adapters.tables import packs, seats
 from packs.config import Settings
+from packs.domain.model import SettlementOutcome
 from packs.main import ALEMBIC_INI, create_app
 from packs.service_layer.consume_credit import ConsumeCredit, consume_credit
 from packs.service_layer.fulfil_purchase import fulfil_purchase
@@ -89,7 +90,9 @@ class PacksDriver:
         )
         return await self.run(reserve_credit, command)
 
-    async def consume(self, session_id: uuid.UUID, outcome: str = "completed") -> bool:
+    async def consume(
+        self, session_id: uuid.UUID, outcome: SettlementOutcome = SettlementOutcome.completed
+    ) -> bool:
         return await self.run(consume_credit, ConsumeCredit(session_id, outcome))
 
     async def release(self, session_id: uuid.UUID):

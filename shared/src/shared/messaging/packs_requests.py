@@ -2,6 +2,8 @@
 
 Payments, booking and video import these models; packs serves them. A refusal comes back as
 `RemoteError(code, detail)` on the caller's side, with one of the stable codes below.
+The packs domain owns these codes as StrEnums (`packs.domain.errors`); a packs unit test pins
+the two spellings together, so this module never needs to import the service.
 """
 
 from typing import Literal

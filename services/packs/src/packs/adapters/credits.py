@@ -7,7 +7,7 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from packs.adapters.tables import credits
-from packs.domain.model import Credit, CreditStatus
+from packs.domain.model import Credit, CreditStatus, SettlementOutcome
 from shared.db import DbConnection
 
 
@@ -47,7 +47,7 @@ async def add_tombstone(connection: DbConnection, *, session_id: UUID, now: date
             mentor_id="",
             status=CreditStatus.released,
             settled_at=now,
-            outcome="released_unreserved",
+            outcome=SettlementOutcome.released_unreserved,
             created_at=now,
         )
         .on_conflict_do_nothing(index_elements=["session_id"])
@@ -61,7 +61,7 @@ async def settle(
     *,
     session_id: UUID,
     to: CreditStatus,
-    outcome: str,
+    outcome: SettlementOutcome,
     now: datetime,
 ) -> UUID | None:
     """reserved → `to`, once: the pack id if this call made the change, None otherwise.
@@ -82,7 +82,7 @@ async def void_reserved_of_pack(connection: DbConnection, *, pack_id: UUID, now:
     result = await connection.execute(
         update(credits)
         .where(credits.c.pack_id == pack_id, credits.c.status == CreditStatus.reserved)
-        .values(status=CreditStatus.void, outcome="refunded", settled_at=now)
+        .values(status=CreditStatus.void, outcome=SettlementOutcome.refunded, settled_at=now)
         .returning(credits.c.session_id)
     )
     return len(result.all())

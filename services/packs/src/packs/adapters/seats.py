@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Row, and_, insert, select, update
 from packs.adapters.tables import seat_holds, seats
 from packs.domain.model import (
     LIVE_SEAT_STATUSES,
+    Hold,
     HoldStatus,
     ReleaseReason,
     Seat,
@@ -170,9 +171,20 @@ async def release(
 # ---- checkout holds -----------------------------------------------------------------------
 
 
-async def get_hold(connection: DbConnection, order_id: UUID) -> Row | None:
+async def get_hold(connection: DbConnection, order_id: UUID) -> Hold | None:
     query = select(seat_holds).where(seat_holds.c.order_id == order_id)
-    return (await connection.execute(query)).first()
+    row = (await connection.execute(query)).first()
+    if row is None:
+        return None
+    return Hold(
+        order_id=row.order_id,
+        seat_id=row.seat_id,
+        student_id=row.student_id,
+        mentor_id=row.mentor_id,
+        renewal=row.renewal,
+        status=HoldStatus(row.status),
+        held_until=row.held_until,
+    )
 
 
 async def add_hold(

@@ -1,34 +1,58 @@
-"""Refusals of the packs rules, each with a stable code (see shared.messaging.packs_requests)."""
+"""Refusals of the packs rules, each with a stable code the domain owns.
 
-from shared.errors import DomainError, InvalidInput
-from shared.messaging import packs_requests as codes
+The request contracts (`shared.messaging.packs_requests`) spell the same codes on the wire;
+`tests/unit/test_codes.py` pins the two vocabularies together.
+"""
+
+from enum import StrEnum
+
+from shared.errors import DomainError, ErrorKind
+
+
+class IneligibleCode(StrEnum):
+    """Eligibility checks, in the order they run (ARCHITECTURE §5 "Packs, seats, credits")."""
+
+    PACK_NOT_FOUND = "PACK_NOT_FOUND"
+    PACK_EXPIRED = "PACK_EXPIRED"
+    SCHEDULED_AFTER_EXPIRATION = "SCHEDULED_AFTER_EXPIRATION"
+    PACK_NOT_ACTIVE = "PACK_NOT_ACTIVE"
+    NO_REMAINING_SESSIONS = "NO_REMAINING_SESSIONS"
+    SEAT_NOT_ACTIVE = "SEAT_NOT_ACTIVE"
+
+
+class RefusalCode(StrEnum):
+    """The other refusals of holds and reserves."""
+
+    NO_SEAT_AVAILABLE = "NO_SEAT_AVAILABLE"  # hold: the mentor has no open seat
+    HOLD_EXPIRED = "HOLD_EXPIRED"  # hold: this order's hold ended; start a new checkout
+    INVALID_HOLD = "INVALID_HOLD"  # hold: bad deadline, or the order is another pair's
+    CREDIT_RELEASED = "CREDIT_RELEASED"  # reserve: the id was released before; use a new one
+    SESSION_ID_CONFLICT = "SESSION_ID_CONFLICT"  # reserve: the id belongs to another pair
 
 
 class Ineligible(DomainError):
     """A booking may not draw a credit; `code` is the first failing eligibility check."""
 
-    status = 409
+    def __init__(self, detail: str, *, code: IneligibleCode) -> None:
+        super().__init__(detail, code=code)
 
 
 class NoSeatAvailable(DomainError):
-    code = codes.NO_SEAT_AVAILABLE
-    status = 409
+    code = RefusalCode.NO_SEAT_AVAILABLE
 
 
 class HoldExpired(DomainError):
-    code = codes.HOLD_EXPIRED
-    status = 409
+    code = RefusalCode.HOLD_EXPIRED
 
 
 class CreditReleased(DomainError):
-    code = codes.CREDIT_RELEASED
-    status = 409
+    code = RefusalCode.CREDIT_RELEASED
 
 
 class SessionIdConflict(DomainError):
-    code = codes.SESSION_ID_CONFLICT
-    status = 409
+    code = RefusalCode.SESSION_ID_CONFLICT
 
 
-class InvalidHold(InvalidInput):
-    code = "INVALID_HOLD"
+class InvalidHold(DomainError):
+    code = RefusalCode.INVALID_HOLD
+    kind = ErrorKind.invalid

@@ -38,6 +38,33 @@ class HoldStatus(StrEnum):
     expired = "expired"
 
 
+class SettlementOutcome(StrEnum):
+    """Why a credit left `reserved` (the credits table's `outcome`)."""
+
+    completed = "completed"  # consumed: the session was held
+    no_show = "no_show"  # consumed: the student did not come
+    late_cancel = "late_cancel"  # consumed: the student canceled inside the window
+    canceled = "canceled"  # released: an on-time or mentor/system cancel
+    released = "released"  # released: booking compensated a failed booking
+    released_unreserved = "released_unreserved"  # a release that came before any reserve
+    refunded = "refunded"  # void: the pack was refunded
+
+
+class HoldDecision(StrEnum):
+    """What a hold request does to the student's seat with the mentor."""
+
+    new = "new"  # a free seat is held
+    share = "share"  # the student's open hold is shared (and extended)
+    renewal = "renewal"  # the student already has a seat: a renewal, no hold
+
+
+class HoldOutcome(StrEnum):
+    """What a hold request answers (`SeatHoldReply.outcome`)."""
+
+    held = "held"
+    renewal = "renewal"
+
+
 class ReleaseReason(StrEnum):
     grace_over = "grace_over"
     pack_expired = "pack_expired"
@@ -58,6 +85,19 @@ class Seat:
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_SEAT_STATUSES
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A checkout's claim on a seat, one per order id."""
+
+    order_id: UUID
+    seat_id: UUID
+    student_id: str
+    mentor_id: str
+    renewal: bool
+    status: HoldStatus
+    held_until: datetime | None
 
 
 @dataclass

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from packs.domain.errors import InvalidHold, NoSeatAvailable
-from packs.domain.model import Pack, ReleaseReason, Seat, SeatStatus
+from packs.domain.model import HoldDecision, Pack, ReleaseReason, Seat, SeatStatus
 from packs.domain.policy import Policy
 
 
@@ -15,22 +15,22 @@ def open_seats(*, capacity: int, live: int) -> int:
 
 
 @dataclass(frozen=True)
-class HoldDecision:
-    outcome: str  # "new" | "share" | "renewal"
+class HoldPlan:
+    outcome: HoldDecision
     held_until: datetime | None
 
 
 def decide_hold(
     *, live_seat: Seat | None, live_count: int, capacity: int, until: datetime
-) -> HoldDecision:
+) -> HoldPlan:
     """A student with a live seat renews (or shares an open hold); others need a free seat."""
     if live_seat is not None:
         if live_seat.status is SeatStatus.held:
-            return HoldDecision("share", max(until, live_seat.held_until or until))
-        return HoldDecision("renewal", None)
+            return HoldPlan(HoldDecision.share, max(until, live_seat.held_until or until))
+        return HoldPlan(HoldDecision.renewal, None)
     if open_seats(capacity=capacity, live=live_count) == 0:
         raise NoSeatAvailable(f"the mentor's {capacity} seats are all taken")
-    return HoldDecision("new", until)
+    return HoldPlan(HoldDecision.new, until)
 
 
 def hold_deadline(*, requested: datetime | None, now: datetime, policy: Policy) -> datetime:

@@ -9,7 +9,7 @@ from shared.messaging import packs_requests as contract
 from shared.runtime import Runtime
 
 
-class Responders:
+class PackRequestHandlers:
     """One handler per request subject: parse, run the use case in a unit of work, reply."""
 
     def __init__(self, runtime: Runtime, *, deps: Dependencies) -> None:
@@ -26,7 +26,7 @@ class Responders:
         return contract.SeatHoldReply(
             order_id=held.order_id,
             seat_id=held.seat_id,
-            outcome=held.outcome,
+            outcome=held.outcome.value,
             held_until=held.held_until,
         )
 
@@ -58,15 +58,15 @@ class Responders:
             found = await check_eligibility(query, uow=uow, deps=self._deps)
         return contract.EligibilityReply(
             eligible=found.eligible,
-            code=found.code,
+            code=None if found.code is None else found.code.value,
             remaining=found.remaining,
             pack_id=found.pack_id,
             expires_at=found.expires_at,
         )
 
 
-def register(runtime: Runtime, *, deps: Dependencies) -> Responders:
-    responders = Responders(runtime, deps=deps)
+def register(runtime: Runtime, *, deps: Dependencies) -> PackRequestHandlers:
+    responders = PackRequestHandlers(runtime, deps=deps)
     serve = runtime.bus.responder
     serve(contract.SEAT_HOLD, contract.SeatHoldRequest)(responders.hold)
     serve(contract.CREDIT_RESERVE, contract.CreditReserveRequest)(responders.reserve)

@@ -1,12 +1,12 @@
 """Events packs consumes, each through the kernel's inbox (once per event id)."""
 
-from packs.domain.cancellation import forfeits_credit
+from packs.domain.model import SettlementOutcome
 from packs.service_layer.consume_credit import ConsumeCredit, consume_credit
 from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.fulfil_purchase import fulfil_purchase
-from packs.service_layer.release_credit import ReleaseCredit, release_credit
 from packs.service_layer.release_hold import release_hold
 from packs.service_layer.revoke_pack import revoke_pack
+from packs.service_layer.settle_cancellation import SettleCancellation, settle_cancellation
 from packs.service_layer.verify_booking import verify_booking
 from shared.messaging import Envelope, MessageBus
 from shared.messaging.events import (
@@ -38,18 +38,20 @@ def register(bus: MessageBus, *, deps: Dependencies) -> None:
 
     @consumers.on(SessionCompleted, purpose="session-completed")
     async def on_completed(event: SessionCompleted, uow: UnitOfWork, envelope: Envelope) -> None:
-        await consume_credit(ConsumeCredit(event.session_id, "completed"), uow=uow, deps=deps)
+        await consume_credit(
+            ConsumeCredit(event.session_id, SettlementOutcome.completed), uow=uow, deps=deps
+        )
 
     @consumers.on(SessionNoShow, purpose="session-no-show")
     async def on_no_show(event: SessionNoShow, uow: UnitOfWork, envelope: Envelope) -> None:
-        await consume_credit(ConsumeCredit(event.session_id, "no_show"), uow=uow, deps=deps)
+        await consume_credit(
+            ConsumeCredit(event.session_id, SettlementOutcome.no_show), uow=uow, deps=deps
+        )
 
     @consumers.on(SessionCanceled, purpose="session-canceled")
     async def on_canceled(event: SessionCanceled, uow: UnitOfWork, envelope: Envelope) -> None:
-        if forfeits_credit(canceled_by=event.canceled_by, late=event.late):
-            await consume_credit(ConsumeCredit(event.session_id, "late_cancel"), uow=uow, deps=deps)
-        else:
-            await release_credit(ReleaseCredit(event.session_id, "canceled"), uow=uow, deps=deps)
+        cmd = SettleCancellation(event.session_id, event.canceled_by, event.late)
+        await settle_cancellation(cmd, uow=uow, deps=deps)
 
     @consumers.on(SessionBooked, purpose="session-booked")
     async def on_booked(event: SessionBooked, uow: UnitOfWork, envelope: Envelope) -> None:

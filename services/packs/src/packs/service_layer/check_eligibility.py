@@ -7,6 +7,7 @@ from uuid import UUID
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.eligibility import bookable_remaining, judge
+from packs.domain.errors import IneligibleCode
 from packs.service_layer.dependencies import Dependencies
 from shared.uow import UnitOfWork
 
@@ -21,7 +22,7 @@ class CheckEligibility:
 @dataclass(frozen=True)
 class Eligibility:
     eligible: bool
-    code: str | None
+    code: IneligibleCode | None
     remaining: int
     pack_id: UUID | None
     expires_at: datetime | None

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
-from packs.domain.model import CreditStatus, PackStatus
+from packs.domain.model import CreditStatus, PackStatus, SettlementOutcome
 from packs.domain.renewal import after_consumption, is_depleted
 from packs.service_layer.credit_settlement import (
     Settled,
@@ -24,7 +24,7 @@ log = get_logger(__name__)
 @dataclass(frozen=True)
 class ConsumeCredit:
     session_id: UUID
-    outcome: str  # completed | no_show | late_cancel
+    outcome: SettlementOutcome  # completed, no_show or late_cancel
 
 
 async def consume_credit(cmd: ConsumeCredit, *, uow: UnitOfWork, deps: Dependencies) -> bool:

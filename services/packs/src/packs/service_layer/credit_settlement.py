@@ -7,7 +7,7 @@ from packs.adapters import capacity as capacity_repo
 from packs.adapters import credits as credits_repo
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
-from packs.domain.model import Credit, CreditStatus, Pack
+from packs.domain.model import Credit, CreditStatus, Pack, SettlementOutcome
 from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.seat_changes import release_if_due
 from shared.uow import UnitOfWork
@@ -21,7 +21,12 @@ class Settled:
 
 
 async def settle_reserved(
-    credit: Credit, *, to: CreditStatus, outcome: str, uow: UnitOfWork, deps: Dependencies
+    credit: Credit,
+    *,
+    to: CreditStatus,
+    outcome: SettlementOutcome,
+    uow: UnitOfWork,
+    deps: Dependencies,
 ) -> Settled | None:
     """Move a reserved credit to `to`; None if another transaction settled it first.
 

@@ -7,7 +7,7 @@ from uuid import UUID
 from packs.adapters import capacity as capacity_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.errors import HoldExpired, InvalidHold
-from packs.domain.model import HoldStatus, SeatStatus
+from packs.domain.model import Hold, HoldDecision, HoldOutcome, HoldStatus, SeatStatus
 from packs.domain.seats import decide_hold, hold_deadline
 from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.seat_changes import announce_capacity
@@ -26,7 +26,7 @@ class HoldSeat:
 class SeatHeld:
     order_id: UUID
     seat_id: UUID
-    outcome: str  # "held" | "renewal"
+    outcome: HoldOutcome
     held_until: datetime | None
 
 
@@ -44,8 +44,8 @@ async def hold_seat(cmd: HoldSeat, *, uow: UnitOfWork, deps: Dependencies) -> Se
         connection, student_id=cmd.student_id, mentor_id=cmd.mentor_id, lock=True
     )
     live = await capacity_repo.count_live_seats(connection, mentor_id=cmd.mentor_id)
-    decision = decide_hold(live_seat=seat, live_count=live, capacity=capacity, until=until)
-    if decision.outcome == "new":
+    plan = decide_hold(live_seat=seat, live_count=live, capacity=capacity, until=until)
+    if plan.outcome is HoldDecision.new:
         seat = await seats_repo.add_seat(
             connection,
             student_id=cmd.student_id,
@@ -55,9 +55,10 @@ async def hold_seat(cmd: HoldSeat, *, uow: UnitOfWork, deps: Dependencies) -> Se
             now=now,
         )
         await announce_capacity(uow=uow, deps=deps, mentor_id=cmd.mentor_id, capacity=capacity)
-    elif decision.outcome == "share":
-        await seats_repo.extend_hold(connection, seat_id=seat.id, held_until=decision.held_until)
-    renewal = decision.outcome == "renewal"
+    assert seat is not None  # shared and renewed holds are of the live seat found above
+    if plan.outcome is HoldDecision.share and plan.held_until is not None:
+        await seats_repo.extend_hold(connection, seat_id=seat.id, held_until=plan.held_until)
+    renewal = plan.outcome is HoldDecision.renewal
     await seats_repo.add_hold(
         connection,
         order_id=cmd.order_id,
@@ -66,19 +67,16 @@ async def hold_seat(cmd: HoldSeat, *, uow: UnitOfWork, deps: Dependencies) -> Se
         held_until=None if renewal else until,
         now=now,
     )
-    return SeatHeld(
-        cmd.order_id,
-        seat.id,
-        "renewal" if renewal else "held",
-        None if renewal else decision.held_until,
-    )
+    if renewal:
+        return SeatHeld(cmd.order_id, seat.id, HoldOutcome.renewal, None)
+    return SeatHeld(cmd.order_id, seat.id, HoldOutcome.held, plan.held_until)
 
 
-def _same_answer(cmd: HoldSeat, earlier) -> SeatHeld:
+def _same_answer(cmd: HoldSeat, earlier: Hold) -> SeatHeld:
     """A repeated request for an order answers what the first one did."""
     if (earlier.student_id, earlier.mentor_id) != (cmd.student_id, cmd.mentor_id):
         raise InvalidHold(f"order {cmd.order_id} holds a seat for another student or mentor")
     if earlier.status in (HoldStatus.released, HoldStatus.expired):
         raise HoldExpired(f"the hold of order {cmd.order_id} has ended; start a new checkout")
-    outcome = "renewal" if earlier.renewal else "held"
+    outcome = HoldOutcome.renewal if earlier.renewal else HoldOutcome.held
     return SeatHeld(cmd.order_id, earlier.seat_id, outcome, earlier.held_until)

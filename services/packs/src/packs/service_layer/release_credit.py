@@ -5,7 +5,7 @@ from uuid import UUID
 
 from packs.adapters import credits as credits_repo
 from packs.adapters import packs as packs_repo
-from packs.domain.model import CreditStatus
+from packs.domain.model import CreditStatus, SettlementOutcome
 from packs.service_layer.credit_settlement import (
     credit_of,
     release_seat_if_packs_gone,
@@ -18,7 +18,7 @@ from shared.uow import UnitOfWork
 @dataclass(frozen=True)
 class ReleaseCredit:
     session_id: UUID
-    outcome: str = "released"  # released (compensation) | canceled
+    outcome: SettlementOutcome = SettlementOutcome.released  # or canceled
 
 
 async def release_credit(
