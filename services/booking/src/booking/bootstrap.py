@@ -2,7 +2,7 @@
 
 from booking.adapters.packs_client import PacksClient
 from booking.config import Settings
-from booking.entrypoints import jobs, subscribers
+from booking.entrypoints import jobs, snapshots, subscribers
 from booking.service_layer.dependencies import Dependencies
 from booking.service_layer.ports import Calendar, NoCalendar
 from shared.runtime import Runtime
@@ -19,5 +19,6 @@ def bootstrap(
         calendar=calendar or NoCalendar(),
     )
     subscribers.register(runtime.bus, deps=deps)
+    snapshots.register(runtime.bus)  # snapshot.session for projection rebuilds (decision 0006)
     jobs.register(runtime, deps=deps, batch_size=settings.job_batch_size)
     return deps

@@ -1,0 +1,94 @@
+"""Booking and video side by side: video rebuilds every session from booking's own snapshot.
+
+Both run in one namespace on real NATS JetStream and Postgres with their own databases. The
+sessions are written with booking's own adapter (as if booked long ago); the stream is purged
+(what 7 days of retention do), so only booking's `snapshot.session` can tell video about them.
+"""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import nats
+
+from booking.adapters.sessions import add_session, save_session
+from booking.config import Settings as BookingSettings
+from booking.domain.availability import Interval
+from booking.domain.sessions import Actor, Session, SessionStatus
+from booking.main import ALEMBIC_INI as BOOKING_ALEMBIC_INI
+from booking.main import create_app as create_booking
+from shared.clock import FakeClock
+from shared.messaging.stream import stream_name
+from shared.testing.plugin import auth_headers
+from video.config import Settings as VideoSettings
+from video.main import ALEMBIC_INI as VIDEO_ALEMBIC_INI
+from video.main import create_app as create_video
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+ADMIN = auth_headers("root", "admin")
+
+
+def a_session(student: str, *, starts_in: timedelta) -> Session:
+    starts_at = NOW + starts_in
+    return Session(
+        id=uuid.uuid4(),
+        mentor_id="mentor-1",
+        student_id=student,
+        pack_id=uuid.uuid4(),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+        status=SessionStatus.scheduled,
+        topic="System design",
+        join_url="https://example.test/join",
+        mentor_timezone="Europe/Paris",
+    )
+
+
+async def test_video_rebuilt_from_bookings_snapshot_knows_sessions_older_than_the_stream(
+    start_service, nats_url, namespace
+):
+    clock = FakeClock(NOW)
+    booking = await start_service(
+        create_booking, BookingSettings, BOOKING_ALEMBIC_INI, app_kwargs={"clock": clock}
+    )
+    video = await start_service(
+        create_video,
+        VideoSettings,
+        VIDEO_ALEMBIC_INI,
+        app_kwargs={"clock": clock},
+        snapshot_page_size=2,  # several pages
+    )
+    scheduled = [a_session(f"student-{i}", starts_in=timedelta(hours=2 + 2 * i)) for i in range(4)]
+    canceled = a_session("student-9", starts_in=timedelta(days=2))
+    async with booking.runtime.session_factory() as db:
+        for session in (*scheduled, canceled):
+            blocked = Interval(session.starts_at, session.ends_at)
+            assert await add_session(
+                db,
+                session,
+                blocked=blocked,
+                idempotency_key=str(session.id),
+                fingerprint="f",
+                now=NOW - timedelta(days=30),
+            )
+        canceled.cancel(by=Actor.mentor, now=NOW, reason="ill", late_window=timedelta(hours=24))
+        await save_session(db, canceled, now=NOW - timedelta(days=20))
+        await db.commit()
+    connection = await nats.connect(nats_url)
+    await connection.jetstream().purge_stream(stream_name(namespace))
+    await connection.close()
+
+    rebuilt = await video.client.post("/v1/admin/rebuilds/sessions", headers=ADMIN)
+
+    assert rebuilt.status_code == 200, rebuilt.text
+    assert rebuilt.json()["sessions"] == 5
+    first = scheduled[0]
+    clock.set(first.starts_at - timedelta(minutes=10))
+    token = await video.client.post(
+        f"/v1/sessions/{first.id}/token", headers=auth_headers(first.student_id, "student")
+    )
+    assert token.status_code == 200, token.text
+    clock.set(canceled.starts_at)
+    refused = await video.client.post(
+        f"/v1/sessions/{canceled.id}/token", headers=auth_headers(canceled.student_id, "student")
+    )
+    assert refused.json()["code"] == "SESSION_NOT_SCHEDULED"
