@@ -74,11 +74,13 @@ class RefundRequestRead(BaseModel):
     requested_at: datetime
 
 
+# Promo codes are case-insensitive: stored and matched upper-case.
 PromoCodeText = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$"
     ),
+    AfterValidator(str.upper),
 ]
 
 
