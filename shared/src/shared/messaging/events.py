@@ -351,6 +351,20 @@ class ContactDiscordConnected(Event):
     discord_id: Annotated[str, line(32, min_length=1)]
 
 
+# ---- video ------------------------------------------------------------------------------
+
+
+class VideoAttendance(Event):
+    """A participant joined or left a session's video channel, as Agora reported it."""
+
+    subject = "video.attendance"
+    session_id: UUID
+    user_id: UserId
+    participant: Literal["mentor", "student"]
+    action: Literal["joined", "left"]
+    at: Timestamp
+
+
 EVENTS: dict[str, type[Event]] = {
     model.subject: model
     for model in (
@@ -378,5 +392,6 @@ EVENTS: dict[str, type[Event]] = {
         SessionReminderDue,
         ReviewSubmitted,
         ContactDiscordConnected,
+        VideoAttendance,
     )
 }
