@@ -1,10 +1,15 @@
 """Payments runs as a service: health, readiness, metrics, docs, schema, secrets."""
 
+import uuid
+
 import pytest
 from pydantic import ValidationError
 
 from payments.adapters.tables import metadata
+from payments.bootstrap import providers_of
 from payments.config import Settings
+from payments.domain.model import Provider
+from payments.main import ALEMBIC_INI, create_app
 from shared.testing.helpers import schema_differences
 
 
@@ -36,3 +41,18 @@ def test_provider_secrets_must_be_real_outside_dev_mode(field):
         Settings(dev_mode=False, jwt_public_key="pem", **{**real, field: "change-me"})
     assert Settings(dev_mode=False, jwt_public_key="pem", **real).stripe_api_key
     assert Settings(dev_mode=True).stripe_api_key.get_secret_value() == ""
+
+
+async def test_the_sandbox_is_refused_outside_dev_mode(start_service, event_probe):
+    def production_settings(**fields) -> Settings:
+        # The harness runs in dev mode; this copy turns it off after validation.
+        return Settings(**fields).model_copy(update={"dev_mode": False})
+
+    service = await start_service(create_app, production_settings, ALEMBIC_INI)
+    page = await service.client.get(f"/v1/sandbox/checkout/{uuid.uuid4()}")
+    pay = await service.client.post(f"/v1/sandbox/checkout/{uuid.uuid4()}/pay")
+
+    assert page.status_code == pay.status_code == 404
+    settings = service.app.state.payments_settings
+    assert Provider.sandbox not in providers_of(settings)
+    assert settings.webhook_secret == ""  # no sandbox secret to sign with
