@@ -9,7 +9,7 @@ from shared.http.app import create_app as create_http_app
 from shared.runtime import build_runtime
 from video.bootstrap import bootstrap
 from video.config import Settings
-from video.entrypoints import admin, api
+from video.entrypoints import admin, api, callbacks
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
@@ -18,6 +18,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     settings = settings or Settings()
     runtime = build_runtime(settings, alembic_ini=ALEMBIC_INI, clock=clock)
     deps = bootstrap(runtime, settings=settings)
-    app = create_http_app(runtime, title="Video", routers=[api.router, admin.router])
+    app = create_http_app(
+        runtime, title="Video", routers=[api.router, callbacks.router, admin.router]
+    )
     app.state.video = deps
     return app

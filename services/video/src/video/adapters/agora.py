@@ -7,6 +7,8 @@ from datetime import datetime
 
 from agora_token_builder.RtcTokenBuilder import Role_Publisher, RtcTokenBuilder
 
+from video.domain.attendance import AttendanceAction
+
 
 @dataclass(frozen=True)
 class AgoraApp:
@@ -41,3 +43,14 @@ def ncs_signature_valid(secret: str, body: bytes, *, v2: str | None, v1: str | N
         expected = hmac.new(key, body, hashlib.sha1).hexdigest()
         return hmac.compare_digest(expected, v1.strip().lower())
     return False
+
+
+# Agora Notifications channel event types (RTC): who joined or left a channel.
+ACTION_BY_EVENT_TYPE = {
+    103: AttendanceAction.joined,  # live broadcasting: host joins
+    104: AttendanceAction.left,  # host leaves
+    105: AttendanceAction.joined,  # audience joins
+    106: AttendanceAction.left,  # audience leaves
+    107: AttendanceAction.joined,  # communication profile: user joins
+    108: AttendanceAction.left,  # user leaves
+}
