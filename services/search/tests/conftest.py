@@ -89,7 +89,7 @@ class Facts:
         )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def facts() -> type[Facts]:
     return Facts
 
@@ -115,11 +115,12 @@ class SearchDriver:
         """The same envelope again, past the stream's dedupe (a producer's sweeper re-send)."""
         await publish_raw(self.nats_url, self.namespace, envelope, msg_id=f"{envelope.id}-{tag}")
 
-    async def apply(self, event: Event, *, at: datetime = T0) -> None:
-        """Record a fact as its subscriber would, without the broker (for seeding)."""
-        envelope = Envelope.wrap(event, producer="test", occurred_at=at)
+    async def apply(self, *events: Event, at: datetime = T0) -> None:
+        """Record facts in one transaction as their subscribers would, without the broker."""
         async with self.runtime.uow() as uow:
-            await record_fact(event, stamp=Stamp(at, envelope.id), uow=uow, ctx=self.ctx)
+            for event in events:
+                stamp = Stamp(at, uuid.uuid4())
+                await record_fact(event, stamp=stamp, uow=uow, ctx=self.ctx)
             await uow.commit()
 
     async def processed(self, envelope: Envelope) -> bool:
@@ -152,5 +153,13 @@ async def search_service(event_probe, start_service, clock):
 
 
 @pytest.fixture
-def search(search_service, clock, nats_url, namespace) -> SearchDriver:
-    return SearchDriver(search_service, clock=clock, nats_url=nats_url, namespace=namespace)
+def drive(clock, nats_url, namespace):
+    """`drive(service)`: a SearchDriver for a service started in this test."""
+    return lambda service: SearchDriver(
+        service, clock=clock, nats_url=nats_url, namespace=namespace
+    )
+
+
+@pytest.fixture
+def search(search_service, drive) -> SearchDriver:
+    return drive(search_service)

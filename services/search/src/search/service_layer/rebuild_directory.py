@@ -12,7 +12,7 @@ from search.adapters import facts
 from search.domain.document import MentorDocument, build_document
 from search.domain.stamp import Stamp
 from search.service_layer.context import Context
-from search.service_layer.record_facts import record_fact
+from search.service_layer.record_facts import record_facts
 from shared.db import ConnectionFactory
 from shared.messaging.snapshots import Requests, fetch_snapshot
 from shared.uow import UnitOfWork
@@ -54,12 +54,9 @@ async def rebuild_directory(
         for aggregate in SNAPSHOT_SOURCES:
             pages = fetch_snapshot(requester, aggregate=aggregate, page_size=page_size)
             async for page in pages:
+                snapshot = [(e.payload(), Stamp(e.occurred_at, e.id)) for e in page]
                 async with uow_factory() as uow:
-                    for envelope in page:
-                        stamp = Stamp(envelope.occurred_at, envelope.id)
-                        await record_fact(
-                            envelope.payload(), stamp=stamp, uow=uow, ctx=ctx, live=False
-                        )
+                    await record_facts(snapshot, uow=uow, ctx=ctx, live=False)
                     await uow.commit()
                 items += len(page)
         mentors = await shadows.facts.swap(facts_rebuild)

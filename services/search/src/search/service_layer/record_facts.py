@@ -4,10 +4,13 @@ During a rebuild a fact also goes to the shadow tables (live first, then shadow:
 order of the swap). Only the live tables feed the backend.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
+from sqlalchemy import Table
+
 from search.adapters import facts
-from search.adapters.tables import mentor_facts
+from search.adapters.tables import mentor_facts, mentor_products
 from search.domain.document import build_document
 from search.domain.stamp import Stamp
 from search.service_layer.context import Context
@@ -62,17 +65,45 @@ FACT_EVENTS: tuple[type[Event], ...] = (*GROUPS, ProductUpdated)
 async def record_fact(
     event: Event, *, stamp: Stamp, uow: UnitOfWork, ctx: Context, live: bool = True
 ) -> None:
-    """Apply one fact to the live tables (then the shadows during a rebuild), or only the
-    shadows when `live` is False (a snapshot item of a rebuild)."""
-    if isinstance(event, ProductUpdated):
-        await _record_product(event, stamp=stamp, uow=uow, ctx=ctx, live=live)
-        return
+    await record_facts([(event, stamp)], uow=uow, ctx=ctx, live=live)
+
+
+async def record_facts(
+    facts_in_order: Sequence[tuple[Event, Stamp]],
+    *,
+    uow: UnitOfWork,
+    ctx: Context,
+    live: bool = True,
+) -> None:
+    """Apply facts to the live tables (then the shadows during a rebuild), or only to the
+    shadows when `live` is False (snapshot items of a rebuild); each changed mentor's
+    document goes to the backend once, at the end."""
+    changed: dict[str, None] = {}
+    fact_tables = await ctx.shadows.fact_tables(uow.connection)
+    product_tables = await ctx.shadows.product_tables(uow.connection)
+    for event, stamp in facts_in_order:
+        if isinstance(event, ProductUpdated):
+            tables = product_tables if live else product_tables[1:]
+            written = await _record_product(event, stamp=stamp, uow=uow, ctx=ctx, tables=tables)
+        else:
+            tables = fact_tables if live else fact_tables[1:]
+            written = await _record_group(event, stamp=stamp, uow=uow, ctx=ctx, tables=tables)
+        if written and live:
+            changed[event.mentor_id] = None  # type: ignore[attr-defined]
+    for mentor_id in changed:
+        await reindex(mentor_id, uow=uow, ctx=ctx)
+
+
+async def _record_group(
+    event: Event, *, stamp: Stamp, uow: UnitOfWork, ctx: Context, tables: list[Table]
+) -> bool:
+    """True if the live row changed."""
     group, values_of = GROUPS[type(event)]
     mentor_id: str = event.mentor_id  # type: ignore[attr-defined]
     values = values_of(event)
     now = ctx.clock.now()
-    tables = await ctx.shadows.fact_tables(uow.connection)
-    for table in tables if live else tables[1:]:
+    changed = False
+    for table in tables:
         written = await facts.record_group(
             uow.connection,
             table=table,
@@ -82,21 +113,22 @@ async def record_fact(
             stamp=stamp,
             now=now,
         )
-        if written and table is mentor_facts:
-            await reindex(mentor_id, uow=uow, ctx=ctx)
+        changed = changed or (written and table is mentor_facts)
+    return changed
 
 
 async def _record_product(
-    event: ProductUpdated, *, stamp: Stamp, uow: UnitOfWork, ctx: Context, live: bool
-) -> None:
+    event: ProductUpdated, *, stamp: Stamp, uow: UnitOfWork, ctx: Context, tables: list[Table]
+) -> bool:
+    """True if the live product changed."""
     now = ctx.clock.now()
-    if live:
+    changed = False
+    if tables and tables[0] is mentor_products:
         # The mentor's row lock orders this mentor's backend writes by commit.
         await facts.lock_mentor(
             uow.connection, table=mentor_facts, mentor_id=event.mentor_id, now=now
         )
-    tables = await ctx.shadows.product_tables(uow.connection)
-    for table in tables if live else tables[1:]:
+    for table in tables:
         written = await facts.record_product(
             uow.connection,
             table=table,
@@ -108,8 +140,8 @@ async def _record_product(
             stamp=stamp,
             now=now,
         )
-        if written and live and table is tables[0]:
-            await reindex(event.mentor_id, uow=uow, ctx=ctx)
+        changed = changed or (written and table is mentor_products)
+    return changed
 
 
 async def reindex(mentor_id: str, *, uow: UnitOfWork, ctx: Context) -> None:
