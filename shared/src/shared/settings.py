@@ -18,7 +18,8 @@ def is_placeholder(value: str) -> bool:
 class ServiceSettings(BaseSettings):
     """Common settings; subclass per service with `env_prefix="<NAME>_"`."""
 
-    model_config = SettingsConfigDict(extra="ignore")
+    # Validation errors never echo what they refuse: the input holds secrets.
+    model_config = SettingsConfigDict(extra="ignore", hide_input_in_errors=True)
 
     service_name: str = "service"
     dev_mode: bool = False
