@@ -5,6 +5,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 import uvicorn
@@ -56,7 +57,10 @@ class FakeDiscord:
         app = FastAPI()
 
         async def record(kind: str, request: Request) -> dict:
-            body = await request.json() if kind != "token" else dict(await request.form())
+            if kind == "token":  # a form, as OAuth2 sends it
+                body = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
+            else:
+                body = await request.json()
             self.requests.append((kind, request.url.path, body, asyncio.get_running_loop().time()))
             return body
 
@@ -138,7 +142,7 @@ class NotificationsDriver:
         query = select(deliveries).order_by(deliveries.c.recipient, deliveries.c.channel)
         for column, value in where.items():
             query = query.where(deliveries.c[column] == value)
-        async with self.runtime.session_factory() as session:
+        async with self.runtime.connection_factory() as session:
             return list(await session.execute(query))
 
     async def settled(self, count: int, *, within: float = 10.0, **where) -> list:

@@ -19,7 +19,7 @@ from notifications.domain.model import Channel
 from notifications.domain.retries import Backoff, SendResult
 from notifications.entrypoints import jobs, subscribers
 from notifications.entrypoints.senders import ChannelSender
-from notifications.service_layer.context import Context, Policy
+from notifications.service_layer.dependencies import Dependencies, Policy
 from shared.runtime import Runtime
 
 
@@ -57,7 +57,7 @@ def message_id(delivery_id: object, sender: str) -> str:
 class Notifications:
     settings: Settings
     runtime: Runtime
-    ctx: Context
+    deps: Dependencies
     http: httpx.AsyncClient
     smtp: SmtpSender
     discord: DiscordClient
@@ -109,9 +109,8 @@ class Notifications:
 
 def bootstrap(runtime: Runtime, *, settings: Settings) -> Notifications:
     """Register everything notifications serves; nothing connects until started."""
-    ctx = Context(
+    deps = Dependencies(
         clock=runtime.clock,
-        outbox=runtime.bus.outbox,
         renderer=Renderer(),
         policy=policy_of(settings),
     )
@@ -129,7 +128,7 @@ def bootstrap(runtime: Runtime, *, settings: Settings) -> Notifications:
     service = Notifications(
         settings=settings,
         runtime=runtime,
-        ctx=ctx,
+        deps=deps,
         http=http,
         smtp=SmtpSender(smtp_config(settings)),
         discord=DiscordClient(
@@ -146,11 +145,11 @@ def bootstrap(runtime: Runtime, *, settings: Settings) -> Notifications:
         service.senders[channel] = ChannelSender(
             channel,
             runtime=runtime,
-            ctx=ctx,
+            deps=deps,
             deliver=deliver,
             concurrency=slots,
             poll_seconds=settings.send_poll_seconds,
         )
-    subscribers.register(runtime.bus, ctx=ctx, on_planned=lambda: None)
-    jobs.register(runtime, ctx=ctx)
+    subscribers.register(runtime.bus, deps=deps, on_planned=lambda: None)
+    jobs.register(runtime, deps=deps)
     return service

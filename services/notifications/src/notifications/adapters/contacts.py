@@ -7,7 +7,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from notifications.adapters.tables import contacts, deliveries, onboarding
 from notifications.domain.model import Channel, Contact
-from shared.db import DbSession
+from shared.db import DbConnection
 
 
 def to_contact(row: Row) -> Contact:
@@ -24,22 +24,22 @@ def to_contact(row: Row) -> Contact:
     )
 
 
-async def get(session: DbSession, user_id: str) -> Contact | None:
-    row = (await session.execute(select(contacts).where(contacts.c.user_id == user_id))).first()
+async def get(connection: DbConnection, user_id: str) -> Contact | None:
+    row = (await connection.execute(select(contacts).where(contacts.c.user_id == user_id))).first()
     return to_contact(row) if row is not None else None
 
 
-async def get_many(session: DbSession, user_ids: set[str]) -> dict[str, Contact]:
-    rows = await session.execute(select(contacts).where(contacts.c.user_id.in_(user_ids)))
+async def get_many(connection: DbConnection, user_ids: set[str]) -> dict[str, Contact]:
+    rows = await connection.execute(select(contacts).where(contacts.c.user_id.in_(user_ids)))
     return {row.user_id: to_contact(row) for row in rows}
 
 
 async def upsert(
-    session: DbSession, *, user_id: str, now: datetime, create: dict, change: dict
+    connection: DbConnection, *, user_id: str, now: datetime, create: dict, change: dict
 ) -> Row:
     """Insert the contact with `create`, or update only the `change` columns of the one there."""
     statement = insert(contacts).values(user_id=user_id, updated_at=now, **create)
-    row = await session.execute(
+    row = await connection.execute(
         statement.on_conflict_do_update(
             index_elements=["user_id"], set_={**change, "updated_at": now}
         ).returning(*contacts.c)
@@ -47,19 +47,31 @@ async def upsert(
     return row.one()
 
 
-async def add_channel(session: DbSession, *, user_id: str, channel: Channel) -> None:
-    await session.execute(
+async def change(
+    connection: DbConnection, *, user_id: str, now: datetime, values: dict
+) -> Row | None:
+    result = await connection.execute(
+        update(contacts)
+        .where(contacts.c.user_id == user_id)
+        .values(**values, updated_at=now)
+        .returning(*contacts.c)
+    )
+    return result.first()
+
+
+async def add_channel(connection: DbConnection, *, user_id: str, channel: Channel) -> None:
+    await connection.execute(
         update(contacts)
         .where(contacts.c.user_id == user_id, ~contacts.c.channels.any(channel.value))
         .values(channels=func.array_append(contacts.c.channels, channel.value))
     )
 
 
-async def erase(session: DbSession, user_id: str) -> bool:
+async def erase(connection: DbConnection, user_id: str) -> bool:
     """Delete the contact and onboarding of a user; blank the addresses in their log."""
-    result = await session.execute(delete(contacts).where(contacts.c.user_id == user_id))
-    await session.execute(delete(onboarding).where(onboarding.c.student_id == user_id))
-    await session.execute(
+    result = await connection.execute(delete(contacts).where(contacts.c.user_id == user_id))
+    await connection.execute(delete(onboarding).where(onboarding.c.student_id == user_id))
+    await connection.execute(
         update(deliveries).where(deliveries.c.recipient == user_id).values(address=None)
     )
     return bool(result.rowcount)

@@ -9,16 +9,16 @@ from sqlalchemy.dialects.postgresql import insert
 from notifications.adapters.tables import deliveries
 from notifications.domain.model import Channel, DeliveryStatus
 from notifications.domain.retries import Transition
-from shared.db import DbSession
+from shared.db import DbConnection
 
 WAKE_CHANNEL = "notifications_due"  # Postgres NOTIFY channel: new pending rows committed
 
 
-async def insert_planned(session: DbSession, rows: list[dict]) -> list[Row]:
+async def insert_planned(connection: DbConnection, rows: list[dict]) -> list[Row]:
     """Insert the rows not already there; returns the new ones (channel, status)."""
     if not rows:
         return []
-    result = await session.execute(
+    result = await connection.execute(
         insert(deliveries)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["event_id", "channel", "recipient"])
@@ -27,14 +27,16 @@ async def insert_planned(session: DbSession, rows: list[dict]) -> list[Row]:
     return list(result)
 
 
-async def wake_senders(session: DbSession, channels: set[str]) -> None:
+async def wake_senders(connection: DbConnection, channels: set[str]) -> None:
     """Tell every replica's senders (on commit) that rows of these channels are due."""
     for channel in sorted(channels):
-        await session.execute(text("SELECT pg_notify(:c, :p)"), {"c": WAKE_CHANNEL, "p": channel})
+        await connection.execute(
+            text("SELECT pg_notify(:c, :p)"), {"c": WAKE_CHANNEL, "p": channel}
+        )
 
 
 async def claim_due(
-    session: DbSession, *, channel: Channel, now: datetime, lease: timedelta, limit: int
+    connection: DbConnection, *, channel: Channel, now: datetime, lease: timedelta, limit: int
 ) -> list[Row]:
     """Lease up to `limit` due rows of a channel and count the attempt (SKIP LOCKED).
 
@@ -53,7 +55,7 @@ async def claim_due(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    result = await session.execute(
+    result = await connection.execute(
         update(deliveries)
         .where(deliveries.c.delivery_id.in_(due.scalar_subquery()))
         .values(lease_until=now + lease, attempts=deliveries.c.attempts + 1, updated_at=now)
@@ -63,7 +65,12 @@ async def claim_due(
 
 
 async def settle(
-    session: DbSession, *, delivery_id: UUID, attempts: int, transition: Transition, now: datetime
+    connection: DbConnection,
+    *,
+    delivery_id: UUID,
+    attempts: int,
+    transition: Transition,
+    now: datetime,
 ) -> bool:
     """Record an attempt's outcome, only if the row is still the one this attempt claimed."""
     sent = transition.status is DeliveryStatus.sent
@@ -78,7 +85,7 @@ async def settle(
         values["provider_message_id"] = transition.provider_message_id
     if transition.error is not None:
         values["last_error"] = transition.error
-    result = await session.execute(
+    result = await connection.execute(
         update(deliveries)
         .where(
             deliveries.c.delivery_id == delivery_id,
@@ -90,16 +97,16 @@ async def settle(
     return bool(result.rowcount)
 
 
-async def get(session: DbSession, delivery_id: UUID, *, lock: bool = False) -> Row | None:
+async def get(connection: DbConnection, delivery_id: UUID, *, lock: bool = False) -> Row | None:
     query = select(deliveries).where(deliveries.c.delivery_id == delivery_id)
     if lock:
         query = query.with_for_update()
-    return (await session.execute(query)).first()
+    return (await connection.execute(query)).first()
 
 
-async def requeue(session: DbSession, *, delivery_id: UUID, now: datetime, extra: int) -> Row:
+async def requeue(connection: DbConnection, *, delivery_id: UUID, now: datetime, extra: int) -> Row:
     """Pending again now, with `extra` more attempts allowed."""
-    result = await session.execute(
+    result = await connection.execute(
         update(deliveries)
         .where(deliveries.c.delivery_id == delivery_id)
         .values(

@@ -7,11 +7,11 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from notifications.adapters.tables import onboarding
-from shared.db import DbSession
+from shared.db import DbConnection
 
 
 async def start(
-    session: DbSession,
+    connection: DbConnection,
     *,
     student_id: str,
     event_id: UUID,
@@ -20,7 +20,7 @@ async def start(
     connected: bool,
 ) -> bool:
     """True if this is the student's first onboarding (one row per student, ever)."""
-    result = await session.execute(
+    result = await connection.execute(
         insert(onboarding)
         .values(
             student_id=student_id,
@@ -35,9 +35,9 @@ async def start(
     return result.first() is not None
 
 
-async def claim_due_reminders(session: DbSession, *, now: datetime, limit: int) -> list[Row]:
+async def claim_due_reminders(connection: DbConnection, *, now: datetime, limit: int) -> list[Row]:
     """Onboardings due a reminder, locked for this transaction (SKIP LOCKED)."""
-    result = await session.execute(
+    result = await connection.execute(
         select(onboarding)
         .where(
             onboarding.c.remind_at <= now,
@@ -51,14 +51,14 @@ async def claim_due_reminders(session: DbSession, *, now: datetime, limit: int) 
     return list(result)
 
 
-async def mark_reminded(session: DbSession, *, student_id: str, now: datetime) -> None:
-    await session.execute(
+async def mark_reminded(connection: DbConnection, *, student_id: str, now: datetime) -> None:
+    await connection.execute(
         update(onboarding).where(onboarding.c.student_id == student_id).values(reminded_at=now)
     )
 
 
-async def mark_connected(session: DbSession, *, student_id: str, now: datetime) -> None:
-    await session.execute(
+async def mark_connected(connection: DbConnection, *, student_id: str, now: datetime) -> None:
+    await connection.execute(
         update(onboarding)
         .where(onboarding.c.student_id == student_id, onboarding.c.connected_at.is_(None))
         .values(connected_at=now)

@@ -5,15 +5,15 @@ from uuid import UUID
 from sqlalchemy import Row, select
 
 from notifications.adapters.tables import contacts, deliveries
-from shared.db import DbSession
+from shared.db import DbConnection
 
 
-async def contact(session: DbSession, user_id: str) -> Row | None:
-    return (await session.execute(select(contacts).where(contacts.c.user_id == user_id))).first()
+async def contact(connection: DbConnection, user_id: str) -> Row | None:
+    return (await connection.execute(select(contacts).where(contacts.c.user_id == user_id))).first()
 
 
 async def deliveries_where(
-    session: DbSession,
+    connection: DbConnection,
     *,
     status: str | None = None,
     recipient: str | None = None,
@@ -32,4 +32,4 @@ async def deliveries_where(
     query = query.order_by(
         deliveries.c.created_at.desc(), deliveries.c.channel, deliveries.c.delivery_id
     )
-    return list(await session.execute(query.limit(limit).offset(offset)))
+    return list(await connection.execute(query.limit(limit).offset(offset)))

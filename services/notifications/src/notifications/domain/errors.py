@@ -1,6 +1,6 @@
 """Refusals of the notifications rules, each with a stable code."""
 
-from shared.errors import DomainError, Forbidden, InvalidInput, NotFound
+from shared.errors import Conflict, ErrorKind, Forbidden, InvalidInput, NotFound, Unavailable
 
 
 class ContactNotFound(NotFound):
@@ -11,30 +11,26 @@ class DeliveryNotFound(NotFound):
     code = "DELIVERY_NOT_FOUND"
 
 
-class NotRetryable(DomainError):
+class NotRetryable(Conflict):
     code = "DELIVERY_NOT_RETRYABLE"
-    status = 409
 
 
 class NotYourContact(Forbidden):
     code = "FORBIDDEN"
 
 
-class BadWebhookSignature(DomainError):
+class BadWebhookSignature(InvalidInput):
     code = "WEBHOOK_SIGNATURE_INVALID"
-    status = 400
+    kind = ErrorKind.unauthorized
 
 
 class BadOAuthState(InvalidInput):
     code = "OAUTH_STATE_INVALID"
-    status = 400
 
 
-class DiscordUnavailable(DomainError):
+class DiscordUnavailable(Unavailable):
     code = "DISCORD_UNAVAILABLE"
-    status = 502
 
 
-class NotConfigured(DomainError):
+class NotConfigured(Unavailable):
     code = "NOT_CONFIGURED"
-    status = 503

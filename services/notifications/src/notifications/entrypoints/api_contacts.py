@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from notifications.adapters import views
 from notifications.domain.errors import ContactNotFound
 from notifications.domain.model import DeliveryStatus
-from notifications.entrypoints.deps import Service, Uow, UserIdPath, may_manage
+from notifications.entrypoints.deps import Service, UserIdPath, may_manage
 from notifications.entrypoints.schemas import (
     ContactRead,
     ContactUpdate,
@@ -15,8 +15,9 @@ from notifications.entrypoints.schemas import (
     NotificationRead,
 )
 from notifications.service_layer.contacts import SaveContact, save_contact, set_discord_webhook
-from shared.auth import CurrentUser, Role
+from shared.auth import Role
 from shared.errors import Forbidden
+from shared.http.deps import CurrentUser, ReadDb, Uow
 
 router = APIRouter(prefix="/v1", tags=["contacts"])
 
@@ -32,13 +33,13 @@ async def _save(user_id: str, body: ContactUpdate, uow: Uow, service: Service) -
         channels=[c.value for c in body.channels],
         kind_channels={k.value: [c.value for c in v] for k, v in body.kind_channels.items()},
     )
-    row = await save_contact(command, uow=uow, ctx=service.ctx)
+    row = await save_contact(command, uow=uow, deps=service.deps)
     await uow.commit()
     return dict(row._mapping)
 
 
-async def _read(user_id: str, uow: Uow) -> dict:
-    row = await views.contact(uow.session, user_id)
+async def _read(user_id: str, db: ReadDb) -> dict:
+    row = await views.contact(db, user_id)
     if row is None:
         raise ContactNotFound(f"no contact details for {user_id} yet; PUT /v1/contacts/{user_id}")
     return dict(row._mapping)
@@ -51,8 +52,8 @@ async def put_my_contact(body: ContactUpdate, user: CurrentUser, uow: Uow, servi
 
 
 @router.get("/contacts/me", response_model=ContactRead)
-async def get_my_contact(user: CurrentUser, uow: Uow):
-    return await _read(user.id, uow)
+async def get_my_contact(user: CurrentUser, db: ReadDb):
+    return await _read(user.id, db)
 
 
 @router.put("/contacts/{user_id}", response_model=ContactRead)
@@ -65,9 +66,9 @@ async def put_contact(
 
 
 @router.get("/contacts/{user_id}", response_model=ContactRead)
-async def get_contact(user_id: UserIdPath, user: CurrentUser, uow: Uow):
+async def get_contact(user_id: UserIdPath, user: CurrentUser, db: ReadDb):
     may_manage(user, user_id)
-    return await _read(user_id, uow)
+    return await _read(user_id, db)
 
 
 @router.put("/contacts/{user_id}/discord-webhook", response_model=ContactRead)
@@ -78,7 +79,7 @@ async def put_discord_webhook(
     may_manage(user, user_id)
     if not user.is_admin and user.role is not Role.mentor:
         raise Forbidden("only mentors register a channel webhook")
-    row = await set_discord_webhook(user_id, body.url, uow=uow, ctx=service.ctx)
+    row = await set_discord_webhook(user_id, body.url, uow=uow, deps=service.deps)
     await uow.commit()
     return dict(row._mapping)
 
@@ -88,7 +89,7 @@ async def delete_discord_webhook(
     user_id: UserIdPath, user: CurrentUser, uow: Uow, service: Service
 ):
     may_manage(user, user_id)
-    row = await set_discord_webhook(user_id, None, uow=uow, ctx=service.ctx)
+    row = await set_discord_webhook(user_id, None, uow=uow, deps=service.deps)
     await uow.commit()
     return dict(row._mapping)
 
@@ -96,13 +97,13 @@ async def delete_discord_webhook(
 @router.get("/me/notifications", response_model=list[NotificationRead])
 async def my_notifications(
     user: CurrentUser,
-    uow: Uow,
+    db: ReadDb,
     status: DeliveryStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ):
     """What was sent (or is on its way) to the caller, newest first."""
     rows = await views.deliveries_where(
-        uow.session, recipient=user.id, status=status, limit=limit, offset=offset
+        db, recipient=user.id, status=status, limit=limit, offset=offset
     )
     return [row._mapping for row in rows]

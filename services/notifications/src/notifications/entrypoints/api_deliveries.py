@@ -7,18 +7,18 @@ from fastapi import APIRouter, Query
 
 from notifications.adapters import views
 from notifications.domain.model import DeliveryStatus
-from notifications.entrypoints.deps import Service, Uow
+from notifications.entrypoints.deps import Service
 from notifications.entrypoints.schemas import DeliveryRead
 from notifications.service_layer.retry_delivery import retry_delivery
-from shared.auth import AdminUser
+from shared.http.deps import Admin, ReadDb, Uow
 
 router = APIRouter(prefix="/v1", tags=["deliveries"])
 
 
 @router.get("/deliveries", response_model=list[DeliveryRead])
 async def list_deliveries(
-    _: AdminUser,
-    uow: Uow,
+    _: Admin,
+    db: ReadDb,
     status: DeliveryStatus | None = None,
     recipient: Annotated[str | None, Query(max_length=100)] = None,
     event_id: UUID | None = None,
@@ -27,7 +27,7 @@ async def list_deliveries(
 ):
     """The delivery log, newest first; `?status=dead` lists what exhausted its retries."""
     rows = await views.deliveries_where(
-        uow.session,
+        db,
         status=status,
         recipient=recipient,
         event_id=event_id,
@@ -38,9 +38,9 @@ async def list_deliveries(
 
 
 @router.post("/deliveries/{delivery_id}/retry", response_model=DeliveryRead)
-async def retry(delivery_id: UUID, _: AdminUser, uow: Uow, service: Service):
+async def retry(delivery_id: UUID, _: Admin, uow: Uow, service: Service):
     """Send a failed or dead delivery again (a fresh budget of attempts)."""
-    row = await retry_delivery(delivery_id, uow=uow, ctx=service.ctx)
+    row = await retry_delivery(delivery_id, uow=uow, deps=service.deps)
     await uow.commit()
     service.wake()
     return row._mapping

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Query
 from notifications.adapters.discord_oauth import DiscordOAuthFailed
 from notifications.adapters.oauth_state import InvalidState, sign_state, user_of_state
 from notifications.domain.errors import BadOAuthState, DiscordUnavailable, NotConfigured
-from notifications.entrypoints.deps import Service, Uow
+from notifications.entrypoints.deps import Service
 from notifications.entrypoints.schemas import ConnectUrl, DiscordConnected
 from notifications.service_layer.contacts import connect_discord
-from shared.auth import CurrentUser
+from shared.http.deps import CurrentUser, Uow
 
 router = APIRouter(prefix="/v1", tags=["discord"])
 
@@ -39,6 +39,6 @@ async def discord_callback(code: OAuthParam, state: OAuthParam, uow: Uow, servic
         discord_id = await service.oauth.user_id_for(code)
     except DiscordOAuthFailed as exc:
         raise DiscordUnavailable(str(exc)) from exc
-    await connect_discord(user_id, discord_id, uow=uow, ctx=service.ctx)
+    await connect_discord(user_id, discord_id, uow=uow, deps=service.deps)
     await uow.commit()
     return DiscordConnected(user_id=user_id, discord_id=discord_id)

@@ -5,9 +5,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from notifications.adapters.clerk import ClerkEventType, ClerkUser, InvalidSignature, verify
 from notifications.domain.errors import BadWebhookSignature, NotConfigured
-from notifications.entrypoints.deps import Service, Uow
+from notifications.entrypoints.deps import Service
 from notifications.service_layer.contacts import SyncUser, erase_user, sync_user
 from shared.errors import InvalidInput
+from shared.http.deps import Uow
 from shared.types import UserId
 
 router = APIRouter(prefix="/v1", tags=["webhooks"])
@@ -26,16 +27,16 @@ async def clerk_webhook(request: Request, uow: Uow, service: Service) -> Respons
         )
     body = await request.body()
     if len(body) > MAX_BODY:
-        raise InvalidInput("webhook body too large", code="PAYLOAD_TOO_LARGE", status=413)
+        raise InvalidInput("webhook body too large", code="PAYLOAD_TOO_LARGE")
     try:
         webhook = verify(body, dict(request.headers), secret=secret)
         kind = ClerkEventType(webhook.type) if webhook.type in ClerkEventType else None
         if kind is ClerkEventType.user_deleted:
-            await erase_user(_user_id(webhook.data), uow=uow, ctx=service.ctx)
+            await erase_user(_user_id(webhook.data), uow=uow, deps=service.deps)
         elif kind is not None:
             user = ClerkUser.model_validate(webhook.data)
             command = SyncUser(user.id, user.primary_email(), user.display_name())
-            await sync_user(command, uow=uow, ctx=service.ctx)
+            await sync_user(command, uow=uow, deps=service.deps)
     except InvalidSignature as exc:
         raise BadWebhookSignature(f"signature rejected: {exc}") from exc
     except (ValidationError, ValueError) as exc:

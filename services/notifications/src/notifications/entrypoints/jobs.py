@@ -1,18 +1,18 @@
 """Due jobs, run every minute by the kernel's runner (one replica per job at a time)."""
 
-from notifications.service_layer.context import Context
+from notifications.service_layer.dependencies import Dependencies
 from notifications.service_layer.onboarding import remind_unconnected
 from shared.runtime import Runtime
 
 ONBOARDING_REMINDERS = "onboarding-reminders"
 
 
-def register(runtime: Runtime, *, ctx: Context, batch_size: int = 100) -> None:
+def register(runtime: Runtime, *, deps: Dependencies, batch_size: int = 100) -> None:
     async def remind() -> int:
         total = 0
         while True:
             async with runtime.uow() as uow:
-                reminded = await remind_unconnected(uow=uow, ctx=ctx, limit=batch_size)
+                reminded = await remind_unconnected(uow=uow, deps=deps, limit=batch_size)
                 await uow.commit()
             total += reminded
             if reminded < batch_size:

@@ -13,7 +13,7 @@ from sqlalchemy import Row
 
 from notifications.domain.model import Channel
 from notifications.domain.retries import SendResult, Transient
-from notifications.service_layer.context import Context
+from notifications.service_layer.dependencies import Dependencies
 from notifications.service_layer.sending import claim_due, settle_attempt
 from shared.logging import bound_contextvars, get_logger
 from shared.runtime import Runtime
@@ -29,14 +29,14 @@ class ChannelSender:
         channel: Channel,
         *,
         runtime: Runtime,
-        ctx: Context,
+        deps: Dependencies,
         deliver: Deliver,
         concurrency: int,
         poll_seconds: float,
     ) -> None:
         self.channel = channel
         self._runtime = runtime
-        self._ctx = ctx
+        self._deps = deps
         self._deliver = deliver
         self._concurrency = concurrency
         self._poll_seconds = poll_seconds
@@ -81,7 +81,7 @@ class ChannelSender:
     async def _claim(self, limit: int) -> list[Row]:
         try:
             async with self._runtime.uow() as uow:
-                claimed = await claim_due(self.channel, uow=uow, ctx=self._ctx, limit=limit)
+                claimed = await claim_due(self.channel, uow=uow, deps=self._deps, limit=limit)
                 await uow.commit()
             return claimed
         except Exception as exc:  # the database is away: try again at the next poll
@@ -97,7 +97,7 @@ class ChannelSender:
                 result = Transient(f"{exc.__class__.__name__}: {exc}")
             try:
                 async with self._runtime.uow() as uow:
-                    transition = await settle_attempt(delivery, result, uow=uow, ctx=self._ctx)
+                    transition = await settle_attempt(delivery, result, uow=uow, deps=self._deps)
                     await uow.commit()
             except Exception as exc:  # the lease runs out and the row is sent again
                 log.warning("sender.settle_failed", error=repr(exc))

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from notifications.service_layer.context import Context
+from notifications.service_layer.dependencies import Dependencies
 from notifications.service_layer.notices import MAKERS, notices_for
 from notifications.service_layer.onboarding import start_onboarding
 from notifications.service_layer.planning import plan_notices
@@ -11,23 +11,23 @@ from shared.messaging.events import PackPurchased
 from shared.uow import UnitOfWork
 
 
-def register(bus: MessageBus, *, ctx: Context, on_planned: Callable[[], None]) -> None:
+def register(bus: MessageBus, *, deps: Dependencies, on_planned: Callable[[], None]) -> None:
     """One durable consumer per event type that gives notices (`notifications-<subject>`)."""
     for event_type in MAKERS:
-        _subscribe(bus, event_type, ctx=ctx, on_planned=on_planned)
+        _subscribe(bus, event_type, deps=deps, on_planned=on_planned)
 
 
 def _subscribe(
-    bus: MessageBus, event_type: type[Event], *, ctx: Context, on_planned: Callable[[], None]
+    bus: MessageBus, event_type: type[Event], *, deps: Dependencies, on_planned: Callable[[], None]
 ) -> None:
     purpose = event_type.subject.replace(".", "-").replace("_", "-")
 
     @bus.consumers.on(event_type, purpose=purpose)
     async def announce(event: Event, uow: UnitOfWork, envelope: Envelope) -> None:
-        notices = notices_for(event, now=ctx.clock.now())
+        notices = notices_for(event, now=deps.clock.now())
         await plan_notices(
-            notices, event_id=envelope.id, event_type=envelope.type, uow=uow, ctx=ctx
+            notices, event_id=envelope.id, event_type=envelope.type, uow=uow, deps=deps
         )
         if isinstance(event, PackPurchased):
-            await start_onboarding(event, event_id=envelope.id, uow=uow, ctx=ctx)
+            await start_onboarding(event, event_id=envelope.id, uow=uow, deps=deps)
         on_planned()

@@ -8,7 +8,7 @@ from notifications.adapters import contacts as contacts_repo
 from notifications.adapters import onboarding as onboarding_repo
 from notifications.domain.errors import ContactNotFound
 from notifications.domain.model import Channel
-from notifications.service_layer.context import Context
+from notifications.service_layer.dependencies import Dependencies
 from shared.messaging.events import ContactDiscordConnected
 from shared.uow import UnitOfWork
 
@@ -25,25 +25,25 @@ class SaveContact:
     kind_channels: dict[str, list[str]] = field(default_factory=dict)
 
 
-async def save_contact(cmd: SaveContact, *, uow: UnitOfWork, ctx: Context) -> Row:
+async def save_contact(cmd: SaveContact, *, uow: UnitOfWork, deps: Dependencies) -> Row:
     """Create or replace the user's contact details and preferences (not their webhook)."""
     fields = asdict(cmd)
     user_id = fields.pop("user_id")
     return await contacts_repo.upsert(
-        uow.session, user_id=user_id, now=ctx.clock.now(), create=fields, change=fields
+        uow.connection, user_id=user_id, now=deps.clock.now(), create=fields, change=fields
     )
 
 
 async def set_discord_webhook(
-    user_id: str, url: str | None, *, uow: UnitOfWork, ctx: Context
+    user_id: str, url: str | None, *, uow: UnitOfWork, deps: Dependencies
 ) -> Row:
     """A mentor's channel webhook for their Discord messages (None removes it)."""
-    if await contacts_repo.get(uow.session, user_id) is None:
-        raise ContactNotFound("save a contact first: PUT /v1/contacts/{user_id}")
-    change = {"discord_webhook_url": url}
-    return await contacts_repo.upsert(
-        uow.session, user_id=user_id, now=ctx.clock.now(), create=change, change=change
+    row = await contacts_repo.change(
+        uow.connection, user_id=user_id, now=deps.clock.now(), values={"discord_webhook_url": url}
     )
+    if row is None:
+        raise ContactNotFound(f"save a contact first: PUT /v1/contacts/{user_id}")
+    return row
 
 
 @dataclass(frozen=True)
@@ -55,34 +55,35 @@ class SyncUser:
     display_name: str | None
 
 
-async def sync_user(cmd: SyncUser, *, uow: UnitOfWork, ctx: Context) -> Row:
+async def sync_user(cmd: SyncUser, *, uow: UnitOfWork, deps: Dependencies) -> Row:
     identity = {"email": cmd.email, "display_name": cmd.display_name}
     defaults = {"timezone": "UTC", "channels": [Channel.email.value]}
     return await contacts_repo.upsert(
-        uow.session,
+        uow.connection,
         user_id=cmd.user_id,
-        now=ctx.clock.now(),
+        now=deps.clock.now(),
         create={**identity, **defaults},
         change=identity,
     )
 
 
-async def erase_user(user_id: str, *, uow: UnitOfWork, ctx: Context) -> bool:
+async def erase_user(user_id: str, *, uow: UnitOfWork, deps: Dependencies) -> bool:
     """A deleted user's contact and onboarding are erased; their log keeps no address."""
-    return await contacts_repo.erase(uow.session, user_id)
+    return await contacts_repo.erase(uow.connection, user_id)
 
 
-async def connect_discord(user_id: str, discord_id: str, *, uow: UnitOfWork, ctx: Context) -> Row:
+async def connect_discord(
+    user_id: str, discord_id: str, *, uow: UnitOfWork, deps: Dependencies
+) -> None:
     """Store the Discord id from OAuth, add the Discord channel, end the onboarding reminders."""
-    now = ctx.clock.now()
-    row = await contacts_repo.upsert(
-        uow.session,
+    now = deps.clock.now()
+    await contacts_repo.upsert(
+        uow.connection,
         user_id=user_id,
         now=now,
         create={"discord_id": discord_id, "timezone": "UTC", "channels": [Channel.discord.value]},
         change={"discord_id": discord_id},
     )
-    await contacts_repo.add_channel(uow.session, user_id=user_id, channel=Channel.discord)
-    await onboarding_repo.mark_connected(uow.session, student_id=user_id, now=now)
-    ctx.record(uow, ContactDiscordConnected(user_id=user_id, discord_id=discord_id))
-    return row
+    await contacts_repo.add_channel(uow.connection, user_id=user_id, channel=Channel.discord)
+    await onboarding_repo.mark_connected(uow.connection, student_id=user_id, now=now)
+    uow.record(ContactDiscordConnected(user_id=user_id, discord_id=discord_id))

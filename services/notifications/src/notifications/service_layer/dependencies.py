@@ -1,4 +1,4 @@
-"""What every use case needs besides its unit of work: time, the outbox, templates, policy."""
+"""What every use case needs besides its unit of work: time, templates and the policy."""
 
 import random
 from collections.abc import Callable
@@ -8,9 +8,6 @@ from datetime import timedelta
 from notifications.adapters.templates import Renderer
 from notifications.domain.retries import Backoff
 from shared.clock import Clock
-from shared.messaging.events import Event
-from shared.messaging.outbox import Outbox
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -24,13 +21,8 @@ class Policy:
 
 
 @dataclass(frozen=True)
-class Context:
+class Dependencies:
     clock: Clock
-    outbox: Outbox
     renderer: Renderer
     policy: Policy
     jitter: Callable[[], float] = field(default=random.random)
-
-    def record(self, uow: UnitOfWork, event: Event) -> None:
-        """Write the event to the outbox in the unit of work's transaction."""
-        self.outbox.record(uow, event)

@@ -6,7 +6,7 @@ import uuid
 from notifications.adapters import contacts as contacts_repo
 from notifications.adapters import onboarding as onboarding_repo
 from notifications.domain.model import Audience, Channel, Kind, Notice
-from notifications.service_layer.context import Context
+from notifications.service_layer.dependencies import Dependencies
 from notifications.service_layer.planning import plan_notices
 from shared.messaging.events import PackPurchased
 from shared.uow import UnitOfWork
@@ -21,39 +21,39 @@ def _key(student_id: str, purpose: str) -> uuid.UUID:
 
 
 async def start_onboarding(
-    purchase: PackPurchased, *, event_id: uuid.UUID, uow: UnitOfWork, ctx: Context
+    purchase: PackPurchased, *, event_id: uuid.UUID, uow: UnitOfWork, deps: Dependencies
 ) -> bool:
     """True if this purchase started the student's onboarding (and its email was planned)."""
     if purchase.renewal:
         return False
-    now = ctx.clock.now()
-    contact = await contacts_repo.get(uow.session, purchase.student_id)
+    now = deps.clock.now()
+    contact = await contacts_repo.get(uow.connection, purchase.student_id)
     connected = contact is not None and contact.discord_id is not None
     started = await onboarding_repo.start(
-        uow.session,
+        uow.connection,
         student_id=purchase.student_id,
         event_id=event_id,
         now=now,
-        remind_at=now + ctx.policy.onboarding_reminder_after,
+        remind_at=now + deps.policy.onboarding_reminder_after,
         connected=connected,
     )
     if started and not connected:
-        await _plan(purchase.student_id, purchase.mentor_id, ONBOARDING, uow=uow, ctx=ctx)
+        await _plan(purchase.student_id, purchase.mentor_id, ONBOARDING, uow=uow, deps=deps)
     return started and not connected
 
 
-async def remind_unconnected(*, uow: UnitOfWork, ctx: Context, limit: int) -> int:
+async def remind_unconnected(*, uow: UnitOfWork, deps: Dependencies, limit: int) -> int:
     """The one reminder for onboardings past their time and still not connected."""
-    now = ctx.clock.now()
-    due = await onboarding_repo.claim_due_reminders(uow.session, now=now, limit=limit)
+    now = deps.clock.now()
+    due = await onboarding_repo.claim_due_reminders(uow.connection, now=now, limit=limit)
     for row in due:
-        await onboarding_repo.mark_reminded(uow.session, student_id=row.student_id, now=now)
-        await _plan(row.student_id, None, REMINDER, uow=uow, ctx=ctx)
+        await onboarding_repo.mark_reminded(uow.connection, student_id=row.student_id, now=now)
+        await _plan(row.student_id, None, REMINDER, uow=uow, deps=deps)
     return len(due)
 
 
 async def _plan(
-    student_id: str, mentor_id: str | None, template: str, *, uow: UnitOfWork, ctx: Context
+    student_id: str, mentor_id: str | None, template: str, *, uow: UnitOfWork, deps: Dependencies
 ) -> None:
     notice = Notice(
         student_id,
@@ -66,5 +66,5 @@ async def _plan(
         key=_key(student_id, template),
     )
     await plan_notices(
-        [notice], event_id=notice.key, event_type=f"onboarding.{template}", uow=uow, ctx=ctx
+        [notice], event_id=notice.key, event_type=f"onboarding.{template}", uow=uow, deps=deps
     )

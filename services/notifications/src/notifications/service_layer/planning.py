@@ -8,12 +8,17 @@ from notifications.adapters import deliveries as deliveries_repo
 from notifications.adapters.templates import Rendered
 from notifications.domain.model import Channel, Contact, DeliveryStatus, Notice
 from notifications.domain.routing import Route, routes_for
-from notifications.service_layer.context import Context
+from notifications.service_layer.dependencies import Dependencies
 from shared.uow import UnitOfWork
 
 
 async def plan_notices(
-    notices: list[Notice], *, event_id: uuid.UUID, event_type: str, uow: UnitOfWork, ctx: Context
+    notices: list[Notice],
+    *,
+    event_id: uuid.UUID,
+    event_type: str,
+    uow: UnitOfWork,
+    deps: Dependencies,
 ) -> int:
     """Insert one row per notice and channel (pending, or skipped with the reason).
 
@@ -21,16 +26,16 @@ async def plan_notices(
     """
     if not notices:
         return 0
-    now = ctx.clock.now()
+    now = deps.clock.now()
     people = {n.recipient for n in notices} | {n.counterpart for n in notices if n.counterpart}
-    known = await contacts_repo.get_many(uow.session, people)
+    known = await contacts_repo.get_many(uow.connection, people)
     rows = []
     for notice in notices:
         contact = known.get(notice.recipient)
         routes = routes_for(
-            contact, kind=notice.kind, discord_ready=ctx.policy.discord_ready, only=notice.only
+            contact, kind=notice.kind, discord_ready=deps.policy.discord_ready, only=notice.only
         )
-        rendered = _render(notice, contact=contact, known=known, ctx=ctx)
+        rendered = _render(notice, contact=contact, known=known, deps=deps)
         for route in routes:
             rows.append(
                 _row(
@@ -40,18 +45,18 @@ async def plan_notices(
                     event_id=notice.key or event_id,
                     event_type=event_type,
                     now=now,
-                    attempt_limit=ctx.policy.attempt_limit,
+                    attempt_limit=deps.policy.attempt_limit,
                 )
             )
-    inserted = await deliveries_repo.insert_planned(uow.session, rows)
+    inserted = await deliveries_repo.insert_planned(uow.connection, rows)
     due = {row.channel for row in inserted if row.status == DeliveryStatus.pending}
     if due:
-        await deliveries_repo.wake_senders(uow.session, due)
+        await deliveries_repo.wake_senders(uow.connection, due)
     return len(inserted)
 
 
 def _render(
-    notice: Notice, *, contact: Contact | None, known: dict[str, Contact], ctx: Context
+    notice: Notice, *, contact: Contact | None, known: dict[str, Contact], deps: Dependencies
 ) -> Rendered:
     counterpart = known.get(notice.counterpart) if notice.counterpart else None
     facts = {
@@ -59,9 +64,9 @@ def _render(
         "audience": notice.audience.value,
         "recipient": contact.name if contact else notice.recipient,
         "counterpart": counterpart.name if counterpart else (notice.counterpart or ""),
-        "connect_url": ctx.policy.connect_discord_url,
+        "connect_url": deps.policy.connect_discord_url,
     }
-    return ctx.renderer.render(
+    return deps.renderer.render(
         notice.template,
         facts=facts,
         zone=contact.timezone if contact else "UTC",

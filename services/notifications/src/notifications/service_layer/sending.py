@@ -5,32 +5,34 @@ from sqlalchemy import Row
 from notifications.adapters import deliveries as deliveries_repo
 from notifications.domain.model import Channel, DeliveryStatus
 from notifications.domain.retries import SendResult, Transition, after_attempt
-from notifications.service_layer.context import Context
+from notifications.service_layer.dependencies import Dependencies
 from shared.uow import UnitOfWork
 
 
-async def claim_due(channel: Channel, *, uow: UnitOfWork, ctx: Context, limit: int) -> list[Row]:
+async def claim_due(
+    channel: Channel, *, uow: UnitOfWork, deps: Dependencies, limit: int
+) -> list[Row]:
     """Lease up to `limit` due deliveries of the channel for this sender (SKIP LOCKED)."""
     return await deliveries_repo.claim_due(
-        uow.session, channel=channel, now=ctx.clock.now(), lease=ctx.policy.lease, limit=limit
+        uow.connection, channel=channel, now=deps.clock.now(), lease=deps.policy.lease, limit=limit
     )
 
 
 async def settle_attempt(
-    delivery: Row, result: SendResult, *, uow: UnitOfWork, ctx: Context
+    delivery: Row, result: SendResult, *, uow: UnitOfWork, deps: Dependencies
 ) -> Transition | None:
     """Record the outcome of the claimed attempt; None if the row moved on meanwhile."""
-    now = ctx.clock.now()
+    now = deps.clock.now()
     transition = after_attempt(
         result,
         attempts=delivery.attempts,
         attempt_limit=delivery.attempt_limit,
         now=now,
-        backoff=ctx.policy.backoff,
-        jitter=ctx.jitter(),
+        backoff=deps.policy.backoff,
+        jitter=deps.jitter(),
     )
     settled = await deliveries_repo.settle(
-        uow.session,
+        uow.connection,
         delivery_id=delivery.delivery_id,
         attempts=delivery.attempts,
         transition=transition,
