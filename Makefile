@@ -3,15 +3,27 @@ SHELL := /bin/bash
 
 # pip --user puts uv in the user base (~/.local/bin on Linux); make it visible to every recipe.
 USER_BIN := $(shell python3 -m site --user-base 2>/dev/null)/bin
+SHELL_PATH := $(PATH)
 export PATH := $(USER_BIN):$(HOME)/.local/bin:$(PATH)
 
-.PHONY: dev test sync uv
+.PHONY: dev test lint sync uv
 
 dev: sync
 	uv run --no-sync mentorship dev
 
+# Everything CI runs (.ci/run): the lint, then the whole suite; fails if either fails.
 test: sync
-	uv run --no-sync pytest
+	@status=0; \
+	$(MAKE) --no-print-directory lint || status=$$?; \
+	uv run --no-sync pytest || status=$$?; \
+	exit $$status
+
+# The shape, mechanically: lint, format, strict types, layer contracts (docs/architecture.md).
+lint: uv
+	uv run --no-sync ruff check .
+	uv run --no-sync ruff format --check .
+	uv run --no-sync mypy
+	uv run --no-sync lint-imports
 
 sync: uv
 	uv sync --all-packages --frozen
@@ -21,3 +33,26 @@ uv:
 		|| python3 -m pip install --user --quiet --break-system-packages uv 2>/dev/null \
 		|| python3 -m pip install --quiet uv
 	@command -v uv >/dev/null 2>&1 || { echo "uv is not on PATH after installing it" >&2; exit 1; }
+	@PATH="$(SHELL_PATH)" command -v uv >/dev/null 2>&1 || echo "note: uv is in $$(dirname $$(command -v uv)), \
+	not on your shell's PATH: use the make targets (make token, make health, ...) or run once: \
+	export PATH=\"$$(dirname $$(command -v uv)):\$$PATH\"" >&2
+
+# Follow-up commands, for a second shell while `make dev` runs (they find uv like the above).
+.PHONY: token health dlq publish path
+ROLE ?= student
+ID ?= $(ROLE)-1
+
+token: uv  ## a dev JWT: make token ROLE=mentor ID=m1
+	@uv run --no-sync mentorship token --user $(ID) --role $(ROLE)
+
+health: uv  ## /readyz of every service
+	@uv run --no-sync mentorship health
+
+dlq: uv  ## dead letters of every service
+	@uv run --no-sync mentorship dlq list
+
+publish: uv  ## make publish SUBJECT=payment.succeeded DATA='{...}'
+	@uv run --no-sync mentorship publish $(SUBJECT) '$(DATA)'
+
+path:  ## the line that puts uv on this shell's PATH
+	@echo 'export PATH="$(USER_BIN):$$HOME/.local/bin:$$PATH"'
