@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from payments.adapters import stripe_gateway
+from payments.adapters.paypal import PayPalOrders
 from payments.adapters.providers import CheckoutProvider
 from payments.adapters.sandbox import SandboxCheckout
 from payments.adapters.seat_holds import PacksSeatHolds
@@ -23,6 +24,14 @@ def providers_of(settings: Settings) -> dict[Provider, CheckoutProvider]:
         )
         found[Provider.stripe] = stripe_gateway.StripeCheckout(
             client, success_url=settings.success_url, cancel_url=settings.cancel_url
+        )
+    if settings.paypal_client_id.get_secret_value():
+        found[Provider.paypal] = PayPalOrders(
+            api_base=settings.paypal_api_base,
+            client_id=settings.paypal_client_id.get_secret_value(),
+            client_secret=settings.paypal_client_secret.get_secret_value(),
+            return_url=settings.success_url,
+            cancel_url=settings.cancel_url,
         )
     if settings.sandbox_enabled:
         found[Provider.sandbox] = SandboxCheckout(public_base_url=settings.public_base_url)

@@ -3,6 +3,7 @@
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from payments.adapters.paypal_webhooks import PAYPAL_CERT_ORIGINS
 from shared.settings import ServiceSettings
 
 # The sandbox signs its events with this when no Stripe webhook secret is set (dev mode only).
@@ -18,6 +19,10 @@ class Settings(ServiceSettings):
     stripe_api_base: str = Field("", description="empty: api.stripe.com (tests point it local)")
     paypal_client_id: SecretStr = SecretStr("")
     paypal_client_secret: SecretStr = SecretStr("")
+    paypal_api_base: str = "https://api-m.sandbox.paypal.com"
+    paypal_webhook_id: str = ""
+    # Where PAYPAL-CERT-URL may point. PayPal's hosts; tests alone put a loopback origin here.
+    paypal_cert_origins: tuple[str, ...] = PAYPAL_CERT_ORIGINS
     public_base_url: str = Field("http://127.0.0.1:8001", description="where this service is")
     success_url: str = "http://127.0.0.1:3000/checkout/{order_id}/success"
     cancel_url: str = "http://127.0.0.1:3000/checkout/{order_id}/cancel"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from payments.adapters.paypal_webhooks import PayPalVerifier
 from payments.adapters.providers import CheckoutProvider
 from payments.bootstrap import bootstrap
 from payments.config import Settings
@@ -35,6 +36,9 @@ def create_app(
     app.state.payments = ctx
     app.state.payments_settings = settings
     app.state.webhook_worker = worker
+    app.state.paypal_verifier = PayPalVerifier(
+        webhook_id=settings.paypal_webhook_id, allowed_origins=settings.paypal_cert_origins
+    )
     kernel_lifespan = app.router.lifespan_context
 
     @asynccontextmanager

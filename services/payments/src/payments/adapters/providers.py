@@ -36,3 +36,16 @@ class CheckoutProvider(Protocol):
     async def refund(self, request: RefundRequest) -> str:
         """The provider's refund id."""
         ...
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    capture_id: str | None
+    completed: bool
+    status: str
+
+
+class CapturingProvider(CheckoutProvider, Protocol):
+    """A provider whose approved checkout must be captured by us (PayPal)."""
+
+    async def capture(self, *, paypal_order_id: str, order_id: str) -> CaptureResult: ...

@@ -96,6 +96,10 @@ async def succeeded_total(session: DbSession, order_id: UUID) -> int:
     return int(await session.scalar(query) or 0)
 
 
+async def get_row(session: DbSession, refund_id: UUID) -> Row | None:
+    return (await session.execute(select(refunds).where(refunds.c.refund_id == refund_id))).first()
+
+
 async def by_provider_id(session: DbSession, provider_refund_id: str) -> Row | None:
     query = select(refunds).where(refunds.c.provider_refund_id == provider_refund_id)
     return (await session.execute(query)).first()

@@ -11,6 +11,7 @@ from payments.domain.errors import OrderNotFound
 from payments.domain.model import OrderStatus, Provider
 from payments.entrypoints.deps import Ctx, ReadDb
 from payments.entrypoints.schemas import CheckoutCreate, OrderPage, OrderRead
+from payments.service_layer.capture import CapturePayPalOrder, capture_paypal_order
 from payments.service_layer.checkout import StartCheckout, start_checkout
 from shared.auth import AdminUser, CurrentUser, Role, User, require_role
 
@@ -40,6 +41,13 @@ async def checkout(body: CheckoutCreate, user: Buyer, key: IdempotencyKey, ctx: 
         ),
         ctx=ctx,
     )
+    return order._mapping
+
+
+@router.post("/checkout/paypal/{order_id}/capture", response_model=OrderRead)
+async def capture_paypal(order_id: UUID, user: Buyer, ctx: Ctx):
+    """Complete a PayPal approval: capture the payment; the order is paid (or failed) at once."""
+    order = await capture_paypal_order(CapturePayPalOrder(order_id, user.id), ctx=ctx)
     return order._mapping
 
 

@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 from payments.adapters import stripe_webhooks
 from payments.domain.errors import WebhookRejected
 from payments.entrypoints.deps import Ctx
-from payments.service_layer.webhooks import STRIPE, store_event
+from payments.service_layer.webhooks import PAYPAL, STRIPE, store_event
 from shared.http.problems import problem
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
@@ -41,4 +41,29 @@ async def stripe_webhook(request: Request, ctx: Ctx) -> dict | JSONResponse:
         await uow.commit()
     if stored:
         request.app.state.webhook_worker.soon(provider=STRIPE, event_id=verified.event_id)
+    return {"received": True, "duplicate": not stored}
+
+
+@router.post("/paypal", response_model=None)
+async def paypal_webhook(request: Request, ctx: Ctx) -> dict | JSONResponse:
+    """A PayPal event whose transmission signature verifies; 400 and nothing stored otherwise."""
+    body = await request.body()
+    try:
+        verified = await request.app.state.paypal_verifier.verify(
+            body, headers=request.headers, now=ctx.clock.now()
+        )
+    except WebhookRejected as exc:
+        return rejected(exc)
+    async with ctx.uow() as uow:
+        stored = await store_event(
+            provider=PAYPAL,
+            event_id=verified.event_id,
+            event_type=verified.event_type,
+            body=body,
+            uow=uow,
+            ctx=ctx,
+        )
+        await uow.commit()
+    if stored:
+        request.app.state.webhook_worker.soon(provider=PAYPAL, event_id=verified.event_id)
     return {"received": True, "duplicate": not stored}

@@ -8,6 +8,7 @@ from sqlalchemy import Row
 from payments.adapters import orders as orders_repo
 from payments.adapters import refunds as refunds_repo
 from payments.adapters import webhook_events as events_repo
+from payments.adapters.paypal import from_paypal_value
 from payments.domain.model import OrderStatus
 from payments.service_layer.context import Context
 from payments.service_layer.order_outcomes import end_unpaid, record_payment, record_refund
@@ -92,6 +93,8 @@ async def _apply_paypal(event: dict, *, uow: UnitOfWork, ctx: Context) -> str:
     kind = event.get("event_type", "")
     resource = event.get("resource") or {}
     row = await _order_of(uow, None, resource.get("custom_id"))
+    if row is None and kind == "PAYMENT.CAPTURE.REFUNDED":
+        row = await _order_of_capture(uow, resource)
     if row is None:
         return "no such order"
     if kind == "PAYMENT.CAPTURE.COMPLETED":
@@ -101,25 +104,48 @@ async def _apply_paypal(event: dict, *, uow: UnitOfWork, ctx: Context) -> str:
             row, uow=uow, ctx=ctx, status=OrderStatus.failed, reason="the capture was denied"
         )
     if kind == "PAYMENT.CAPTURE.REFUNDED":
-        refund_id = resource.get("id")
-        if isinstance(refund_id, str) and await refunds_repo.by_provider_id(uow.session, refund_id):
-            return "refund already counted"
-        amount = _paypal_minor_units(resource.get("amount"))
-        if amount is None or amount <= 0:
-            return "refund without an amount"
-        amount = min(amount, row.final_amount - row.refunded_amount)
-        if amount <= 0:
-            return "refund already counted"
-        await record_refund(
-            row,
-            uow=uow,
-            ctx=ctx,
-            amount=amount,
-            reason="refunded at PayPal",
-            provider_refund_id=refund_id if isinstance(refund_id, str) else None,
-        )
-        return "refunded"
+        return await _count_paypal_refund(resource, row=row, uow=uow, ctx=ctx)
     return f"ignored {kind}"
+
+
+async def _count_paypal_refund(resource: dict, *, row: Row, uow: UnitOfWork, ctx: Context) -> str:
+    """Count a PayPal refund unless it is one of ours (its invoice id is our refund id)."""
+    refund_id = resource.get("id")
+    ours = _uuid(resource.get("invoice_id"))
+    if ours is not None and await refunds_repo.get_row(uow.session, ours) is not None:
+        return "refund already counted"
+    if isinstance(refund_id, str) and await refunds_repo.by_provider_id(uow.session, refund_id):
+        return "refund already counted"
+    amount_field = resource.get("amount") or {}
+    try:
+        amount = from_paypal_value(str(amount_field["value"]), row.currency)
+    except (KeyError, TypeError, ArithmeticError, ValueError):
+        return "refund without an amount"
+    amount = min(amount, row.final_amount - row.refunded_amount)
+    if amount <= 0:
+        return "refund already counted"
+    await record_refund(
+        row,
+        uow=uow,
+        ctx=ctx,
+        amount=amount,
+        reason="refunded at PayPal",
+        provider_refund_id=refund_id if isinstance(refund_id, str) else None,
+    )
+    return "refunded"
+
+
+async def _order_of_capture(uow: UnitOfWork, resource: dict) -> Row | None:
+    """A refund names its capture in its `up` link (…/v2/payments/captures/<id>)."""
+    for link in resource.get("links") or []:
+        if (
+            isinstance(link, dict)
+            and link.get("rel") == "up"
+            and "/captures/" in str(link.get("href"))
+        ):
+            capture_id = str(link["href"]).rstrip("/").rsplit("/", 1)[-1]
+            return await orders_repo.by_payment_ref(uow.session, capture_id, lock=True)
+    return None
 
 
 async def _catch_up_refunds(row: Row, *, refunded, uow: UnitOfWork, ctx: Context) -> str:
@@ -136,18 +162,13 @@ async def _catch_up_refunds(row: Row, *, refunded, uow: UnitOfWork, ctx: Context
 async def _order_of(uow: UnitOfWork, metadata, reference) -> Row | None:
     candidate = (metadata or {}).get("order_id") if isinstance(metadata, dict) else None
     for value in (candidate, reference):
-        try:
-            order_id = UUID(str(value))
-        except ValueError:
-            continue
-        return await orders_repo.get_row(uow.session, order_id, lock=True)
+        if (order_id := _uuid(value)) is not None:
+            return await orders_repo.get_row(uow.session, order_id, lock=True)
     return None
 
 
-def _paypal_minor_units(amount) -> int | None:
-    """PayPal amounts are decimal strings ("12.34"); two-decimal currencies only."""
+def _uuid(value) -> UUID | None:
     try:
-        major, _, minor = str(amount["value"]).partition(".")
-        return int(major) * 100 + int((minor + "00")[:2])
-    except (KeyError, TypeError, ValueError):
+        return UUID(str(value))
+    except ValueError:
         return None

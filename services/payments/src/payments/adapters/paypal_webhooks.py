@@ -1,0 +1,127 @@
+"""PayPal webhook self-verification: CRC32 of the raw body, RSA-SHA256 with PayPal's certificate.
+
+The signed message is `transmission_id|transmission_time|webhook_id|crc32(body)`. The
+certificate comes from `PAYPAL-CERT-URL`, which must be on a PayPal host (anything else is
+refused without being fetched); certificates are cached by URL.
+"""
+
+import base64
+import json
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import httpx
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from payments.adapters.stripe_webhooks import VerifiedEvent
+from payments.domain.errors import WebhookRejected
+
+PAYPAL_CERT_ORIGINS = (
+    "https://api.paypal.com",
+    "https://api-m.paypal.com",
+    "https://api.sandbox.paypal.com",
+    "https://api-m.sandbox.paypal.com",
+)
+MAX_CACHED_CERTS = 32
+
+
+@dataclass(frozen=True)
+class Transmission:
+    transmission_id: str
+    transmission_time: str
+    signature: str
+    cert_url: str
+    auth_algo: str
+
+    @classmethod
+    def from_headers(cls, headers) -> "Transmission":
+        try:
+            return cls(
+                transmission_id=headers["paypal-transmission-id"],
+                transmission_time=headers["paypal-transmission-time"],
+                signature=headers["paypal-transmission-sig"],
+                cert_url=headers["paypal-cert-url"],
+                auth_algo=headers.get("paypal-auth-algo", "SHA256withRSA"),
+            )
+        except KeyError as exc:
+            raise WebhookRejected(f"missing PayPal header {exc.args[0]}") from exc
+
+
+class PayPalVerifier:
+    def __init__(
+        self,
+        *,
+        webhook_id: str,
+        allowed_origins: tuple[str, ...] = PAYPAL_CERT_ORIGINS,
+        timeout: float = 5.0,
+    ) -> None:
+        self._webhook_id = webhook_id
+        self._allowed = frozenset(origin.rstrip("/").lower() for origin in allowed_origins)
+        self._timeout = timeout
+        self._certs: dict[str, x509.Certificate] = {}
+        self.fetched: list[str] = []  # cert URLs fetched, oldest first (observable in tests)
+
+    async def verify(self, body: bytes, *, headers, now: datetime) -> VerifiedEvent:
+        """The event's id and type if PayPal signed this body for our webhook id."""
+        if not self._webhook_id:
+            raise WebhookRejected("no PayPal webhook id is configured")
+        transmission = Transmission.from_headers(headers)
+        if transmission.auth_algo != "SHA256withRSA":
+            raise WebhookRejected(f"unsupported algorithm {transmission.auth_algo}")
+        certificate = await self._certificate(transmission.cert_url, now=now)
+        message = "|".join(
+            (
+                transmission.transmission_id,
+                transmission.transmission_time,
+                self._webhook_id,
+                str(zlib.crc32(body)),
+            )
+        ).encode()
+        key = certificate.public_key()
+        if not isinstance(key, rsa.RSAPublicKey):
+            raise WebhookRejected("the certificate holds no RSA key")
+        try:
+            key.verify(
+                base64.b64decode(transmission.signature, validate=True),
+                message,
+                padding.PKCS1v15(),
+                hashes.SHA256(),
+            )
+            event = json.loads(body)
+        except (InvalidSignature, ValueError) as exc:
+            raise WebhookRejected(
+                f"not a verifiable PayPal event: {exc.__class__.__name__}"
+            ) from exc
+        event_id, event_type = event.get("id"), event.get("event_type")
+        if not (isinstance(event_id, str) and isinstance(event_type, str)) or not (
+            0 < len(event_id) <= 255 and 0 < len(event_type) <= 100
+        ):
+            raise WebhookRejected("the event has no usable id or type")
+        return VerifiedEvent(event_id=event_id, event_type=event_type)
+
+    async def _certificate(self, url: str, *, now: datetime) -> x509.Certificate:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        if origin not in self._allowed or parts.username or parts.password:
+            raise WebhookRejected(f"certificate URL {url[:200]} is not on a PayPal host")
+        certificate = self._certs.get(url)
+        if certificate is None:
+            try:
+                async with httpx.AsyncClient(timeout=self._timeout) as client:
+                    response = await client.get(url)
+                response.raise_for_status()
+                certificate = x509.load_pem_x509_certificate(response.content)
+            except (httpx.HTTPError, ValueError) as exc:
+                raise WebhookRejected(f"no usable certificate at {url[:200]}") from exc
+            self.fetched.append(url)
+            if len(self._certs) >= MAX_CACHED_CERTS:
+                self._certs.pop(next(iter(self._certs)))
+            self._certs[url] = certificate
+        if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+            raise WebhookRejected("the PayPal certificate is not valid now")
+        return certificate
