@@ -7,7 +7,7 @@ from sqlalchemy import Column, Integer, String, Table, Uuid
 from sqlalchemy.dialects.postgresql import insert
 
 from shared.clock import SystemClock
-from shared.db import make_engine, make_metadata, make_connection_factory
+from shared.db import make_connection_factory, make_engine, make_metadata
 from shared.messaging import MessageBus
 from shared.messaging.events import PackDepleted
 from shared.messaging.tables import kernel_metadata
@@ -59,6 +59,7 @@ async def make_bus(databases, nats_url, namespace) -> AsyncIterator[Callable]:
             outbox_sweep_seconds=0.3,
             **{
                 "consumer_backoff_seconds": (0.2, 0.4, 0.8),
+                "consumer_outage_backoff_seconds": (0.1, 0.2),
                 "consumer_max_attempts": 3,
                 **overrides,
             },

@@ -43,6 +43,9 @@ class ServiceSettings(BaseSettings):
     jobs_interval_seconds: float = 60.0
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
+    # Deferrals while the database is unreachable: short and growing, so that deferred events
+    # land within the last step (3 s) of it coming back.
+    consumer_outage_backoff_seconds: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> "ServiceSettings":

@@ -4,19 +4,28 @@ from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.auth import AdminUser
 from shared.errors import DomainError, NotFound
+from shared.http.deps import ReadDb
 from shared.messaging import dead_letters
+from shared.messaging.consumers import NotReplayable
+from shared.messaging.dead_letters import DeadLetterReason
+from shared.messaging.failures import describe_error, is_infrastructure_failure
 
 
 class DeadLetterRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     consumer: str
     subject: str
     event_id: UUID
+    event_type: str | None = Field(description="the envelope's type, when it had one")
+    reason: DeadLetterReason
     error: str
+    body_preview: str = Field(description="the message as printable text, cut to 500 chars")
     attempts: int
     failed_at: datetime
     replayed_at: datetime | None
@@ -26,15 +35,19 @@ class ReplayFailed(DomainError):
     code = "REPLAY_FAILED"
 
 
+class DeadLetterNotReplayable(DomainError):
+    code = "DEAD_LETTER_NOT_REPLAYABLE"
+
+
 def admin_router() -> APIRouter:
     router = APIRouter(prefix="/v1/admin", tags=["operations"])
 
     @router.get("/dead-letters", response_model=list[DeadLetterRead])
     async def list_dead_letters(
-        request: Request, _: AdminUser, include_replayed: bool = False
-    ) -> list[dead_letters.DeadLetter]:
-        async with request.app.state.runtime.session_factory() as session:
-            return await dead_letters.list_all(session, include_replayed=include_replayed)
+        db: ReadDb, _: AdminUser, include_replayed: bool = False
+    ) -> list[DeadLetterRead]:
+        letters = await dead_letters.list_all(db, include_replayed=include_replayed)
+        return [DeadLetterRead.model_validate(letter) for letter in letters]
 
     @router.post("/dead-letters/{dead_letter_id}/replay")
     async def replay_dead_letter(request: Request, dead_letter_id: int, _: AdminUser) -> dict:
@@ -43,8 +56,12 @@ def admin_router() -> APIRouter:
             applied = await consumers.replay(dead_letter_id)
         except dead_letters.DeadLetterNotFound as exc:
             raise NotFound(f"no dead letter {dead_letter_id}") from exc
+        except NotReplayable as exc:
+            raise DeadLetterNotReplayable(str(exc)) from exc
         except Exception as exc:
-            raise ReplayFailed(f"the handler failed again: {exc!r}") from exc
+            if is_infrastructure_failure(exc):
+                raise  # the database is down: a 503, not the letter's fault
+            raise ReplayFailed(f"the handler failed again: {describe_error(exc)}") from exc
         return {"id": dead_letter_id, "applied": applied}
 
     @router.post("/jobs/{name}/run")

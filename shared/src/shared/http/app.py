@@ -65,11 +65,16 @@ def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = (
     async def readyz() -> JSONResponse:
         checks = await runtime.readiness()
         ready = all(value == "ok" for value in checks.values())
+        # A consumer whose deliveries keep failing does not stop the service from serving
+        # HTTP, so it stays ready (200) but says so: status "degraded" and the details.
+        failing = runtime.bus.consumers.health.failing()
+        status = "not_ready" if not ready else "degraded" if failing else "ready"
         return JSONResponse(
             {
-                "status": "ready" if ready else "not_ready",
+                "status": status,
                 "service": runtime.service,
                 "checks": checks,
+                "failing_consumers": failing,
             },
             status_code=200 if ready else 503,
         )

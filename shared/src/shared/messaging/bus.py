@@ -71,6 +71,7 @@ class MessageBus:
             retry=RetryPolicy(
                 max_attempts=settings.consumer_max_attempts,
                 backoff_seconds=settings.consumer_backoff_seconds,
+                outage_backoff_seconds=settings.consumer_outage_backoff_seconds,
             ),
         )
         self.requester = Requester(

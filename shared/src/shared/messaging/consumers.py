@@ -1,5 +1,6 @@
 """Durable pull consumers: inbox for idempotency, backoff on failure, dead letters at the end."""
 
+import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -9,11 +10,13 @@ from faststream import AckPolicy
 from faststream.nats import NatsBroker, NatsMessage, PullSub
 from nats.js.api import ConsumerConfig, DeliverPolicy
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from shared.logging import bound_contextvars, get_logger
 from shared.messaging import context, dead_letters, inbox, observe
+from shared.messaging.consumer_health import ConsumerHealth
+from shared.messaging.dead_letters import DeadLetterReason
 from shared.messaging.events import Envelope, Event
+from shared.messaging.failures import RetryPolicy, describe_error, is_infrastructure_failure
 from shared.messaging.metrics import EVENTS_CONSUMED
 from shared.messaging.stream import domain_stream, subject_for
 from shared.uow import UnitOfWork, UnitOfWorkFactory
@@ -22,27 +25,6 @@ log = get_logger(__name__)
 
 E = TypeVar("E", bound=Event)
 Handler = Callable[[Any, UnitOfWork, Envelope], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    max_attempts: int = 5
-    backoff_seconds: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0)
-
-    def delay_after(self, attempt: int) -> float:
-        return self.backoff_seconds[min(attempt, len(self.backoff_seconds)) - 1]
-
-
-def is_infrastructure_failure(exc: BaseException) -> bool:
-    """Database unreachable, connection lost, deadlock or serialization failure."""
-    if isinstance(exc, OSError | TimeoutError | OperationalError | InterfaceError):
-        return True
-    return isinstance(exc, DBAPIError) and (
-        exc.connection_invalidated or getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
-    )
-
-
-TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 
 
 @dataclass(frozen=True)
@@ -73,6 +55,7 @@ class EventConsumers:
         self._retry = retry
         self._stream = domain_stream(namespace)
         self.by_name: dict[str, Consumer] = {}
+        self.health = ConsumerHealth()
 
     def on(self, event_type: type[E], *, purpose: str) -> Callable[[Handler], Handler]:
         """Decorate `async def handler(event, uow, envelope)`; it must not commit."""
@@ -118,18 +101,39 @@ class EventConsumers:
         attempt = message.raw_message.metadata.num_delivered
         try:
             envelope = Envelope.model_validate_json(message.body)
-            payload = envelope.payload()
-        except (ValidationError, KeyError) as exc:
+        except ValidationError as exc:
             # A message that can never be parsed is not retried: it goes straight to the DLQ.
-            await self._dead_letter(consumer, message.body, exc, attempt)
-            await message.ack()
+            await self._refuse(consumer, message, DeadLetterReason.unparseable, exc, attempt)
+            return
+        if envelope.type != consumer.event_type.subject:
+            # Never applied as the fact its subject names, nor as the one its type names.
+            mismatch = TypeMismatch(envelope.type, consumer.event_type.subject)
+            await self._refuse(consumer, message, DeadLetterReason.type_mismatch, mismatch, attempt)
+            return
+        try:
+            payload = consumer.event_type.model_validate(envelope.data)
+        except ValidationError as exc:
+            await self._refuse(consumer, message, DeadLetterReason.invalid_payload, exc, attempt)
             return
         try:
             await self.process(consumer, envelope, payload=payload)
         except Exception as exc:
             await self._after_failure(consumer, message, envelope, exc, attempt)
             return
+        self.health.succeeded(consumer.name)
         await message.ack()
+
+    async def _refuse(
+        self,
+        consumer: Consumer,
+        message: NatsMessage,
+        reason: DeadLetterReason,
+        exc: Exception,
+        attempt: int,
+    ) -> None:
+        """Dead-letter a message that no retry can fix, then ack it."""
+        if await self._dead_letter(consumer, message, reason=reason, exc=exc, attempts=attempt):
+            await message.ack()
 
     async def _after_failure(
         self,
@@ -139,14 +143,19 @@ class EventConsumers:
         exc: Exception,
         attempt: int,
     ) -> None:
+        error = describe_error(exc)
+        self.health.failed(consumer.name, error)
         if is_infrastructure_failure(exc):
             # The database is down or the transaction lost a race: not the event's fault, so
-            # it never counts toward dead-lettering; retry at the slowest pace until it passes.
-            delay = self._retry.backoff_seconds[-1]
+            # it never counts toward dead-lettering; short growing deferrals until it passes.
+            delay = self._retry.outage_delay_after(attempt)
             outcome = "deferred"
         elif attempt >= self._retry.max_attempts:
-            await self._dead_letter(consumer, message.body, exc, attempt)
-            await message.ack()
+            reason = DeadLetterReason.handler_failed
+            if await self._dead_letter(
+                consumer, message, reason=reason, exc=exc, attempts=attempt, counted=True
+            ):
+                await message.ack()
             return
         else:
             delay = self._retry.delay_after(attempt)
@@ -157,7 +166,7 @@ class EventConsumers:
             event_id=str(envelope.id),
             attempt=attempt,
             retry_in=delay,
-            error=repr(exc),
+            error=error,
         )
         EVENTS_CONSUMED.labels(consumer.name, outcome).inc()
         await message.nack(delay=delay)
@@ -183,7 +192,7 @@ class EventConsumers:
             try:
                 async with self._uow_factory() as uow:
                     first_time = await inbox.claim(
-                        uow.session, consumer=consumer.name, event_id=envelope.id
+                        uow.connection, consumer=consumer.name, event_id=envelope.id
                     )
                     if first_time:
                         await consumer.handler(payload or envelope.payload(), uow, envelope)
@@ -204,31 +213,98 @@ class EventConsumers:
         return first_time
 
     async def _dead_letter(
-        self, consumer: Consumer, body: bytes, exc: Exception, attempts: int
-    ) -> None:
-        log.error("event.dead_lettered", consumer=consumer.name, attempts=attempts, error=repr(exc))
-        EVENTS_CONSUMED.labels(consumer.name, "dead_lettered").inc()
-        async with self._uow_factory() as uow:
-            await dead_letters.store(
-                uow.session,
+        self,
+        consumer: Consumer,
+        message: NatsMessage,
+        *,
+        reason: DeadLetterReason,
+        exc: Exception,
+        attempts: int,
+        counted: bool = False,
+    ) -> bool:
+        """Store the message as a dead letter; if that fails, nack it with an outage delay."""
+        error = describe_error(exc)
+        if not counted:
+            self.health.failed(consumer.name, error)
+        body: bytes = message.body
+        try:
+            async with self._uow_factory() as uow:
+                await dead_letters.store(
+                    uow.connection,
+                    consumer=consumer.name,
+                    subject=consumer.event_type.subject,
+                    body=body,
+                    reason=reason,
+                    error=error,
+                    attempts=attempts,
+                    event_type=_event_type_of(exc, body),
+                )
+                await uow.commit()
+        except Exception as store_exc:
+            delay = self._retry.outage_delay_after(attempts)
+            log.error(
+                "event.dead_letter_not_stored",
                 consumer=consumer.name,
-                subject=consumer.event_type.subject,
-                body=body,
-                error=repr(exc),
-                attempts=attempts,
+                attempt=attempts,
+                retry_in=delay,
+                error=describe_error(store_exc),
             )
-            await uow.commit()
+            EVENTS_CONSUMED.labels(consumer.name, "dead_letter_failed").inc()
+            await message.nack(delay=delay)
+            return False
+        log.error(
+            "event.dead_lettered",
+            consumer=consumer.name,
+            reason=reason.value,
+            attempts=attempts,
+            error=error,
+        )
+        EVENTS_CONSUMED.labels(consumer.name, "dead_lettered").inc()
+        return True
 
     async def replay(self, dead_letter_id: int) -> bool:
         """Run a dead letter through its consumer again; raises if it fails again."""
         async with self._uow_factory() as uow:
-            letter = await dead_letters.get(uow.session, dead_letter_id)
+            letter = await dead_letters.get(uow.connection, dead_letter_id)
         if letter is None:
             raise dead_letters.DeadLetterNotFound(dead_letter_id)
         consumer = self.by_name[letter.consumer]
-        envelope = Envelope.model_validate(letter.envelope)
+        try:
+            envelope = Envelope.model_validate_json(letter.body)
+        except ValidationError as exc:
+            raise NotReplayable(f"the message is not an envelope: {describe_error(exc)}") from exc
+        if envelope.type != consumer.event_type.subject:
+            raise NotReplayable(str(TypeMismatch(envelope.type, consumer.event_type.subject)))
+        try:
+            payload = consumer.event_type.model_validate(envelope.data)
+        except ValidationError as exc:
+            raise NotReplayable(f"the payload breaks its contract: {describe_error(exc)}") from exc
 
         async def mark_replayed(uow: UnitOfWork) -> None:
-            await dead_letters.mark_replayed(uow.session, dead_letter_id)
+            await dead_letters.mark_replayed(uow.connection, dead_letter_id)
 
-        return await self.process(consumer, envelope, before_commit=mark_replayed)
+        applied = await self.process(
+            consumer, envelope, payload=payload, before_commit=mark_replayed
+        )
+        self.health.succeeded(consumer.name)
+        return applied
+
+
+class TypeMismatch(ValueError):
+    def __init__(self, envelope_type: str, subject: str) -> None:
+        super().__init__(f"an envelope of type {envelope_type!r} on subject {subject!r}")
+        self.envelope_type = envelope_type
+
+
+class NotReplayable(ValueError):
+    """A dead letter that no replay can apply: it is not an envelope of its subject."""
+
+
+def _event_type_of(exc: Exception, body: bytes) -> str | None:
+    if isinstance(exc, TypeMismatch):
+        return exc.envelope_type
+    try:
+        value = json.loads(body).get("type")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None

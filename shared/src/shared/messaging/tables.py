@@ -6,6 +6,7 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
+    LargeBinary,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -52,7 +53,11 @@ dead_letters = Table(
     Column("consumer", String(200), nullable=False),
     Column("subject", String(200), nullable=False),
     Column("event_id", Uuid, nullable=False),
-    Column("envelope", JSONB, nullable=False),
+    Column("event_type", String(200)),
+    Column("reason", String(30), nullable=False),
+    # The message exactly as it arrived: bytes, so that no input (a NUL, invalid UTF-8) can
+    # make a dead letter unstorable; the error is printable text (shared.messaging.failures).
+    Column("body", LargeBinary, nullable=False),
     Column("error", Text, nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("failed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
