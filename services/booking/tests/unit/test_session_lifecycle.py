@@ -54,6 +54,13 @@ def test_cancelling_twice_is_one_change_and_a_held_session_cannot_be_canceled():
         held.cancel(by=Actor.mentor, now=START, reason="", late_window=WINDOW)
 
 
+def test_a_student_cannot_cancel_once_started_but_the_mentor_can():
+    now = START + timedelta(minutes=5)
+    with pytest.raises(IllegalTransition):
+        session().cancel(by=Actor.student, now=now, reason="", late_window=WINDOW)
+    assert session().cancel(by=Actor.mentor, now=now, reason="did not come", late_window=WINDOW)
+
+
 def test_completing_is_once_only_after_the_start_and_never_after_a_cancel():
     s = session()
     with pytest.raises(IllegalTransition):

@@ -59,12 +59,17 @@ class Session:
     def cancel(self, *, by: Actor, now: datetime, reason: str, late_window: timedelta) -> bool:
         """Cancel; a student inside the window cancels late (the credit is forfeited).
 
-        False if it was canceled already (a repeated request); refused once held.
+        False if it was canceled already (a repeated request); refused once held, and for the
+        student once started.
         """
         if self.status is SessionStatus.canceled:
             return False
         if self.status is not SessionStatus.scheduled:
             raise IllegalTransition(f"a {self.status} session cannot be canceled")
+        if by is Actor.student and now >= self.starts_at:
+            # Once it has started the mentor records what happened (a mentor who did not come
+            # cancels, which gives the credit back).
+            raise IllegalTransition("a session that has started cannot be canceled by the student")
         self.status = SessionStatus.canceled
         self.canceled_at = now
         self.canceled_by = by

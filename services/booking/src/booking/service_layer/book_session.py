@@ -58,15 +58,21 @@ async def book_session(cmd: BookSession, *, uow: UnitOfWork, deps: Dependencies)
         return earlier
     schedule = await load_schedule(db, cmd.mentor_id)
     now = deps.clock.now()
-    slot = await bookable_slot(
-        db,
-        schedule=schedule,
-        mentor_id=cmd.mentor_id,
-        start=cmd.starts_at,
-        duration_minutes=cmd.duration_minutes,
-        deps=deps,
-        student_id=cmd.student_id,
-    )
+    try:
+        slot = await bookable_slot(
+            db,
+            schedule=schedule,
+            mentor_id=cmd.mentor_id,
+            start=cmd.starts_at,
+            duration_minutes=cmd.duration_minutes,
+            deps=deps,
+            student_id=cmd.student_id,
+        )
+    except TimeSlotUnavailable:
+        # Perhaps taken by this very request, sent twice and committed meanwhile.
+        if (concurrent := await _earlier_booking(cmd, uow=uow)) is not None:
+            return concurrent
+        raise
     session_id = uuid4()  # one per attempt: a released credit's id is never reused
     try:
         credit = await deps.packs.reserve(

@@ -1,0 +1,78 @@
+"""GET availability: the mentor's hours in their zone as UTC and local slots, with limits."""
+
+from datetime import timedelta
+
+from shared.messaging.events import MentorAvailabilityChanged
+
+from ..conftest import START, berlin
+
+
+async def test_availability_lists_working_hours_after_the_notice_in_utc_and_the_asked_zone(
+    driver,
+):
+    await driver.publish_profile()
+
+    response = await driver.availability(start=START, days=3, tz="America/New_York")
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["mentor_timezone"], body["timezone"], body["calendar_status"]) == (
+        "Europe/Berlin",
+        "America/New_York",
+        "not_connected",
+    )
+    starts = [slot["starts_at"] for slot in body["slots"]]
+    # Now is Monday 10:00 Berlin: a day's notice leaves Tuesday 10:00–17:00 (7 slots), all of
+    # Wednesday (8) and Thursday 09:00, the last start before `to` (Thursday 10:00 Berlin).
+    assert starts[0] == "2026-03-03T09:00:00Z"
+    assert starts[-1] == "2026-03-05T08:00:00Z"
+    assert len(starts) == 7 + 8 + 1
+    first = body["slots"][0]
+    assert first["local_starts_at"] == "2026-03-03T04:00:00-05:00"
+    assert first["local_ends_at"] == "2026-03-03T05:00:00-05:00"
+
+
+async def test_a_range_over_31_days_too_many_slots_or_an_unoffered_duration_are_problems(driver):
+    await driver.publish_profile(session_durations=[5, 60], notice_minutes=0)
+
+    too_long = await driver.availability(start=START, days=40)
+    too_many = await driver.availability(start=START, days=14, duration=5)
+    zero = await driver.availability(start=START, days=1, duration=0)
+    unoffered = await driver.availability(start=START, days=1, duration=45)
+    bad_zone = await driver.availability(start=START, days=1, tz="Mars/Base")
+    unknown = await driver.availability(start=START, days=1, mentor="nobody")
+
+    assert (too_long.status_code, too_long.json()["code"]) == (422, "INVALID_AVAILABILITY_RANGE")
+    assert (too_many.status_code, too_many.json()["code"]) == (422, "TOO_MANY_SLOTS")
+    assert (zero.status_code, zero.json()["code"]) == (422, "VALIDATION_FAILED")
+    assert (unoffered.status_code, unoffered.json()["code"]) == (422, "DURATION_NOT_OFFERED")
+    assert bad_zone.status_code == 422
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "MENTOR_NOT_FOUND")
+
+
+async def test_a_date_override_and_buffers_shape_the_day(driver):
+    await driver.publish_profile(
+        date_overrides={"2026-03-04": [{"start": "14:00", "end": "16:00"}], "2026-03-05": []},
+        buffer_before_minutes=30,
+    )
+
+    slots = await driver.slots(start=berlin("2026-03-04T00:00"), days=2)
+
+    # Wednesday: only the override's hours; Thursday: a day off.
+    assert slots == [berlin("2026-03-04T14:00"), berlin("2026-03-04T15:00")]
+
+
+async def test_changing_the_schedule_announces_the_next_free_slot_and_free_days(
+    driver, event_probe
+):
+    await driver.publish_profile()
+    [first] = await event_probe.wait_for(MentorAvailabilityChanged)
+    await driver.publish_profile(weekly_hours={"fri": [{"start": "09:00", "end": "10:00"}]})
+    [_, second] = await event_probe.wait_for(MentorAvailabilityChanged, count=2)
+
+    assert first.payload().next_available_at == berlin("2026-03-03T10:00")
+    changed = second.payload()
+    assert changed.next_available_at == berlin("2026-03-06T09:00")
+    assert [d.isoformat() for d in changed.available_days][:2] == ["2026-03-06", "2026-03-13"]
+    assert all(d.weekday() == 4 for d in changed.available_days)
+    assert START + timedelta(days=30) > berlin(f"{changed.available_days[-1]}T09:00")
