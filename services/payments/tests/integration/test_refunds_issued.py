@@ -2,8 +2,17 @@
 
 import asyncio
 import uuid
+from datetime import timedelta
 
-from shared.messaging.events import Envelope, PackPurchaseRejected, PaymentRefunded
+from shared.messaging.events import (
+    Envelope,
+    PackPurchased,
+    PackPurchaseRejected,
+    PaymentRefunded,
+    SessionBooked,
+    SessionCanceled,
+    SessionCompleted,
+)
 from shared.testing.events import publish_raw
 from shared.testing.helpers import eventually
 from shared.testing.plugin import auth_headers
@@ -116,3 +125,75 @@ async def test_a_purchase_packs_rejected_is_refunded_in_full_once(
     assert announced.full is True
     status = await payments.count("SELECT status FROM refund_requests")
     assert status == "refunded"
+
+
+async def test_a_pro_rata_refund_gives_back_the_share_of_unused_sessions(
+    payments, fake_stripe, nats_url, namespace
+):
+    order = await paid_stripe_order(payments)  # 4 sessions for 40000
+    order_id, pack_id = uuid.UUID(order["order_id"]), uuid.uuid4()
+    people = {"student_id": "student-1", "mentor_id": "mentor-1"}
+    sessions = [uuid.uuid4() for _ in range(3)]
+    now = payments.clock.now()
+    events = [
+        # Outcomes may arrive before the booking that names the pack.
+        SessionCompleted(session_id=sessions[0], completed_at=now, **people),
+        PackPurchased(
+            pack_id=pack_id,
+            order_id=order_id,
+            seat_id=uuid.uuid4(),
+            sessions_total=4,
+            session_minutes=60,
+            expires_at=now + timedelta(days=30),
+            renewal=False,
+            **people,
+        ),
+        *(booked(s, pack_id, now, people) for s in sessions),
+        SessionCanceled(
+            session_id=sessions[1], starts_at=now, canceled_by="student", late=True, **people
+        ),
+        SessionCanceled(
+            session_id=sessions[2], starts_at=now, canceled_by="mentor", late=True, **people
+        ),
+    ]
+    for event in events:
+        await publish_raw(nats_url, namespace, Envelope.wrap(event, producer="test"))
+
+    async def two_used():
+        row = await payments.count(
+            "SELECT count(*) FROM session_credits WHERE pack_id = :p AND consumed", p=pack_id
+        )
+        booked_all = await payments.count(
+            "SELECT count(*) FROM session_credits WHERE pack_id = :p", p=pack_id
+        )
+        return row == 2 and booked_all == 3
+
+    await eventually(two_used)
+    response = await refund(payments, order["order_id"], pro_rata=True)
+
+    assert response.status_code == 201, response.text
+    assert [r.form["amount"] for r in fake_stripe.of_path("/v1/refunds")] == ["20000"]
+    [announced] = await payments.recorded(PaymentRefunded)
+    assert (announced.amount, announced.full) == (20000, False)
+    both = await refund(payments, order["order_id"], pro_rata=True, amount=5)
+    assert both.status_code == 422
+
+
+async def test_a_pro_rata_refund_before_packs_announced_the_pack_is_refused(payments):
+    order = await paid_stripe_order(payments)
+
+    response = await refund(payments, order["order_id"], pro_rata=True)
+
+    assert (response.status_code, response.json()["code"]) == (409, "PACK_USAGE_UNKNOWN")
+
+
+def booked(session_id, pack_id, now, people) -> SessionBooked:
+    return SessionBooked(
+        session_id=session_id,
+        pack_id=pack_id,
+        starts_at=now + timedelta(days=1),
+        ends_at=now + timedelta(days=1, hours=1),
+        join_url="https://video.test/join",
+        mentor_timezone="Europe/Paris",
+        **people,
+    )

@@ -169,3 +169,23 @@ webhook_events = Table(
         postgresql_where=text("processed_at IS NULL"),
     ),
 )
+
+# What payments knows of a pack's use, from packs' and booking's events, for pro-rata refunds.
+pack_usage = Table(
+    "pack_usage",
+    metadata,
+    Column("order_id", Uuid, primary_key=True),
+    Column("pack_id", Uuid, nullable=False, unique=True),
+    Column("sessions_total", Integer, nullable=False),
+    CheckConstraint("sessions_total > 0", name="total_positive"),
+)
+
+# One row per booked session id; `consumed` only ever turns true (events arrive in any order).
+session_credits = Table(
+    "session_credits",
+    metadata,
+    Column("session_id", Uuid, primary_key=True),
+    Column("pack_id", Uuid),
+    Column("consumed", Boolean, nullable=False, server_default="false"),
+    Index("ix_session_credits_pack_id", "pack_id"),
+)

@@ -85,3 +85,13 @@ class WebhookRejected(DomainError):
 
     code = "WEBHOOK_REJECTED"
     kind = ErrorKind.invalid  # answered 400 by the webhook routes, as providers expect
+
+
+class PackUsageUnknown(Conflict):
+    """A pro-rata refund needs the pack's use, which packs has not announced yet."""
+
+    code = "PACK_USAGE_UNKNOWN"
+
+
+class NothingToRefund(Conflict):
+    code = "NOTHING_TO_REFUND"

@@ -24,8 +24,10 @@ router = APIRouter(prefix="/v1", tags=["operators"])
 
 @router.post("/orders/{order_id}/refunds", response_model=list[RefundRead], status_code=201)
 async def refund(order_id: UUID, body: RefundCreate, _: AdminUser, ctx: Ctx, db: ReadDb):
-    """Refund all that is left, or `amount`, at the provider; answers the order's refunds."""
-    await refund_order(RefundOrder(order_id, body.amount, body.reason), ctx=ctx)
+    """Refund all that is left, `amount`, or the unused sessions' share, at the provider."""
+    await refund_order(
+        RefundOrder(order_id, body.amount, body.reason, pro_rata=body.pro_rata), ctx=ctx
+    )
     return [row._mapping for row in await refunds_repo.of_order(db, order_id)]
 
 

@@ -11,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -124,12 +125,19 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 
 
 class RefundCreate(BaseModel):
-    """No `amount`: everything not yet refunded."""
+    """No `amount`: everything not yet refunded; `pro_rata`: the share of unused sessions."""
 
     model_config = ConfigDict(extra="forbid")
 
     amount: PriceAmount | None = None
+    pro_rata: bool = False
     reason: Reason = "refunded by an operator"
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "RefundCreate":
+        if self.pro_rata and self.amount is not None:
+            raise ValueError("give an amount or pro_rata, not both")
+        return self
 
 
 class RefundRead(BaseModel):

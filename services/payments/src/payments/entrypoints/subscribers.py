@@ -1,9 +1,17 @@
 """Events payments acts on, each through the kernel's inbox (once per event id)."""
 
+from payments.service_layer import pack_usage
 from payments.service_layer.context import Context
 from payments.service_layer.refunds import require_refund
 from shared.messaging import Envelope, MessageBus
-from shared.messaging.events import PackPurchaseRejected
+from shared.messaging.events import (
+    PackPurchased,
+    PackPurchaseRejected,
+    SessionBooked,
+    SessionCanceled,
+    SessionCompleted,
+    SessionNoShow,
+)
 from shared.uow import UnitOfWork
 
 
@@ -16,3 +24,23 @@ def register(bus: MessageBus, *, ctx: Context) -> None:
     ) -> None:
         """Owed back in full; the `issue-required-refunds` job refunds it at the provider."""
         await require_refund(event, uow=uow, event_id=envelope.id, now=ctx.clock.now())
+
+    @consumers.on(PackPurchased, purpose="pack-usage-purchased")
+    async def on_purchased(event: PackPurchased, uow: UnitOfWork, envelope: Envelope) -> None:
+        await pack_usage.on_pack_purchased(event, uow=uow)
+
+    @consumers.on(SessionBooked, purpose="pack-usage-booked")
+    async def on_booked(event: SessionBooked, uow: UnitOfWork, envelope: Envelope) -> None:
+        await pack_usage.on_session_booked(event, uow=uow)
+
+    @consumers.on(SessionCompleted, purpose="pack-usage-completed")
+    async def on_completed(event: SessionCompleted, uow: UnitOfWork, envelope: Envelope) -> None:
+        await pack_usage.on_session_used(event, uow=uow)
+
+    @consumers.on(SessionNoShow, purpose="pack-usage-no-show")
+    async def on_no_show(event: SessionNoShow, uow: UnitOfWork, envelope: Envelope) -> None:
+        await pack_usage.on_session_used(event, uow=uow)
+
+    @consumers.on(SessionCanceled, purpose="pack-usage-canceled")
+    async def on_canceled(event: SessionCanceled, uow: UnitOfWork, envelope: Envelope) -> None:
+        await pack_usage.on_session_canceled(event, uow=uow)

@@ -13,11 +13,19 @@ from uuid import UUID, uuid4
 from sqlalchemy.dialects.postgresql import insert
 
 from payments.adapters import orders as orders_repo
+from payments.adapters import pack_usage as usage_repo
 from payments.adapters import refunds as refunds_repo
 from payments.adapters.providers import RefundRequest
 from payments.adapters.tables import refund_requests
-from payments.domain.errors import OrderNotFound, OrderNotRefundable, ProviderFailed
+from payments.domain.errors import (
+    NothingToRefund,
+    OrderNotFound,
+    OrderNotRefundable,
+    PackUsageUnknown,
+    ProviderFailed,
+)
 from payments.domain.model import Provider
+from payments.domain.refunds import pro_rata_amount
 from payments.service_layer.context import Context
 from shared.logging import get_logger
 from shared.messaging.events import PackPurchaseRejected, PaymentRefunded
@@ -29,8 +37,9 @@ log = get_logger(__name__)
 @dataclass(frozen=True)
 class RefundOrder:
     order_id: UUID
-    amount: int | None  # None: everything not yet refunded
+    amount: int | None  # None: everything not yet refunded (or the pro-rata share)
     reason: str
+    pro_rata: bool = False  # the share of the pack's unused sessions
 
 
 async def refund_order(cmd: RefundOrder, *, ctx: Context) -> UUID:
@@ -42,6 +51,8 @@ async def refund_order(cmd: RefundOrder, *, ctx: Context) -> UUID:
             raise OrderNotFound(f"no order {cmd.order_id}")
         order = orders_repo.to_order(row)
         amount = order.refundable if cmd.amount is None else cmd.amount
+        if cmd.pro_rata:
+            amount = await _pro_rata(uow, row=row, refundable=order.refundable)
         order.reserve_refund(amount)
         if not row.payment_ref:
             raise OrderNotRefundable(f"order {cmd.order_id} has no payment to refund")
@@ -71,6 +82,20 @@ async def refund_order(cmd: RefundOrder, *, ctx: Context) -> UUID:
         raise ProviderFailed(f"{row.provider} did not refund; nothing was counted") from exc
     await _settle(refund_id, order_id=cmd.order_id, provider_refund_id=provider_refund_id, ctx=ctx)
     return refund_id
+
+
+async def _pro_rata(uow: UnitOfWork, *, row, refundable: int) -> int:
+    usage = await usage_repo.usage_of_order(uow.session, row.order_id)
+    if usage is None:
+        raise PackUsageUnknown(f"packs has not announced the pack of order {row.order_id} yet")
+    share = pro_rata_amount(
+        paid=row.final_amount,
+        sessions_total=usage.sessions_total,
+        sessions_used=usage.sessions_used,
+    )
+    if share <= 0:
+        raise NothingToRefund(f"every session of order {row.order_id} was used")
+    return min(share, refundable)
 
 
 async def _settle(
