@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert
 from stats import print_row
 
 from shared.clock import SystemClock
-from shared.db import make_engine, make_metadata, make_connection_factory
+from shared.db import make_connection_factory, make_engine, make_metadata
 from shared.embedded import EmbeddedNats, EmbeddedPostgres
 from shared.messaging import MessageBus
 from shared.messaging.events import PackDepleted

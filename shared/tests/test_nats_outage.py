@@ -8,6 +8,7 @@ import pytest
 from shared.embedded import EmbeddedNats
 from shared.embedded.ports import free_port
 from shared.messaging.events import PackDepleted
+from shared.testing.helpers import eventually
 
 from .conftest import apply_effect, count_effects
 
@@ -43,8 +44,10 @@ async def test_events_produced_while_nats_is_down_are_all_delivered_once(make_bu
     await produce(5)
 
     expected = {event_id: 1 for event_id in produced}
-    async with asyncio.timeout(30):
-        while await count_effects(bus) != expected:
-            await asyncio.sleep(0.2)
+
+    async def all_applied() -> bool:
+        return await count_effects(bus) == expected
+
+    await eventually(all_applied, within=30)
     await asyncio.sleep(1.0)
     assert await count_effects(bus) == expected

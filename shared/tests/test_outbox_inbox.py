@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from shared.messaging.events import Envelope, PackDepleted
 from shared.testing.events import publish_raw
+from shared.testing.helpers import eventually
 
 from .conftest import apply_effect, count_effects
 
@@ -26,7 +27,7 @@ async def test_an_event_of_a_committed_transaction_is_delivered(make_bus, event_
         await uow.commit()
     delivered = await event_probe.wait_for(PackDepleted)
     assert delivered[0].id == envelope.id
-    await _eventually(lambda: _effects_equal(bus, {str(envelope.id): 1}))
+    await eventually(lambda: _effects_equal(bus, {str(envelope.id): 1}))
 
 
 async def test_an_event_of_a_rolled_back_transaction_is_never_delivered(make_bus, event_probe):
@@ -44,7 +45,7 @@ async def test_an_event_of_a_rolled_back_transaction_is_never_delivered(make_bus
     await bus.relay.sweep(grace=timedelta(0))
     await asyncio.sleep(0.5)
     assert [e.payload().student_id for e in event_probe.of_type(PackDepleted)] == ["committed"]
-    await _eventually(lambda: _effects_equal(bus, {str(marker.id): 1}))
+    await eventually(lambda: _effects_equal(bus, {str(marker.id): 1}))
 
 
 async def test_the_same_event_delivered_ten_times_has_one_effect(
@@ -61,7 +62,7 @@ async def test_the_same_event_delivered_ten_times_has_one_effect(
         )
     )
     await event_probe.wait_for(PackDepleted, count=10)
-    await _eventually(lambda: _effects_equal(bus, {str(envelope.id): 1}))
+    await eventually(lambda: _effects_equal(bus, {str(envelope.id): 1}))
     await asyncio.sleep(0.5)
     assert await count_effects(bus) == {str(envelope.id): 1}
 
@@ -77,17 +78,11 @@ async def test_two_replicas_share_a_durable_consumer_and_apply_each_event_once(
         async with replicas[n % 2].uow() as uow:
             ids.append(str(uow.record(depleted(f"s{n}")).id))
             await uow.commit()
-    await _eventually(lambda: _effects_equal(replicas[0], {i: 1 for i in ids}))
+    await eventually(lambda: _effects_equal(replicas[0], {i: 1 for i in ids}))
 
 
 async def _effects_equal(bus, expected: dict[str, int]) -> bool:
     return await count_effects(bus) == expected
-
-
-async def _eventually(check, *, timeout: float = 10.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not await check():
-            await asyncio.sleep(0.05)
 
 
 async def test_old_published_outbox_rows_and_old_inbox_claims_are_pruned_by_a_due_job(

@@ -1,8 +1,9 @@
 """Async SQLAlchemy engine, connection factory and constraint naming conventions."""
 
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 NAMING_CONVENTION = {
@@ -29,6 +30,9 @@ DbConnection = AsyncConnection
 """What units of work and reads hand to queries: a Core connection in a transaction."""
 
 ConnectionFactory = Callable[[], AsyncConnection]
+
+AnyRow = Row[*tuple[Any, ...]]
+"""A result row of any shape, for adapters that map rows to domain objects or views."""
 
 
 def make_connection_factory(engine: AsyncEngine) -> ConnectionFactory:

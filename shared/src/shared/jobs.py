@@ -22,13 +22,13 @@ class Job:
 
 
 class JobRunner:
-    """Runs every job each interval; a Postgres advisory lock keeps one replica per job at a time."""
+    """Runs every job each interval; a Postgres advisory lock keeps one replica per job at once."""
 
     def __init__(self, *, engine: AsyncEngine, jobs: list[Job], interval_seconds: float) -> None:
         self._engine = engine
         self.jobs = {job.name: job for job in jobs}
         self._interval = interval_seconds
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     async def run_now(self, name: str, *, wait_for_lock: bool = True) -> int | None:
         """Run one job now; None if another replica holds it and we chose not to wait."""

@@ -48,6 +48,8 @@ async def current_revisions(connection: AsyncConnection, service: str) -> set[st
 def run_env(*, service: str, target_metadata: list[MetaData]) -> None:
     """The body of every service's `migrations/env.py`."""
     url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError(f"{service}: alembic.ini sets no sqlalchemy.url")
 
     def run(connection: Connection) -> None:
         # Replicas that start together migrate one at a time; the others then find the head.

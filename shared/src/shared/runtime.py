@@ -1,5 +1,6 @@
 """What one service process runs on: settings, database, message bus, clock and due jobs."""
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class Runtime:
     def uow(self) -> UnitOfWork:
         return self.bus.uow()
 
-    def add_job(self, name: str, run) -> None:
+    def add_job(self, name: str, run: Callable[[], Awaitable[int]]) -> None:
         self.jobs.jobs[name] = Job(name=name, run=run)
 
     async def start(self) -> None:

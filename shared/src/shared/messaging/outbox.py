@@ -77,9 +77,9 @@ class Relay:
         self._namespace = namespace
         self._stream = stream
         self._publish_timeout = publish_timeout
-        self._in_flight: set[asyncio.Task] = set()
-        self._published: list = []
-        self._flusher: asyncio.Task | None = None
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._published: list[UUID] = []
+        self._flusher: asyncio.Task[None] | None = None
         self._flush_delay = 0.2
 
     def after_commit(self, rows: Sequence[OutboxRow]) -> None:

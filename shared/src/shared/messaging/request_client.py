@@ -73,7 +73,9 @@ class Requester:
             raise RequestTimeout(subject, f"no reply within {timeout or self._timeout}s") from exc
         except NoRespondersError as exc:
             raise RequestFailed(subject, "no service is listening") from exc
-        reply = Reply[reply_model].model_validate_json(response.body)  # type: ignore[valid-type]
+        # A type argument known only at run time: pydantic builds Reply[X] for the model given.
+        reply_type: type[Reply[Rep]] = Reply[reply_model]  # type: ignore[valid-type]
+        reply = reply_type.model_validate_json(response.body)
         if not reply.ok or reply.data is None:
             error = reply.error or ReplyError(code="INTERNAL", detail="empty reply")
             raise RemoteError(error.code, error.detail)

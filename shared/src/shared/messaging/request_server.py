@@ -5,6 +5,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
 from pydantic import BaseModel, ValidationError
 
 from shared.errors import DomainError
@@ -16,6 +18,7 @@ from shared.messaging.stream import subject_for
 log = get_logger(__name__)
 
 Req = TypeVar("Req", bound=BaseModel)
+Rep = TypeVar("Rep", bound=BaseModel)
 Handler = Callable[[Any], Awaitable[BaseModel]]
 
 
@@ -30,9 +33,9 @@ class RequestServer:
         self._namespace = namespace
         self._queue = queue
         self._concurrency = concurrency
-        self._in_flight: set[asyncio.Task] = set()
+        self._in_flight: set[asyncio.Task[None]] = set()
         self._handlers: dict[str, tuple[type[BaseModel], Handler]] = {}
-        self._subscriptions: list = []
+        self._subscriptions: list[Subscription] = []
 
     def served(self) -> dict[str, type[BaseModel]]:
         """Each served subject (as on the wire) with its request model."""
@@ -48,10 +51,12 @@ class RequestServer:
             for subject, (_, handler) in self._handlers.items()
         }
 
-    def register(self, subject: str, request_model: type[Req]):
+    def register(
+        self, subject: str, request_model: type[Req]
+    ) -> Callable[[Callable[[Req], Awaitable[Rep]]], Callable[[Req], Awaitable[Rep]]]:
         """Serve `subject` with `handler(request) -> reply model`."""
 
-        def decorate(handler: Callable[[Req], Awaitable[BaseModel]]):
+        def decorate(handler: Callable[[Req], Awaitable[Rep]]) -> Callable[[Req], Awaitable[Rep]]:
             if subject in self._handlers:
                 raise ValueError(f"{subject} has a responder already")
             self._handlers[subject] = (request_model, handler)
@@ -65,14 +70,21 @@ class RequestServer:
         slots = asyncio.Semaphore(self._concurrency)
         for subject, (request_model, handler) in self._handlers.items():
 
-            async def serve(message, subject: str, model: type[BaseModel], handler: Handler):
+            async def serve(
+                message: Msg, subject: str, model: type[BaseModel], handler: Handler
+            ) -> None:
                 try:
                     response = await answer(handler, model, message.data, subject)
                     await message.respond(response.encode())
                 finally:
                     slots.release()
 
-            async def reply(message, subject=subject, model=request_model, handler=handler):
+            async def reply(
+                message: Msg,
+                subject: str = subject,
+                model: type[BaseModel] = request_model,
+                handler: Handler = handler,
+            ) -> None:
                 await slots.acquire()
                 task = asyncio.create_task(serve(message, subject, model, handler))
                 self._in_flight.add(task)

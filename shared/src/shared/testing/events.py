@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import nats
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
 from nats.js.errors import NotFoundError
 
@@ -21,7 +23,7 @@ class EventProbe:
         self.namespace = namespace
         self.seen: list[Envelope] = []
         self._arrived = asyncio.Condition()
-        self._nc: nats.NATS | None = None
+        self._nc: NATS | None = None
 
     async def start(self) -> "EventProbe":
         self._nc = await nats.connect(self.nats_url)
@@ -38,7 +40,7 @@ class EventProbe:
             )
         return self
 
-    async def _on_message(self, message) -> None:
+    async def _on_message(self, message: Msg) -> None:
         async with self._arrived:
             self.seen.append(Envelope.model_validate_json(message.data))
             self._arrived.notify_all()
@@ -52,7 +54,7 @@ class EventProbe:
         where: Callable[[Event], bool] = lambda _: True,
         *,
         count: int = 1,
-        timeout: float = 10.0,
+        timeout: float = 10.0,  # noqa: ASYNC109 - a test deadline, applied with asyncio.timeout
     ) -> list[Envelope]:
         """The first `count` matching events; fails the test after `timeout` seconds."""
 

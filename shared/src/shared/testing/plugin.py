@@ -1,10 +1,11 @@
 """Pytest plugin: real servers once per session, a fresh database and NATS namespace per test."""
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,13 +19,13 @@ from shared.testing.servers import nats_server, postgres_server
 
 
 @pytest.fixture(scope="session")
-def nats_url():
+def nats_url() -> Iterator[str]:
     with nats_server() as url:
         yield url
 
 
 @pytest.fixture(scope="session")
-def postgres_admin_url():
+def postgres_admin_url() -> Iterator[str]:
     with postgres_server() as url:
         yield url
 
@@ -65,13 +66,14 @@ class RunningService:
 
     @property
     def runtime(self) -> Runtime:
-        return self.app.state.runtime
+        runtime: Runtime = self.app.state.runtime
+        return runtime
 
 
 @pytest.fixture
 async def start_service(
     databases: DatabaseFactory, nats_url: str, namespace: str
-) -> AsyncIterator[Callable]:
+) -> AsyncIterator[Callable[..., Any]]:
     """`await start_service(create_app, settings_cls, alembic_ini, **overrides)`: a live service.
 
     Its lifespan runs for real (broker connected, consumers and responders subscribed); jobs
@@ -82,12 +84,12 @@ async def start_service(
 
         async def start(
             create_app: Callable[..., FastAPI],
-            settings_cls: type,
+            settings_cls: type[Any],
             alembic_ini: Path,
             *,
             database_url: str | None = None,
-            app_kwargs: dict | None = None,
-            **overrides,
+            app_kwargs: dict[str, Any] | None = None,
+            **overrides: Any,
         ) -> RunningService:
             if database_url is None:
                 name, database_url = await databases.create(alembic_ini)

@@ -22,11 +22,13 @@ async def lock_capacity(connection: DbConnection, *, mentor_id: str, default: in
         .values(mentor_id=mentor_id, capacity=default)
         .on_conflict_do_nothing(index_elements=["mentor_id"])
     )
-    return await connection.scalar(
+    result = await connection.execute(
         select(mentor_capacity.c.capacity)
         .where(mentor_capacity.c.mentor_id == mentor_id)
         .with_for_update()
     )
+    capacity: int = result.scalar_one()
+    return capacity
 
 
 async def set_capacity(
@@ -49,8 +51,9 @@ async def read_capacity(connection: DbConnection, *, mentor_id: str, default: in
 
 async def count_live_seats(connection: DbConnection, *, mentor_id: str) -> int:
     """Held, active and grace seats of the mentor: what counts against capacity."""
-    return await connection.scalar(
+    result = await connection.execute(
         select(func.count())
         .select_from(seats)
         .where(seats.c.mentor_id == mentor_id, seats.c.status.in_(LIVE_SEAT_STATUSES))
     )
+    return result.scalar_one()

@@ -3,15 +3,15 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from packs.adapters.tables import credits
 from packs.domain.model import Credit, CreditStatus, SettlementOutcome
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 
 
-def to_credit(row: Row) -> Credit:
+def to_credit(row: AnyRow) -> Credit:
     return Credit(
         session_id=row.session_id,
         pack_id=row.pack_id,
@@ -75,7 +75,8 @@ async def settle(
         .values(status=to, outcome=outcome, settled_at=now)
         .returning(credits.c.pack_id)
     )
-    return result.scalar_one_or_none()
+    pack_id: UUID | None = result.scalar_one_or_none()
+    return pack_id
 
 
 async def void_reserved_of_pack(connection: DbConnection, *, pack_id: UUID, now: datetime) -> int:

@@ -3,11 +3,11 @@
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import insert, select, update
 
 from packs.adapters.tables import packs
 from packs.domain.model import Pack, PackStatus
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 from shared.messaging.events import PaymentSucceeded
 
 PACK_COLUMNS = (
@@ -23,7 +23,7 @@ PACK_COLUMNS = (
 )
 
 
-def to_pack(row: Row) -> Pack:
+def to_pack(row: AnyRow) -> Pack:
     return Pack(
         id=row.id,
         seat_id=row.seat_id,
@@ -121,7 +121,7 @@ async def add_pack(
 
 async def save_counts(connection: DbConnection, pack: Pack, *, now: datetime) -> None:
     """Write the pack's used/reserved counts and status as the domain left them."""
-    values: dict = dict(
+    values: dict[str, object] = dict(
         sessions_used=pack.sessions_used,
         sessions_reserved=pack.sessions_reserved,
         status=pack.status,

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from sqlalchemy import ColumnElement, Row, and_, insert, select, update
+from sqlalchemy import ColumnElement, and_, insert, select, update
 
 from packs.adapters.tables import seat_holds, seats
 from packs.domain.model import (
@@ -15,10 +15,10 @@ from packs.domain.model import (
     Seat,
     SeatStatus,
 )
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 
 
-def to_seat(row: Row) -> Seat:
+def to_seat(row: AnyRow) -> Seat:
     return Seat(
         id=row.id,
         student_id=row.student_id,

@@ -1,5 +1,7 @@
 """Tables of the packs database. Every invariant that a row can state is a constraint here."""
 
+from datetime import datetime
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -24,7 +26,7 @@ ID = 100  # length of a Clerk user id column
 LIVE = "status IN ('held', 'active', 'grace')"
 
 
-def _now() -> Column:
+def _now() -> Column[datetime]:
     return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
 
 

@@ -2,11 +2,11 @@
 
 from uuid import UUID
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 
 from packs.adapters.tables import packs, seats
 from packs.domain.model import LIVE_SEAT_STATUSES, PackStatus
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 
 PACK_VIEW = (
     packs.c.id,
@@ -27,7 +27,7 @@ PACK_VIEW = (
 )
 
 
-async def packs_of_student(connection: DbConnection, student_id: str) -> list[Row]:
+async def packs_of_student(connection: DbConnection, student_id: str) -> list[AnyRow]:
     """Every pack of the student, newest first, with its seat's status."""
     rows = await connection.execute(
         select(*PACK_VIEW)
@@ -35,15 +35,15 @@ async def packs_of_student(connection: DbConnection, student_id: str) -> list[Ro
         .where(packs.c.student_id == student_id)
         .order_by(packs.c.purchased_at.desc(), packs.c.id)
     )
-    return list(rows)
+    return list(rows.all())
 
 
-async def pack_by_id(connection: DbConnection, pack_id: UUID) -> Row | None:
+async def pack_by_id(connection: DbConnection, pack_id: UUID) -> AnyRow | None:
     query = select(*PACK_VIEW).join(seats, seats.c.id == packs.c.seat_id)
     return (await connection.execute(query.where(packs.c.id == pack_id))).first()
 
 
-async def live_seats_of_mentor(connection: DbConnection, mentor_id: str) -> list[Row]:
+async def live_seats_of_mentor(connection: DbConnection, mentor_id: str) -> list[AnyRow]:
     """The mentor's live seats with the credits and latest expiry of their active packs."""
     active = packs.c.status == PackStatus.active
     rows = await connection.execute(
@@ -68,4 +68,4 @@ async def live_seats_of_mentor(connection: DbConnection, mentor_id: str) -> list
         .group_by(seats.c.id)
         .order_by(seats.c.created_at, seats.c.id)
     )
-    return list(rows)
+    return list(rows.all())

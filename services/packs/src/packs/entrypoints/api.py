@@ -39,22 +39,26 @@ def _may_manage(user: User, mentor_id: str) -> None:
 
 
 @router.get("/me/packs", response_model=list[PackRead])
-async def my_packs(user: CurrentUser, db: ReadDb):
+async def my_packs(user: CurrentUser, db: ReadDb) -> list[PackRead]:
     """The caller's packs, newest first: remaining, reserved, used, expiry, seat status."""
-    return [row._mapping for row in await views.packs_of_student(db, user.id)]
+    return [
+        PackRead.model_validate(row._mapping) for row in await views.packs_of_student(db, user.id)
+    ]
 
 
 @router.get("/packs/{pack_id}", response_model=PackRead)
-async def get_pack(pack_id: UUID, user: CurrentUser, db: ReadDb):
+async def get_pack(pack_id: UUID, user: CurrentUser, db: ReadDb) -> PackRead:
     """One pack, for its student, its mentor or an admin."""
     row = await views.pack_by_id(db, pack_id)
     if row is None or not (user.is_admin or user.id in (row.student_id, row.mentor_id)):
         raise NotFound(f"no pack {pack_id}")
-    return row._mapping
+    return PackRead.model_validate(row._mapping)
 
 
 @router.get("/mentors/{mentor_id}/seats", response_model=MentorSeatsRead)
-async def mentor_seats(mentor_id: MentorId, user: CurrentUser, db: ReadDb, deps: Deps):
+async def mentor_seats(
+    mentor_id: MentorId, user: CurrentUser, db: ReadDb, deps: Deps
+) -> MentorSeatsRead:
     """The instructor dashboard: live seats with grace and expiry, capacity and open seats."""
     _may_manage(user, mentor_id)
     capacity = await capacity_repo.read_capacity(
@@ -73,7 +77,7 @@ async def mentor_seats(mentor_id: MentorId, user: CurrentUser, db: ReadDb, deps:
 @router.put("/mentors/{mentor_id}/capacity", response_model=CapacityRead)
 async def put_capacity(
     mentor_id: MentorId, body: CapacityUpdate, user: CurrentUser, uow: Uow, deps: Deps
-):
+) -> CapacityRead:
     """Change the capacity; below the live seats it frees nothing and blocks new holds."""
     _may_manage(user, mentor_id)
     view = await change_capacity(ChangeCapacity(mentor_id, body.capacity), uow=uow, deps=deps)

@@ -1,5 +1,8 @@
 """Requests packs answers (NATS request–reply); refusals become typed error replies."""
 
+from typing import Literal
+
+from packs.domain.model import CreditStatus
 from packs.service_layer.check_eligibility import CheckEligibility, check_eligibility
 from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.hold_seat import HoldSeat, hold_seat
@@ -7,6 +10,13 @@ from packs.service_layer.release_credit import ReleaseCredit, release_credit
 from packs.service_layer.reserve_credit import ReserveCredit, reserve_credit
 from shared.messaging import packs_requests as contract
 from shared.runtime import Runtime
+
+RELEASE_STATUSES: dict[CreditStatus, Literal["released", "consumed", "void"]] = {
+    CreditStatus.released: "released",
+    CreditStatus.consumed: "consumed",
+    CreditStatus.void: "void",
+}
+"""A credit's status after a release call, as the contract spells it (never `reserved`)."""
 
 
 class PackRequestHandlers:
@@ -50,7 +60,9 @@ class PackRequestHandlers:
                 ReleaseCredit(request.session_id), uow=uow, deps=self._deps
             )
             await uow.commit()
-        return contract.CreditReleaseReply(session_id=request.session_id, status=status.value)
+        return contract.CreditReleaseReply(
+            session_id=request.session_id, status=RELEASE_STATUSES[status]
+        )
 
     async def eligibility(self, request: contract.EligibilityRequest) -> contract.EligibilityReply:
         query = CheckEligibility(request.student_id, request.mentor_id, request.session_starts_at)

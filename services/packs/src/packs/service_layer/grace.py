@@ -24,7 +24,7 @@ async def warn_grace_expiring(*, uow: UnitOfWork, deps: Dependencies, limit: int
     )
     warned = 0
     for seat in claimed:
-        if not grace_warning_due(seat, now=now, policy=deps.policy):
+        if seat.grace_ends_at is None or not grace_warning_due(seat, now=now, policy=deps.policy):
             continue
         await seats_repo.mark_warned(uow.connection, seat_id=seat.id, now=now)
         uow.record(

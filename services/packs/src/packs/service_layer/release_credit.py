@@ -43,8 +43,12 @@ async def release_credit(
     settled = await settle_reserved(
         credit, to=CreditStatus.released, outcome=cmd.outcome, uow=uow, deps=deps
     )
-    if settled is None:
-        return (await credit_of(uow, cmd.session_id)).status
+    if settled is None:  # another transaction settled it first: answer what it left
+        return (
+            credit_after.status
+            if (credit_after := await credit_of(uow, cmd.session_id))
+            else CreditStatus.released
+        )
     pack = settled.pack
     pack.sessions_reserved -= 1
     await packs_repo.save_counts(uow.connection, pack, now=now)

@@ -4,6 +4,8 @@ Callers hold the mentor's capacity lock (`adapters.capacity.lock_capacity`), so 
 announced are the ones this transaction commits.
 """
 
+from typing import Literal
+
 from packs.adapters import capacity as capacity_repo
 from packs.adapters import seats as seats_repo
 from packs.domain.model import Pack, ReleaseReason, Seat
@@ -11,6 +13,13 @@ from packs.domain.seats import open_seats, release_reason
 from packs.service_layer.dependencies import Dependencies
 from shared.messaging.events import MentorCapacityChanged, SeatReleased
 from shared.uow import UnitOfWork
+
+ANNOUNCED_REASONS: dict[ReleaseReason, Literal["grace_over", "pack_expired", "refunded"]] = {
+    ReleaseReason.grace_over: "grace_over",
+    ReleaseReason.pack_expired: "pack_expired",
+    ReleaseReason.refunded: "refunded",
+}
+"""`seat.released` reasons; a seat that was only a checkout hold is never announced."""
 
 
 async def announce_capacity(
@@ -32,13 +41,13 @@ async def release_seat(
 ) -> None:
     """Free the seat; a seat that was only a checkout hold is not announced as released."""
     await seats_repo.release(uow.connection, seat_id=seat.id, reason=reason, now=deps.clock.now())
-    if reason is not ReleaseReason.hold_ended:
+    if reason in ANNOUNCED_REASONS:
         uow.record(
             SeatReleased(
                 seat_id=seat.id,
                 student_id=seat.student_id,
                 mentor_id=seat.mentor_id,
-                reason=reason.value,
+                reason=ANNOUNCED_REASONS[reason],
             ),
         )
     await announce_capacity(uow=uow, deps=deps, mentor_id=seat.mentor_id, capacity=capacity)
