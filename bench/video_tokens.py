@@ -1,0 +1,246 @@
+"""`POST /v1/sessions/{id}/token` over HTTP against the raw floor: the token builder alone.
+
+Starts embedded NATS and Postgres, migrates a video database, seeds one scheduled session per
+caller (each caller is that session's student), and runs the real video service under uvicorn
+in its own process on loopback. Callers are httpx clients on keep-alive connections. Each
+request verifies the caller's JWT, reads the session, builds the token and commits its audit
+row. The floor is `RtcTokenBuilder.buildTokenWithUid` called directly in this process; the
+HTTP stack's own floor (`/healthz` on the same server) is printed too.
+
+    uv run python bench/video_tokens.py [--requests 3200] [--callers 32] [--rounds 4]
+                                         [--fast-postgres]
+"""
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from shared.auth_dev import DEV_JWT_SECRET, mint_dev_token
+from shared.db import make_connection_factory, make_engine
+from shared.embedded import EmbeddedNats, EmbeddedPostgres
+from shared.messaging.events import Envelope, SessionBooked
+from shared.migrate import upgrade_to_head
+from video.adapters.agora import rtc_token
+from video.adapters.tables import sessions
+from video.config import Settings
+from video.main import ALEMBIC_INI
+from video.service_layer.project_session import project_fact
+
+sys.path.insert(0, str(Path(__file__).parent))
+from stats import print_row  # noqa: E402
+
+MENTOR = "mentor-bench"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def seed(database_url: str, callers: int) -> list[tuple[uuid.UUID, str]]:
+    """One session per caller, started a minute ago and lasting two hours: inside its window."""
+    engine = make_engine(database_url)
+    connect = make_connection_factory(engine)
+    now = datetime.now(UTC)
+    seeded = []
+    async with connect() as connection:
+        for n in range(callers):
+            booked = SessionBooked(
+                session_id=uuid.uuid4(),
+                mentor_id=MENTOR,
+                student_id=f"student-{n}",
+                pack_id=uuid.uuid4(),
+                starts_at=now - timedelta(minutes=1),
+                ends_at=now + timedelta(hours=2),
+                join_url="https://example.test/join",
+                mentor_timezone="Europe/Paris",
+            )
+            envelope = Envelope.wrap(booked, producer="booking", occurred_at=now)
+            await project_fact(connection, sessions, envelope)
+            seeded.append((booked.session_id, booked.student_id))
+        await connection.commit()
+    await engine.dispose()
+    return seeded
+
+
+def start_server(*, port: int, database_url: str, nats_url: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "VIDEO_DEV_MODE": "true",
+        "VIDEO_DATABASE_URL": database_url,
+        "VIDEO_NATS_URL": nats_url,
+        "VIDEO_NATS_NAMESPACE": "bench",
+        "VIDEO_JOBS_ENABLED": "false",
+        "VIDEO_LOG_LEVEL": "WARNING",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "video.main:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--timeout-keep-alive",
+        "120",  # the callers' connections stay open between rounds
+        "--log-level",
+        "warning",
+    ]
+    return subprocess.Popen(command, env=env)
+
+
+async def wait_ready(client: httpx.AsyncClient, server: subprocess.Popen) -> None:
+    async with asyncio.timeout(60):
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"the video service exited with {server.returncode}")
+            try:
+                if (await client.get("/readyz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+
+
+async def measure_http(
+    client: httpx.AsyncClient, calls: list[tuple[str, dict[str, str]]], requests: int
+) -> tuple[list[float], float]:
+    """Latencies (s) of `requests` calls spread over one task per caller, and the wall time."""
+    per_caller = requests // len(calls)
+    latencies: list[float] = []
+
+    async def caller(path: str, headers: dict[str, str]) -> None:
+        for _ in range(per_caller):
+            started = time.perf_counter()
+            response = (
+                await client.post(path, headers=headers) if headers else await client.get(path)
+            )
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path}: {response.status_code} {response.text}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(caller(path, headers) for path, headers in calls))
+    return latencies, time.perf_counter() - started
+
+
+def measure_floor(requests: int) -> tuple[list[float], float]:
+    app = Settings(dev_mode=True).agora()
+    expires = datetime.now(UTC) + timedelta(hours=2)
+    latencies = []
+    started = time.perf_counter()
+    for n in range(requests):
+        began = time.perf_counter()
+        rtc_token(app, channel="s" + "0" * 40, uid=n + 1, expires_at=expires)
+        latencies.append(time.perf_counter() - began)
+    return latencies, time.perf_counter() - started
+
+
+async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
+    admin = await asyncpg.connect(postgres.url())
+    await admin.execute("CREATE DATABASE video_bench")
+    await admin.close()
+    database_url = postgres.sqlalchemy_url("video_bench")
+    await asyncio.to_thread(upgrade_to_head, ALEMBIC_INI, database_url)
+    seeded = await seed(database_url, args.callers)
+    port = free_port()
+    server = start_server(port=port, database_url=database_url, nats_url=nats_url)
+    limits = httpx.Limits(max_connections=args.callers, max_keepalive_connections=args.callers)
+    try:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30
+        ) as client:
+            await wait_ready(client, server)
+            token_calls = [
+                (
+                    f"/v1/sessions/{session_id}/token",
+                    {
+                        "Authorization": "Bearer "
+                        + mint_dev_token(user_id=student, role="student", secret=DEV_JWT_SECRET)
+                    },
+                )
+                for session_id, student in seeded
+            ]
+            variants = {
+                "token": token_calls,
+                "token, one caller": token_calls[:1],
+                "healthz": [("/healthz", {})] * args.callers,
+            }
+            for calls in variants.values():
+                await measure_http(client, calls, max(len(calls) * 5, args.requests // 10))
+            samples: dict[str, list[float]] = {name: [] for name in variants}
+            seconds = dict.fromkeys(variants, 0.0)
+            names = list(variants)
+            per_round = args.requests // args.rounds
+            for round_ in range(args.rounds):
+                for name in names[round_ % 3 :] + names[: round_ % 3]:
+                    count = per_round if len(variants[name]) > 1 else per_round // 8
+                    latencies, elapsed = await measure_http(client, variants[name], count)
+                    samples[name] += latencies
+                    seconds[name] += elapsed
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    floor, floor_seconds = measure_floor(args.requests)
+
+    def rate(name: str) -> float:
+        return len(samples[name]) / seconds[name]
+
+    def p50(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+
+    durability = "fsync off" if args.fast_postgres else "durable commits"
+    print(
+        f"\nvideo token issue over HTTP (uvicorn, own process, loopback): {args.rounds}"
+        f" interleaved rounds, {args.callers} concurrent callers, Postgres with {durability}\n"
+    )
+    print_row("floor: RtcTokenBuilder.buildTokenWithUid", floor, len(floor) / floor_seconds)
+    print_row(
+        f"HTTP floor: GET /healthz, {args.callers} callers", samples["healthz"], rate("healthz")
+    )
+    print_row("POST token, 1 caller", samples["token, one caller"], rate("token, one caller"))
+    print_row(f"POST token, {args.callers} callers", samples["token"], rate("token"))
+    token_p50 = p50(samples["token"]) * 1000
+    print(
+        f"\nPOST token p50 with {args.callers} callers: {token_p50:.3f} ms (target <= 2 ms);"
+        f" ratio to the builder floor {p50(samples['token']) / p50(floor):.0f}x,"
+        f" to the HTTP floor {p50(samples['token']) / p50(samples['healthz']):.2f}x"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=3200)
+    parser.add_argument("--callers", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument(
+        "--fast-postgres",
+        action="store_true",
+        help="fsync off: isolates the service's own cost from disk flushes",
+    )
+    args = parser.parse_args()
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        EmbeddedNats(Path(workdir) / "nats") as nats_server,
+        EmbeddedPostgres(Path(workdir) / "pg", fast=args.fast_postgres) as postgres,
+    ):
+        await run(args, nats_server.url, postgres)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
