@@ -14,6 +14,7 @@ from shared.types import UserId
 router = APIRouter(prefix="/v1", tags=["webhooks"])
 
 MAX_BODY = 256 * 1024
+CLERK_EVENT_TYPES = {kind.value for kind in ClerkEventType}
 _USER_ID: TypeAdapter[str] = TypeAdapter(UserId)
 
 
@@ -30,7 +31,7 @@ async def clerk_webhook(request: Request, uow: Uow, service: Service) -> Respons
         raise InvalidInput("webhook body too large", code="PAYLOAD_TOO_LARGE")
     try:
         webhook = verify(body, dict(request.headers), secret=secret)
-        kind = ClerkEventType(webhook.type) if webhook.type in ClerkEventType else None
+        kind = ClerkEventType(webhook.type) if webhook.type in CLERK_EVENT_TYPES else None
         if kind is ClerkEventType.user_deleted:
             await erase_user(_user_id(webhook.data), uow=uow, deps=service.deps)
         elif kind is not None:
