@@ -5,10 +5,15 @@ sessions are written with booking's own adapter (as if booked long ago); the str
 (what 7 days of retention do), so only booking's `snapshot.session` can tell video about them.
 """
 
+import asyncio
+import socket
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import nats
+import uvicorn
+from typer.testing import CliRunner
 
 from booking.adapters.sessions import add_session, save_session
 from booking.config import Settings as BookingSettings
@@ -16,6 +21,7 @@ from booking.domain.availability import Interval
 from booking.domain.sessions import Actor, Session, SessionStatus
 from booking.main import ALEMBIC_INI as BOOKING_ALEMBIC_INI
 from booking.main import create_app as create_booking
+from mentorship import cli
 from shared.clock import FakeClock
 from shared.messaging.stream import stream_name
 from shared.testing.plugin import auth_headers
@@ -92,3 +98,46 @@ async def test_video_rebuilt_from_bookings_snapshot_knows_sessions_older_than_th
         f"/v1/sessions/{canceled.id}/token", headers=auth_headers(canceled.student_id, "student")
     )
     assert refused.json()["code"] == "SESSION_NOT_SCHEDULED"
+
+
+async def test_mentorship_rebuild_video_rebuilds_a_running_video_over_http(
+    start_service, databases, nats_url, namespace
+):
+    booking = await start_service(create_booking, BookingSettings, BOOKING_ALEMBIC_INI)
+    session = a_session("student-1", starts_in=timedelta(hours=3))
+    async with booking.runtime.session_factory() as db:
+        blocked = Interval(session.starts_at, session.ends_at)
+        await add_session(
+            db, session, blocked=blocked, idempotency_key="k", fingerprint="f", now=NOW
+        )
+        await db.commit()
+    name, database_url = await databases.create(VIDEO_ALEMBIC_INI)
+    settings = VideoSettings(
+        dev_mode=True,
+        database_url=database_url,
+        nats_url=nats_url,
+        nats_namespace=namespace,
+        jobs_enabled=False,
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_video(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        async with asyncio.timeout(30):
+            while not server.started:  # noqa: ASYNC110 - waiting on another thread
+                await asyncio.sleep(0.05)
+        url = f"http://127.0.0.1:{port}"
+        result = await asyncio.to_thread(
+            CliRunner().invoke, cli.app, ["rebuild", "video", "--base-url", url]
+        )
+        assert result.exit_code == 0, result.output
+        assert '"sessions": 1' in result.output
+    finally:
+        server.should_exit = True
+        await asyncio.to_thread(thread.join, 30)
+        await databases.drop(name)

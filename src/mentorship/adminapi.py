@@ -63,6 +63,17 @@ def replay_dead_letter(client: httpx.Client, base_url: str, token: str, letter_i
     return response.json() if response.content else None
 
 
+def rebuild_projection(
+    client: httpx.Client, base_url: str, token: str, projection: str
+) -> dict[str, Any]:
+    """POST `{base_url}/v1/admin/rebuilds/{projection}`: refill from snapshots, then swap."""
+    url = f"{base_url.rstrip('/')}/v1/admin/rebuilds/{projection}"
+    body = _call(client, "POST", url, token).json()
+    if not isinstance(body, dict):
+        raise AdminApiError(f"expected a JSON object, got {type(body).__name__}")
+    return body
+
+
 def _call(client: httpx.Client, method: str, url: str, token: str) -> httpx.Response:
     """An authorized request that raises AdminApiError unless it succeeds."""
     try:

@@ -17,6 +17,7 @@ from mentorship.adminapi import (
     check_ready,
     dev_secret,
     list_dead_letters,
+    rebuild_projection,
     replay_dead_letter,
 )
 from mentorship.dev import DEFAULT_NATS_PORT, DEFAULT_POSTGRES_PORT, DevOptions, run_dev
@@ -186,6 +187,31 @@ def dlq_replay(
     console.print(f"[green]replayed[/] {target.name} dead letter {letter_id}")
     if answer is not None:
         console.print_json(data=answer)
+
+
+# The projections a service can rebuild from its owners' snapshots (decision 0006).
+REBUILDS = {"video": "sessions"}
+
+
+@app.command()
+def rebuild(
+    service: Annotated[str, typer.Argument(help=f"One of: {', '.join(REBUILDS)}.")],
+    base_url: Annotated[str | None, typer.Option(help="Base URL of the service.")] = None,
+    token: Token = None,
+) -> None:
+    """Rebuild a service's projection from its owners' snapshots; swapped in without a gap."""
+    target = _services([service])[0]
+    if target.name not in REBUILDS:
+        raise typer.BadParameter(f"{target.name} has no projection to rebuild")
+    url = (base_url or target.dev_url()).rstrip("/")
+    try:
+        with httpx.Client(timeout=600.0) as client:
+            answer = rebuild_projection(client, url, admin_token(token), REBUILDS[target.name])
+    except AdminApiError as exc:
+        errors.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    console.print(f"[green]rebuilt[/] {target.name} {REBUILDS[target.name]}")
+    console.print_json(data=answer)
 
 
 @app.command()
