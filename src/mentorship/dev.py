@@ -19,6 +19,7 @@ from mentorship.stack import StackInfo, forget_stack, write_stack
 from mentorship.supervisor import COLORS, ServiceProcess
 from mentorship.tables import dev_table
 from mentorship.watchdog import Watchdog, how_it_ended
+from notifications.adapters import mail_sink
 from shared.embedded import EmbeddedNats, EmbeddedPostgres, ensure_databases
 from shared.embedded.ports import port_is_open
 
@@ -52,6 +53,7 @@ class Infra:
     database_urls: dict[str, str]
     nats: EmbeddedNats | None = None
     postgres: EmbeddedPostgres | None = None
+    mail: mail_sink.MailSink | None = None
 
 
 def run_dev(options: DevOptions, console: Console) -> int:
@@ -143,6 +145,12 @@ def _start_infra(options: DevOptions, console: Console, stack: ExitStack) -> Inf
             infra.nats.start()
         infra.nats_url = infra.nats.url
         console.print(f"NATS      {infra.nats_url}  [dim]data {infra.nats.data_dir}[/]")
+    if not os.environ.get("NOTIFICATIONS_SMTP_HOST"):  # else mail goes to that server
+        infra.mail = mail_sink.start_dev(dev_dir / "mail")
+        stack.callback(infra.mail.stop)
+        console.print(
+            f"Mail      smtp://{infra.mail.host}:{infra.mail.port}  [dim]{infra.mail.directory}[/]"
+        )
     missing = []
     for service in options.services:
         if url := os.environ.get(service.env_var("DATABASE_URL")):
@@ -198,6 +206,8 @@ def _service_env(service: Service, infra: Infra, *, json_logs: bool = False) -> 
             "PYTHONUNBUFFERED": "1",
         }
     )
+    if service.name == "notifications" and infra.mail is not None:
+        env.update(infra.mail.service_env())
     return env
 
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
-from shared.embedded.ports import free_port
+from shared.embedded.ports import free_port, port_is_open
+
+DEV_PORT = 1025
 
 
 @dataclass
@@ -65,6 +67,17 @@ class MailSink:
         self._controller = Controller(handler, hostname=host, port=port)
 
     @property
+    def directory(self) -> Path | None:
+        return self.handler.directory
+
+    def service_env(self) -> dict[str, str]:
+        """The notifications settings that send to this sink and read its directory."""
+        env = {"NOTIFICATIONS_SMTP_HOST": self.host, "NOTIFICATIONS_SMTP_PORT": str(self.port)}
+        if self.directory is not None:
+            env["NOTIFICATIONS_DEV_MAIL_DIR"] = str(self.directory)
+        return env
+
+    @property
     def received(self) -> list[Received]:
         return self.handler.received
 
@@ -94,6 +107,12 @@ def start(
         directory.mkdir(parents=True, exist_ok=True)
     handler = SinkHandler(directory=directory, unknown={a.lower() for a in unknown or ()})
     return MailSink(handler, host=host, port=port or free_port(host)).start()
+
+
+def start_dev(directory: Path, *, host: str = "127.0.0.1") -> MailSink:
+    """The run command's sink: port 1025 when free (the settings' default), else any port."""
+    port = DEV_PORT if not port_is_open(host, DEV_PORT) else None
+    return start(host=host, port=port, directory=directory)
 
 
 def describe(raw: bytes) -> dict:
