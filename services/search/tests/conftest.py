@@ -8,6 +8,7 @@ import pytest
 from search.config import Settings
 from search.domain.stamp import Stamp
 from search.main import ALEMBIC_INI, create_app
+from search.service_layer.rebuild_directory import rebuild_directory
 from search.service_layer.record_facts import record_fact
 from shared.clock import FakeClock
 from shared.messaging.events import (
@@ -21,8 +22,12 @@ from shared.messaging.events import (
 )
 from shared.messaging.tables import inbox
 from shared.testing.events import publish_raw
+from shared.testing.plugin import auth_headers
+
+from .fake_owners import FakeOwners
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+ADMIN = auth_headers("ops", "admin")
 
 
 class Facts:
@@ -136,6 +141,34 @@ class SearchDriver:
     async def ids(self, **params) -> list[str]:
         return [item["mentor_id"] for item in (await self.search(**params))["items"]]
 
+    async def documents(self) -> list[dict]:
+        """Every listed mentor's card (highlights aside), by id: the index as users see it."""
+        cards, page = [], 1
+        while True:
+            result = await self.search(per_page=100, page=page, sort="price_asc")
+            cards += [{k: v for k, v in c.items() if k != "highlights"} for c in result["items"]]
+            if page >= result["pages"]:
+                return sorted(cards, key=lambda card: card["mentor_id"])
+            page += 1
+
+    admin = ADMIN
+
+    async def rebuild(self) -> dict:
+        response = await self.client.post("/v1/admin/rebuild", headers=ADMIN)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def rebuild_paged(self, *, page_size: int) -> dict:
+        """A rebuild in small snapshot pages, as the use case runs it (no HTTP)."""
+        report = await rebuild_directory(
+            ctx=self.ctx,
+            requester=self.runtime.bus.requester,
+            uow_factory=self.runtime.uow,
+            connection_factory=self.runtime.connection_factory,
+            page_size=page_size,
+        )
+        return {"documents": report.documents, "mentors": report.mentors}
+
     async def found(self, count: int, **params) -> dict | None:
         result = await self.search(**params)
         return result if result["total"] >= count else None
@@ -163,3 +196,11 @@ def drive(clock, nats_url, namespace):
 @pytest.fixture
 def search(search_service, drive) -> SearchDriver:
     return drive(search_service)
+
+
+@pytest.fixture
+async def owners(nats_url, namespace):
+    """The owners' snapshots (booking, packs, payments), as a test states them."""
+    fake = await FakeOwners(nats_url, namespace).start()
+    yield fake
+    await fake.stop()
