@@ -15,7 +15,7 @@ def bootstrap(runtime: Runtime, *, settings: Settings) -> Dependencies:
         live=sessions,
         shadow=sessions_rebuild,
         markers=projection_rebuilds,
-        connection_factory=runtime.session_factory,
+        connection_factory=runtime.connection_factory,
         clock=runtime.clock,
     )
     deps = Dependencies(

@@ -31,7 +31,7 @@ from sqlalchemy import (
 
 from shared.clock import Clock
 from shared.db import ConnectionFactory, DbConnection
-from shared.errors import DomainError, InvalidInput
+from shared.errors import DomainError, ErrorKind, InvalidInput
 from shared.messaging.bus import MessageBus
 from shared.messaging.events import Envelope, Event
 
@@ -179,12 +179,12 @@ def rebuild_markers_table(metadata: MetaData) -> Table:
 
 class RebuildInProgress(DomainError):
     code = "REBUILD_IN_PROGRESS"
-    status = 409
+    kind = ErrorKind.conflict
 
 
 class RebuildSuperseded(DomainError):
     code = "REBUILD_SUPERSEDED"
-    status = 409
+    kind = ErrorKind.conflict
 
 
 @dataclass(frozen=True)

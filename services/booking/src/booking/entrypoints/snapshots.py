@@ -5,13 +5,10 @@ completed, no-show) if it has one, all stamped with its last change: the project
 order-safe handlers end in the same state as from the live events.
 """
 
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row
-
 from booking.adapters.session_snapshot import sessions_after
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 from shared.messaging import MessageBus
 from shared.messaging.events import (
     Event,
@@ -25,7 +22,7 @@ from shared.messaging.snapshots import Fact, SnapshotEntry, serve_snapshot
 SESSION_SNAPSHOT = "session"
 
 
-def _facts(row: Row[Any]) -> list[Fact]:
+def _facts(row: AnyRow) -> list[Fact]:
     people = {
         "session_id": row.session_id,
         "mentor_id": row.mentor_id,

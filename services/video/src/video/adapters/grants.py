@@ -1,13 +1,12 @@
 """Token audit and attendance rows."""
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 from video.adapters.tables import attendance, token_grants
 from video.domain.access import Participant
 from video.domain.attendance import Attendance
@@ -37,7 +36,7 @@ async def add_grant(
     )
 
 
-async def grant_for(connection: DbConnection, *, channel: str, uid: int) -> Row[Any] | None:
+async def grant_for(connection: DbConnection, *, channel: str, uid: int) -> AnyRow | None:
     """Who was given `uid` in `channel` (the latest grant), or None."""
     return (
         await connection.execute(

@@ -1,17 +1,16 @@
 """The session projection in a table (live or shadow): lock a session's view, save it."""
 
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Table, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 from video.adapters.tables import sessions
 from video.domain.sessions import SessionStatus, SessionView
 
 
-def _view(row: Row[Any]) -> SessionView:
+def _view(row: AnyRow) -> SessionView:
     return SessionView(
         session_id=row.session_id,
         mentor_id=row.mentor_id,

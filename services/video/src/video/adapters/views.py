@@ -1,15 +1,14 @@
 """Read models for the HTTP API: a session's token grants and attendance."""
 
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 from video.adapters.tables import attendance, token_grants
 
 
-async def grants_of(connection: DbConnection, session_id: UUID) -> list[Row[Any]]:
+async def grants_of(connection: DbConnection, session_id: UUID) -> list[AnyRow]:
     """Every token issued for the session, oldest first."""
     rows = await connection.execute(
         select(
@@ -22,10 +21,10 @@ async def grants_of(connection: DbConnection, session_id: UUID) -> list[Row[Any]
         .where(token_grants.c.session_id == session_id)
         .order_by(token_grants.c.id)
     )
-    return list(rows)
+    return list(rows.all())
 
 
-async def attendance_of(connection: DbConnection, session_id: UUID) -> list[Row[Any]]:
+async def attendance_of(connection: DbConnection, session_id: UUID) -> list[AnyRow]:
     """Joins and leaves Agora reported for the session, in the order they happened."""
     rows = await connection.execute(
         select(
@@ -38,4 +37,4 @@ async def attendance_of(connection: DbConnection, session_id: UUID) -> list[Row[
         .where(attendance.c.session_id == session_id)
         .order_by(attendance.c.at, attendance.c.notice_id)
     )
-    return list(rows)
+    return list(rows.all())

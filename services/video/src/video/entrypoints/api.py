@@ -1,20 +1,25 @@
 """HTTP: a session as video sees it, a join token for its participants, its joins."""
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from shared.auth import CurrentUser, Role
+from shared.auth import Role
 from shared.errors import NotFound
+from shared.http.deps import CurrentUser, ReadDb, Uow
 from shared.http.errors import status_for
 from shared.http.problems import problem
-from shared.uow import UnitOfWork
 from video.adapters import projection, views
 from video.domain.errors import NotTheMentor, TooEarly, TooLate
-from video.entrypoints.schemas import JoinsRead, SessionRead, TokenRead
+from video.entrypoints.schemas import (
+    AttendanceRead,
+    GrantRead,
+    JoinsRead,
+    SessionRead,
+    TokenRead,
+)
 from video.service_layer.issue_token import IssueToken, issue_token
 from video.service_layer.ports import Dependencies
 
@@ -22,22 +27,17 @@ router = APIRouter(prefix="/v1", tags=["video"])
 
 
 def _dependencies(request: Request) -> Dependencies:
-    return request.app.state.video
-
-
-async def _unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
-    async with request.app.state.runtime.uow() as uow:
-        yield uow
+    deps: Dependencies = request.app.state.video
+    return deps
 
 
 Deps = Annotated[Dependencies, Depends(_dependencies)]
-Uow = Annotated[UnitOfWork, Depends(_unit_of_work)]
 
 
 @router.get("/sessions/{session_id}", response_model=SessionRead)
-async def get_session(session_id: UUID, user: CurrentUser, uow: Uow):
+async def get_session(session_id: UUID, user: CurrentUser, db: ReadDb) -> SessionRead:
     """A session as video sees it; only its participants and admins may look."""
-    view = await projection.get_view(uow.connection, session_id)
+    view = await projection.get_view(db, session_id)
     if view is None or not (user.is_admin or user.id in (view.mentor_id, view.student_id)):
         raise NotFound(f"no session {session_id}")
     return SessionRead.model_validate(view, from_attributes=True)
@@ -48,7 +48,9 @@ async def get_session(session_id: UUID, user: CurrentUser, uow: Uow):
     response_model=TokenRead,
     responses={403: {"description": "NOT_A_PARTICIPANT"}, 409: {"description": "refused"}},
 )
-async def post_token(session_id: UUID, user: CurrentUser, uow: Uow, deps: Deps):
+async def post_token(
+    session_id: UUID, user: CurrentUser, uow: Uow, deps: Deps
+) -> TokenRead | JSONResponse:
     """An RTC token for the session's mentor or student, from 15 min before to 15 min after."""
     command = IssueToken(session_id=session_id, user_id=user.id, role=user.role)
     try:
@@ -62,20 +64,26 @@ async def post_token(session_id: UUID, user: CurrentUser, uow: Uow, deps: Deps):
 
 
 def _window_problem(refused: TooEarly | TooLate, **times: str) -> JSONResponse:
+    """The refusal with the time joining opens (or closed) as a field a client can use."""
     title = refused.code.replace("_", " ").capitalize()
     return problem(status_for(refused), refused.code, title, refused.detail, extra=times)
 
 
 @router.get("/sessions/{session_id}/joins", response_model=JoinsRead)
-async def get_joins(session_id: UUID, user: CurrentUser, uow: Uow):
+async def get_joins(session_id: UUID, user: CurrentUser, db: ReadDb) -> JoinsRead:
     """Tokens issued and Agora's joins and leaves: for the session's mentor or an admin."""
-    view = await projection.get_view(uow.connection, session_id)
+    view = await projection.get_view(db, session_id)
     if view is None:
         raise NotFound(f"no session {session_id}")
     if not (user.is_admin or (user.role is Role.mentor and user.id == view.mentor_id)):
         raise NotTheMentor("only this session's mentor or an admin may see its joins")
     return JoinsRead(
         session_id=session_id,
-        tokens=[row._mapping for row in await views.grants_of(uow.connection, session_id)],
-        attendance=[row._mapping for row in await views.attendance_of(uow.connection, session_id)],
+        tokens=[
+            GrantRead.model_validate(r._mapping) for r in await views.grants_of(db, session_id)
+        ],
+        attendance=[
+            AttendanceRead.model_validate(r._mapping)
+            for r in await views.attendance_of(db, session_id)
+        ],
     )

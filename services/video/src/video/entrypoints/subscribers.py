@@ -2,6 +2,7 @@
 
 from shared.messaging import Envelope, MessageBus
 from shared.messaging.events import (
+    Event,
     SessionBooked,
     SessionCanceled,
     SessionCompleted,
@@ -12,7 +13,7 @@ from shared.uow import UnitOfWork
 from video.service_layer.ports import Dependencies
 from video.service_layer.project_session import apply_session_fact
 
-PURPOSES = {
+PURPOSES: dict[type[Event], str] = {
     SessionBooked: "session-booked",
     SessionRescheduled: "session-rescheduled",
     SessionCanceled: "session-canceled",

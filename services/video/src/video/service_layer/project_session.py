@@ -17,15 +17,17 @@ from video.adapters import projection
 from video.domain.sessions import SessionStatus, SessionView
 from video.service_layer.ports import Dependencies
 
-ENDINGS = {
+ENDINGS: dict[type[SessionEvent], SessionStatus] = {
     SessionCanceled: SessionStatus.canceled,
     SessionCompleted: SessionStatus.completed,
     SessionNoShow: SessionStatus.no_show,
 }
-SESSION_FACTS = (SessionBooked, SessionRescheduled, *ENDINGS)
+SessionFact = (
+    SessionBooked | SessionRescheduled | SessionCanceled | SessionCompleted | SessionNoShow
+)
 
 
-def _merge(view: SessionView, event: SessionEvent, envelope: Envelope) -> bool:
+def _merge(view: SessionView, event: SessionFact, envelope: Envelope) -> bool:
     at = envelope.occurred_at
     if isinstance(event, SessionBooked):
         moved = view.move(starts_at=event.starts_at, ends_at=event.ends_at, at=at)
@@ -38,7 +40,7 @@ def _merge(view: SessionView, event: SessionEvent, envelope: Envelope) -> bool:
 async def project_fact(connection: DbConnection, table: Table, envelope: Envelope) -> None:
     """Merge the fact into `table`'s view of its session under a row lock (idempotent)."""
     event = envelope.payload()
-    if not isinstance(event, SESSION_FACTS):
+    if not isinstance(event, SessionFact):
         return
     view = await projection.lock_view(
         connection,

@@ -42,8 +42,8 @@ async def record_attendance(
         VideoAttendance(
             session_id=attendance.session_id,
             user_id=attendance.user_id,
-            participant=attendance.participant,
-            action=attendance.action,
+            participant=attendance.participant.value,
+            action=attendance.action.value,
             at=attendance.at,
         )
     )
