@@ -14,6 +14,7 @@ from shared.http.admin import admin_router
 from shared.http.asyncapi import service_document
 from shared.http.docs import documented_app
 from shared.http.metrics import HttpMetrics
+from shared.http.problem_types import problem_types_router
 from shared.http.problems import install_problem_handlers
 from shared.logging import bind_contextvars, clear_contextvars
 from shared.messaging import context
@@ -88,6 +89,7 @@ def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = (
         return JSONResponse(service_document(runtime, title=title))
 
     app.include_router(admin_router())
+    app.include_router(problem_types_router())
     for router in routers:
         app.include_router(router)
     return app

@@ -1,39 +1,85 @@
-"""Every error as RFC 9457 problem+json with a stable `code`."""
+"""Every error as RFC 9457 problem+json with a stable `code` and a `type` URI per code."""
 
+from typing import Any
+
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
-from shared.errors import DomainError
+from shared.errors import DomainError, ErrorKind
 from shared.http.errors import status_for
+from shared.http.problem_types import problem_type_uri
 from shared.logging import get_logger
+from shared.messaging.failures import describe_error, is_infrastructure_failure
 from shared.messaging.request_client import RemoteError, RequestFailed
 
 log = get_logger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 2
+CODE_BY_STATUS = {
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+}
 
 
 def problem(
-    status: int, code: str, title: str, detail: str = "", *, extra: dict | None = None
+    status: int,
+    code: str,
+    title: str,
+    detail: str = "",
+    *,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body = {"type": f"about:blank#{code}", "title": title, "status": status, "code": code}
+    body: dict[str, Any] = {
+        "type": problem_type_uri(code),
+        "title": title,
+        "status": status,
+        "code": code,
+    }
     if detail:
         body["detail"] = detail
     body.update(extra or {})
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def unavailable(code: str, title: str, detail: str) -> JSONResponse:
+    """A 503 that tells the client when to try again."""
+    return problem(503, code, title, detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def _title(code: str) -> str:
+    return code.replace("_", " ").capitalize()
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of this path takes (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "__NONE__"})
+        if match is not Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        return problem(
-            status_for(exc), exc.code, exc.code.replace("_", " ").capitalize(), exc.detail
-        )
+        if exc.kind is ErrorKind.unavailable:
+            return unavailable(exc.code, _title(exc.code), exc.detail)
+        return problem(status_for(exc), exc.code, _title(exc.code), exc.detail)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # The input is never echoed: it may be a secret, personal data or a megabyte.
         errors = [
             {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
             for error in exc.errors()
@@ -48,18 +94,40 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "HTTP_ERROR")
-        return problem(exc.status_code, code, str(exc.detail))
+        code = CODE_BY_STATUS.get(exc.status_code, "HTTP_ERROR")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return problem(exc.status_code, code, str(exc.detail), headers=headers)
 
     @app.exception_handler(RequestFailed)
     async def upstream_unavailable(request: Request, exc: RequestFailed) -> JSONResponse:
-        return problem(503, exc.code, "A service we depend on did not answer", str(exc))
+        return unavailable(exc.code, "A service we depend on did not answer", str(exc))
 
     @app.exception_handler(RemoteError)
     async def remote_refusal(request: Request, exc: RemoteError) -> JSONResponse:
-        return problem(409, exc.code, exc.code.replace("_", " ").capitalize(), exc.detail)
+        return problem(409, exc.code, _title(exc.code), exc.detail)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("http.unhandled_error")
+        log.error("http.unhandled_error", error=describe_error(exc, limit=300), exc_info=exc)
         return problem(500, "INTERNAL", "Internal error", "the error was logged")
+
+    async def database_failure(request: Request, exc: Exception) -> JSONResponse:
+        if is_infrastructure_failure(exc):
+            log.warning("http.database_unavailable", error=describe_error(exc, limit=300))
+            return unavailable(
+                "DATABASE_UNAVAILABLE",
+                "The database does not answer",
+                "nothing was changed; retry shortly",
+            )
+        return await unexpected(request, exc)
+
+    for failure in (
+        DBAPIError,
+        PoolTimeout,
+        OSError,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+    ):
+        app.add_exception_handler(failure, database_failure)

@@ -10,6 +10,7 @@ from shared.clock import Clock
 from shared.db import SessionFactory
 from shared.logging import get_logger
 from shared.messaging.consumers import EventConsumers, RetryPolicy
+from shared.messaging.failures import describe_error
 from shared.messaging.outbox import Outbox, Relay
 from shared.messaging.request_client import Requester
 from shared.messaging.request_server import RequestServer
@@ -105,11 +106,14 @@ class MessageBus:
         if self._sweeper is not None:
             self._sweeper.cancel()
         await self.responders.stop()
-        await self.relay.drain()
+        try:
+            await self.relay.drain()
+        except Exception as exc:  # the database is down: the next start's sweep publishes
+            log.warning("relay.drain_failed", error=describe_error(exc, limit=300))
         try:
             await self.broker.stop()
         except Exception as exc:  # a broken connection must not break shutdown
-            log.warning("broker.stop_failed", error=repr(exc))
+            log.warning("broker.stop_failed", error=describe_error(exc, limit=300))
 
     async def is_connected(self) -> bool:
         return await self.broker.ping(timeout=0.5)

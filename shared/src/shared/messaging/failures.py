@@ -4,8 +4,10 @@ read where they are logged or stored (printable, bounded, no input echoed)."""
 import re
 from dataclasses import dataclass
 
+import asyncpg
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 MAX_ERROR_CHARS = 1_000
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -51,12 +53,27 @@ def _step(steps: tuple[float, ...], attempt: int) -> float:
 
 
 def is_infrastructure_failure(exc: BaseException) -> bool:
-    """Database unreachable, connection lost, deadlock or serialization failure."""
-    if isinstance(exc, OSError | TimeoutError | OperationalError | InterfaceError):
+    """Database unreachable or restarting, connection lost or pool exhausted, deadlock or
+    serialization failure: not the input's fault, worth retrying once the database answers."""
+    if isinstance(exc, OSError | TimeoutError | OperationalError | InterfaceError | PoolTimeout):
         return True
-    return isinstance(exc, DBAPIError) and (
-        exc.connection_invalidated or getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
+    if isinstance(exc, asyncpg.exceptions.PostgresConnectionError | asyncpg.InterfaceError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None) or getattr(
+        exc, "sqlstate", None
+    )
+    return isinstance(sqlstate, str) and (
+        sqlstate in TRANSIENT_SQLSTATES or sqlstate.startswith("08")
     )
 
 
-TRANSIENT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+TRANSIENT_SQLSTATES = {
+    "40001",  # serialization failure
+    "40P01",  # deadlock detected
+    "53300",  # too many connections
+    "57P01",  # admin shutdown
+    "57P02",  # crash shutdown
+    "57P03",  # cannot connect now (starting up)
+}
