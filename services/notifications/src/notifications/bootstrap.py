@@ -5,6 +5,7 @@ Nothing connects until `start()` (called from the app's lifespan after the runti
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import Row
@@ -65,7 +66,7 @@ class Notifications:
     senders: dict[Channel, ChannelSender] = field(default_factory=dict)
     wakeups: Wakeups | None = None
 
-    def state_key(self) -> dict:
+    def state_key(self) -> dict[str, Any]:
         return {
             "secret": self.settings.oauth_state_secret.get_secret_value(),
             "ttl_seconds": self.settings.oauth_state_minutes * 60,
@@ -76,7 +77,7 @@ class Notifications:
             if channel is None or name == channel:
                 sender.wake()
 
-    async def send_email(self, delivery: Row) -> SendResult:
+    async def send_email(self, delivery: Row[Any]) -> SendResult:
         email = Email(
             message_id=message_id(delivery.delivery_id, self.settings.smtp_from),
             to=delivery.address,
@@ -88,7 +89,7 @@ class Notifications:
         )
         return await self.smtp.send(email)
 
-    async def send_discord(self, delivery: Row) -> SendResult:
+    async def send_discord(self, delivery: Row[Any]) -> SendResult:
         return await self.discord.send(delivery.address, delivery.body_text or "")
 
     async def start(self) -> None:

@@ -1,7 +1,7 @@
 """Clerk user webhooks, Svix-signed: verified with the `svix` library, then parsed."""
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field
@@ -58,7 +58,7 @@ class ClerkWebhook(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     type: Annotated[str, Field(max_length=100)]
-    data: dict
+    data: dict[str, Any]
 
 
 def verify(body: bytes, headers: dict[str, str], *, secret: str) -> ClerkWebhook:

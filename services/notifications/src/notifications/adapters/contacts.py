@@ -1,6 +1,7 @@
 """Contacts in the database: read as domain `Contact`s, saved, erased."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -10,7 +11,7 @@ from notifications.domain.model import Channel, Contact
 from shared.db import DbConnection
 
 
-def to_contact(row: Row) -> Contact:
+def to_contact(row: Row[Any]) -> Contact:
     return Contact(
         user_id=row.user_id,
         email=row.email,
@@ -35,8 +36,13 @@ async def get_many(connection: DbConnection, user_ids: set[str]) -> dict[str, Co
 
 
 async def upsert(
-    connection: DbConnection, *, user_id: str, now: datetime, create: dict, change: dict
-) -> Row:
+    connection: DbConnection,
+    *,
+    user_id: str,
+    now: datetime,
+    create: dict[str, Any],
+    change: dict[str, Any],
+) -> Row[Any]:
     """Insert the contact with `create`, or update only the `change` columns of the one there."""
     statement = insert(contacts).values(user_id=user_id, updated_at=now, **create)
     row = await connection.execute(
@@ -48,8 +54,8 @@ async def upsert(
 
 
 async def change(
-    connection: DbConnection, *, user_id: str, now: datetime, values: dict
-) -> Row | None:
+    connection: DbConnection, *, user_id: str, now: datetime, values: dict[str, Any]
+) -> Row[Any] | None:
     result = await connection.execute(
         update(contacts)
         .where(contacts.c.user_id == user_id)

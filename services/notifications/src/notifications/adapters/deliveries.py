@@ -1,6 +1,7 @@
 """Delivery rows: planned once per (event, channel, recipient), claimed, settled, retried."""
 
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Row, or_, select, text, update
@@ -14,7 +15,7 @@ from shared.db import DbConnection
 WAKE_CHANNEL = "notifications_due"  # Postgres NOTIFY channel: new pending rows committed
 
 
-async def insert_planned(connection: DbConnection, rows: list[dict]) -> list[Row]:
+async def insert_planned(connection: DbConnection, rows: list[dict[str, Any]]) -> list[Row[Any]]:
     """Insert the rows not already there; returns the new ones (channel, status)."""
     if not rows:
         return []
@@ -37,7 +38,7 @@ async def wake_senders(connection: DbConnection, channels: set[str]) -> None:
 
 async def claim_due(
     connection: DbConnection, *, channel: Channel, now: datetime, lease: timedelta, limit: int
-) -> list[Row]:
+) -> list[Row[Any]]:
     """Lease up to `limit` due rows of a channel and count the attempt (SKIP LOCKED).
 
     A lease that ran out (a replica died mid-send) makes its row due again.
@@ -74,7 +75,7 @@ async def settle(
 ) -> bool:
     """Record an attempt's outcome, only if the row is still the one this attempt claimed."""
     sent = transition.status is DeliveryStatus.sent
-    values: dict = {
+    values: dict[str, Any] = {
         "status": transition.status,
         "lease_until": None,
         "updated_at": now,
@@ -97,14 +98,18 @@ async def settle(
     return bool(result.rowcount)
 
 
-async def get(connection: DbConnection, delivery_id: UUID, *, lock: bool = False) -> Row | None:
+async def get(
+    connection: DbConnection, delivery_id: UUID, *, lock: bool = False
+) -> Row[Any] | None:
     query = select(deliveries).where(deliveries.c.delivery_id == delivery_id)
     if lock:
         query = query.with_for_update()
     return (await connection.execute(query)).first()
 
 
-async def requeue(connection: DbConnection, *, delivery_id: UUID, now: datetime, extra: int) -> Row:
+async def requeue(
+    connection: DbConnection, *, delivery_id: UUID, now: datetime, extra: int
+) -> Row[Any]:
     """Pending again now, with `extra` more attempts allowed."""
     result = await connection.execute(
         update(deliveries)

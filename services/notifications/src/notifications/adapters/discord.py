@@ -7,13 +7,14 @@ its reset); `allowed_mentions` is always empty, so no message ever pings anyone.
 import asyncio
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
 from notifications.domain.retries import Permanent, SendResult, Sent, Transient
 from notifications.domain.routing import is_webhook
 
-NO_MENTIONS = {"parse": []}
+NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 LONGEST_WAIT_SECONDS = 10.0  # a longer rate-limit wait is rescheduled instead of slept
 
 
@@ -96,7 +97,7 @@ class DiscordClient:
             self._dm_channels[user_id] = str(channel["id"])
         return self._dm_channels[user_id]
 
-    async def _post(self, route: str, url: str, **kwargs) -> dict:
+    async def _post(self, route: str, url: str, **kwargs: Any) -> dict[str, Any]:
         wait = self.limits.wait_for(route)
         if wait > LONGEST_WAIT_SECONDS:
             raise _Refused(Transient("rate limited", retry_after=wait))
@@ -109,7 +110,7 @@ class DiscordClient:
         raise _Refused(_failure(response))
 
 
-def _body(content: str) -> dict:
+def _body(content: str) -> dict[str, Any]:
     return {"content": content[:2000], "allowed_mentions": NO_MENTIONS}
 
 

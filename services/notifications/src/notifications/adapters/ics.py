@@ -34,4 +34,5 @@ def session_invite(
     event.add("location", join_url)
     event.add("description", f"Join: {join_url}")
     calendar.add_component(event)
-    return calendar.to_ical().decode()
+    ical: bytes = calendar.to_ical()
+    return ical.decode()

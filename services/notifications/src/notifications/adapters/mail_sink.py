@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from aiosmtpd.controller import Controller
 
@@ -27,7 +28,7 @@ class Received:
 
     @property
     def message(self) -> EmailMessage:
-        return message_from_bytes(self.raw, policy=policy.default)  # type: ignore[return-value]
+        return describe_message(self.raw)
 
 
 @dataclass
@@ -37,16 +38,18 @@ class SinkHandler:
     directory: Path | None = None
     unknown: set[str] = field(default_factory=set)
     received: list[Received] = field(default_factory=list)
-    _counter: itertools.count = field(default_factory=itertools.count)
+    _counter: "itertools.count[int]" = field(default_factory=itertools.count)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
+    async def handle_RCPT(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
+    ) -> str:
         if address.lower() in self.unknown:
             return "550 5.1.1 unknown mailbox"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         raw = envelope.original_content or envelope.content
         with self._lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), raw))
@@ -115,9 +118,16 @@ def start_dev(directory: Path, *, host: str = "127.0.0.1") -> MailSink:
     return start(host=host, port=port, directory=directory)
 
 
-def describe(raw: bytes) -> dict:
+def describe_message(raw: bytes) -> EmailMessage:
+    """Parse with the modern policy, whose messages are `EmailMessage`s."""
+    message = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def describe(raw: bytes) -> dict[str, Any]:
     """A message as the dev endpoint shows it: headers, text, HTML and attachments."""
-    message: EmailMessage = message_from_bytes(raw, policy=policy.default)  # type: ignore[assignment]
+    message = describe_message(raw)
     text = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
     return {
@@ -139,7 +149,7 @@ def describe(raw: bytes) -> dict:
     }
 
 
-def read_mailbox(directory: Path, *, limit: int = 100) -> list[dict]:
+def read_mailbox(directory: Path, *, limit: int = 100) -> list[dict[str, Any]]:
     """The newest `limit` messages of a sink's directory, newest first."""
     if not directory.is_dir():
         return []

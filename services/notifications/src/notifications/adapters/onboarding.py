@@ -1,6 +1,7 @@
 """Discord onboarding rows: started by a first purchase, reminded once, closed by connecting."""
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Row, select, update
@@ -35,7 +36,9 @@ async def start(
     return result.first() is not None
 
 
-async def claim_due_reminders(connection: DbConnection, *, now: datetime, limit: int) -> list[Row]:
+async def claim_due_reminders(
+    connection: DbConnection, *, now: datetime, limit: int
+) -> list[Row[Any]]:
     """Onboardings due a reminder, locked for this transaction (SKIP LOCKED)."""
     result = await connection.execute(
         select(onboarding)

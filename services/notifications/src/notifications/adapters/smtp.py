@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import Any
 
 import aiosmtplib
 
@@ -29,7 +30,7 @@ class Email:
     subject: str
     text: str
     html: str
-    attachments: list[dict]
+    attachments: list[dict[str, Any]]
     date: datetime
 
 

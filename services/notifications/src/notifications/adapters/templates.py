@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
@@ -37,7 +38,9 @@ class Renderer:
         )
         self._env.filters["local"] = _local
 
-    def render(self, template: str, *, facts: dict, zone: str, locale: str = "en") -> Rendered:
+    def render(
+        self, template: str, *, facts: dict[str, Any], zone: str, locale: str = "en"
+    ) -> Rendered:
         """Subject, plain text and Discord text from `<template>.txt`, HTML from `.html`."""
         values = {**facts, "zone": zone, "locale": locale}
         text = self._env.get_template(f"{template}.txt")

@@ -1,5 +1,6 @@
 """Read models for the HTTP API: contacts and the delivery log."""
 
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Row, select
@@ -8,7 +9,7 @@ from notifications.adapters.tables import contacts, deliveries
 from shared.db import DbConnection
 
 
-async def contact(connection: DbConnection, user_id: str) -> Row | None:
+async def contact(connection: DbConnection, user_id: str) -> Row[Any] | None:
     return (await connection.execute(select(contacts).where(contacts.c.user_id == user_id))).first()
 
 
@@ -20,7 +21,7 @@ async def deliveries_where(
     event_id: UUID | None = None,
     limit: int,
     offset: int,
-) -> list[Row]:
+) -> list[Row[Any]]:
     """The delivery log, newest first, filtered by any of status, recipient and event."""
     query = select(deliveries)
     if status is not None:

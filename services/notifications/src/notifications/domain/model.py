@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 
@@ -74,8 +75,8 @@ class Notice:
     audience: Audience
     template: str
     kind: Kind
-    facts: dict
+    facts: dict[str, Any]
     counterpart: str | None = None
     only: Channel | None = None
-    attachments: tuple[dict, ...] = ()
+    attachments: tuple[dict[str, Any], ...] = ()
     key: UUID | None = None  # the delivery key when it is not the event's id

@@ -22,7 +22,7 @@ from shared.http.deps import CurrentUser, ReadDb, Uow
 router = APIRouter(prefix="/v1", tags=["contacts"])
 
 
-async def _save(user_id: str, body: ContactUpdate, uow: Uow, service: Service) -> dict:
+async def _save(user_id: str, body: ContactUpdate, uow: Uow, service: Service) -> ContactRead:
     command = SaveContact(
         user_id=user_id,
         email=body.email,
@@ -35,38 +35,40 @@ async def _save(user_id: str, body: ContactUpdate, uow: Uow, service: Service) -
     )
     row = await save_contact(command, uow=uow, deps=service.deps)
     await uow.commit()
-    return dict(row._mapping)
+    return ContactRead.model_validate(dict(row._mapping))
 
 
-async def _read(user_id: str, db: ReadDb) -> dict:
+async def _read(user_id: str, db: ReadDb) -> ContactRead:
     row = await views.contact(db, user_id)
     if row is None:
         raise ContactNotFound(f"no contact details for {user_id} yet; PUT /v1/contacts/{user_id}")
-    return dict(row._mapping)
+    return ContactRead.model_validate(dict(row._mapping))
 
 
 @router.put("/contacts/me", response_model=ContactRead)
-async def put_my_contact(body: ContactUpdate, user: CurrentUser, uow: Uow, service: Service):
+async def put_my_contact(
+    body: ContactUpdate, user: CurrentUser, uow: Uow, service: Service
+) -> ContactRead:
     """The caller's contact: how to reach them, in which zone, on which channels per kind."""
     return await _save(user.id, body, uow, service)
 
 
 @router.get("/contacts/me", response_model=ContactRead)
-async def get_my_contact(user: CurrentUser, db: ReadDb):
+async def get_my_contact(user: CurrentUser, db: ReadDb) -> ContactRead:
     return await _read(user.id, db)
 
 
 @router.put("/contacts/{user_id}", response_model=ContactRead)
 async def put_contact(
     user_id: UserIdPath, body: ContactUpdate, user: CurrentUser, uow: Uow, service: Service
-):
+) -> ContactRead:
     """A user's contact, by that user or an admin."""
     may_manage(user, user_id)
     return await _save(user_id, body, uow, service)
 
 
 @router.get("/contacts/{user_id}", response_model=ContactRead)
-async def get_contact(user_id: UserIdPath, user: CurrentUser, db: ReadDb):
+async def get_contact(user_id: UserIdPath, user: CurrentUser, db: ReadDb) -> ContactRead:
     may_manage(user, user_id)
     return await _read(user_id, db)
 
@@ -74,24 +76,24 @@ async def get_contact(user_id: UserIdPath, user: CurrentUser, db: ReadDb):
 @router.put("/contacts/{user_id}/discord-webhook", response_model=ContactRead)
 async def put_discord_webhook(
     user_id: UserIdPath, body: DiscordWebhookUpdate, user: CurrentUser, uow: Uow, service: Service
-):
+) -> ContactRead:
     """A mentor's Discord channel webhook: their Discord messages are posted there."""
     may_manage(user, user_id)
     if not user.is_admin and user.role is not Role.mentor:
         raise Forbidden("only mentors register a channel webhook")
     row = await set_discord_webhook(user_id, body.url, uow=uow, deps=service.deps)
     await uow.commit()
-    return dict(row._mapping)
+    return ContactRead.model_validate(dict(row._mapping))
 
 
 @router.delete("/contacts/{user_id}/discord-webhook", response_model=ContactRead)
 async def delete_discord_webhook(
     user_id: UserIdPath, user: CurrentUser, uow: Uow, service: Service
-):
+) -> ContactRead:
     may_manage(user, user_id)
     row = await set_discord_webhook(user_id, None, uow=uow, deps=service.deps)
     await uow.commit()
-    return dict(row._mapping)
+    return ContactRead.model_validate(dict(row._mapping))
 
 
 @router.get("/me/notifications", response_model=list[NotificationRead])
@@ -101,9 +103,9 @@ async def my_notifications(
     status: DeliveryStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-):
+) -> list[NotificationRead]:
     """What was sent (or is on its way) to the caller, newest first."""
     rows = await views.deliveries_where(
         db, recipient=user.id, status=status, limit=limit, offset=offset
     )
-    return [row._mapping for row in rows]
+    return [NotificationRead.model_validate(dict(row._mapping)) for row in rows]

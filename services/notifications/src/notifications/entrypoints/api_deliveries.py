@@ -24,7 +24,7 @@ async def list_deliveries(
     event_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-):
+) -> list[DeliveryRead]:
     """The delivery log, newest first; `?status=dead` lists what exhausted its retries."""
     rows = await views.deliveries_where(
         db,
@@ -34,13 +34,13 @@ async def list_deliveries(
         limit=limit,
         offset=offset,
     )
-    return [row._mapping for row in rows]
+    return [DeliveryRead.model_validate(dict(row._mapping)) for row in rows]
 
 
 @router.post("/deliveries/{delivery_id}/retry", response_model=DeliveryRead)
-async def retry(delivery_id: UUID, _: Admin, uow: Uow, service: Service):
+async def retry(delivery_id: UUID, _: Admin, uow: Uow, service: Service) -> DeliveryRead:
     """Send a failed or dead delivery again (a fresh budget of attempts)."""
     row = await retry_delivery(delivery_id, uow=uow, deps=service.deps)
     await uow.commit()
     service.wake()
-    return row._mapping
+    return DeliveryRead.model_validate(dict(row._mapping))

@@ -1,7 +1,7 @@
 """HTTP, dev mode only: every mail the local SMTP sink received (`.dev/mail/*.eml`)."""
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -13,7 +13,9 @@ router = APIRouter(prefix="/v1/dev", tags=["dev"])
 
 
 @router.get("/mail")
-async def dev_mail(service: Service, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list:
+async def dev_mail(
+    service: Service, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> list[dict[str, Any]]:
     """Newest first: headers, text, HTML and attachments of each message."""
     if not service.settings.dev_mode:
         raise NotFound("the mail sink exists only in dev mode")

@@ -18,7 +18,7 @@ OAuthParam = Annotated[str, Query(min_length=1, max_length=2000)]
 
 
 @router.get("/me/discord/connect", response_model=ConnectUrl)
-async def discord_connect_url(user: CurrentUser, service: Service):
+async def discord_connect_url(user: CurrentUser, service: Service) -> ConnectUrl:
     """Discord's consent page for the caller; the signed `state` brings them back."""
     if service.oauth is None:
         raise NotConfigured("Discord OAuth is not configured (NOTIFICATIONS_DISCORD_CLIENT_ID)")
@@ -27,7 +27,9 @@ async def discord_connect_url(user: CurrentUser, service: Service):
 
 
 @router.get("/discord/callback", response_model=DiscordConnected)
-async def discord_callback(code: OAuthParam, state: OAuthParam, uow: Uow, service: Service):
+async def discord_callback(
+    code: OAuthParam, state: OAuthParam, uow: Uow, service: Service
+) -> DiscordConnected:
     """Where Discord sends the user back: the code becomes their Discord id on the contact."""
     if service.oauth is None:
         raise NotConfigured("Discord OAuth is not configured")

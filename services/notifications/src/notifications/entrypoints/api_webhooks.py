@@ -1,5 +1,7 @@
 """HTTP: Clerk's user webhooks keep contacts in sync (Svix-signed)."""
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 from pydantic import TypeAdapter, ValidationError
 
@@ -46,5 +48,5 @@ async def clerk_webhook(request: Request, uow: Uow, service: Service) -> Respons
     return Response(status_code=204)
 
 
-def _user_id(data: dict) -> str:
+def _user_id(data: dict[str, Any]) -> str:
     return _USER_ID.validate_python(data.get("id"))

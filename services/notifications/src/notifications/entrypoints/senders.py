@@ -8,6 +8,7 @@ send finishes, and every `poll_seconds` (retries coming due).
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from sqlalchemy import Row
 
@@ -20,7 +21,7 @@ from shared.runtime import Runtime
 
 log = get_logger(__name__)
 
-Deliver = Callable[[Row], Awaitable[SendResult]]
+Deliver = Callable[[Row[Any]], Awaitable[SendResult]]
 
 
 class ChannelSender:
@@ -41,8 +42,8 @@ class ChannelSender:
         self._concurrency = concurrency
         self._poll_seconds = poll_seconds
         self._wake = asyncio.Event()
-        self._in_flight: set[asyncio.Task] = set()
-        self._loop: asyncio.Task | None = None
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -74,11 +75,11 @@ class ChannelSender:
             except TimeoutError:
                 pass
 
-    def _finished(self, task: asyncio.Task) -> None:
+    def _finished(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
         self._wake.set()
 
-    async def _claim(self, limit: int) -> list[Row]:
+    async def _claim(self, limit: int) -> list[Row[Any]]:
         try:
             async with self._runtime.uow() as uow:
                 claimed = await claim_due(self.channel, uow=uow, deps=self._deps, limit=limit)
@@ -88,7 +89,7 @@ class ChannelSender:
             log.warning("sender.claim_failed", channel=self.channel, error=repr(exc))
             return []
 
-    async def _send(self, delivery: Row) -> None:
+    async def _send(self, delivery: Row[Any]) -> None:
         with bound_contextvars(delivery_id=str(delivery.delivery_id), channel=self.channel):
             try:
                 result = await self._deliver(delivery)

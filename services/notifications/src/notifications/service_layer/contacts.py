@@ -1,6 +1,7 @@
 """How each user wants to be reached: saved by the user, synced from Clerk, erased on deletion."""
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from sqlalchemy import Row
 
@@ -25,7 +26,7 @@ class SaveContact:
     kind_channels: dict[str, list[str]] = field(default_factory=dict)
 
 
-async def save_contact(cmd: SaveContact, *, uow: UnitOfWork, deps: Dependencies) -> Row:
+async def save_contact(cmd: SaveContact, *, uow: UnitOfWork, deps: Dependencies) -> Row[Any]:
     """Create or replace the user's contact details and preferences (not their webhook)."""
     fields = asdict(cmd)
     user_id = fields.pop("user_id")
@@ -36,7 +37,7 @@ async def save_contact(cmd: SaveContact, *, uow: UnitOfWork, deps: Dependencies)
 
 async def set_discord_webhook(
     user_id: str, url: str | None, *, uow: UnitOfWork, deps: Dependencies
-) -> Row:
+) -> Row[Any]:
     """A mentor's channel webhook for their Discord messages (None removes it)."""
     row = await contacts_repo.change(
         uow.connection, user_id=user_id, now=deps.clock.now(), values={"discord_webhook_url": url}
@@ -55,7 +56,7 @@ class SyncUser:
     display_name: str | None
 
 
-async def sync_user(cmd: SyncUser, *, uow: UnitOfWork, deps: Dependencies) -> Row:
+async def sync_user(cmd: SyncUser, *, uow: UnitOfWork, deps: Dependencies) -> Row[Any]:
     identity = {"email": cmd.email, "display_name": cmd.display_name}
     defaults = {"timezone": "UTC", "channels": [Channel.email.value]}
     return await contacts_repo.upsert(

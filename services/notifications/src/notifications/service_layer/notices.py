@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from notifications.adapters.ics import session_invite
 from notifications.domain.model import Audience, Channel, Kind, Notice
@@ -15,7 +16,9 @@ SEAT_RELEASE_REASONS = {
 CANCELED_BY = {"student": "the student", "mentor": "the mentor", "system": "the platform"}
 
 
-def _both(event: ev.Event, template: str, kind: Kind, facts: dict, **extra) -> list[Notice]:
+def _both(
+    event: ev.Event, template: str, kind: Kind, facts: dict[str, Any], **extra: Any
+) -> list[Notice]:
     student, mentor = event.student_id, event.mentor_id  # type: ignore[attr-defined]
     return [
         Notice(student, Audience.student, template, kind, facts, counterpart=mentor, **extra),
@@ -23,7 +26,7 @@ def _both(event: ev.Event, template: str, kind: Kind, facts: dict, **extra) -> l
     ]
 
 
-def _student(event: ev.Event, template: str, kind: Kind, facts: dict) -> list[Notice]:
+def _student(event: ev.Event, template: str, kind: Kind, facts: dict[str, Any]) -> list[Notice]:
     return [
         Notice(
             event.student_id,  # type: ignore[attr-defined]
@@ -36,7 +39,7 @@ def _student(event: ev.Event, template: str, kind: Kind, facts: dict) -> list[No
     ]
 
 
-def _facts(event: ev.Event, **extra) -> dict:
+def _facts(event: ev.Event, **extra: Any) -> dict[str, Any]:
     return {**event.model_dump(mode="json"), **extra}
 
 

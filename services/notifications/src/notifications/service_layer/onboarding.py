@@ -55,6 +55,7 @@ async def remind_unconnected(*, uow: UnitOfWork, deps: Dependencies, limit: int)
 async def _plan(
     student_id: str, mentor_id: str | None, template: str, *, uow: UnitOfWork, deps: Dependencies
 ) -> None:
+    key = _key(student_id, template)
     notice = Notice(
         student_id,
         Audience.student,
@@ -63,8 +64,8 @@ async def _plan(
         {},
         counterpart=mentor_id,
         only=Channel.email,
-        key=_key(student_id, template),
+        key=key,
     )
     await plan_notices(
-        [notice], event_id=notice.key, event_type=f"onboarding.{template}", uow=uow, deps=deps
+        [notice], event_id=key, event_type=f"onboarding.{template}", uow=uow, deps=deps
     )

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from notifications.adapters import contacts as contacts_repo
 from notifications.adapters import deliveries as deliveries_repo
@@ -83,7 +84,7 @@ def _row(
     event_type: str,
     now: datetime,
     attempt_limit: int,
-) -> dict:
+) -> dict[str, Any]:
     email = route.channel is Channel.email
     return {
         "delivery_id": uuid.uuid4(),

@@ -1,5 +1,6 @@
 """An operator sends a failed or dead delivery again."""
 
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Row
@@ -13,7 +14,7 @@ from shared.uow import UnitOfWork
 RETRYABLE = (DeliveryStatus.failed, DeliveryStatus.dead)
 
 
-async def retry_delivery(delivery_id: UUID, *, uow: UnitOfWork, deps: Dependencies) -> Row:
+async def retry_delivery(delivery_id: UUID, *, uow: UnitOfWork, deps: Dependencies) -> Row[Any]:
     """Pending again, due now, with a fresh budget of attempts; sent rows are never resent."""
     delivery = await deliveries_repo.get(uow.connection, delivery_id, lock=True)
     if delivery is None:

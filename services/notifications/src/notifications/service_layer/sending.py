@@ -1,5 +1,7 @@
 """Sending, in two short transactions around the network call: claim due rows, settle each."""
 
+from typing import Any
+
 from sqlalchemy import Row
 
 from notifications.adapters import deliveries as deliveries_repo
@@ -11,7 +13,7 @@ from shared.uow import UnitOfWork
 
 async def claim_due(
     channel: Channel, *, uow: UnitOfWork, deps: Dependencies, limit: int
-) -> list[Row]:
+) -> list[Row[Any]]:
     """Lease up to `limit` due deliveries of the channel for this sender (SKIP LOCKED)."""
     return await deliveries_repo.claim_due(
         uow.connection, channel=channel, now=deps.clock.now(), lease=deps.policy.lease, limit=limit
@@ -19,7 +21,7 @@ async def claim_due(
 
 
 async def settle_attempt(
-    delivery: Row, result: SendResult, *, uow: UnitOfWork, deps: Dependencies
+    delivery: Row[Any], result: SendResult, *, uow: UnitOfWork, deps: Dependencies
 ) -> Transition | None:
     """Record the outcome of the claimed attempt; None if the row moved on meanwhile."""
     now = deps.clock.now()
