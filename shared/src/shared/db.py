@@ -22,7 +22,12 @@ def make_metadata() -> MetaData:
 
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        # SQL errors and their logs never carry the statement's parameters (emails, names).
+        hide_parameters=True,
     )
 
 

@@ -2,6 +2,8 @@
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from shared.auth_dev import DEV_JWT_SECRET
 from shared.logging import LogFormat
@@ -13,6 +15,17 @@ def is_placeholder(value: str) -> bool:
     """True for empty or obviously fake secrets that must never reach production."""
     lowered = value.lower()
     return not value or any(marker in lowered for marker in PLACEHOLDER_MARKERS)
+
+
+WEAK_DATABASE_PASSWORDS = frozenset({"password", "postgres", "secret", "admin", "root"})
+
+
+def database_password(url: str) -> str | None:
+    """The password in a database URL; None when it has none (peer, certificate, IAM)."""
+    try:
+        return make_url(url).password  # type: ignore[return-value]
+    except ArgumentError:
+        return None
 
 
 class ServiceSettings(BaseSettings):
@@ -54,6 +67,15 @@ class ServiceSettings(BaseSettings):
         if not (self.jwt_jwks_url or self.jwt_public_key):
             raise ValueError(
                 "outside dev mode a JWT verifier is required: set JWT_JWKS_URL or JWT_PUBLIC_KEY"
+            )
+        if self.jwt_jwks_url and not self.jwt_jwks_url.startswith("https://"):
+            raise ValueError("outside dev mode JWT_JWKS_URL must be an https:// URL")
+        password = database_password(self.database_url)
+        if password is not None and (
+            is_placeholder(password) or password.lower() in WEAK_DATABASE_PASSWORDS
+        ):
+            raise ValueError(
+                "DATABASE_URL holds a placeholder password; set a real one or dev mode"
             )
         for name, value in self.secret_values().items():
             if is_placeholder(value):
