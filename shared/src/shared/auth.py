@@ -3,7 +3,7 @@
 import asyncio
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request, Security
@@ -73,9 +73,9 @@ class TokenVerifier:
             user_id = _USER_ID.validate_python(claims["sub"], strict=True)
         except ValidationError as exc:
             raise Unauthorized("token 'sub' is not a valid user id") from exc
-        return User(id=user_id, role=Role(role))
+        return User(id=user_id, role=Role(str(role)))
 
-    async def _key_for(self, token: str) -> tuple[object, list[str]]:
+    async def _key_for(self, token: str) -> tuple[Any, list[str]]:  # PyJWK.key is untyped
         if self._jwks is not None:
             signing_key = await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)
             return signing_key.key, ["RS256"]
@@ -112,7 +112,7 @@ async def current_user(request: Request, credentials: BearerCredentials) -> User
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def require_role(*roles: Role):
+def require_role(*roles: Role) -> Any:  # FastAPI types Depends(...) as Any
     """A dependency that lets only the given roles through (403 otherwise)."""
 
     async def check(user: CurrentUser) -> User:

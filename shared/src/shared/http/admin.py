@@ -50,7 +50,9 @@ def admin_router() -> APIRouter:
         return [DeadLetterRead.model_validate(letter) for letter in letters]
 
     @router.post("/dead-letters/{dead_letter_id}/replay")
-    async def replay_dead_letter(request: Request, dead_letter_id: int, _: AdminUser) -> dict:
+    async def replay_dead_letter(
+        request: Request, dead_letter_id: int, _: AdminUser
+    ) -> dict[str, object]:
         consumers = request.app.state.runtime.bus.consumers
         try:
             applied = await consumers.replay(dead_letter_id)
@@ -65,7 +67,7 @@ def admin_router() -> APIRouter:
         return {"id": dead_letter_id, "applied": applied}
 
     @router.post("/jobs/{name}/run")
-    async def run_job(request: Request, name: str, _: AdminUser) -> dict:
+    async def run_job(request: Request, name: str, _: AdminUser) -> dict[str, object]:
         runner = request.app.state.runtime.jobs
         if name not in runner.jobs:
             raise NotFound(f"no job {name}; jobs: {sorted(runner.jobs)}")

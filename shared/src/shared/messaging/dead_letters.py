@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from sqlalchemy import func, select, update
+from sqlalchemy import RowMapping, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from shared.db import DbConnection
@@ -109,5 +109,5 @@ async def mark_replayed(session: DbConnection, dead_letter_id: int) -> None:
     )
 
 
-def _letter(row) -> DeadLetter:
+def _letter(row: RowMapping) -> DeadLetter:
     return DeadLetter(**{**row, "reason": DeadLetterReason(row["reason"])})
