@@ -4,6 +4,10 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# The versions of the embedded servers and of docker-compose.yml (tests/test_deploy_config.py).
+NATS_IMAGE = "nats:2.15.1-alpine"
+POSTGRES_IMAGE = "postgres:18.6-alpine"
+
 
 @contextmanager
 def nats_server() -> Iterator[str]:
@@ -13,7 +17,7 @@ def nats_server() -> Iterator[str]:
     elif os.environ.get("TEST_USE_DOCKER") == "1":
         from testcontainers.nats import NatsContainer
 
-        with NatsContainer(jetstream=True) as container:
+        with NatsContainer(NATS_IMAGE, jetstream=True) as container:
             yield container.nats_uri()
     else:
         from shared.embedded import EmbeddedNats
@@ -30,7 +34,7 @@ def postgres_server() -> Iterator[str]:
     elif os.environ.get("TEST_USE_DOCKER") == "1":
         from testcontainers.postgres import PostgresContainer
 
-        with PostgresContainer("postgres:17", driver=None) as container:
+        with PostgresContainer(POSTGRES_IMAGE, driver=None) as container:
             yield container.get_connection_url()
     else:
         from shared.embedded import EmbeddedPostgres
