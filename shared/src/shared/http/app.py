@@ -15,7 +15,7 @@ from shared.http.asyncapi import service_document
 from shared.http.docs import documented_app
 from shared.http.metrics import HttpMetrics
 from shared.http.problem_types import problem_types_router
-from shared.http.problems import install_problem_handlers
+from shared.http.problems import ProblemOnCrash, install_problem_handlers
 from shared.logging import bind_contextvars, clear_contextvars
 from shared.messaging import context
 from shared.runtime import Runtime
@@ -43,6 +43,7 @@ def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = (
     app.state.runtime = runtime
     app.state.verifier = TokenVerifier(settings)
     install_problem_handlers(app)
+    app.add_middleware(ProblemOnCrash)  # first added, so innermost: metrics see the 500
     app.add_middleware(HttpMetrics, service=runtime.service)
 
     @app.middleware("http")

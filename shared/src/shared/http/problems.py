@@ -10,12 +10,18 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import DomainError, ErrorKind
 from shared.http.errors import status_for
 from shared.http.problem_types import problem_type_uri
 from shared.logging import get_logger
-from shared.messaging.failures import describe_error, is_infrastructure_failure
+from shared.messaging.failures import (
+    describe_error,
+    describe_unexpected,
+    is_infrastructure_failure,
+    where_it_failed,
+)
 from shared.messaging.request_client import RemoteError, RequestFailed
 
 log = get_logger(__name__)
@@ -70,6 +76,39 @@ def allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+def internal_error(exc: BaseException) -> JSONResponse:
+    """Log an unexpected error without personal data and answer a 500 problem."""
+    # No exc_info: a rendered traceback repeats messages that may quote personal data.
+    log.error("http.unhandled_error", error=describe_unexpected(exc), at=where_it_failed(exc))
+    return problem(500, "INTERNAL", "Internal error", "the error was logged")
+
+
+class ProblemOnCrash:
+    """ASGI middleware: an exception that escapes the routes becomes a 500 problem here,
+    so that Starlette's outermost handler never re-raises it into the server's own log."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:  # too late for a problem: the response is half sent
+                raise
+            await internal_error(exc)(scope, receive, send)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
@@ -110,8 +149,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error("http.unhandled_error", error=describe_error(exc, limit=300), exc_info=exc)
-        return problem(500, "INTERNAL", "Internal error", "the error was logged")
+        return internal_error(exc)
 
     async def database_failure(request: Request, exc: Exception) -> JSONResponse:
         if is_infrastructure_failure(exc):

@@ -2,6 +2,7 @@
 read where they are logged or stored (printable, bounded, no input echoed)."""
 
 import re
+import traceback
 from dataclasses import dataclass
 
 import asyncpg
@@ -20,7 +21,19 @@ def printable(text: str, *, limit: int = MAX_ERROR_CHARS) -> str:
 
 
 def describe_error(exc: BaseException, *, limit: int = MAX_ERROR_CHARS) -> str:
-    """The error's class and message; a validation error lists fields, never their values."""
+    """The error's class and message; a validation error lists fields, never their values,
+    and a database error gives its SQLSTATE and statement, never the driver's message (which
+    quotes the offending parameter)."""
+    if isinstance(exc, DBAPIError):
+        orig = exc.orig
+        statement = " ".join((exc.statement or "").split())[:300]
+        return printable(
+            f"{type(exc).__name__} ({type(orig).__name__}, sqlstate "
+            f"{_sqlstate(exc) or 'none'}) in: {statement}",
+            limit=limit,
+        )
+    if isinstance(exc, asyncpg.PostgresError):
+        return printable(f"{type(exc).__name__} (sqlstate {exc.sqlstate})", limit=limit)
     if isinstance(exc, ValidationError):
         problems = "; ".join(
             f"{'.'.join(str(part) for part in error['loc']) or '(root)'}: {error['msg']}"
@@ -61,12 +74,8 @@ def is_infrastructure_failure(exc: BaseException) -> bool:
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None) or getattr(
-        exc, "sqlstate", None
-    )
-    return isinstance(sqlstate, str) and (
-        sqlstate in TRANSIENT_SQLSTATES or sqlstate.startswith("08")
-    )
+    sqlstate = _sqlstate(exc)
+    return sqlstate is not None and (sqlstate in TRANSIENT_SQLSTATES or sqlstate.startswith("08"))
 
 
 TRANSIENT_SQLSTATES = {
@@ -77,3 +86,22 @@ TRANSIENT_SQLSTATES = {
     "57P02",  # crash shutdown
     "57P03",  # cannot connect now (starting up)
 }
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    value = getattr(getattr(exc, "orig", None), "sqlstate", None) or getattr(exc, "sqlstate", None)
+    return value if isinstance(value, str) else None
+
+
+def where_it_failed(exc: BaseException, *, frames: int = 12) -> list[str]:
+    """The traceback's last frames as `file:line in function`, without any message or value."""
+    summary = traceback.extract_tb(exc.__traceback__)[-frames:]
+    return [f"{frame.filename}:{frame.lineno} in {frame.name}" for frame in summary]
+
+
+def describe_unexpected(exc: BaseException) -> str:
+    """For logs of unexpected errors: a database error's safe description, else the class
+    alone (its message may quote personal data; `where_it_failed` locates it)."""
+    if isinstance(exc, DBAPIError | asyncpg.PostgresError):
+        return describe_error(exc, limit=300)
+    return f"{type(exc).__module__}.{type(exc).__qualname__}"
