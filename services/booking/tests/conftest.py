@@ -125,7 +125,14 @@ class BookingDriver:
         """Every row of booking's tables, to show that a refused request changed nothing."""
         queries = {
             table: f"SELECT * FROM {table} ORDER BY 1"
-            for table in ("mentors", "sessions", "slot_holds", "session_reminders", "reviews")
+            for table in (
+                "mentors",
+                "sessions",
+                "slot_holds",
+                "session_reminders",
+                "reviews",
+                "credit_releases",
+            )
         }
         # The relay stamps `published_at` on its own time: compare which events exist.
         queries["outbox"] = "SELECT id, subject FROM outbox ORDER BY 1"

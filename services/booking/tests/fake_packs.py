@@ -4,6 +4,7 @@ It serves through the kernel's RequestServer, so booking's requests, timeouts an
 travel exactly as against packs; it counts every reserve and release for the assertions.
 """
 
+import asyncio
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,6 +34,8 @@ class FakePacks:
     released: set[uuid.UUID] = field(default_factory=set)
     reserve_calls: int = 0
     release_calls: int = 0
+    failing_releases: bool = False
+    reserve_delay: float = 0.0
 
     def grant(self, student: str, mentor: str, credits: int = 4, days: int = 60) -> uuid.UUID:
         ledger = Ledger(uuid.uuid4(), credits, self.clock.now() + timedelta(days=days))
@@ -58,6 +61,7 @@ class FakePacks:
 
     async def _reserve(self, request: contract.CreditReserveRequest):
         self.reserve_calls += 1
+        await asyncio.sleep(self.reserve_delay)
         pair = (request.student_id, request.mentor_id)
         if request.session_id in self.released:
             raise Conflict("released", code=contract.CREDIT_RELEASED)
@@ -78,6 +82,8 @@ class FakePacks:
 
     async def _release(self, request: contract.CreditReleaseRequest):
         self.release_calls += 1
+        if self.failing_releases:
+            raise RuntimeError("packs is having a bad day")
         pair = self.reserved.pop(request.session_id, None)
         if pair is not None:
             self.ledgers[pair].credits += 1

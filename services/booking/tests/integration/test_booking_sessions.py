@@ -2,6 +2,7 @@
 
 import asyncio
 
+from booking.entrypoints.jobs import RETRY_RELEASES
 from shared.messaging.events import SessionBooked
 
 from ..conftest import MENTOR, berlin
@@ -146,3 +147,24 @@ async def test_bad_bookings_are_problems_that_change_nothing(driver):
     assert as_mentor.status_code == 403
     assert driver.packs.reserve_calls == 0
     assert await driver.snapshot() == before
+
+
+async def test_a_reserve_that_times_out_is_released_and_retried_until_packs_confirms(driver):
+    await driver.publish_profile()
+    driver.packs.grant("student-1", MENTOR, credits=1)
+    driver.runtime.bus.requester._timeout = 0.3  # noqa: SLF001 - a short wait for the test
+    driver.packs.reserve_delay = 0.5  # packs reserves, but after booking stopped waiting
+    driver.packs.failing_releases = True
+
+    response = await driver.book("student-1", WED_10)
+    await asyncio.sleep(0.4)  # the late reserve lands
+
+    assert response.status_code == 503
+    assert driver.packs.remaining("student-1", MENTOR) == 0
+    assert await driver.count("SELECT count(*) FROM credit_releases") == 1
+    assert await driver.run_job(RETRY_RELEASES) == 0  # packs still failing: kept
+    driver.packs.failing_releases = False
+    assert await driver.run_job(RETRY_RELEASES) == 1
+    assert await driver.count("SELECT count(*) FROM credit_releases") == 0
+    assert driver.packs.remaining("student-1", MENTOR) == 1
+    assert await driver.count("SELECT count(*) FROM sessions") == 0

@@ -158,3 +158,14 @@ calendar_connections = Table(
     Column("calendar_id", String(200), nullable=False, server_default="primary"),
     Column("connected_at", DateTime(timezone=True), nullable=False),
 )
+
+# Credits whose release packs did not confirm (a booking that failed while packs was slow or
+# down): a due job retries until packs answers, so no credit stays reserved for nothing.
+credit_releases = Table(
+    "credit_releases",
+    metadata,
+    Column("session_id", Uuid, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text, nullable=False, server_default=""),
+)

@@ -84,4 +84,11 @@ class PacksRefused(Conflict):
 
 
 class PacksUnavailable(Unavailable):
+    """Packs did not answer: nobody listening (UPSTREAM_UNAVAILABLE) or too late (…_TIMEOUT)."""
+
     code = "UPSTREAM_UNAVAILABLE"
+
+    @property
+    def timed_out(self) -> bool:
+        """The request may have been served after we stopped waiting."""
+        return self.code == "UPSTREAM_TIMEOUT"

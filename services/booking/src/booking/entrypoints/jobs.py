@@ -1,10 +1,12 @@
 """Due jobs of booking, run every interval by the kernel's runner."""
 
+from booking.service_layer.credits import retry_credit_releases
 from booking.service_layer.dependencies import Dependencies
 from booking.service_layer.send_reminders import send_due_reminders
 from shared.runtime import Runtime
 
 SEND_REMINDERS = "send-session-reminders"
+RETRY_RELEASES = "retry-credit-releases"
 
 
 def register(runtime: Runtime, *, deps: Dependencies, batch_size: int) -> None:
@@ -18,4 +20,11 @@ def register(runtime: Runtime, *, deps: Dependencies, batch_size: int) -> None:
             if claimed < batch_size:
                 return sent
 
+    async def retry_releases() -> int:
+        async with runtime.uow() as uow:
+            released = await retry_credit_releases(uow=uow, deps=deps, limit=batch_size)
+            await uow.commit()
+        return released
+
     runtime.add_job(SEND_REMINDERS, send_reminders)
+    runtime.add_job(RETRY_RELEASES, retry_releases)

@@ -9,7 +9,7 @@ from booking.adapters import holds as holds_repo
 from booking.adapters import reminders as reminders_repo
 from booking.adapters import sessions as sessions_repo
 from booking.domain.availability import blocked_by
-from booking.domain.errors import IdempotencyKeyReused, TimeSlotUnavailable
+from booking.domain.errors import IdempotencyKeyReused, PacksUnavailable, TimeSlotUnavailable
 from booking.domain.sessions import Session, SessionStatus, reminder_times
 from booking.service_layer.announce_availability import announce_availability
 from booking.service_layer.availability import bookable_slot, load_schedule
@@ -81,10 +81,11 @@ async def book_session(cmd: BookSession, *, uow: UnitOfWork, deps: Dependencies)
             mentor_id=cmd.mentor_id,
             starts_at=slot.start,
         )
-    except Exception:
-        # A reserve that timed out may still have happened: give it back (packs keeps a
-        # released marker, so a late reserve cannot take the credit either).
-        await release_quietly(deps, session_id)
+    except PacksUnavailable as silence:
+        if silence.timed_out:
+            # A reserve that timed out may still have happened: give it back (packs keeps a
+            # released marker, so a late reserve cannot take the credit either).
+            await release_quietly(deps, session_id)
         raise
     session = Session(
         id=session_id,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from booking.domain.policy import Policy
 from booking.service_layer.ports import Calendar, Packs
 from shared.clock import Clock
+from shared.uow import UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
@@ -13,3 +14,5 @@ class Dependencies:
     policy: Policy
     packs: Packs
     calendar: Calendar
+    uow_factory: UnitOfWorkFactory
+    """For work that must commit apart from the caller's transaction (a deferred release)."""
