@@ -190,7 +190,7 @@ def dlq_replay(
 
 
 # The projections a service can rebuild from its owners' snapshots (decision 0006).
-REBUILDS = {"video": "sessions"}
+REBUILDS = {"video": "sessions", "search": "directory"}
 
 
 @app.command()

@@ -154,7 +154,7 @@ class SearchDriver:
     admin = ADMIN
 
     async def rebuild(self) -> dict:
-        response = await self.client.post("/v1/admin/rebuild", headers=ADMIN)
+        response = await self.client.post("/v1/admin/rebuilds/directory", headers=ADMIN)
         assert response.status_code == 200, response.text
         return response.json()
 

@@ -9,7 +9,7 @@ from payments.adapters.sandbox import SandboxCheckout
 from payments.adapters.seat_holds import PacksSeatHolds
 from payments.config import Settings
 from payments.domain.model import Provider
-from payments.entrypoints import jobs, subscribers
+from payments.entrypoints import jobs, product_snapshot, subscribers
 from payments.entrypoints.webhook_worker import WebhookWorker
 from payments.service_layer.context import Context
 from shared.runtime import Runtime
@@ -55,5 +55,6 @@ def bootstrap(
     )
     worker = WebhookWorker(ctx=ctx, batch_size=settings.job_batch_size)
     subscribers.register(runtime.bus, ctx=ctx)
+    product_snapshot.register(runtime.bus)  # snapshot.product, for search (decision 0006)
     jobs.register(runtime, ctx=ctx, worker=worker, batch_size=settings.job_batch_size)
     return ctx, worker

@@ -49,6 +49,8 @@ async def test_suggest_needs_a_prefix_and_at_most_ten(search):
 async def test_only_an_admin_may_rebuild(search):
     from shared.testing.plugin import auth_headers
 
-    response = await search.client.post("/v1/admin/rebuild", headers=auth_headers("s1", "student"))
+    response = await search.client.post(
+        "/v1/admin/rebuilds/directory", headers=auth_headers("s1", "student")
+    )
     assert response.status_code == 403
-    assert (await search.client.post("/v1/admin/rebuild")).status_code == 401
+    assert (await search.client.post("/v1/admin/rebuilds/directory")).status_code == 401

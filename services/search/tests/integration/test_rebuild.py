@@ -101,7 +101,7 @@ async def test_a_rebuild_while_another_runs_is_refused(search, owners, facts):
     owners.on_page = hold
     first = asyncio.create_task(search.rebuild())
     await started.wait()
-    second = await search.client.post("/v1/admin/rebuild", headers=search.admin)
+    second = await search.client.post("/v1/admin/rebuilds/directory", headers=search.admin)
     release.set()
     await first
 

@@ -99,7 +99,7 @@ async def suggest(
     return SuggestionsRead(items=[SuggestionRead(**asdict(s)) for s in found])
 
 
-@router.post("/admin/rebuild", response_model=RebuildRead, tags=["operations"])
+@router.post("/admin/rebuilds/directory", response_model=RebuildRead, tags=["operations"])
 async def rebuild(request: Request, _: AdminUser, ctx: Ctx) -> RebuildRead:
     """Rebuild the directory from the owners' snapshots and swap in a fresh index."""
     runtime = request.app.state.runtime
