@@ -7,6 +7,7 @@ Every message it accepts is kept in memory and, given a directory, written there
 import itertools
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -25,6 +26,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     raw: bytes
+    at: float = field(default_factory=time.perf_counter)  # when the server accepted it
 
     @property
     def message(self) -> EmailMessage:
@@ -38,6 +40,7 @@ class SinkHandler:
     directory: Path | None = None
     unknown: set[str] = field(default_factory=set)
     received: list[Received] = field(default_factory=list)
+    on_message: Callable[[Received], None] | None = None
     _counter: "itertools.count[int]" = field(default_factory=itertools.count)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -51,9 +54,12 @@ class SinkHandler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         raw = envelope.original_content or envelope.content
+        received = Received(envelope.mail_from, list(envelope.rcpt_tos), raw)
         with self._lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), raw))
+            self.received.append(received)
             number = next(self._counter)
+        if self.on_message is not None:
+            self.on_message(received)
         if self.directory is not None:
             name = f"{time.strftime('%Y%m%dT%H%M%S')}-{number:06d}.eml"
             (self.directory / name).write_bytes(raw)
