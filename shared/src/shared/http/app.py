@@ -1,5 +1,6 @@
 """The HTTP app factory every service uses."""
 
+import re
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ from shared.messaging import context
 from shared.runtime import Runtime
 
 REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = ()) -> FastAPI:
@@ -48,7 +50,10 @@ def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = (
 
     @app.middleware("http")
     async def request_context(request: Request, call_next):
-        request_id = request.headers.get(REQUEST_ID_HEADER) or str(uuid.uuid4())
+        request_id = request.headers.get(REQUEST_ID_HEADER, "")
+        if not REQUEST_ID_PATTERN.fullmatch(request_id):
+            # Anything else would travel into logs and event envelopes: use our own.
+            request_id = str(uuid.uuid4())
         clear_contextvars()
         bind_contextvars(request_id=request_id, correlation_id=request_id, service=runtime.service)
         token = context.correlation_id.set(request_id)

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from shared.errors import DomainError, NotFound
-from shared.http.errors import status_for
+from shared.http.errors import STATUS_BY_KIND
 from shared.messaging import packs_requests
 
 PROBLEMS_PATH = "/problems"
@@ -75,7 +75,7 @@ def known_problems() -> dict[str, ProblemType]:
             continue
         if doc == inspect.getdoc(DomainError) or not doc:
             doc = f"A refusal: {code.replace('_', ' ').lower()}. The problem's `detail` says why."
-        problems[code] = ProblemType(code, status_for(error_class()), doc)
+        problems[code] = ProblemType(code, STATUS_BY_KIND[error_class.kind], doc)
     return problems
 
 

@@ -1,0 +1,47 @@
+"""Kernel HTTP edges: 405 with Allow, problem types that resolve, request ids we can trust."""
+
+import pytest
+
+from packs.config import Settings as PacksSettings
+from packs.main import ALEMBIC_INI as PACKS_ALEMBIC_INI
+from packs.main import create_app as create_packs_app
+from shared.testing.plugin import auth_headers
+
+ADMIN = auth_headers("ops", "admin")
+
+
+@pytest.fixture
+async def packs(start_service):
+    return await start_service(create_packs_app, PacksSettings, PACKS_ALEMBIC_INI)
+
+
+async def test_a_wrong_method_is_405_naming_every_method_of_the_path(packs):
+    answer = await packs.client.delete("/v1/mentors/m1/capacity", headers=ADMIN)
+    assert answer.status_code == 405
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "PUT" in answer.headers["allow"].split(", ")
+    assert answer.json()["code"] == "METHOD_NOT_ALLOWED"
+
+
+async def test_a_problem_type_is_a_page_the_service_serves(packs):
+    problem = (await packs.client.get("/v1/nothing-here")).json()
+    assert problem["type"] == "/problems/NOT_FOUND"
+    page = await packs.client.get(problem["type"])
+    assert page.status_code == 200 and "NOT_FOUND (404)" in page.text
+    domain = await packs.client.get("/problems/UNAUTHORIZED")
+    assert domain.status_code == 200 and "401" in domain.text
+    assert (await packs.client.get("/problems/NO_SUCH_CODE")).status_code == 404
+
+
+@pytest.mark.parametrize("hostile", ["x" * 300, "a b", "ünïcode", ""])
+async def test_an_untrustworthy_request_id_is_replaced(packs, hostile: str):
+    headers = {"X-Request-ID": hostile.encode("utf-8")}
+    answer = await packs.client.get("/healthz", headers=headers)
+    assert answer.status_code == 200
+    assert answer.headers["x-request-id"] != hostile
+    assert len(answer.headers["x-request-id"]) == 36
+
+
+async def test_a_plain_request_id_is_kept(packs):
+    answer = await packs.client.get("/healthz", headers={"X-Request-ID": "req-42.a:b"})
+    assert answer.headers["x-request-id"] == "req-42.a:b"
