@@ -25,6 +25,8 @@ from stats import print_row
 from shared.clock import SystemClock
 from shared.db import make_connection_factory, make_engine, make_metadata
 from shared.embedded import EmbeddedNats, EmbeddedPostgres
+from shared.logging import LogFormat
+from shared.logging import configure as configure_logging
 from shared.messaging import MessageBus
 from shared.messaging.events import PackDepleted
 from shared.messaging.tables import kernel_metadata
@@ -211,6 +213,9 @@ async def main() -> None:
         help="fsync off: isolates the messaging cost from disk flushes",
     )
     args = parser.parse_args()
+    # JSON at WARNING: the two info lines per event (applied, published) are measured on
+    # their own by bench/log_lines.py; here they would bury the figures.
+    configure_logging(level="WARNING", log_format=LogFormat.json)
     with (
         tempfile.TemporaryDirectory() as workdir,
         EmbeddedNats(Path(workdir) / "nats") as nats_server,
