@@ -204,22 +204,42 @@ def test_publish_without_a_running_stack_says_to_start_it(tmp_path, monkeypatch)
     assert result.exit_code == 1 and "make dev" in result.output
 
 
-async def test_a_published_payment_becomes_a_pack_in_the_packs_service(
-    start_service, nats_url: str, namespace: str
-) -> None:
+@pytest.fixture
+async def packs_service(start_service):
     from packs.config import Settings
     from packs.main import ALEMBIC_INI, create_app
 
-    packs = await start_service(create_app, Settings, ALEMBIC_INI)
+    return await start_service(create_app, Settings, ALEMBIC_INI)
+
+
+def log_events(caplog: pytest.LogCaptureFixture, event: str) -> list[dict]:
+    """The structured lines called `event` (structlog hands the event dict to logging)."""
+    return [r.msg for r in caplog.records if isinstance(r.msg, dict) and r.msg["event"] == event]
+
+
+async def test_a_published_payment_becomes_a_pack_and_its_log_lines_follow_it(
+    packs_service, nats_url: str, namespace: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO")
     args = ["publish", "payment.succeeded", payment_json("s-cli", "m-cli")]
     args += ["--nats-url", nats_url, "--namespace", namespace, "--correlation-id", "try-it-1"]
     result = await asyncio.to_thread(runner.invoke, app, args)
     assert result.exit_code == 0, result.output
     assert "correlation_id=try-it-1" in result.output
+    headers = auth_headers("s-cli", "student")
     for _ in range(100):
-        response = await packs.client.get("/v1/me/packs", headers=auth_headers("s-cli", "student"))
-        if response.status_code == 200 and response.json():
+        response = await packs_service.client.get("/v1/me/packs", headers=headers)
+        published = [
+            e for e in log_events(caplog, "event.published") if e["correlation_id"] == "try-it-1"
+        ]
+        if response.json() and any(e["event_type"] == "pack.purchased" for e in published):
             break
         await asyncio.sleep(0.1)
     (pack,) = response.json()
     assert pack["mentor_id"] == "m-cli"
+    (applied,) = [
+        e for e in log_events(caplog, "event.applied") if e["correlation_id"] == "try-it-1"
+    ]
+    assert applied["event_type"] == "payment.succeeded" and applied["consumer"].startswith("packs-")
+    assert applied["duration_ms"] > 0 and applied["event_id"]
+    assert any(e["event_type"] == "pack.purchased" for e in published)
