@@ -3,7 +3,9 @@
 import uuid
 from datetime import UTC, datetime
 
+import nats
 import pytest
+from sqlalchemy import func, select
 
 from search.config import Settings
 from search.domain.stamp import Stamp
@@ -20,6 +22,7 @@ from shared.messaging.events import (
     ProductUpdated,
     ReviewSubmitted,
 )
+from shared.messaging.stream import stream_name, subject_for
 from shared.messaging.tables import inbox
 from shared.testing.events import publish_raw
 from shared.testing.plugin import auth_headers
@@ -127,6 +130,26 @@ class SearchDriver:
                 stamp = Stamp(at, uuid.uuid4())
                 await record_fact(event, stamp=stamp, uow=uow, ctx=self.ctx)
             await uow.commit()
+
+    async def publish_all(self, deliveries: list[tuple[Envelope, str]]) -> None:
+        """Publish (envelope, Nats-Msg-Id) pairs on one connection, in this order."""
+        connection = await nats.connect(self.nats_url)
+        try:
+            stream = connection.jetstream()
+            for envelope, msg_id in deliveries:
+                await stream.publish(
+                    subject_for(self.namespace, envelope.type),
+                    envelope.model_dump_json().encode(),
+                    stream=stream_name(self.namespace),
+                    headers={"Nats-Msg-Id": msg_id},
+                )
+        finally:
+            await connection.close()
+
+    async def claimed(self) -> int:
+        """How many events the inbox has claimed (each once, whatever the deliveries)."""
+        async with self.runtime.connection_factory() as connection:
+            return await connection.scalar(select(func.count()).select_from(inbox)) or 0
 
     async def processed(self, envelope: Envelope) -> bool:
         async with self.runtime.connection_factory() as connection:

@@ -1,7 +1,5 @@
 """Bad search parameters are 422 problems with a stable code, never a 500."""
 
-import pytest
-
 BAD_SEARCHES = [
     {"per_page": 0},
     {"per_page": 101},
@@ -23,13 +21,13 @@ BAD_SEARCHES = [
 ]
 
 
-@pytest.mark.parametrize("params", BAD_SEARCHES)
-async def test_a_bad_search_parameter_is_a_422_problem(search, params):
-    response = await search.client.get("/v1/mentors/search", params=params)
+async def test_a_bad_search_parameter_is_a_422_problem(search):
+    for params in BAD_SEARCHES:
+        response = await search.client.get("/v1/mentors/search", params=params)
 
-    assert response.status_code == 422, (params, response.text)
-    assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["code"] == "VALIDATION_FAILED"
+        assert response.status_code == 422, (params, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["code"] == "VALIDATION_FAILED", params
 
 
 async def test_a_price_range_upside_down_is_refused_with_its_own_code(search):

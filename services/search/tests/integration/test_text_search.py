@@ -38,24 +38,24 @@ async def mentors(search, facts):
     )
 
 
-@pytest.mark.parametrize(
-    "typed,expected",
-    [
-        ("pythn", ["py"]),
-        ("kubernets", ["k8s"]),
-        ("mashine lerning", ["ml"]),
-        ("Kubernetes", ["k8s"]),
-        ("KUBERNETES clusters", ["k8s"]),
-        ("zoe angstrom", ["zoe"]),
-        ("ZOË", ["zoe"]),
-        ("cafe", ["zoe"]),
-        ("résumé", ["zoe"]),
-        ("resume", ["zoe"]),
-        ("kube", ["k8s"]),
-    ],
-)
-async def test_typos_accents_and_case_find_the_right_mentor(search, mentors, typed, expected):
-    assert await search.ids(q=typed) == expected
+TYPED = [
+    ("pythn", ["py"]),
+    ("kubernets", ["k8s"]),
+    ("mashine lerning", ["ml"]),
+    ("Kubernetes", ["k8s"]),
+    ("KUBERNETES clusters", ["k8s"]),
+    ("zoe angstrom", ["zoe"]),
+    ("ZOË", ["zoe"]),
+    ("cafe", ["zoe"]),
+    ("résumé", ["zoe"]),
+    ("resume", ["zoe"]),
+    ("kube", ["k8s"]),
+]
+
+
+async def test_typos_accents_and_case_find_the_right_mentor(search, mentors):
+    found = {typed: await search.ids(q=typed) for typed, _ in TYPED}
+    assert found == dict(TYPED)
 
 
 async def test_every_word_must_match_so_unrelated_words_narrow_to_nothing(search, mentors):
