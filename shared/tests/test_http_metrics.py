@@ -1,10 +1,12 @@
 """/metrics counts HTTP requests per route template and status, every name mentorship_."""
 
+import importlib
 import uuid
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from mentorship.services import SERVICES
 from packs.config import Settings
 from packs.main import create_app
 from shared.testing.plugin import auth_headers
@@ -45,7 +47,10 @@ async def test_requests_are_counted_per_route_template_and_status_with_latency()
     assert any(dict(k)["route"] == "/v1/packs/{pack_id}" for k in latency)
 
 
-async def test_every_metric_name_starts_with_mentorship() -> None:
+async def test_every_metric_name_of_every_service_starts_with_mentorship() -> None:
+    for service in SERVICES:  # each app registers its own metrics as it is built
+        settings = importlib.import_module(f"{service.name}.config").Settings(dev_mode=True)
+        importlib.import_module(f"{service.name}.main").create_app(settings)
     app = create_app(Settings(dev_mode=True))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://packs") as client:
@@ -57,4 +62,5 @@ async def test_every_metric_name_starts_with_mentorship() -> None:
         for f in text_string_to_metric_families(text)
         if not f.name.startswith(("python_", "process_"))
     }
-    assert ours and all(name.startswith("mentorship_") for name in ours), sorted(ours)
+    assert {"mentorship_http_requests", "mentorship_events_consumed"} <= ours
+    assert all(name.startswith("mentorship_") for name in ours), sorted(ours)
