@@ -76,8 +76,9 @@ async def test_a_refused_hold_is_a_409_with_the_packs_code_and_nothing_is_stored
 
 
 async def test_silent_packs_is_a_503_and_the_provider_is_never_called(
-    payments, packs_stand_in, fake_stripe
+    start_payments, packs_stand_in, fake_stripe
 ):
+    payments = await start_payments(request_timeout_seconds=0.3)
     product = await payments.product()
     before = await payments.snapshot()
     packs_stand_in.silent = True
@@ -94,7 +95,7 @@ async def test_a_provider_that_fails_fails_the_order_and_frees_the_hold(
     payments, fake_stripe, event_probe
 ):
     product = await payments.product()
-    fake_stripe.fail_with = 500
+    fake_stripe.fail_with = 400  # not retried by stripe-python (a 5xx is, with backoff)
 
     response = await payments.checkout(product["product_id"], provider="stripe")
 

@@ -1,6 +1,12 @@
-"""Processes stored provider events right after they are answered; a due job sweeps the rest."""
+"""Processes stored provider events soon after they are answered; a due job sweeps the rest.
+
+A few workers drain one queue, so processing never takes the database pool away from the
+webhook requests themselves (answering fast matters more than applying at once). Anything
+still queued at shutdown stays stored, unprocessed, for the sweep.
+"""
 
 import asyncio
+import contextlib
 
 from payments.adapters import webhook_events as events_repo
 from payments.service_layer.context import Context
@@ -11,16 +17,26 @@ log = get_logger(__name__)
 
 
 class WebhookWorker:
-    def __init__(self, *, ctx: Context, batch_size: int) -> None:
+    def __init__(self, *, ctx: Context, batch_size: int, concurrency: int = 2) -> None:
         self._ctx = ctx
         self._batch_size = batch_size
-        self._in_flight: set[asyncio.Task] = set()
+        self._concurrency = concurrency
+        self._queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+        self._workers: list[asyncio.Task] = []
 
     def soon(self, *, provider: str, event_id: str) -> None:
         """Process this stored event in the background (the webhook is already answered)."""
-        task = asyncio.create_task(self.process(provider=provider, event_id=event_id))
-        self._in_flight.add(task)
-        task.add_done_callback(self._in_flight.discard)
+        if not self._workers:
+            self._workers = [asyncio.create_task(self._work()) for _ in range(self._concurrency)]
+        self._queue.put_nowait((provider, event_id))
+
+    async def _work(self) -> None:
+        while True:
+            provider, event_id = await self._queue.get()
+            try:
+                await self.process(provider=provider, event_id=event_id)
+            finally:
+                self._queue.task_done()
 
     async def process(self, *, provider: str, event_id: str) -> str | None:
         try:
@@ -44,6 +60,13 @@ class WebhookWorker:
                 handled += 1
         return handled
 
-    async def drain(self) -> None:
-        if self._in_flight:
-            await asyncio.gather(*self._in_flight, return_exceptions=True)
+    async def drain(self, *, within: float = 5.0) -> None:
+        """Finish what is queued (for a while), then stop the workers."""
+        if self._workers:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(within):
+                    await self._queue.join()
+            for worker in self._workers:
+                worker.cancel()
+            await asyncio.gather(*self._workers, return_exceptions=True)
+            self._workers = []

@@ -1,0 +1,428 @@
+"""Stripe webhook ingestion over HTTP against the raw floor: signature check + bare insert.
+
+Starts embedded NATS and Postgres, migrates a payments and a packs database, seeds one
+pending order per event, and runs the real payments and packs services under uvicorn, each
+in its own process on loopback. Callers are httpx clients on keep-alive connections posting
+`checkout.session.completed` events signed the way Stripe signs them; payments verifies,
+stores the raw event in the request's transaction, answers, then processes it from the store
+(`payment.succeeded` through the outbox), and packs turns it into `pack.purchased`.
+
+Figures: accepted/s and latency of the webhook POST; webhook → `pack.purchased` latency (seen
+on JetStream by this process), under load and one at a time; the floor, in this process at
+the same concurrency: `stripe.WebhookSignature.verify_header` + one asyncpg INSERT of the raw
+event into the same table; and `/healthz` on the same server (the HTTP stack alone).
+
+    uv run python bench/payments_webhooks.py [--requests 3200] [--callers 32] [--rounds 4]
+                                              [--fast-postgres]
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+import nats
+import stripe
+from nats.js.api import DeliverPolicy
+
+from packs.main import ALEMBIC_INI as PACKS_ALEMBIC_INI
+from payments.main import ALEMBIC_INI as PAYMENTS_ALEMBIC_INI
+from shared.embedded import EmbeddedNats, EmbeddedPostgres
+from shared.messaging.stream import stream_name, subject_for
+from shared.migrate import upgrade_to_head
+
+sys.path.insert(0, str(Path(__file__).parent))
+from stats import percentile, print_row  # noqa: E402
+
+NAMESPACE = "bench"
+SECRET = "whsec_bench_secret"
+MENTOR = "mentor-bench"
+POOL_SIZE = 10
+PRODUCT_ID = uuid.uuid4()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(service: str, *, port: int, database_url: str, nats_url: str, **extra):
+    prefix = service.upper()
+    env = {
+        **os.environ,
+        f"{prefix}_DEV_MODE": "true",
+        f"{prefix}_DATABASE_URL": database_url,
+        f"{prefix}_NATS_URL": nats_url,
+        f"{prefix}_NATS_NAMESPACE": NAMESPACE,
+        f"{prefix}_JOBS_ENABLED": "false",
+        f"{prefix}_LOG_LEVEL": "WARNING",
+        f"{prefix}_DATABASE_POOL_SIZE": str(POOL_SIZE),
+        **{f"{prefix}_{key.upper()}": value for key, value in extra.items()},
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        f"{service}.main:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--timeout-keep-alive",
+        "120",
+        "--log-level",
+        "warning",
+    ]
+    return subprocess.Popen(command, env=env)
+
+
+async def wait_ready(client: httpx.AsyncClient, server: subprocess.Popen) -> None:
+    async with asyncio.timeout(60):
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"a service exited with {server.returncode}")
+            try:
+                if (await client.get("/readyz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+
+
+async def seed_orders(database_url: str, count: int) -> list[uuid.UUID]:
+    """One product and `count` pending orders, each for its own student."""
+    connection = await asyncpg.connect(database_url)
+    now = datetime.now(UTC)
+    await connection.execute(
+        "INSERT INTO products (product_id, mentor_id, title, price_amount, currency,"
+        " sessions_count, session_minutes, validity_days, active, grandfathered, created_at,"
+        " updated_at) VALUES ($1, $2, 'Bench pack', 10000, 'USD', 4, 60, 30, true, false,"
+        " $3, $3)",
+        PRODUCT_ID,
+        MENTOR,
+        now,
+    )
+    order_ids = [uuid.uuid4() for _ in range(count)]
+    await connection.copy_records_to_table(
+        "orders",
+        columns=[
+            "order_id",
+            "student_id",
+            "mentor_id",
+            "product_id",
+            "provider",
+            "status",
+            "idempotency_key",
+            "request_fingerprint",
+            "title",
+            "sessions_count",
+            "session_minutes",
+            "validity_days",
+            "currency",
+            "original_amount",
+            "discount_amount",
+            "final_amount",
+            "created_at",
+            "expires_at",
+            "updated_at",
+        ],
+        records=[
+            (
+                order_id,
+                f"student-{order_id.hex[:12]}",
+                MENTOR,
+                PRODUCT_ID,
+                "stripe",
+                "pending",
+                order_id.hex,
+                "0" * 64,
+                "Bench pack",
+                4,
+                60,
+                30,
+                "USD",
+                10000,
+                0,
+                10000,
+                now,
+                now + timedelta(hours=2),
+                now,
+            )
+            for order_id in order_ids
+        ],
+    )
+    await connection.close()
+    return order_ids
+
+
+def signed_event(order_id: uuid.UUID) -> tuple[bytes, str]:
+    event = {
+        "id": f"evt_{uuid.uuid4().hex}",
+        "object": "event",
+        "api_version": "2025-01-27.acacia",
+        "created": int(time.time()),
+        "type": "checkout.session.completed",
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "data": {
+            "object": {
+                "id": f"cs_{order_id.hex}",
+                "object": "checkout.session",
+                "amount_total": 10000,
+                "currency": "usd",
+                "client_reference_id": str(order_id),
+                "metadata": {"order_id": str(order_id)},
+                "mode": "payment",
+                "payment_intent": f"pi_{order_id.hex}",
+                "payment_status": "paid",
+                "status": "complete",
+            }
+        },
+    }
+    body = json.dumps(event, separators=(",", ":")).encode()
+    return body, stripe.WebhookSignature.generate_signature_header(body.decode(), SECRET)
+
+
+class PurchaseWatch:
+    """When each order's `pack.purchased` reached this process (JetStream, ordered consumer)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, float] = {}
+        self._nc = None
+
+    async def start(self, nats_url: str) -> None:
+        self._nc = await nats.connect(nats_url)
+        await self._nc.jetstream().subscribe(
+            subject_for(NAMESPACE, "pack.purchased"),
+            stream=stream_name(NAMESPACE),
+            ordered_consumer=True,
+            deliver_policy=DeliverPolicy.NEW,
+            cb=self._on,
+        )
+
+    async def _on(self, message) -> None:
+        self.seen[json.loads(message.data)["data"]["order_id"]] = time.perf_counter()
+
+    async def wait(self, order_ids: list[str], *, within: float = 120.0) -> None:
+        async with asyncio.timeout(within):
+            while any(o not in self.seen for o in order_ids):  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+
+    async def stop(self) -> None:
+        if self._nc is not None:
+            await self._nc.close()
+
+
+async def post_webhooks(
+    client: httpx.AsyncClient, orders: list[uuid.UUID], callers: int, sent: dict[str, float]
+) -> tuple[list[float], float]:
+    """Latencies (s) of one signed webhook per order, `callers` at a time, and the wall time."""
+    queue = list(orders)
+    latencies: list[float] = []
+
+    async def caller() -> None:
+        while queue:
+            order_id = queue.pop()
+            body, header = signed_event(order_id)
+            started = time.perf_counter()
+            sent[str(order_id)] = started
+            response = await client.post(
+                "/v1/webhooks/stripe",
+                content=body,
+                headers={"Stripe-Signature": header, "Content-Type": "application/json"},
+            )
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"webhook refused: {response.status_code} {response.text}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(caller() for _ in range(callers)))
+    return latencies, time.perf_counter() - started
+
+
+async def floor(pool: asyncpg.Pool, orders: list[uuid.UUID], callers: int):
+    """Signature check + bare INSERT of the raw event, `callers` at a time, in this process."""
+    queue = list(orders)
+    latencies: list[float] = []
+
+    async def caller() -> None:
+        while queue:
+            body, header = signed_event(queue.pop())
+            started = time.perf_counter()
+            stripe.WebhookSignature.verify_header(body, header, SECRET, 300)
+            event = json.loads(body)
+            await pool.execute(
+                "INSERT INTO webhook_events (provider, event_id, event_type, body, received_at)"
+                " VALUES ('floor', $1, $2, $3, now()) ON CONFLICT DO NOTHING",
+                event["id"],
+                event["type"],
+                body,
+            )
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(caller() for _ in range(callers)))
+    return latencies, time.perf_counter() - started
+
+
+async def healthz(client: httpx.AsyncClient, requests: int, callers: int):
+    latencies: list[float] = []
+    remaining = [requests]
+
+    async def caller() -> None:
+        while remaining[0] > 0:
+            remaining[0] -= 1
+            started = time.perf_counter()
+            await client.get("/healthz")
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(caller() for _ in range(callers)))
+    return latencies, time.perf_counter() - started
+
+
+async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
+    admin = await asyncpg.connect(postgres.url())
+    for name in ("payments_bench", "packs_bench"):
+        await admin.execute(f"CREATE DATABASE {name}")
+    await admin.close()
+    await asyncio.to_thread(
+        upgrade_to_head, PAYMENTS_ALEMBIC_INI, postgres.sqlalchemy_url("payments_bench")
+    )
+    await asyncio.to_thread(
+        upgrade_to_head, PACKS_ALEMBIC_INI, postgres.sqlalchemy_url("packs_bench")
+    )
+    per_round = args.requests // args.rounds
+    warmup = args.callers * 10
+    one_by_one = 100
+    orders = await seed_orders(postgres.url("payments_bench"), warmup + args.requests + one_by_one)
+    payments_port, packs_port = free_port(), free_port()
+    servers = [
+        start_server(
+            "packs",
+            port=packs_port,
+            database_url=postgres.sqlalchemy_url("packs_bench"),
+            nats_url=nats_url,
+            default_capacity="1000000",
+        ),
+        start_server(
+            "payments",
+            port=payments_port,
+            database_url=postgres.sqlalchemy_url("payments_bench"),
+            nats_url=nats_url,
+            stripe_webhook_secret=SECRET,
+        ),
+    ]
+    limits = httpx.Limits(max_connections=args.callers, max_keepalive_connections=args.callers)
+    watch = PurchaseWatch()
+    try:
+        async with (
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{packs_port}") as packs_client,
+            httpx.AsyncClient(
+                base_url=f"http://127.0.0.1:{payments_port}", limits=limits, timeout=30
+            ) as client,
+        ):
+            await wait_ready(packs_client, servers[0])
+            await wait_ready(client, servers[1])
+            await watch.start(nats_url)
+            pool = await asyncpg.create_pool(
+                postgres.url("payments_bench"), min_size=POOL_SIZE, max_size=POOL_SIZE
+            )
+            floor_orders = [uuid.uuid4() for _ in range(warmup + args.requests)]
+            sent: dict[str, float] = {}
+            await post_webhooks(client, orders[:warmup], args.callers, sent)
+            await floor(pool, floor_orders[:warmup], args.callers)
+            await healthz(client, warmup, args.callers)
+
+            samples: dict[str, list[float]] = {"service": [], "floor": [], "healthz": []}
+            seconds = dict.fromkeys(samples, 0.0)
+            loaded: list[str] = []
+            for round_ in range(args.rounds):
+                start = warmup + round_ * per_round
+                batch = orders[start : start + per_round]
+                variants = [
+                    ("service", lambda b=batch: post_webhooks(client, b, args.callers, sent)),
+                    (
+                        "floor",
+                        lambda s=start: floor(pool, floor_orders[s : s + per_round], args.callers),
+                    ),
+                    ("healthz", lambda: healthz(client, per_round, args.callers)),
+                ]
+                if round_ % 2:
+                    variants.reverse()
+                for name, measure in variants:
+                    latencies, elapsed = await measure()
+                    samples[name] += latencies
+                    seconds[name] += elapsed
+                loaded += [str(o) for o in batch]
+                await watch.wait([str(o) for o in batch])  # let the pipeline drain per round
+            await pool.close()
+
+            alone: list[str] = []
+            for order_id in orders[-one_by_one:]:
+                await post_webhooks(client, [order_id], 1, sent)
+                await watch.wait([str(order_id)])
+                alone.append(str(order_id))
+    finally:
+        await watch.stop()
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+
+    def rate(name: str) -> float:
+        return len(samples[name]) / seconds[name]
+
+    def hop(order_ids: list[str]) -> list[float]:
+        return [watch.seen[o] - sent[o] for o in order_ids]
+
+    durability = "fsync off" if args.fast_postgres else "durable commits"
+    print(
+        f"\nStripe webhook ingestion over HTTP (uvicorn, own process, loopback):"
+        f" {len(samples['service'])} signed checkout.session.completed per variant in"
+        f" {args.rounds} interleaved rounds, {args.callers} concurrent callers,"
+        f" Postgres with {durability}\n"
+    )
+    print_row("floor: verify_header + asyncpg INSERT", samples["floor"], rate("floor"))
+    print_row("HTTP stack alone: GET /healthz", samples["healthz"], rate("healthz"))
+    print_row("payments POST /v1/webhooks/stripe", samples["service"], rate("service"))
+    print_row("webhook -> pack.purchased, under load", hop(loaded))
+    print_row("webhook -> pack.purchased, one at a time", hop(alone))
+    p99 = percentile(samples["service"], 99) * 1000
+    print(
+        f"\naccepted/s {rate('service'):.0f} (target >= 1000); p99 {p99:.1f} ms (target <= 20);"
+        f" {rate('service') / rate('floor') * 100:.0f}% of the floor's rate (target >= 50%)"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=3200)
+    parser.add_argument("--callers", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--fast-postgres", action="store_true", help="fsync off")
+    args = parser.parse_args()
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        EmbeddedNats(Path(workdir) / "nats") as nats_server,
+        EmbeddedPostgres(Path(workdir) / "pg", fast=args.fast_postgres) as postgres,
+    ):
+        await run(args, nats_server.url, postgres)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
