@@ -169,6 +169,7 @@ async def start_notifications(
         overrides.setdefault("send_poll_seconds", 0.1)
         overrides.setdefault("send_backoff_base_seconds", 0.1)
         overrides.setdefault("send_backoff_max_seconds", 0.5)
+        overrides.setdefault("send_stop_grace_seconds", 0.5)
         service = await start_service(
             create_app,
             Settings,

@@ -150,6 +150,7 @@ def bootstrap(runtime: Runtime, *, settings: Settings) -> Notifications:
             deliver=deliver,
             concurrency=slots,
             poll_seconds=settings.send_poll_seconds,
+            stop_grace_seconds=settings.send_stop_grace_seconds,
         )
     subscribers.register(runtime.bus, deps=deps, on_planned=lambda: None)
     jobs.register(runtime, deps=deps)

@@ -44,6 +44,7 @@ class Settings(ServiceSettings):
     send_backoff_base_seconds: float = Field(5.0, gt=0)
     send_backoff_max_seconds: float = Field(3600.0, gt=0)
     send_lease_seconds: float = Field(120.0, gt=0, description="a claimed row's send deadline")
+    send_stop_grace_seconds: float = Field(5.0, ge=0, description="sends finish on shutdown")
     senders_enabled: bool = True
     onboarding_reminder_hours: float = Field(48.0, gt=0)
     dev_mail_dir: Path = Path(".dev/mail")

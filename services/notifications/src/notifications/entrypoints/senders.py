@@ -34,6 +34,7 @@ class ChannelSender:
         deliver: Deliver,
         concurrency: int,
         poll_seconds: float,
+        stop_grace_seconds: float = 5.0,
     ) -> None:
         self.channel = channel
         self._runtime = runtime
@@ -41,6 +42,7 @@ class ChannelSender:
         self._deliver = deliver
         self._concurrency = concurrency
         self._poll_seconds = poll_seconds
+        self._stop_grace = stop_grace_seconds
         self._wake = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
@@ -52,12 +54,18 @@ class ChannelSender:
         self._loop = asyncio.create_task(self._run(), name=f"sender-{self.channel}")
 
     async def stop(self) -> None:
-        """Stop claiming, let the sends under way finish (bounded), then return."""
+        """Stop claiming, give the sends under way a grace period, then cancel the rest.
+
+        A canceled send keeps its lease and is sent again once the lease runs out.
+        """
         if self._loop is not None:
             self._loop.cancel()
             await asyncio.gather(self._loop, return_exceptions=True)
         if self._in_flight:
-            await asyncio.wait(self._in_flight, timeout=5)
+            _, late = await asyncio.wait(self._in_flight, timeout=self._stop_grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
 
     async def _run(self) -> None:
         while True:
