@@ -4,6 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from booking.adapters.google.oauth import HttpFactory, default_http
 from booking.bootstrap import bootstrap
 from booking.config import Settings
 from booking.entrypoints import routers
@@ -20,10 +21,11 @@ def create_app(
     *,
     clock: Clock | None = None,
     calendar: Calendar | None = None,
+    google_http: HttpFactory = default_http,
 ) -> FastAPI:
     settings = settings or Settings()
     runtime = build_runtime(settings, alembic_ini=ALEMBIC_INI, clock=clock)
-    deps = bootstrap(runtime, settings=settings, calendar=calendar)
+    deps = bootstrap(runtime, settings=settings, calendar=calendar, google_http=google_http)
     app = create_http_app(runtime, title="Booking", routers=routers.ALL)
     app.state.booking = deps
     return app

@@ -92,3 +92,13 @@ class PacksUnavailable(Unavailable):
     def timed_out(self) -> bool:
         """The request may have been served after we stopped waiting."""
         return self.code == "UPSTREAM_TIMEOUT"
+
+
+class CalendarConnectFailed(InvalidInput):
+    code = "CALENDAR_CONNECT_FAILED"
+
+
+class CalendarNotConfigured(Conflict):
+    """This deployment has no Google credentials: mentors have no calendar."""
+
+    code = "CALENDAR_NOT_CONFIGURED"

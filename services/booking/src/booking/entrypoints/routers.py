@@ -1,6 +1,6 @@
 """Every HTTP router of booking, in the order their paths must be matched."""
 
-from booking.entrypoints import instructor_api, mentors_api, sessions_api
+from booking.entrypoints import calendar_api, instructor_api, mentors_api, sessions_api
 
 # `/mentors/me/sessions` (sessions) before `/mentors/{mentor_id}` (mentors).
-ALL = [sessions_api.router, instructor_api.router, mentors_api.router]
+ALL = [sessions_api.router, instructor_api.router, calendar_api.router, mentors_api.router]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from booking.domain.policy import Policy
-from booking.service_layer.ports import Calendar, Packs
+from booking.service_layer.ports import Calendar, CalendarConnector, Packs
 from shared.clock import Clock
 from shared.uow import UnitOfWorkFactory
 
@@ -16,3 +16,5 @@ class Dependencies:
     calendar: Calendar
     uow_factory: UnitOfWorkFactory
     """For work that must commit apart from the caller's transaction (a deferred release)."""
+    connector: CalendarConnector | None = None
+    """None when this deployment has no Google credentials."""

@@ -7,6 +7,7 @@ from typing import Protocol
 from uuid import UUID
 
 from booking.domain.availability import Interval
+from shared.db import DbConnection
 from shared.messaging import packs_requests as contract
 
 
@@ -22,10 +23,34 @@ class CalendarBusy:
     intervals: list[Interval] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class CalendarEntry:
+    """A session as it appears in the mentor's own calendar."""
+
+    session_id: UUID
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    summary: str
+    description: str
+
+
 class Calendar(Protocol):
     async def busy(self, mentor_id: str, during: Interval) -> CalendarBusy:
         """Busy time of the mentor's calendar in `during` (all-day events included)."""
         ...
+
+    async def put_event(self, mentor_id: str, entry: CalendarEntry) -> bool:
+        """Create or move the session's event; False if the mentor has no calendar."""
+        ...
+
+    async def remove_event(self, mentor_id: str, session_id: UUID) -> bool: ...
+
+    async def connect(
+        self, db: DbConnection, *, mentor_id: str, refresh_token: str, now: datetime
+    ) -> None: ...
+
+    async def disconnect(self, db: DbConnection, *, mentor_id: str) -> bool: ...
 
 
 class NoCalendar:
@@ -33,6 +58,20 @@ class NoCalendar:
 
     async def busy(self, mentor_id: str, during: Interval) -> CalendarBusy:
         return CalendarBusy(CalendarStatus.not_connected)
+
+    async def put_event(self, mentor_id: str, entry: CalendarEntry) -> bool:
+        return False
+
+    async def remove_event(self, mentor_id: str, session_id: UUID) -> bool:
+        return False
+
+    async def connect(
+        self, db: DbConnection, *, mentor_id: str, refresh_token: str, now: datetime
+    ) -> None:
+        raise RuntimeError("no calendar provider")
+
+    async def disconnect(self, db: DbConnection, *, mentor_id: str) -> bool:
+        return False
 
 
 class Packs(Protocol):
@@ -45,3 +84,15 @@ class Packs(Protocol):
     async def eligibility(
         self, *, student_id: str, mentor_id: str, starts_at: datetime | None = None
     ) -> contract.EligibilityReply: ...
+
+
+class CalendarConnector(Protocol):
+    """Connecting a mentor's calendar (Google OAuth), when this deployment has credentials."""
+
+    def consent_url(self, mentor_id: str, *, now: datetime) -> str: ...
+
+    def mentor_of_state(self, state: str, *, now: datetime) -> str: ...
+
+    def exchange_code(self, code: str) -> str:
+        """The refresh token for an authorization code (blocking I/O)."""
+        ...
