@@ -124,3 +124,23 @@ async def requeue(
         .returning(*deliveries.c)
     )
     return result.one()
+
+
+async def bury_lost_last_attempts(connection: DbConnection, *, now: datetime) -> int:
+    """Rows whose last allowed attempt was claimed and never settled (the sender died): dead."""
+    result = await connection.execute(
+        update(deliveries)
+        .where(
+            deliveries.c.status == DeliveryStatus.pending,
+            deliveries.c.attempts >= deliveries.c.attempt_limit,
+            deliveries.c.lease_until < now,
+        )
+        .values(
+            status=DeliveryStatus.dead,
+            lease_until=None,
+            next_attempt_at=None,
+            last_error="the last attempt never reported back (its sender stopped)",
+            updated_at=now,
+        )
+    )
+    return result.rowcount

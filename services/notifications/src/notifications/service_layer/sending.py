@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from notifications.adapters import deliveries as deliveries_repo
-from notifications.domain.model import Channel, DeliveryStatus
+from notifications.domain.model import Channel
 from notifications.domain.retries import SendResult, Transition, after_attempt
 from notifications.service_layer.dependencies import Dependencies
 from shared.uow import UnitOfWork
@@ -43,5 +43,6 @@ async def settle_attempt(
     return transition if settled else None
 
 
-def is_final(transition: Transition) -> bool:
-    return transition.status is not DeliveryStatus.pending
+async def bury_lost_sends(*, uow: UnitOfWork, deps: Dependencies) -> int:
+    """Dead-letter rows whose last attempt's lease ran out without an outcome."""
+    return await deliveries_repo.bury_lost_last_attempts(uow.connection, now=deps.clock.now())
