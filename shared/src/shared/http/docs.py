@@ -54,5 +54,7 @@ def add_auth_problems(schema: dict[str, Any]) -> dict[str, Any]:
                 continue
             responses = operation.setdefault("responses", {})
             for status, description in AUTH_PROBLEMS.items():
-                responses.setdefault(status, {"description": description, "content": problem})
+                # A route may describe its own 401/403; it still answers a problem document.
+                response = responses.setdefault(status, {"description": description})
+                response.setdefault("content", problem)
     return schema
