@@ -55,7 +55,37 @@ student_packs = Table(
     Column("session_minutes", Integer, nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("seat_id", Uuid),
+    # active | depleted | expired | refunded, from pack.* events; `status_at` is the time of
+    # the fact that set it, so an older event never overwrites a newer one.
+    Column("status", String(20), nullable=False, server_default="active"),
+    Column("status_at", DateTime(timezone=True)),
     Index("ix_student_packs_student_id", "student_id"),
+    Index("ix_student_packs_mentor_id", "mentor_id"),
+)
+
+# Packs' seats as booking hears of them (pack.purchased, seat.grace_started, seat.released).
+student_seats = Table(
+    "student_seats",
+    metadata,
+    Column("seat_id", Uuid, primary_key=True),
+    Column("student_id", String(100), nullable=False),
+    Column("mentor_id", String(100), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("grace_ends_at", DateTime(timezone=True)),
+    Column("status_at", DateTime(timezone=True), nullable=False),
+    Index("ix_student_seats_mentor_id", "mentor_id"),
+)
+
+# A mentor's capacity as packs last announced it (mentor.capacity_changed).
+mentor_capacity = Table(
+    "mentor_capacity",
+    metadata,
+    Column("mentor_id", String(100), primary_key=True),
+    Column("capacity", Integer, nullable=False),
+    Column("live_seats", Integer, nullable=False),
+    Column("open_seats", Integer, nullable=False),
+    Column("status_at", DateTime(timezone=True), nullable=False),
 )
 
 SESSION_STATUSES = "status IN ('scheduled', 'completed', 'no_show', 'canceled')"

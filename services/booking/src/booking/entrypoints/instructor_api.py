@@ -1,11 +1,13 @@
 """HTTP: the mentor records what happened; operators watch bookings."""
 
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from booking.adapters import dashboard as dashboard_repo
 from booking.adapters import views
 from booking.adapters.sessions import session_of
 from booking.domain.sessions import SessionStatus
@@ -87,3 +89,61 @@ async def admin_session_counts(
     """Sessions per mentor by status, to monitor bookings."""
     rows = await views.session_counts_by_mentor(db, starts_from=start, starts_before=end)
     return [MentorSessionCounts.model_validate(row._mapping) for row in rows]
+
+
+class DashboardStudent(BaseModel):
+    student_id: str
+    seat_id: UUID
+    seat_status: str
+    grace_ends_at: datetime | None
+    pack_expires_at: datetime | None
+    sessions_total: int
+    sessions_used: int
+    sessions_booked: int
+    sessions_left: int = Field(description="not used yet: total − used (booked ones included)")
+    sessions_to_book: int = Field(description="still bookable: total − used − booked")
+
+
+class DashboardSession(BaseModel):
+    session_id: UUID
+    student_id: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    topic: str
+
+
+class DashboardRead(BaseModel):
+    mentor_id: str
+    capacity: int | None
+    live_seats: int | None
+    open_seats: int | None
+    students: list[DashboardStudent]
+    upcoming: list[DashboardSession]
+    recent: list[DashboardSession]
+
+
+@router.get("/mentors/me/dashboard", response_model=DashboardRead)
+async def dashboard(user: Mentor, db: ReadDb, deps: Deps) -> DashboardRead:
+    """Active students (seat, grace deadline, pack expiry, sessions left), upcoming and recent
+    sessions, open seats — from booking's tables and its projection of packs' events."""
+    now = deps.clock.now()
+    capacity = await dashboard_repo.capacity_of(db, user.id)
+    students = await dashboard_repo.students_of(db, user.id, now=now)
+    upcoming, recent = await dashboard_repo.sessions_around(db, user.id, now=now, limit=10)
+    return DashboardRead(
+        mentor_id=user.id,
+        capacity=capacity.capacity if capacity else None,
+        live_seats=capacity.live_seats if capacity else None,
+        open_seats=capacity.open_seats if capacity else None,
+        students=[
+            DashboardStudent(
+                **row._mapping,
+                sessions_left=row.sessions_total - row.sessions_used,
+                sessions_to_book=row.sessions_total - row.sessions_used - row.sessions_booked,
+            )
+            for row in students
+        ],
+        upcoming=[DashboardSession.model_validate(row._mapping) for row in upcoming],
+        recent=[DashboardSession.model_validate(row._mapping) for row in recent],
+    )

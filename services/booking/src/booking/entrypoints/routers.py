@@ -3,4 +3,4 @@
 from booking.entrypoints import calendar_api, instructor_api, mentors_api, sessions_api
 
 # `/mentors/me/sessions` (sessions) before `/mentors/{mentor_id}` (mentors).
-ALL = [sessions_api.router, instructor_api.router, calendar_api.router, mentors_api.router]
+ALL = [instructor_api.router, sessions_api.router, calendar_api.router, mentors_api.router]

@@ -1,7 +1,12 @@
 """Events booking acts on, each through the kernel's inbox (once per event id)."""
 
 from booking.service_layer.dependencies import Dependencies
-from booking.service_layer.packs import record_purchased_pack
+from booking.service_layer.packs import (
+    record_capacity,
+    record_pack_status,
+    record_purchased_pack,
+    record_seat,
+)
 from booking.service_layer.revoke_pack_sessions import cancel_sessions_of_revoked_pack
 from booking.service_layer.sync_calendar import (
     add_session_event,
@@ -10,8 +15,13 @@ from booking.service_layer.sync_calendar import (
 )
 from shared.messaging import Envelope, MessageBus
 from shared.messaging.events import (
+    MentorCapacityChanged,
+    PackDepleted,
+    PackExpired,
     PackPurchased,
     PackRevoked,
+    SeatGraceStarted,
+    SeatReleased,
     SessionBooked,
     SessionCanceled,
     SessionRescheduled,
@@ -24,11 +34,34 @@ def register(bus: MessageBus, *, deps: Dependencies) -> None:
 
     @consumers.on(PackPurchased, purpose="pack-purchased")
     async def on_pack_purchased(event: PackPurchased, uow: UnitOfWork, envelope: Envelope) -> None:
-        await record_purchased_pack(event, uow=uow, now=deps.clock.now())
+        await record_purchased_pack(event, uow=uow, now=deps.clock.now(), at=envelope.occurred_at)
 
     @consumers.on(PackRevoked, purpose="pack-revoked")
     async def on_pack_revoked(event: PackRevoked, uow: UnitOfWork, envelope: Envelope) -> None:
+        await record_pack_status(event, uow=uow, at=envelope.occurred_at)
         await cancel_sessions_of_revoked_pack(event, uow=uow, deps=deps)
+
+    @consumers.on(PackDepleted, purpose="pack-depleted")
+    async def on_depleted(event: PackDepleted, uow: UnitOfWork, envelope: Envelope) -> None:
+        await record_pack_status(event, uow=uow, at=envelope.occurred_at)
+
+    @consumers.on(PackExpired, purpose="pack-expired")
+    async def on_expired(event: PackExpired, uow: UnitOfWork, envelope: Envelope) -> None:
+        await record_pack_status(event, uow=uow, at=envelope.occurred_at)
+
+    @consumers.on(SeatGraceStarted, purpose="seat-grace-started")
+    async def on_grace(event: SeatGraceStarted, uow: UnitOfWork, envelope: Envelope) -> None:
+        await record_seat(event, uow=uow, at=envelope.occurred_at)
+
+    @consumers.on(SeatReleased, purpose="seat-released")
+    async def on_released(event: SeatReleased, uow: UnitOfWork, envelope: Envelope) -> None:
+        await record_seat(event, uow=uow, at=envelope.occurred_at)
+
+    @consumers.on(MentorCapacityChanged, purpose="mentor-capacity-changed")
+    async def on_capacity(
+        event: MentorCapacityChanged, uow: UnitOfWork, envelope: Envelope
+    ) -> None:
+        await record_capacity(event, uow=uow, at=envelope.occurred_at)
 
     # The mentor's calendar follows the sessions after commit; a failure is retried by the
     # consumer's backoff, and the derived event id keeps retries from making two events.
