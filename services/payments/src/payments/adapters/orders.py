@@ -4,15 +4,15 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from payments.adapters.tables import orders
 from payments.domain.model import Order, OrderStatus
-from shared.db import DbSession
+from shared.db import AnyRow, DbConnection
 
 
-async def insert_order(session: DbSession, **values: Any) -> bool:
+async def insert_order(session: DbConnection, **values: Any) -> bool:
     """False if the student already has an order under this idempotency key.
 
     A concurrent insert with the same key waits for the other transaction, then does nothing.
@@ -26,26 +26,28 @@ async def insert_order(session: DbSession, **values: Any) -> bool:
     return result.first() is not None
 
 
-async def by_idempotency_key(session: DbSession, *, student_id: str, key: str) -> Row | None:
+async def by_idempotency_key(session: DbConnection, *, student_id: str, key: str) -> AnyRow | None:
     query = select(orders).where(orders.c.student_id == student_id, orders.c.idempotency_key == key)
     return (await session.execute(query)).first()
 
 
-async def get_row(session: DbSession, order_id: UUID, *, lock: bool = False) -> Row | None:
+async def get_row(session: DbConnection, order_id: UUID, *, lock: bool = False) -> AnyRow | None:
     query = select(orders).where(orders.c.order_id == order_id)
     if lock:
         query = query.with_for_update()
     return (await session.execute(query)).first()
 
 
-async def by_payment_ref(session: DbSession, payment_ref: str, *, lock: bool = False) -> Row | None:
+async def by_payment_ref(
+    session: DbConnection, payment_ref: str, *, lock: bool = False
+) -> AnyRow | None:
     query = select(orders).where(orders.c.payment_ref == payment_ref)
     if lock:
         query = query.with_for_update()
     return (await session.execute(query)).first()
 
 
-def to_order(row: Row) -> Order:
+def to_order(row: AnyRow) -> Order:
     return Order(
         order_id=row.order_id,
         student_id=row.student_id,
@@ -59,7 +61,7 @@ def to_order(row: Row) -> Order:
     )
 
 
-async def save(session: DbSession, order: Order, *, now: datetime, **extra: Any) -> None:
+async def save(session: DbConnection, order: Order, *, now: datetime, **extra: Any) -> None:
     """Write the rules' view of the order back, with any extra columns (refs, reasons)."""
     await session.execute(
         update(orders)
@@ -76,7 +78,7 @@ async def save(session: DbSession, order: Order, *, now: datetime, **extra: Any)
 
 
 async def attach_checkout(
-    session: DbSession, order_id: UUID, *, provider_ref: str, redirect_url: str, now: datetime
+    session: DbConnection, order_id: UUID, *, provider_ref: str, redirect_url: str, now: datetime
 ) -> None:
     """Store the provider's checkout once; a replay that raced us keeps the first one."""
     await session.execute(
@@ -87,8 +89,8 @@ async def attach_checkout(
 
 
 async def earlier_paid_price(
-    session: DbSession, *, student_id: str, product_id: UUID
-) -> Row | None:
+    session: DbConnection, *, student_id: str, product_id: UUID
+) -> AnyRow | None:
     """The list price of the student's latest paid order of this product, if any."""
     query = (
         select(orders.c.original_amount, orders.c.currency)
@@ -103,7 +105,7 @@ async def earlier_paid_price(
     return (await session.execute(query)).first()
 
 
-async def pending_past_expiry(session: DbSession, *, now: datetime, limit: int) -> list[UUID]:
+async def pending_past_expiry(session: DbConnection, *, now: datetime, limit: int) -> list[UUID]:
     query = (
         select(orders.c.order_id)
         .where(orders.c.status == OrderStatus.pending.value, orders.c.expires_at <= now)

@@ -2,15 +2,15 @@
 
 from uuid import UUID
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from payments.adapters.tables import pack_usage, session_credits
-from shared.db import DbSession
+from shared.db import AnyRow, DbConnection
 
 
 async def add_pack(
-    session: DbSession, *, order_id: UUID, pack_id: UUID, sessions_total: int
+    session: DbConnection, *, order_id: UUID, pack_id: UUID, sessions_total: int
 ) -> None:
     await session.execute(
         insert(pack_usage)
@@ -19,7 +19,7 @@ async def add_pack(
     )
 
 
-async def booked(session: DbSession, *, session_id: UUID, pack_id: UUID) -> None:
+async def booked(session: DbConnection, *, session_id: UUID, pack_id: UUID) -> None:
     """Name the session's pack (an outcome may have arrived first)."""
     statement = insert(session_credits).values(session_id=session_id, pack_id=pack_id)
     await session.execute(
@@ -29,14 +29,14 @@ async def booked(session: DbSession, *, session_id: UUID, pack_id: UUID) -> None
     )
 
 
-async def consumed(session: DbSession, *, session_id: UUID) -> None:
+async def consumed(session: DbConnection, *, session_id: UUID) -> None:
     statement = insert(session_credits).values(session_id=session_id, consumed=True)
     await session.execute(
         statement.on_conflict_do_update(index_elements=["session_id"], set_={"consumed": True})
     )
 
 
-async def usage_of_order(session: DbSession, order_id: UUID) -> Row | None:
+async def usage_of_order(session: DbConnection, order_id: UUID) -> AnyRow | None:
     """(sessions_total, sessions_used) of the order's pack, if packs announced it."""
     used = (
         select(func.count())

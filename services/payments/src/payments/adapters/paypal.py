@@ -7,6 +7,7 @@ endpoints, httpx is already our async client, and tests can point it at a loopba
 import asyncio
 import time
 from decimal import Decimal
+from typing import Any
 
 import httpx
 
@@ -65,11 +66,12 @@ class PayPalOrders:
                 self._token = (body["access_token"], time.monotonic() + lifetime * 0.9)
             return {"Authorization": f"Bearer {self._token[0]}"}
 
-    async def _post(self, path: str, *, request_id: str, json: dict) -> dict:
+    async def _post(self, path: str, *, request_id: str, json: dict[str, Any]) -> dict[str, Any]:
         headers = {**await self._bearer(), "PayPal-Request-Id": request_id}
         response = await self._client.post(path, json=json, headers=headers)
         response.raise_for_status()
-        return response.json()
+        body: dict[str, Any] = response.json()
+        return body
 
     async def create_checkout(self, request: CheckoutRequest) -> ProviderCheckout:
         order_id = str(request.order_id)
@@ -130,7 +132,7 @@ class PayPalOrders:
                 "invoice_id": str(request.refund_id),
             },
         )
-        return refunded["id"]
+        return str(refunded["id"])
 
     async def close(self) -> None:
         await self._client.aclose()

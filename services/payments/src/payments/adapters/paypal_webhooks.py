@@ -8,6 +8,7 @@ refused without being fetched); certificates are cached by URL.
 import base64
 import json
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -39,7 +40,7 @@ class Transmission:
     auth_algo: str
 
     @classmethod
-    def from_headers(cls, headers) -> "Transmission":
+    def from_headers(cls, headers: Mapping[str, str]) -> "Transmission":
         try:
             return cls(
                 transmission_id=headers["paypal-transmission-id"],
@@ -66,7 +67,9 @@ class PayPalVerifier:
         self._certs: dict[str, x509.Certificate] = {}
         self.fetched: list[str] = []  # cert URLs fetched, oldest first (observable in tests)
 
-    async def verify(self, body: bytes, *, headers, now: datetime) -> VerifiedEvent:
+    async def verify(
+        self, body: bytes, *, headers: Mapping[str, str], now: datetime
+    ) -> VerifiedEvent:
         """The event's id and type if PayPal signed this body for our webhook id."""
         if not self._webhook_id:
             raise WebhookRejected("no PayPal webhook id is configured")

@@ -1,17 +1,16 @@
 """Keyset pages of every product, for `snapshot.product`."""
 
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 
 from payments.adapters.tables import products
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 
 
 async def products_after(
     connection: DbConnection, *, after: UUID | None, limit: int
-) -> list[Row[Any]]:
+) -> list[AnyRow]:
     """Up to `limit` products with an id above `after`, in id order, active or not."""
     query = select(products).order_by(products.c.product_id).limit(limit)
     if after is not None:

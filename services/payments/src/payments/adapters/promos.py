@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from payments.adapters.tables import promo_codes
 from payments.domain.pricing import Promo, PromoKind
-from shared.db import DbSession
+from shared.db import AnyRow, DbConnection
 
 
-async def add(session: DbSession, **values: Any) -> bool:
+async def add(session: DbConnection, **values: Any) -> bool:
     """False if the code exists already."""
     result = await session.execute(
         insert(promo_codes)
@@ -21,12 +21,12 @@ async def add(session: DbSession, **values: Any) -> bool:
     return result.first() is not None
 
 
-async def get_row(session: DbSession, code: str) -> Row | None:
+async def get_row(session: DbConnection, code: str) -> AnyRow | None:
     query = select(promo_codes).where(promo_codes.c.code == code)
     return (await session.execute(query)).first()
 
 
-def to_promo(row: Row) -> Promo:
+def to_promo(row: AnyRow) -> Promo:
     return Promo(
         code=row.code,
         kind=PromoKind(row.kind),
@@ -39,7 +39,7 @@ def to_promo(row: Row) -> Promo:
     )
 
 
-async def redeem(session: DbSession, code: str) -> bool:
+async def redeem(session: DbConnection, code: str) -> bool:
     """Take one redemption; False when none is left. Concurrent takers queue on the row lock."""
     result = await session.execute(
         update(promo_codes)
@@ -54,7 +54,7 @@ async def redeem(session: DbSession, code: str) -> bool:
     return result.first() is not None
 
 
-async def give_back(session: DbSession, code: str) -> None:
+async def give_back(session: DbConnection, code: str) -> None:
     await session.execute(
         update(promo_codes)
         .where(promo_codes.c.code == code, promo_codes.c.redeemed > 0)
@@ -62,6 +62,6 @@ async def give_back(session: DbSession, code: str) -> None:
     )
 
 
-async def list_rows(session: DbSession, *, limit: int, offset: int) -> list[Row]:
+async def list_rows(session: DbConnection, *, limit: int, offset: int) -> list[AnyRow]:
     query = select(promo_codes).order_by(promo_codes.c.created_at.desc(), promo_codes.c.code)
     return list(await session.execute(query.limit(limit).offset(offset)))

@@ -3,18 +3,18 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from payments.adapters.tables import orders, refund_requests, refunds
-from shared.db import DbSession
+from shared.db import AnyRow, DbConnection
 
 REFUND_REQUIRED = "refund_required"
 REFUNDED = "refunded"
 
 
 async def add_succeeded(
-    session: DbSession,
+    session: DbConnection,
     *,
     refund_id: UUID,
     order_id: UUID,
@@ -38,7 +38,13 @@ async def add_succeeded(
 
 
 async def add_requested(
-    session: DbSession, *, refund_id: UUID, order_id: UUID, amount: int, reason: str, now: datetime
+    session: DbConnection,
+    *,
+    refund_id: UUID,
+    order_id: UUID,
+    amount: int,
+    reason: str,
+    now: datetime,
 ) -> None:
     """Count a refund on the order before the provider is called; the order's CHECK caps it."""
     await session.execute(
@@ -60,15 +66,15 @@ async def add_requested(
 
 
 async def settle(
-    session: DbSession,
+    session: DbConnection,
     *,
     refund_id: UUID,
     succeeded: bool,
     provider_refund_id: str | None,
     now: datetime,
-) -> Row | None:
+) -> AnyRow | None:
     """Mark a requested refund succeeded or failed (a failed one is uncounted); None if settled."""
-    row = (
+    row: AnyRow | None = (
         await session.execute(
             update(refunds)
             .where(refunds.c.refund_id == refund_id, refunds.c.status == "requested")
@@ -89,28 +95,30 @@ async def settle(
     return row
 
 
-async def succeeded_total(session: DbSession, order_id: UUID) -> int:
+async def succeeded_total(session: DbConnection, order_id: UUID) -> int:
     query = select(func.coalesce(func.sum(refunds.c.amount), 0)).where(
         refunds.c.order_id == order_id, refunds.c.status == "succeeded"
     )
     return int(await session.scalar(query) or 0)
 
 
-async def get_row(session: DbSession, refund_id: UUID) -> Row | None:
+async def get_row(session: DbConnection, refund_id: UUID) -> AnyRow | None:
     return (await session.execute(select(refunds).where(refunds.c.refund_id == refund_id))).first()
 
 
-async def by_provider_id(session: DbSession, provider_refund_id: str) -> Row | None:
+async def by_provider_id(session: DbConnection, provider_refund_id: str) -> AnyRow | None:
     query = select(refunds).where(refunds.c.provider_refund_id == provider_refund_id)
     return (await session.execute(query)).first()
 
 
-async def of_order(session: DbSession, order_id: UUID) -> list[Row]:
+async def of_order(session: DbConnection, order_id: UUID) -> list[AnyRow]:
     query = select(refunds).where(refunds.c.order_id == order_id).order_by(refunds.c.created_at)
     return list(await session.execute(query))
 
 
-async def require_full_refund(session: DbSession, *, row: Row, reason: str, now: datetime) -> bool:
+async def require_full_refund(
+    session: DbConnection, *, row: AnyRow, reason: str, now: datetime
+) -> bool:
     """Record once per order that it must be refunded in full."""
     result = await session.execute(
         insert(refund_requests)
@@ -129,7 +137,7 @@ async def require_full_refund(session: DbSession, *, row: Row, reason: str, now:
     return result.first() is not None
 
 
-async def required(session: DbSession, *, limit: int) -> list[UUID]:
+async def required(session: DbConnection, *, limit: int) -> list[UUID]:
     query = (
         select(refund_requests.c.order_id)
         .where(refund_requests.c.status == REFUND_REQUIRED)
@@ -139,7 +147,7 @@ async def required(session: DbSession, *, limit: int) -> list[UUID]:
     return list((await session.execute(query)).scalars())
 
 
-async def claim_required(session: DbSession, order_id: UUID) -> Row | None:
+async def claim_required(session: DbConnection, order_id: UUID) -> AnyRow | None:
     query = (
         select(refund_requests)
         .where(
@@ -151,7 +159,7 @@ async def claim_required(session: DbSession, order_id: UUID) -> Row | None:
     return (await session.execute(query)).first()
 
 
-async def mark_required_done(session: DbSession, order_id: UUID, *, status: str) -> None:
+async def mark_required_done(session: DbConnection, order_id: UUID, *, status: str) -> None:
     await session.execute(
         update(refund_requests).where(refund_requests.c.order_id == order_id).values(status=status)
     )

@@ -81,6 +81,7 @@ def checkout_event(
 
 def sign(body: bytes, *, secret: str, timestamp: int | None = None) -> str:
     """The `Stripe-Signature` header Stripe would send for this body."""
-    return stripe.WebhookSignature.generate_signature_header(
+    header: str = stripe.WebhookSignature.generate_signature_header(
         body.decode(), secret, timestamp=timestamp
     )
+    return header

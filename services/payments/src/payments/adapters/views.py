@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 
 from payments.adapters.tables import orders
-from shared.db import DbSession
+from shared.db import AnyRow, DbConnection
 
 
 @dataclass(frozen=True)
@@ -20,13 +20,13 @@ class OrderFilter:
     created_to: datetime | None = None
 
 
-async def order_by_id(session: DbSession, order_id: UUID) -> Row | None:
+async def order_by_id(session: DbConnection, order_id: UUID) -> AnyRow | None:
     return (await session.execute(select(orders).where(orders.c.order_id == order_id))).first()
 
 
 async def orders_page(
-    session: DbSession, *, where: OrderFilter, limit: int, offset: int
-) -> tuple[list[Row], int]:
+    session: DbConnection, *, where: OrderFilter, limit: int, offset: int
+) -> tuple[list[AnyRow], int]:
     """One page of orders, newest first, and how many match in all."""
     conditions = []
     if where.student_id is not None:

@@ -2,15 +2,15 @@
 
 from datetime import datetime
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from payments.adapters.tables import webhook_events
-from shared.db import DbSession
+from shared.db import AnyRow, DbConnection
 
 
 async def store(
-    session: DbSession,
+    session: DbConnection,
     *,
     provider: str,
     event_id: str,
@@ -30,7 +30,7 @@ async def store(
     return result.first() is not None
 
 
-async def claim(session: DbSession, *, provider: str, event_id: str) -> Row | None:
+async def claim(session: DbConnection, *, provider: str, event_id: str) -> AnyRow | None:
     """The event if it is still unprocessed and no one else is processing it."""
     query = (
         select(webhook_events)
@@ -45,7 +45,7 @@ async def claim(session: DbSession, *, provider: str, event_id: str) -> Row | No
 
 
 async def mark_processed(
-    session: DbSession, *, provider: str, event_id: str, outcome: str, now: datetime
+    session: DbConnection, *, provider: str, event_id: str, outcome: str, now: datetime
 ) -> None:
     await session.execute(
         update(webhook_events)
@@ -54,7 +54,7 @@ async def mark_processed(
     )
 
 
-async def unprocessed(session: DbSession, *, limit: int) -> list[tuple[str, str]]:
+async def unprocessed(session: DbConnection, *, limit: int) -> list[tuple[str, str]]:
     query = (
         select(webhook_events.c.provider, webhook_events.c.event_id)
         .where(webhook_events.c.processed_at.is_(None))

@@ -1,6 +1,6 @@
 """HTTP: the product catalog, and the refunds the platform owes."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from payments.adapters import products as products_repo
 from payments.adapters.tables import refund_requests
 from payments.domain.errors import ProductNotFound
-from payments.entrypoints.deps import Ctx, ReadDb, Uow
+from payments.entrypoints.deps import Ctx
 from payments.entrypoints.schemas import (
     ProductCreate,
     ProductRead,
@@ -19,6 +19,7 @@ from payments.entrypoints.schemas import (
 from payments.service_layer import products as catalog
 from shared.auth import AdminUser, Role, User, require_role
 from shared.errors import InvalidInput
+from shared.http.deps import ReadDb, Uow
 
 router = APIRouter(prefix="/v1", tags=["payments"])
 
@@ -27,7 +28,7 @@ Mentor = Annotated[User, require_role(Role.mentor)]
 
 
 @router.post("/products", response_model=ProductRead, status_code=201)
-async def create_product(body: ProductCreate, user: Mentor, uow: Uow, ctx: Ctx) -> dict:
+async def create_product(body: ProductCreate, user: Mentor, uow: Uow, ctx: Ctx) -> dict[str, Any]:
     """A mentor puts a new product (a pack of sessions at a price) on sale."""
     product = await catalog.create_product(
         catalog.CreateProduct(mentor_id=user.id, **body.model_dump()), uow=uow, ctx=ctx
@@ -39,7 +40,7 @@ async def create_product(body: ProductCreate, user: Mentor, uow: Uow, ctx: Ctx) 
 @router.patch("/products/{product_id}", response_model=ProductRead)
 async def update_product(
     product_id: UUID, body: ProductUpdate, user: MentorOrAdmin, uow: Uow, ctx: Ctx
-) -> dict:
+) -> dict[str, Any]:
     """Change a product's title, price, pack shape or whether it is on sale."""
     changes = body.model_dump(exclude_unset=True)
     if any(value is None for value in changes.values()):
@@ -65,16 +66,16 @@ async def list_products(
     active: bool = True,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-) -> list[dict]:
+) -> list[ProductRead]:
     """Products on sale (or, with `active=false`, withdrawn ones), newest first."""
     rows = await products_repo.page(
         db, mentor_id=mentor_id, active=active, limit=limit, offset=offset
     )
-    return [dict(row._mapping) for row in rows]
+    return [ProductRead.model_validate(row._mapping) for row in rows]
 
 
 @router.get("/products/{product_id}", response_model=ProductRead)
-async def get_product(product_id: UUID, db: ReadDb) -> dict:
+async def get_product(product_id: UUID, db: ReadDb) -> dict[str, Any]:
     row = await products_repo.get_row(db, product_id)
     if row is None:
         raise ProductNotFound(f"no product {product_id}")
@@ -84,9 +85,10 @@ async def get_product(product_id: UUID, db: ReadDb) -> dict:
 @router.get("/refund-requests", response_model=list[RefundRequestRead])
 async def list_refund_requests(
     _: AdminUser, db: ReadDb, status: Annotated[str | None, Query(max_length=30)] = None
-) -> list[dict]:
+) -> list[RefundRequestRead]:
     """Orders the platform owes a refund for (operators)."""
     query = select(refund_requests).order_by(refund_requests.c.requested_at.desc())
     if status is not None:
         query = query.where(refund_requests.c.status == status)
-    return [dict(row._mapping) for row in await db.execute(query.limit(500))]
+    rows = await db.execute(query.limit(500))
+    return [RefundRequestRead.model_validate(row._mapping) for row in rows]

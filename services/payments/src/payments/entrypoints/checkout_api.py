@@ -9,11 +9,12 @@ from fastapi import APIRouter, Header, Query
 from payments.adapters import views
 from payments.domain.errors import OrderNotFound
 from payments.domain.model import OrderStatus, Provider
-from payments.entrypoints.deps import Ctx, ReadDb
+from payments.entrypoints.deps import Ctx
 from payments.entrypoints.schemas import CheckoutCreate, OrderPage, OrderRead
 from payments.service_layer.capture import CapturePayPalOrder, capture_paypal_order
 from payments.service_layer.checkout import StartCheckout, start_checkout
 from shared.auth import AdminUser, CurrentUser, Role, User, require_role
+from shared.http.deps import ReadDb
 
 router = APIRouter(prefix="/v1", tags=["checkout"])
 
@@ -26,7 +27,7 @@ Offset = Annotated[int, Query(ge=0, le=100_000)]
 
 
 @router.post("/checkout", response_model=OrderRead, status_code=201)
-async def checkout(body: CheckoutCreate, user: Buyer, key: IdempotencyKey, ctx: Ctx):
+async def checkout(body: CheckoutCreate, user: Buyer, key: IdempotencyKey, ctx: Ctx) -> OrderRead:
     """Hold a seat and open the provider's checkout; answer the order and its redirect URL.
 
     The same Idempotency-Key with the same body answers the same order; with another body, 422.
@@ -41,27 +42,29 @@ async def checkout(body: CheckoutCreate, user: Buyer, key: IdempotencyKey, ctx: 
         ),
         ctx=ctx,
     )
-    return order._mapping
+    return OrderRead.model_validate(order._mapping)
 
 
 @router.post("/checkout/paypal/{order_id}/capture", response_model=OrderRead)
-async def capture_paypal(order_id: UUID, user: Buyer, ctx: Ctx):
+async def capture_paypal(order_id: UUID, user: Buyer, ctx: Ctx) -> OrderRead:
     """Complete a PayPal approval: capture the payment; the order is paid (or failed) at once."""
     order = await capture_paypal_order(CapturePayPalOrder(order_id, user.id), ctx=ctx)
-    return order._mapping
+    return OrderRead.model_validate(order._mapping)
 
 
 @router.get("/orders/{order_id}", response_model=OrderRead)
-async def get_order(order_id: UUID, user: CurrentUser, db: ReadDb):
+async def get_order(order_id: UUID, user: CurrentUser, db: ReadDb) -> OrderRead:
     """One order, for its student or an admin (404 for anyone else)."""
     row = await views.order_by_id(db, order_id)
     if row is None or not (user.is_admin or row.student_id == user.id):
         raise OrderNotFound(f"no order {order_id}")
-    return row._mapping
+    return OrderRead.model_validate(row._mapping)
 
 
 @router.get("/me/orders", response_model=OrderPage)
-async def my_orders(user: CurrentUser, db: ReadDb, limit: Limit = 20, offset: Offset = 0):
+async def my_orders(
+    user: CurrentUser, db: ReadDb, limit: Limit = 20, offset: Offset = 0
+) -> OrderPage:
     """The caller's orders, newest first."""
     rows, total = await views.orders_page(
         db, where=views.OrderFilter(student_id=user.id), limit=limit, offset=offset
@@ -85,7 +88,7 @@ async def all_orders(
     created_to: datetime | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
-):
+) -> OrderPage:
     """Orders for operators, filtered by status, provider, mentor and creation time."""
     where = views.OrderFilter(
         status=status.value if status else None,

@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse
 
 from payments.adapters import sandbox, views
 from payments.domain.errors import OrderNotFound, ProviderUnavailable
-from payments.entrypoints.deps import ReadDb
+from shared.db import AnyRow, DbConnection
+from shared.http.deps import ReadDb
 
 router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"])
 
@@ -29,7 +30,7 @@ PAGE = """<!doctype html>
 """
 
 
-async def _sandbox_order(request: Request, db, order_id: UUID):
+async def _sandbox_order(request: Request, db: DbConnection, order_id: UUID) -> AnyRow:
     if not request.app.state.payments_settings.sandbox_enabled:
         raise ProviderUnavailable("the sandbox provider exists only in dev mode")
     row = await views.order_by_id(db, order_id)
@@ -63,7 +64,7 @@ async def sandbox_cancel(order_id: UUID, request: Request, db: ReadDb) -> HTMLRe
     return await _post_event(request, await _sandbox_order(request, db, order_id), paid=False)
 
 
-async def _post_event(request: Request, row, *, paid: bool) -> HTMLResponse:
+async def _post_event(request: Request, row: AnyRow, *, paid: bool) -> HTMLResponse:
     body = sandbox.checkout_event(
         order_id=row.order_id,
         paid=paid,

@@ -22,7 +22,7 @@ class WebhookWorker:
         self._batch_size = batch_size
         self._concurrency = concurrency
         self._queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
-        self._workers: list[asyncio.Task] = []
+        self._workers: list[asyncio.Task[None]] = []
 
     def soon(self, *, provider: str, event_id: str) -> None:
         """Process this stored event in the background (the webhook is already answered)."""

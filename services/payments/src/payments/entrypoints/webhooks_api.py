@@ -18,7 +18,7 @@ def rejected(exc: WebhookRejected) -> JSONResponse:
 
 
 @router.post("/stripe", response_model=None)
-async def stripe_webhook(request: Request, ctx: Ctx) -> dict | JSONResponse:
+async def stripe_webhook(request: Request, ctx: Ctx) -> dict[str, bool] | JSONResponse:
     """A Stripe event signed with the endpoint secret; 400 and nothing stored otherwise."""
     body = await request.body()
     try:
@@ -45,7 +45,7 @@ async def stripe_webhook(request: Request, ctx: Ctx) -> dict | JSONResponse:
 
 
 @router.post("/paypal", response_model=None)
-async def paypal_webhook(request: Request, ctx: Ctx) -> dict | JSONResponse:
+async def paypal_webhook(request: Request, ctx: Ctx) -> dict[str, bool] | JSONResponse:
     """A PayPal event whose transmission signature verifies; 400 and nothing stored otherwise."""
     body = await request.body()
     try:

@@ -4,14 +4,13 @@ from dataclasses import dataclass
 from typing import cast
 from uuid import UUID
 
-from sqlalchemy import Row
-
 from payments.adapters import orders as orders_repo
 from payments.adapters.providers import CapturingProvider
 from payments.domain.errors import OrderNotCapturable, OrderNotFound, ProviderFailed
 from payments.domain.model import OrderStatus, Provider
 from payments.service_layer.context import Context
 from payments.service_layer.order_outcomes import end_unpaid, record_payment
+from shared.db import AnyRow
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -23,7 +22,7 @@ class CapturePayPalOrder:
     student_id: str
 
 
-async def capture_paypal_order(cmd: CapturePayPalOrder, *, ctx: Context) -> Row:
+async def capture_paypal_order(cmd: CapturePayPalOrder, *, ctx: Context) -> AnyRow:
     """The order after the capture: paid, failed (denied), or as it was if already settled."""
     provider = cast(CapturingProvider, ctx.provider(Provider.paypal))
     async with ctx.uow() as uow:

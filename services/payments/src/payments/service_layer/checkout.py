@@ -9,14 +9,13 @@ provider's checkout. A repeated request with the same Idempotency-Key answers th
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID, uuid4
-
-from sqlalchemy import Row
 
 from payments.adapters import orders as orders_repo
 from payments.adapters import products as products_repo
 from payments.adapters import promos as promos_repo
-from payments.adapters.providers import CheckoutRequest
+from payments.adapters.providers import CheckoutProvider, CheckoutRequest
 from payments.domain.errors import (
     IdempotencyKeyReused,
     OwnProduct,
@@ -30,7 +29,7 @@ from payments.domain.model import OrderStatus, Provider
 from payments.domain.pricing import EarlierPrice, Price, list_price
 from payments.service_layer.context import Context
 from payments.service_layer.order_outcomes import end_unpaid
-from shared.db import DbSession
+from shared.db import AnyRow, DbConnection
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -53,28 +52,27 @@ class StartCheckout:
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-async def start_checkout(cmd: StartCheckout, *, ctx: Context) -> Row:
+async def start_checkout(cmd: StartCheckout, *, ctx: Context) -> AnyRow:
     """The order (with its redirect URL); the same one for a repeated request."""
     provider = ctx.provider(cmd.provider)  # an unconfigured provider is refused first
     async with ctx.uow() as uow:
         earlier = await orders_repo.by_idempotency_key(
             uow.session, student_id=cmd.student_id, key=cmd.idempotency_key
         )
-    if earlier is None:
-        order_id = await _open_order(cmd, ctx=ctx)
-        if order_id is None:  # a concurrent request with the same key won
-            async with ctx.uow() as uow:
-                earlier = await orders_repo.by_idempotency_key(
-                    uow.session, student_id=cmd.student_id, key=cmd.idempotency_key
-                )
-            assert earlier is not None
+    opened = await _open_order(cmd, ctx=ctx) if earlier is None else None
+    if earlier is None and opened is None:  # a concurrent request with the same key won
+        async with ctx.uow() as uow:
+            earlier = await orders_repo.by_idempotency_key(
+                uow.session, student_id=cmd.student_id, key=cmd.idempotency_key
+            )
     if earlier is not None:
         if earlier.request_fingerprint != cmd.fingerprint():
             raise IdempotencyKeyReused(
                 "this Idempotency-Key was used for another checkout; use a new key"
             )
-        order_id = earlier.order_id
-    return await _attach_provider_checkout(order_id, provider=provider, ctx=ctx)
+        opened = earlier.order_id
+    assert opened is not None
+    return await _attach_provider_checkout(opened, provider=provider, ctx=ctx)
 
 
 async def _open_order(cmd: StartCheckout, *, ctx: Context) -> UUID | None:
@@ -133,7 +131,9 @@ async def _open_order(cmd: StartCheckout, *, ctx: Context) -> UUID | None:
     return order_id
 
 
-async def _price(session: DbSession, *, cmd: StartCheckout, product: Row, now) -> Price:
+async def _price(
+    session: DbConnection, *, cmd: StartCheckout, product: AnyRow, now: datetime
+) -> Price:
     earlier = await orders_repo.earlier_paid_price(
         session, student_id=cmd.student_id, product_id=product.product_id
     )
@@ -160,7 +160,9 @@ async def _price(session: DbSession, *, cmd: StartCheckout, product: Row, now) -
     )
 
 
-async def _attach_provider_checkout(order_id: UUID, *, provider, ctx: Context) -> Row:
+async def _attach_provider_checkout(
+    order_id: UUID, *, provider: CheckoutProvider, ctx: Context
+) -> AnyRow:
     """Create the provider's checkout once per order (its idempotency key is the order's)."""
     async with ctx.uow() as uow:
         order = await orders_repo.get_row(uow.session, order_id)

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
@@ -16,7 +16,7 @@ from shared.uow import UnitOfWorkFactory
 
 class SeatHolds(Protocol):
     async def hold(
-        self, *, order_id: UUID, student_id: str, mentor_id: str, hold_until
+        self, *, order_id: UUID, student_id: str, mentor_id: str, hold_until: datetime
     ) -> contract.SeatHoldReply: ...
 
 

@@ -6,13 +6,12 @@ effect through the outbox; a report that cannot move the status forward changes 
 
 from uuid import UUID, uuid4
 
-from sqlalchemy import Row
-
 from payments.adapters import orders as orders_repo
 from payments.adapters import promos as promos_repo
 from payments.adapters import refunds as refunds_repo
-from payments.domain.model import ENDED_UNPAID, OrderStatus
+from payments.domain.model import ENDED_UNPAID, Order, OrderStatus
 from payments.service_layer.context import Context
+from shared.db import AnyRow
 from shared.logging import get_logger
 from shared.messaging.events import PackShape, PaymentFailed, PaymentRefunded, PaymentSucceeded
 from shared.uow import UnitOfWork
@@ -21,7 +20,7 @@ log = get_logger(__name__)
 
 
 async def record_payment(
-    row: Row, *, uow: UnitOfWork, ctx: Context, payment_ref: str | None
+    row: AnyRow, *, uow: UnitOfWork, ctx: Context, payment_ref: str | None
 ) -> str:
     """Fulfil a pending order (`payment.succeeded`); paid after it ended: owed back."""
     order = orders_repo.to_order(row)
@@ -57,7 +56,7 @@ async def record_payment(
 
 
 async def end_unpaid(
-    row: Row, *, uow: UnitOfWork, ctx: Context, status: OrderStatus, reason: str
+    row: AnyRow, *, uow: UnitOfWork, ctx: Context, status: OrderStatus, reason: str
 ) -> str:
     """Fail or expire a pending order: `payment.failed` frees the hold, the promo comes back."""
     order = orders_repo.to_order(row)
@@ -78,7 +77,7 @@ async def end_unpaid(
 
 
 async def record_refund(
-    row: Row,
+    row: AnyRow,
     *,
     uow: UnitOfWork,
     ctx: Context,
@@ -132,7 +131,7 @@ async def record_refund(
     return refund_id
 
 
-async def _return_promo(order, *, uow: UnitOfWork) -> None:
+async def _return_promo(order: Order, *, uow: UnitOfWork) -> None:
     if order.promo_code is not None and not order.promo_returned:
         await promos_repo.give_back(uow.session, order.promo_code)
         order.promo_returned = True

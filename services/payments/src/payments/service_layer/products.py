@@ -50,7 +50,7 @@ class UpdateProduct:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-async def create_product(cmd: CreateProduct, *, uow: UnitOfWork, ctx: Context) -> dict:
+async def create_product(cmd: CreateProduct, *, uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
     """Store a new product and announce it in the same transaction."""
     now = ctx.clock.now()
     row = {
@@ -65,7 +65,7 @@ async def create_product(cmd: CreateProduct, *, uow: UnitOfWork, ctx: Context) -
     return row
 
 
-async def update_product(cmd: UpdateProduct, *, uow: UnitOfWork, ctx: Context) -> dict:
+async def update_product(cmd: UpdateProduct, *, uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
     """Change a product of the actor's own (admins may change any); announce it if changed."""
     found = await products_repo.get_row(uow.session, cmd.product_id, lock=True)
     if found is None:
@@ -86,7 +86,7 @@ async def update_product(cmd: UpdateProduct, *, uow: UnitOfWork, ctx: Context) -
     return updated
 
 
-async def _announce(row: dict, *, uow: UnitOfWork) -> None:
+async def _announce(row: dict[str, Any], *, uow: UnitOfWork) -> None:
     lowest = await products_repo.lowest_active_price(uow.session, row["mentor_id"])
     fields = {name: row[name] for name in ProductUpdated.model_fields if name in row}
     uow.record(

@@ -2,6 +2,7 @@
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from payments.adapters import promos as promos_repo
@@ -25,7 +26,7 @@ class CreatePromo:
     mentor_id: str | None
 
 
-async def create_promo(cmd: CreatePromo, *, uow: UnitOfWork, ctx: Context) -> dict:
+async def create_promo(cmd: CreatePromo, *, uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
     if cmd.kind is PromoKind.percent and (
         cmd.percent_off is None or cmd.amount_off or cmd.currency
     ):

@@ -27,6 +27,7 @@ from payments.domain.errors import (
 from payments.domain.model import Provider
 from payments.domain.refunds import pro_rata_amount
 from payments.service_layer.context import Context
+from shared.db import AnyRow
 from shared.logging import get_logger
 from shared.messaging.events import PackPurchaseRejected, PaymentRefunded
 from shared.uow import UnitOfWork
@@ -84,7 +85,7 @@ async def refund_order(cmd: RefundOrder, *, ctx: Context) -> UUID:
     return refund_id
 
 
-async def _pro_rata(uow: UnitOfWork, *, row, refundable: int) -> int:
+async def _pro_rata(uow: UnitOfWork, *, row: AnyRow, refundable: int) -> int:
     usage = await usage_repo.usage_of_order(uow.session, row.order_id)
     if usage is None:
         raise PackUsageUnknown(f"packs has not announced the pack of order {row.order_id} yet")

@@ -1,9 +1,8 @@
 """Provider events: stored once in the request's transaction, processed from the store."""
 
 import json
+from typing import Any
 from uuid import UUID
-
-from sqlalchemy import Row
 
 from payments.adapters import orders as orders_repo
 from payments.adapters import refunds as refunds_repo
@@ -12,6 +11,7 @@ from payments.adapters.paypal import from_paypal_value
 from payments.domain.model import OrderStatus
 from payments.service_layer.context import Context
 from payments.service_layer.order_outcomes import end_unpaid, record_payment, record_refund
+from shared.db import AnyRow
 from shared.logging import get_logger
 from shared.uow import UnitOfWork
 
@@ -54,7 +54,7 @@ async def process_event(
     return outcome
 
 
-async def _apply_stripe(event: dict, *, uow: UnitOfWork, ctx: Context) -> str:
+async def _apply_stripe(event: dict[str, Any], *, uow: UnitOfWork, ctx: Context) -> str:
     kind = event.get("type", "")
     obj = (event.get("data") or {}).get("object") or {}
     if kind.startswith("checkout.session."):
@@ -89,7 +89,7 @@ async def _apply_stripe(event: dict, *, uow: UnitOfWork, ctx: Context) -> str:
     return f"ignored {kind}"
 
 
-async def _apply_paypal(event: dict, *, uow: UnitOfWork, ctx: Context) -> str:
+async def _apply_paypal(event: dict[str, Any], *, uow: UnitOfWork, ctx: Context) -> str:
     kind = event.get("event_type", "")
     resource = event.get("resource") or {}
     row = await _order_of(uow, None, resource.get("custom_id"))
@@ -108,7 +108,9 @@ async def _apply_paypal(event: dict, *, uow: UnitOfWork, ctx: Context) -> str:
     return f"ignored {kind}"
 
 
-async def _count_paypal_refund(resource: dict, *, row: Row, uow: UnitOfWork, ctx: Context) -> str:
+async def _count_paypal_refund(
+    resource: dict[str, Any], *, row: AnyRow, uow: UnitOfWork, ctx: Context
+) -> str:
     """Count a PayPal refund unless it is one of ours (its invoice id is our refund id)."""
     refund_id = resource.get("id")
     ours = _uuid(resource.get("invoice_id"))
@@ -135,7 +137,7 @@ async def _count_paypal_refund(resource: dict, *, row: Row, uow: UnitOfWork, ctx
     return "refunded"
 
 
-async def _order_of_capture(uow: UnitOfWork, resource: dict) -> Row | None:
+async def _order_of_capture(uow: UnitOfWork, resource: dict[str, Any]) -> AnyRow | None:
     """A refund names its capture in its `up` link (…/v2/payments/captures/<id>)."""
     for link in resource.get("links") or []:
         if (
@@ -148,7 +150,7 @@ async def _order_of_capture(uow: UnitOfWork, resource: dict) -> Row | None:
     return None
 
 
-async def _catch_up_refunds(row: Row, *, refunded, uow: UnitOfWork, ctx: Context) -> str:
+async def _catch_up_refunds(row: AnyRow, *, refunded: object, uow: UnitOfWork, ctx: Context) -> str:
     """Count what the provider refunded beyond the refunds already counted here."""
     if not isinstance(refunded, int) or refunded <= 0:
         return "refund without an amount"
@@ -159,7 +161,7 @@ async def _catch_up_refunds(row: Row, *, refunded, uow: UnitOfWork, ctx: Context
     return "refunded"
 
 
-async def _order_of(uow: UnitOfWork, metadata, reference) -> Row | None:
+async def _order_of(uow: UnitOfWork, metadata: object, reference: object) -> AnyRow | None:
     candidate = (metadata or {}).get("order_id") if isinstance(metadata, dict) else None
     for value in (candidate, reference):
         if (order_id := _uuid(value)) is not None:
@@ -167,7 +169,7 @@ async def _order_of(uow: UnitOfWork, metadata, reference) -> Row | None:
     return None
 
 
-def _uuid(value) -> UUID | None:
+def _uuid(value: object) -> UUID | None:
     try:
         return UUID(str(value))
     except ValueError:
