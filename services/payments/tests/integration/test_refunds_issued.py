@@ -9,6 +9,7 @@ from shared.messaging.events import (
     PackPurchased,
     PackPurchaseRejected,
     PaymentRefunded,
+    PaymentSucceeded,
     SessionBooked,
     SessionCanceled,
     SessionCompleted,
@@ -197,3 +198,23 @@ def booked(session_id, pack_id, now, people) -> SessionBooked:
         mentor_timezone="Europe/Paris",
         **people,
     )
+
+
+async def test_a_payment_after_the_checkout_expired_is_refunded_not_fulfilled(
+    payments, fake_stripe, clock
+):
+    product = await payments.product(price_amount=40000)
+    order = (await payments.checkout(product["product_id"], provider="stripe")).json()
+    clock.advance(timedelta(minutes=31))
+    await payments.runtime.jobs.run_now("expire-pending-orders")
+
+    await payments.stripe("checkout.session.completed", payments.session_object(order))
+    await payments.settled()
+    await payments.runtime.jobs.run_now("issue-required-refunds")
+
+    final = await payments.order(order["order_id"])
+    assert (final["status"], final["refunded_amount"]) == ("expired", 40000)
+    assert await payments.recorded(PaymentSucceeded) == []
+    assert [r.form["amount"] for r in fake_stripe.of_path("/v1/refunds")] == ["40000"]
+    [announced] = await payments.recorded(PaymentRefunded)
+    assert announced.full is True
