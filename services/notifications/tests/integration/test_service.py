@@ -5,21 +5,33 @@ from pydantic import ValidationError
 
 from notifications.adapters.tables import metadata
 from notifications.config import Settings
-from shared.testing.helpers import schema_differences
+from notifications.service_layer.notices import MAKERS
+from shared.testing.service_checks import (
+    assert_alive_ready_measured_and_documented,
+    assert_migrations_match_tables,
+)
 
 
 async def test_notifications_is_alive_ready_measured_and_documented(notifications):
-    ready = await notifications.client.get("/readyz")
-    assert (await notifications.client.get("/healthz")).status_code == 200
-    assert ready.status_code == 200
-    assert set(ready.json()["checks"].values()) == {"ok"}
-    assert (await notifications.client.get("/metrics")).status_code == 200
-    paths = (await notifications.client.get("/openapi.json")).json()["paths"]
-    assert {"/v1/contacts/me", "/v1/deliveries"} <= set(paths)
+    await assert_alive_ready_measured_and_documented(
+        notifications.service,
+        paths={
+            "/v1/contacts/{user_id}",
+            "/v1/contacts/{user_id}/discord-webhook",
+            "/v1/me/notifications",
+            "/v1/me/discord/connect",
+            "/v1/discord/callback",
+            "/v1/deliveries",
+            "/v1/deliveries/{delivery_id}/retry",
+            "/v1/webhooks/clerk",
+            "/v1/dev/mail",
+        },
+        subjects=[event.subject for event in MAKERS] + ["pack.purchased"],
+    )
 
 
 async def test_the_migrations_create_exactly_the_tables_the_code_uses(notifications):
-    assert await schema_differences(notifications.service.database_url, metadata) == []
+    await assert_migrations_match_tables(notifications.service, metadata)
 
 
 def test_smtp_defaults_point_at_a_local_relay():
