@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from shared.auth import BEARER_SCHEME
+from shared.http.problem_docs import add_kernel_problems
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
@@ -38,7 +39,7 @@ def _openapi_with_auth_problems(app: FastAPI) -> Callable[[], dict[str, Any]]:
     build = app.openapi  # FastAPI's own, which caches the schema on the app
 
     def openapi() -> dict[str, Any]:
-        return add_auth_problems(build())
+        return add_kernel_problems(add_auth_problems(build()))
 
     return openapi
 
