@@ -26,7 +26,8 @@ from video.service_layer.ports import Dependencies
 router = APIRouter(prefix="/v1", tags=["video"])
 
 
-def _dependencies(request: Request) -> Dependencies:
+async def _dependencies(request: Request) -> Dependencies:
+    # async: FastAPI runs a plain `def` dependency in its thread pool, a hop on every request
     deps: Dependencies = request.app.state.video
     return deps
 
