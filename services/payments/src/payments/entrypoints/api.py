@@ -1,6 +1,6 @@
 """HTTP: the product catalog, and the refunds the platform owes."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -20,6 +20,7 @@ from payments.service_layer import products as catalog
 from shared.auth import AdminUser, Role, User, require_role
 from shared.errors import InvalidInput
 from shared.http.deps import ReadDb, Uow
+from shared.types import Paging, UserId
 
 router = APIRouter(prefix="/v1", tags=["payments"])
 
@@ -62,14 +63,13 @@ async def update_product(
 @router.get("/products", response_model=list[ProductRead])
 async def list_products(
     db: ReadDb,
-    mentor_id: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    paging: Annotated[Paging, Query()],
+    mentor_id: UserId | None = None,
     active: bool = True,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> list[ProductRead]:
     """Products on sale (or, with `active=false`, withdrawn ones), newest first."""
     rows = await products_repo.page(
-        db, mentor_id=mentor_id, active=active, limit=limit, offset=offset
+        db, mentor_id=mentor_id, active=active, limit=paging.limit, offset=paging.offset
     )
     return [ProductRead.model_validate(row._mapping) for row in rows]
 
@@ -84,7 +84,7 @@ async def get_product(product_id: UUID, db: ReadDb) -> dict[str, Any]:
 
 @router.get("/refund-requests", response_model=list[RefundRequestRead])
 async def list_refund_requests(
-    _: AdminUser, db: ReadDb, status: Annotated[str | None, Query(max_length=30)] = None
+    _: AdminUser, db: ReadDb, status: Literal["refund_required", "refunded"] | None = None
 ) -> list[RefundRequestRead]:
     """Orders the platform owes a refund for (operators)."""
     query = select(refund_requests).order_by(refund_requests.c.requested_at.desc())

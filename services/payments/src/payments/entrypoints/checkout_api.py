@@ -1,6 +1,5 @@
 """HTTP: start a checkout; read orders (a student's own, or all of them for admins)."""
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -15,6 +14,7 @@ from payments.service_layer.capture import CapturePayPalOrder, capture_paypal_or
 from payments.service_layer.checkout import StartCheckout, start_checkout
 from shared.auth import AdminUser, CurrentUser, Role, User, require_role
 from shared.http.deps import ReadDb
+from shared.types import Paging, Timestamp, UserId
 
 router = APIRouter(prefix="/v1", tags=["checkout"])
 
@@ -22,8 +22,7 @@ Buyer = Annotated[User, require_role(Role.student, Role.mentor)]
 IdempotencyKey = Annotated[
     str, Header(alias="Idempotency-Key", min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
 ]
-Limit = Annotated[int, Query(ge=1, le=100)]
-Offset = Annotated[int, Query(ge=0, le=100_000)]
+PagingQuery = Annotated[Paging, Query()]
 
 
 @router.post("/checkout", response_model=OrderRead, status_code=201)
@@ -62,18 +61,16 @@ async def get_order(order_id: UUID, user: CurrentUser, db: ReadDb) -> OrderRead:
 
 
 @router.get("/me/orders", response_model=OrderPage)
-async def my_orders(
-    user: CurrentUser, db: ReadDb, limit: Limit = 20, offset: Offset = 0
-) -> OrderPage:
+async def my_orders(user: CurrentUser, db: ReadDb, paging: PagingQuery) -> OrderPage:
     """The caller's orders, newest first."""
     rows, total = await views.orders_page(
-        db, where=views.OrderFilter(student_id=user.id), limit=limit, offset=offset
+        db, where=views.OrderFilter(student_id=user.id), limit=paging.limit, offset=paging.offset
     )
     return OrderPage(
         items=[OrderRead.model_validate(r._mapping) for r in rows],
         total=total,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
     )
 
 
@@ -81,13 +78,12 @@ async def my_orders(
 async def all_orders(
     _: AdminUser,
     db: ReadDb,
+    paging: PagingQuery,
     status: OrderStatus | None = None,
     provider: Provider | None = None,
-    mentor_id: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
+    mentor_id: UserId | None = None,
+    created_from: Timestamp | None = None,
+    created_to: Timestamp | None = None,
 ) -> OrderPage:
     """Orders for operators, filtered by status, provider, mentor and creation time."""
     where = views.OrderFilter(
@@ -97,10 +93,10 @@ async def all_orders(
         created_from=created_from,
         created_to=created_to,
     )
-    rows, total = await views.orders_page(db, where=where, limit=limit, offset=offset)
+    rows, total = await views.orders_page(db, where=where, limit=paging.limit, offset=paging.offset)
     return OrderPage(
         items=[OrderRead.model_validate(r._mapping) for r in rows],
         total=total,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
     )

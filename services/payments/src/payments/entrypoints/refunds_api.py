@@ -19,6 +19,7 @@ from payments.service_layer.promos import CreatePromo, create_promo
 from payments.service_layer.refunds import RefundOrder, refund_order
 from shared.auth import AdminUser
 from shared.http.deps import ReadDb, Uow
+from shared.types import Paging
 
 router = APIRouter(prefix="/v1", tags=["operators"])
 
@@ -50,8 +51,7 @@ async def add_promo_code(body: PromoCodeCreate, _: AdminUser, uow: Uow, ctx: Ctx
 async def list_promo_codes(
     _: AdminUser,
     db: ReadDb,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    paging: Annotated[Paging, Query()],
 ) -> list[PromoCodeRead]:
-    rows = await promos_repo.list_rows(db, limit=limit, offset=offset)
+    rows = await promos_repo.list_rows(db, limit=paging.limit, offset=paging.offset)
     return [PromoCodeRead.model_validate(row._mapping) for row in rows]

@@ -6,7 +6,6 @@ from uuid import UUID
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -14,7 +13,9 @@ from pydantic import (
     model_validator,
 )
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+from shared.types import Timestamp, UserId, line
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True), line(200, min_length=1)]
 # ISO 4217 alphabetic code; stored upper-case.
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$"), AfterValidator(str.upper)]
 PriceAmount = Annotated[int, Field(gt=0, le=100_000_000, description="minor units (cents)")]
@@ -121,7 +122,7 @@ class OrderPage(BaseModel):
     offset: int
 
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True), line(500, min_length=1)]
 
 
 class RefundCreate(BaseModel):
@@ -158,10 +159,10 @@ class PromoCodeCreate(BaseModel):
     percent_off: Annotated[int, Field(ge=1, le=100)] | None = None
     amount_off: PriceAmount | None = None
     currency: Currency | None = None
-    expires_at: AwareDatetime | None = None
+    expires_at: Timestamp | None = None
     max_redemptions: Annotated[int, Field(gt=0, le=1_000_000)] | None = None
     product_id: UUID | None = None
-    mentor_id: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    mentor_id: UserId | None = None
 
 
 class PromoCodeRead(BaseModel):
