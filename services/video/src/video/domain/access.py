@@ -49,12 +49,12 @@ def admit(
     if view is None:
         raise SessionNotScheduled("video knows no scheduled session with this id")
     participant = participant_of(view, user_id=user_id, role=role)
-    if view.status is not SessionStatus.scheduled or view.starts_at is None:
+    starts_at, ends_at = view.starts_at, view.ends_at
+    if view.status is not SessionStatus.scheduled or starts_at is None or ends_at is None:
         raise SessionNotScheduled(f"the session is {view.status or 'not scheduled yet'}")
-    assert view.ends_at is not None  # times always come together
     window = JoinWindow(
-        opens_at=view.starts_at - policy.opens_before_start,
-        closes_at=view.ends_at + policy.closes_after_end,
+        opens_at=starts_at - policy.opens_before_start,
+        closes_at=ends_at + policy.closes_after_end,
     )
     if now < window.opens_at:
         raise TooEarly(window.opens_at)
