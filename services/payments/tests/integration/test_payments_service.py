@@ -10,21 +10,42 @@ from payments.bootstrap import providers_of
 from payments.config import Settings
 from payments.domain.model import Provider
 from payments.main import ALEMBIC_INI, create_app
-from shared.testing.helpers import schema_differences
+from shared.testing.service_checks import (
+    assert_alive_ready_measured_and_documented,
+    assert_migrations_match_tables,
+)
 
 
 async def test_payments_is_alive_ready_measured_and_documented(payments):
-    ready = await payments.client.get("/readyz")
-    assert (await payments.client.get("/healthz")).status_code == 200
-    assert ready.status_code == 200
-    assert set(ready.json()["checks"].values()) == {"ok"}
-    assert (await payments.client.get("/metrics")).status_code == 200
-    paths = (await payments.client.get("/openapi.json")).json()["paths"]
-    assert {"/v1/products", "/v1/products/{product_id}", "/v1/refund-requests"} <= set(paths)
+    await assert_alive_ready_measured_and_documented(
+        payments.service,
+        paths=[
+            "/v1/products",
+            "/v1/checkout",
+            "/v1/checkout/paypal/{order_id}/capture",
+            "/v1/orders/{order_id}",
+            "/v1/me/orders",
+            "/v1/admin/orders",
+            "/v1/orders/{order_id}/refunds",
+            "/v1/admin/promo-codes",
+            "/v1/webhooks/stripe",
+            "/v1/webhooks/paypal",
+            "/v1/sandbox/checkout/{order_id}",
+            "/v1/refund-requests",
+        ],
+        subjects=[
+            "pack.purchase_rejected",
+            "pack.purchased",
+            "session.booked",
+            "session.completed",
+            "session.no_show",
+            "session.canceled",
+        ],
+    )
 
 
 async def test_the_migrations_create_exactly_the_tables_the_code_uses(payments):
-    assert await schema_differences(payments.database_url, metadata) == []
+    await assert_migrations_match_tables(payments.service, metadata)
 
 
 @pytest.mark.parametrize(
