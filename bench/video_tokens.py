@@ -5,7 +5,9 @@ caller (each caller is that session's student), and runs the real video service 
 in its own process on loopback. Callers are httpx clients on keep-alive connections. Each
 request verifies the caller's JWT, reads the session, builds the token and commits its audit
 row. The floor is `RtcTokenBuilder.buildTokenWithUid` called directly in this process; the
-HTTP stack's own floor (`/healthz` on the same server) is printed too.
+HTTP stack's own floor (`/healthz` on the same server) is printed too. Each caller drives its
+own keep-alive connection with h11 (uvicorn's HTTP/1.1 library): httpx's pool costs more CPU
+per request than the service on this 2-core machine and would be measured instead.
 
     uv run python bench/video_tokens.py [--requests 3200] [--callers 32] [--rounds 4]
                                          [--fast-postgres]
@@ -24,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
+import h11
 import httpx
 
 from shared.auth_dev import DEV_JWT_SECRET, mint_dev_token
@@ -117,26 +120,66 @@ async def wait_ready(client: httpx.AsyncClient, server: subprocess.Popen) -> Non
             await asyncio.sleep(0.2)
 
 
+class Caller:
+    """One keep-alive HTTP/1.1 connection, one request at a time (h11 over asyncio streams)."""
+
+    def __init__(self, port: int) -> None:
+        self._port = port
+        self._connection = h11.Connection(our_role=h11.CLIENT)
+        self._reader: asyncio.StreamReader
+        self._writer: asyncio.StreamWriter
+
+    async def open(self) -> "Caller":
+        self._reader, self._writer = await asyncio.open_connection("127.0.0.1", self._port)
+        return self
+
+    async def call(self, method: str, path: str, headers: dict[str, str]) -> int:
+        """The response status; the body is read and dropped."""
+        fields = [("Host", "127.0.0.1"), ("Content-Length", "0"), *headers.items()]
+        self._writer.write(
+            self._connection.send(h11.Request(method=method, target=path, headers=fields))
+            + self._connection.send(h11.EndOfMessage())
+        )
+        status = 0
+        while True:
+            event = self._connection.next_event()
+            if event is h11.NEED_DATA:
+                self._connection.receive_data(await self._reader.read(65536))
+            elif isinstance(event, h11.Response):
+                status = event.status_code
+            elif isinstance(event, h11.EndOfMessage):
+                self._connection.start_next_cycle()
+                return status
+
+    async def close(self) -> None:
+        self._writer.close()
+        await self._writer.wait_closed()
+
+
 async def measure_http(
-    client: httpx.AsyncClient, calls: list[tuple[str, dict[str, str]]], requests: int
+    port: int, calls: list[tuple[str, str, dict[str, str]]], requests: int
 ) -> tuple[list[float], float]:
-    """Latencies (s) of `requests` calls spread over one task per caller, and the wall time."""
+    """Latencies (s) of `requests` calls spread over one connection per caller, and wall time."""
     per_caller = requests // len(calls)
+    callers = [await Caller(port).open() for _ in calls]
     latencies: list[float] = []
 
-    async def caller(path: str, headers: dict[str, str]) -> None:
+    async def run_caller(caller: Caller, method: str, path: str, headers: dict[str, str]) -> None:
         for _ in range(per_caller):
             started = time.perf_counter()
-            response = (
-                await client.post(path, headers=headers) if headers else await client.get(path)
-            )
+            status = await caller.call(method, path, headers)
             latencies.append(time.perf_counter() - started)
-            if response.status_code != 200:
-                raise RuntimeError(f"{path}: {response.status_code} {response.text}")
+            if status != 200:
+                raise RuntimeError(f"{method} {path}: HTTP {status}")
 
     started = time.perf_counter()
-    await asyncio.gather(*(caller(path, headers) for path, headers in calls))
-    return latencies, time.perf_counter() - started
+    await asyncio.gather(
+        *(run_caller(caller, *call) for caller, call in zip(callers, calls, strict=True))
+    )
+    elapsed = time.perf_counter() - started
+    for caller in callers:
+        await caller.close()
+    return latencies, elapsed
 
 
 def measure_floor(requests: int) -> tuple[list[float], float]:
@@ -160,39 +203,37 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     seeded = await seed(database_url, args.callers)
     port = free_port()
     server = start_server(port=port, database_url=database_url, nats_url=nats_url)
-    limits = httpx.Limits(max_connections=args.callers, max_keepalive_connections=args.callers)
     try:
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30
-        ) as client:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             await wait_ready(client, server)
-            token_calls = [
-                (
-                    f"/v1/sessions/{session_id}/token",
-                    {
-                        "Authorization": "Bearer "
-                        + mint_dev_token(user_id=student, role="student", secret=DEV_JWT_SECRET)
-                    },
-                )
-                for session_id, student in seeded
-            ]
-            variants = {
-                "token": token_calls,
-                "token, one caller": token_calls[:1],
-                "healthz": [("/healthz", {})] * args.callers,
-            }
-            for calls in variants.values():
-                await measure_http(client, calls, max(len(calls) * 5, args.requests // 10))
-            samples: dict[str, list[float]] = {name: [] for name in variants}
-            seconds = dict.fromkeys(variants, 0.0)
-            names = list(variants)
-            per_round = args.requests // args.rounds
-            for round_ in range(args.rounds):
-                for name in names[round_ % 3 :] + names[: round_ % 3]:
-                    count = per_round if len(variants[name]) > 1 else per_round // 8
-                    latencies, elapsed = await measure_http(client, variants[name], count)
-                    samples[name] += latencies
-                    seconds[name] += elapsed
+        token_calls = [
+            (
+                "POST",
+                f"/v1/sessions/{session_id}/token",
+                {
+                    "Authorization": "Bearer "
+                    + mint_dev_token(user_id=student, role="student", secret=DEV_JWT_SECRET)
+                },
+            )
+            for session_id, student in seeded
+        ]
+        variants = {
+            "token": token_calls,
+            "token, one caller": token_calls[:1],
+            "healthz": [("GET", "/healthz", {})] * args.callers,
+        }
+        for calls in variants.values():
+            await measure_http(port, calls, max(len(calls) * 5, args.requests // 10))
+        samples: dict[str, list[float]] = {name: [] for name in variants}
+        seconds = dict.fromkeys(variants, 0.0)
+        names = list(variants)
+        per_round = args.requests // args.rounds
+        for round_ in range(args.rounds):
+            for name in names[round_ % 3 :] + names[: round_ % 3]:
+                count = per_round if len(variants[name]) > 1 else per_round // 8
+                latencies, elapsed = await measure_http(port, variants[name], count)
+                samples[name] += latencies
+                seconds[name] += elapsed
     finally:
         server.terminate()
         server.wait(timeout=30)
