@@ -44,6 +44,7 @@ def smtp_config(settings: Settings) -> SmtpConfig:
         password=settings.smtp_password.get_secret_value(),
         start_tls=settings.smtp_starttls,
         use_tls=settings.smtp_use_tls,
+        cert_bundle=settings.smtp_cert_bundle,
         timeout=settings.smtp_timeout_seconds,
     )
 

@@ -20,6 +20,7 @@ class Settings(ServiceSettings):
     smtp_password: SecretStr = SecretStr("")
     smtp_starttls: bool = False
     smtp_use_tls: bool = False
+    smtp_cert_bundle: str = Field("", description="CA bundle to verify the relay (default: system)")
     smtp_timeout_seconds: float = Field(10.0, gt=0)
     email_concurrency: int = Field(8, gt=0, description="emails in flight at once, per replica")
     # Discord: bot DMs and channel webhooks; OAuth to connect an account.

@@ -69,11 +69,12 @@ class SinkHandler:
 class MailSink:
     """A running SMTP server on loopback; `stop()` closes it."""
 
-    def __init__(self, handler: SinkHandler, *, host: str, port: int) -> None:
+    def __init__(self, handler: SinkHandler, *, host: str, port: int, **smtp: Any) -> None:
+        """`smtp`: aiosmtpd's SMTP options (tls_context, require_starttls, authenticator…)."""
         self.handler = handler
         self.host = host
         self.port = port
-        self._controller = Controller(handler, hostname=host, port=port)
+        self._controller = Controller(handler, hostname=host, port=port, **smtp)
 
     @property
     def directory(self) -> Path | None:
@@ -110,12 +111,13 @@ def start(
     port: int | None = None,
     directory: Path | None = None,
     unknown: set[str] | None = None,
+    **smtp: Any,
 ) -> MailSink:
     """Start a sink (on a free port unless given); `.eml` files go to `directory` if set."""
     if directory is not None:
         directory.mkdir(parents=True, exist_ok=True)
     handler = SinkHandler(directory=directory, unknown={a.lower() for a in unknown or ()})
-    return MailSink(handler, host=host, port=port or free_port(host)).start()
+    return MailSink(handler, host=host, port=port or free_port(host), **smtp).start()
 
 
 def start_dev(directory: Path, *, host: str = "127.0.0.1") -> MailSink:

@@ -22,6 +22,7 @@ class SmtpConfig:
     start_tls: bool = False
     use_tls: bool = False
     timeout: float = 10.0
+    cert_bundle: str = ""  # a CA bundle for a relay whose certificate a private CA signed
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class SmtpSender:
                 password=config.password or None,
                 start_tls=config.start_tls,
                 use_tls=config.use_tls,
+                cert_bundle=config.cert_bundle or None,
                 timeout=config.timeout,
                 local_hostname=self._local_hostname,
             )
