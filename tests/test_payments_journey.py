@@ -69,3 +69,34 @@ async def test_a_sandbox_purchase_gives_the_student_an_active_pack_and_seat(
     assert succeeded.payload().amount == 32000
     mine = await payments.client.get(f"/v1/orders/{order['order_id']}", headers=STUDENT)
     assert mine.json()["status"] == "paid"
+
+
+async def test_a_canceled_sandbox_checkout_frees_the_seat_it_held(event_probe, start_service):
+    packs = await start_service(create_packs, PacksSettings, PACKS_ALEMBIC_INI)
+    payments = await start_service(create_payments, PaymentsSettings, PAYMENTS_ALEMBIC_INI)
+    product = await payments.client.post(
+        "/v1/products",
+        json={"title": "Four sessions", "price_amount": 32000, "currency": "EUR"},
+        headers=MENTOR,
+    )
+    checkout = await payments.client.post(
+        "/v1/checkout",
+        json={"product_id": product.json()["product_id"], "provider": "sandbox"},
+        headers={**STUDENT, "Idempotency-Key": "journey-2"},
+    )
+    order = checkout.json()
+
+    async def seats() -> list[str]:
+        answer = await packs.client.get("/v1/mentors/mentor-7/seats", headers=MENTOR)
+        return [s["status"] for s in answer.json()["seats"]]
+
+    assert await seats() == ["held"]
+    canceled = await payments.client.post(f"/v1/sandbox/checkout/{order['order_id']}/cancel")
+    assert canceled.status_code == 200
+
+    async def freed() -> bool:
+        return await seats() == []
+
+    await eventually(freed)
+    mine = await payments.client.get(f"/v1/orders/{order['order_id']}", headers=STUDENT)
+    assert mine.json()["status"] == "expired"

@@ -23,7 +23,8 @@ class Settings(ServiceSettings):
     paypal_webhook_id: str = ""
     # Where PAYPAL-CERT-URL may point. PayPal's hosts; tests alone put a loopback origin here.
     paypal_cert_origins: tuple[str, ...] = PAYPAL_CERT_ORIGINS
-    public_base_url: str = Field("http://127.0.0.1:8001", description="where this service is")
+    # Where browsers reach this service (sandbox pages); the default is its `mentorship dev` port.
+    public_base_url: str = Field("http://127.0.0.1:8101", description="where this service is")
     success_url: str = "http://127.0.0.1:3000/checkout/{order_id}/success"
     cancel_url: str = "http://127.0.0.1:3000/checkout/{order_id}/cancel"
     checkout_minutes: int = Field(30, ge=30, le=1440, description="Stripe allows 30 min to 24 h")
