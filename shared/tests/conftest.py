@@ -32,7 +32,7 @@ async def count_effects(bus: MessageBus) -> dict[str, int]:
 async def apply_effect(event: PackDepleted, uow, envelope) -> None:
     """Adds 1 per application, so a second effect of the same event shows as 2."""
     statement = insert(effects).values(event_id=envelope.id, student_id=event.student_id, applied=1)
-    await uow.session.execute(
+    await uow.connection.execute(
         statement.on_conflict_do_update(
             index_elements=["event_id"], set_={"applied": effects.c.applied + 1}
         )

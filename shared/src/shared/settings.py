@@ -23,7 +23,7 @@ WEAK_DATABASE_PASSWORDS = frozenset({"password", "postgres", "secret", "admin", 
 def database_password(url: str) -> str | None:
     """The password in a database URL; None when it has none (peer, certificate, IAM)."""
     try:
-        return make_url(url).password  # type: ignore[return-value]
+        return make_url(url).password
     except ArgumentError:
         return None
 

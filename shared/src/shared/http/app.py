@@ -2,7 +2,7 @@
 
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
@@ -49,7 +49,9 @@ def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = (
     app.add_middleware(HttpMetrics, service=runtime.service)
 
     @app.middleware("http")
-    async def request_context(request: Request, call_next):
+    async def request_context(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         request_id = request.headers.get(REQUEST_ID_HEADER, "")
         if not REQUEST_ID_PATTERN.fullmatch(request_id):
             # Anything else would travel into logs and event envelopes: use our own.
@@ -65,10 +67,19 @@ def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = (
         return response
 
     @app.get("/healthz", tags=["operations"])
-    async def healthz() -> dict:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": runtime.service}
 
-    @app.get("/readyz", tags=["operations"])
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        responses={
+            503: {
+                "description": "a dependency is not ready; `checks` says which",
+                "content": {"application/json": {}},
+            }
+        },
+    )
     async def readyz() -> JSONResponse:
         checks = await runtime.readiness()
         ready = all(value == "ok" for value in checks.values())
@@ -86,7 +97,12 @@ def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = (
             status_code=200 if ready else 503,
         )
 
-    @app.get("/metrics", tags=["operations"])
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        response_class=Response,
+        responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text"}},
+    )
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

@@ -2,21 +2,27 @@
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from faststream import AckPolicy
 from faststream.nats import NatsBroker
+from pydantic import BaseModel
 
 from shared.clock import Clock
-from shared.db import SessionFactory
+from shared.db import ConnectionFactory
 from shared.logging import get_logger
-from shared.messaging.consumers import EventConsumers, RetryPolicy
-from shared.messaging.failures import describe_error
+from shared.messaging.consumers import EventConsumers
+from shared.messaging.failures import RetryPolicy, describe_error
 from shared.messaging.outbox import Outbox, Relay
 from shared.messaging.request_client import Requester
 from shared.messaging.request_server import RequestServer
 from shared.messaging.stream import stream_name
 from shared.settings import ServiceSettings
 from shared.uow import UnitOfWork
+
+Req = TypeVar("Req", bound=BaseModel)
+Rep = TypeVar("Rep", bound=BaseModel)
 
 log = get_logger(__name__)
 
@@ -50,7 +56,7 @@ class MessageBus:
         self,
         *,
         settings: ServiceSettings,
-        session_factory: SessionFactory,
+        session_factory: ConnectionFactory,
         clock: Clock,
     ) -> None:
         self.settings = settings
@@ -83,7 +89,7 @@ class MessageBus:
             queue=settings.service_name,
             concurrency=settings.database_pool_size,
         )
-        self._sweeper: asyncio.Task | None = None
+        self._sweeper: asyncio.Task[None] | None = None
 
     def uow(self) -> UnitOfWork:
         """A unit of work whose committed events are published right after commit."""
@@ -91,7 +97,9 @@ class MessageBus:
             self.session_factory, outbox=self.outbox, after_commit=self.relay.after_commit
         )
 
-    def responder(self, subject: str, request_model):
+    def responder(
+        self, subject: str, request_model: type[Req]
+    ) -> Callable[[Callable[[Req], Awaitable[Rep]]], Callable[[Req], Awaitable[Rep]]]:
         """Decorate `async def handler(request) -> reply`; raise DomainError to refuse."""
         return self.responders.register(subject, request_model)
 

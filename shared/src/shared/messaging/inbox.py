@@ -5,7 +5,7 @@ from uuid import UUID
 from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert
 
-from shared.db import DbSession
+from shared.db import DbConnection
 from shared.messaging.tables import inbox
 
 _CLAIM = (
@@ -16,11 +16,11 @@ _CLAIM = (
 )
 
 
-async def claim(session: DbSession, *, consumer: str, event_id: UUID) -> bool:
+async def claim(connection: DbConnection, *, consumer: str, event_id: UUID) -> bool:
     """True if this consumer sees the event for the first time.
 
     A concurrent duplicate blocks on the primary key until the first transaction ends, then
     finds the row and returns False, so two deliveries never both apply their effects.
     """
-    result = await session.execute(_CLAIM, {"consumer": consumer, "event_id": event_id})
+    result = await connection.execute(_CLAIM, {"consumer": consumer, "event_id": event_id})
     return result.first() is not None

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func
 
-from shared.db import SessionFactory
+from shared.db import ConnectionFactory
 from shared.messaging.stream import RETENTION_SECONDS
 from shared.messaging.tables import inbox, outbox
 
@@ -13,14 +13,14 @@ OUTBOX_KEEP = timedelta(days=3)
 INBOX_KEEP = timedelta(seconds=2 * RETENTION_SECONDS)
 
 
-async def prune_messaging_tables(session_factory: SessionFactory) -> int:
+async def prune_messaging_tables(connection_factory: ConnectionFactory) -> int:
     """Delete outbox rows published long ago and inbox claims older than any redelivery."""
-    async with session_factory() as session:
-        published = await session.execute(
+    async with connection_factory() as connection:
+        published = await connection.execute(
             delete(outbox).where(outbox.c.published_at < func.now() - OUTBOX_KEEP)
         )
-        claimed = await session.execute(
+        claimed = await connection.execute(
             delete(inbox).where(inbox.c.processed_at < func.now() - INBOX_KEEP)
         )
-        await session.commit()
+        await connection.commit()
     return published.rowcount + claimed.rowcount
