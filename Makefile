@@ -27,15 +27,15 @@ lint: uv
 
 sync: uv
 	uv sync --all-packages --frozen
+	@PATH="$(SHELL_PATH)" command -v uv >/dev/null 2>&1 || echo "note: uv is in $$(dirname $$(command -v uv)), \
+	not on your shell's PATH: use the make targets (make token, make health, ...) or run once: \
+	eval \"\$$(make -s path)\" (or export PATH=\"$$(dirname $$(command -v uv)):\$$PATH\")" >&2
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv 2>/dev/null \
 		|| python3 -m pip install --user --quiet --break-system-packages uv 2>/dev/null \
 		|| python3 -m pip install --quiet uv
 	@command -v uv >/dev/null 2>&1 || { echo "uv is not on PATH after installing it" >&2; exit 1; }
-	@PATH="$(SHELL_PATH)" command -v uv >/dev/null 2>&1 || echo "note: uv is in $$(dirname $$(command -v uv)), \
-	not on your shell's PATH: use the make targets (make token, make health, ...) or run once: \
-	export PATH=\"$$(dirname $$(command -v uv)):\$$PATH\"" >&2
 
 # Follow-up commands, for a second shell while `make dev` runs (they find uv like the above).
 .PHONY: token health dlq publish path
@@ -52,7 +52,7 @@ dlq: uv  ## dead letters of every service
 	@uv run --no-sync mentorship dlq list
 
 publish: uv  ## make publish SUBJECT=payment.succeeded DATA='{...}'
-	@uv run --no-sync mentorship publish $(SUBJECT) '$(DATA)'
+	@uv run --no-sync mentorship publish "$$SUBJECT" "$$DATA"  # from the environment: DATA may span lines
 
 path:  ## the line that puts uv on this shell's PATH
 	@echo 'export PATH="$(USER_BIN):$$HOME/.local/bin:$$PATH"'
