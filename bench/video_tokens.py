@@ -46,6 +46,12 @@ from stats import print_row  # noqa: E402
 MENTOR = "mentor-bench"
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -226,12 +232,15 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
             await measure_http(port, calls, max(len(calls) * 5, args.requests // 10))
         samples: dict[str, list[float]] = {name: [] for name in variants}
         seconds = dict.fromkeys(variants, 0.0)
+        server_cpu = dict.fromkeys(variants, 0.0)
         names = list(variants)
         per_round = args.requests // args.rounds
         for round_ in range(args.rounds):
             for name in names[round_ % 3 :] + names[: round_ % 3]:
                 count = per_round if len(variants[name]) > 1 else per_round // 8
+                cpu_before = cpu_seconds(server.pid)
                 latencies, elapsed = await measure_http(port, variants[name], count)
+                server_cpu[name] += cpu_seconds(server.pid) - cpu_before
                 samples[name] += latencies
                 seconds[name] += elapsed
     finally:
@@ -256,6 +265,9 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     )
     print_row("POST token, 1 caller", samples["token, one caller"], rate("token, one caller"))
     print_row(f"POST token, {args.callers} callers", samples["token"], rate("token"))
+    for name in ("healthz", "token"):
+        per_request = server_cpu[name] / len(samples[name]) * 1000
+        print(f"server CPU per request, {name}: {per_request:.2f} ms (less sensitive to load)")
     token_p50 = p50(samples["token"]) * 1000
     print(
         f"\nPOST token p50 with {args.callers} callers: {token_p50:.3f} ms (target <= 2 ms);"
