@@ -16,7 +16,7 @@ from shared.messaging import context, observe
 from shared.messaging.events import Envelope, Event
 from shared.messaging.stream import subject_for
 from shared.messaging.tables import outbox
-from shared.uow import OutboxRow, UnitOfWork
+from shared.uow import OutboxRow
 
 log = get_logger(__name__)
 
@@ -49,10 +49,6 @@ class Outbox:
         ]
         await connection.execute(insert(outbox), rows)
         return rows
-
-    def record(self, uow: UnitOfWork, event: Event) -> Envelope:
-        """Old spelling of `uow.record(event)`, kept while the services move (issue 6)."""
-        return uow.record(event)
 
 
 class Relay:
