@@ -12,7 +12,7 @@ from search.domain.highlight import highlight
 from search.domain.query import MentorSearch
 from search.domain.results import Hit, SearchPage, Suggestion
 from search.service_layer.ports import DocumentBatches
-from shared.db import SessionFactory
+from shared.db import ConnectionFactory
 from shared.uow import UnitOfWork
 
 
@@ -21,17 +21,21 @@ class EmbeddedBackend:
 
     name = "embedded"
 
-    def __init__(self, session_factory: SessionFactory) -> None:
-        self._session_factory = session_factory
+    def __init__(self, connection_factory: ConnectionFactory) -> None:
+        self._connection_factory = connection_factory
 
     async def prepare(self) -> None:
         """The migrations created the index, its vocabulary and text search configurations."""
 
-    async def index(self, documents: Sequence[MentorDocument], *, uow: UnitOfWork) -> None:
-        await embedded_index.write_documents(uow.session, documents)
+    async def index(
+        self, documents: Sequence[MentorDocument], *, uow: UnitOfWork, text_changed: bool = True
+    ) -> None:
+        await embedded_index.write_documents(
+            uow.connection, documents, with_vocabulary=text_changed
+        )
 
     async def search(self, query: MentorSearch) -> SearchPage:
-        async with self._session_factory() as db:
+        async with self._connection_factory() as db:
             await db.execution_options(isolation_level="REPEATABLE READ")
             async with db.begin():
                 match = await embedded_search.text_match(db, query.q)
@@ -40,14 +44,14 @@ class EmbeddedBackend:
         return SearchPage(hits=[_hit(row, terms) for row in rows], total=total, facets=facets)
 
     async def suggest(self, prefix: str, *, limit: int) -> list[Suggestion]:
-        async with self._session_factory() as db:
+        async with self._connection_factory() as db:
             rows = await embedded_search.suggest_rows(db, prefix, limit=limit)
         return [Suggestion(row.mentor_id, row.display_name, row.title) for row in rows]
 
     async def replace_all(self, batches: DocumentBatches) -> int:
         """One transaction: readers see the old index until the new one is committed whole."""
         written = 0
-        async with self._session_factory() as db:
+        async with self._connection_factory() as db:
             async with db.begin():
                 await embedded_index.delete_all(db)
                 async for documents in batches:

@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, func, select, text
 
 from search.adapters.tables import index_words, mentor_index
 from search.domain.document import MentorDocument
-from shared.db import DbSession
+from shared.db import DbConnection
 
 TEXT_CONFIG = "mentor_text"
 WORDS_CONFIG = "mentor_words"
@@ -90,18 +90,22 @@ def _texts(document: MentorDocument) -> str:
     )
 
 
-async def write_documents(db: DbSession, documents: Sequence[MentorDocument]) -> None:
+async def write_documents(
+    db: DbConnection, documents: Sequence[MentorDocument], *, with_vocabulary: bool = True
+) -> None:
+    """Upsert the documents; their words join the typo vocabulary unless the text is unchanged."""
     if not documents:
         return
     await db.execute(UPSERT, [document_row(document) for document in documents])
-    await db.execute(WORDS, {"texts": " ".join(_texts(document) for document in documents)})
+    if with_vocabulary:
+        await db.execute(WORDS, {"texts": " ".join(_texts(document) for document in documents)})
 
 
-async def delete_all(db: DbSession) -> None:
+async def delete_all(db: DbConnection) -> None:
     await db.execute(mentor_index.delete())
 
 
-async def count(db: DbSession) -> int:
+async def count(db: DbConnection) -> int:
     return (await db.scalar(select(func.count()).select_from(mentor_index))) or 0
 
 

@@ -24,7 +24,7 @@ from search.adapters.embedded_index import TEXT_CONFIG
 from search.adapters.tables import mentor_index as idx
 from search.domain.query import DAY_SECONDS, MentorSearch, SortOrder
 from search.domain.text import query_words
-from shared.db import DbSession
+from shared.db import DbConnection
 
 MIN_TYPO_WORD = 4  # shorter words match only as prefixes: 'ml' is no typo of 'go'
 SIMILAR_PER_WORD = 5
@@ -54,7 +54,7 @@ class TextMatch:
     terms: frozenset[str]
 
 
-async def text_match(db: DbSession, q: str) -> TextMatch | None:
+async def text_match(db: DbConnection, q: str) -> TextMatch | None:
     """All words must match, each as a prefix or through a similar indexed word."""
     words = [word for word in query_words(q) if SAFE_TERM.match(word)]
     if not words:
@@ -135,7 +135,7 @@ def order_by(query: MentorSearch, match: TextMatch | None) -> list:
 
 
 async def search_rows(
-    db: DbSession, query: MentorSearch, match: TextMatch | None
+    db: DbConnection, query: MentorSearch, match: TextMatch | None
 ) -> tuple[list[Row], int, dict[str, dict[str, int]]]:
     """The page's rows, the total and the facet counts, from the connection's one snapshot."""
     where = and_(true(), *conditions(query, match))
@@ -190,7 +190,7 @@ SUGGEST = text(
 )
 
 
-async def suggest_rows(db: DbSession, prefix: str, *, limit: int) -> list[Row]:
+async def suggest_rows(db: DbConnection, prefix: str, *, limit: int) -> list[Row]:
     """Mentors with a word starting with each word of `prefix` (the last one still being typed)."""
     words = [word for word in query_words(prefix) if SAFE_TERM.match(word)]
     if not words:

@@ -2,16 +2,40 @@
 
 from collections.abc import AsyncIterator
 from datetime import datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Table, select, true, tuple_
+from sqlalchemy import Executable, Row, Table, bindparam, select, true, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from search.adapters.tables import mentor_facts, mentor_products
 from search.domain.document import Facts, Profile
 from search.domain.stamp import Stamp
 from shared.db import DbConnection
+
+
+@cache
+def _group_upsert(table: Table, group: str, names: tuple[str, ...]) -> Executable:
+    """Built once per (table, group): statements built per call cost more than their SQL."""
+    at, event = table.c[f"{group}_at"], table.c[f"{group}_event"]
+    columns = (*names, at.name, event.name)
+    values = {name: bindparam(name, type_=table.c[name].type) for name in columns}
+    newer = at.is_(None) | (
+        tuple_(at, event)
+        < tuple_(bindparam(at.name, type_=at.type), bindparam(event.name, type_=event.type))
+    )
+    statement = insert(table).values(
+        mentor_id=bindparam("mentor_id"), **values, updated_at=bindparam("now")
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["mentor_id"],
+        set_={
+            **{name: statement.excluded[name] for name in columns},
+            "updated_at": bindparam("now"),
+        },
+        where=newer,
+    ).returning(table.c.mentor_id)
 
 
 async def record_group(
@@ -30,19 +54,37 @@ async def record_group(
     conflicting row even when the WHERE is false), so documents read after it in the same
     transaction reach the backend in commit order.
     """
-    at = table.c[f"{group}_at"]
-    event = table.c[f"{group}_event"]
-    stamped = {**values, at.name: stamp.at, event.name: stamp.event_id}
-    newer = at.is_(None) | (tuple_(at, event) < tuple_(stamp.at, stamp.event_id))
-    written = await db.execute(
-        insert(table)
-        .values(mentor_id=mentor_id, **stamped, updated_at=now)
-        .on_conflict_do_update(
-            index_elements=["mentor_id"], set_={**stamped, "updated_at": now}, where=newer
-        )
-        .returning(table.c.mentor_id)
+    statement = _group_upsert(table, group, tuple(sorted(values)))
+    parameters = {
+        **values,
+        "mentor_id": mentor_id,
+        f"{group}_at": stamp.at,
+        f"{group}_event": stamp.event_id,
+        "now": now,
+    }
+    return (await db.execute(statement, parameters)).first() is not None
+
+
+PRODUCT_COLUMNS = ("mentor_id", "price_amount", "currency", "active", "product_at", "product_event")
+
+
+@cache
+def _product_upsert(table: Table) -> Executable:
+    values = {name: bindparam(name, type_=table.c[name].type) for name in PRODUCT_COLUMNS}
+    statement = insert(table).values(
+        product_id=bindparam("product_id"), **values, updated_at=bindparam("now")
     )
-    return written.first() is not None
+    newer = tuple_(table.c.product_at, table.c.product_event) < tuple_(
+        statement.excluded.product_at, statement.excluded.product_event
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["product_id"],
+        set_={
+            **{name: statement.excluded[name] for name in PRODUCT_COLUMNS},
+            "updated_at": bindparam("now"),
+        },
+        where=newer,
+    ).returning(table.c.product_id)
 
 
 async def record_product(
@@ -58,35 +100,30 @@ async def record_product(
     now: datetime,
 ) -> bool:
     """Keep the product's newest price and status; True if written."""
-    products = table
-    values = {
+    parameters = {
+        "product_id": product_id,
         "mentor_id": mentor_id,
         "price_amount": price_amount,
         "currency": currency,
         "active": active,
         "product_at": stamp.at,
         "product_event": stamp.event_id,
-        "updated_at": now,
+        "now": now,
     }
-    newer = tuple_(products.c.product_at, products.c.product_event) < tuple_(
-        stamp.at, stamp.event_id
+    return (await db.execute(_product_upsert(table), parameters)).first() is not None
+
+
+@cache
+def _lock_mentor(table: Table) -> Executable:
+    statement = insert(table).values(mentor_id=bindparam("mentor_id"), updated_at=bindparam("now"))
+    return statement.on_conflict_do_update(
+        index_elements=["mentor_id"], set_={"updated_at": statement.excluded.updated_at}
     )
-    written = await db.execute(
-        insert(products)
-        .values(product_id=product_id, **values)
-        .on_conflict_do_update(index_elements=["product_id"], set_=values, where=newer)
-        .returning(products.c.product_id)
-    )
-    return written.first() is not None
 
 
 async def lock_mentor(db: DbConnection, *, table: Table, mentor_id: str, now: datetime) -> None:
     """Create the mentor's row if missing and hold its lock until the transaction ends."""
-    await db.execute(
-        insert(table)
-        .values(mentor_id=mentor_id, updated_at=now)
-        .on_conflict_do_update(index_elements=["mentor_id"], set_={"updated_at": now})
-    )
+    await db.execute(_lock_mentor(table), {"mentor_id": mentor_id, "now": now})
 
 
 def _lowest_price():
@@ -110,9 +147,13 @@ def _facts_query():
     ).outerjoin(lowest, true())
 
 
+@cache
+def _facts_of_one() -> Executable:
+    return _facts_query().where(mentor_facts.c.mentor_id == bindparam("mentor_id"))
+
+
 async def read_facts(db: DbConnection, mentor_id: str) -> Facts:
-    query = _facts_query().where(mentor_facts.c.mentor_id == mentor_id)
-    row = (await db.execute(query)).first()
+    row = (await db.execute(_facts_of_one(), {"mentor_id": mentor_id})).first()
     return to_facts(row) if row is not None else Facts(mentor_id=mentor_id)
 
 

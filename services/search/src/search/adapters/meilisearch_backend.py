@@ -66,7 +66,9 @@ class MeilisearchBackend:
     async def prepare(self) -> None:
         await self._create(self._uid)
 
-    async def index(self, documents: Sequence[MentorDocument], *, uow: UnitOfWork) -> None:
+    async def index(
+        self, documents: Sequence[MentorDocument], *, uow: UnitOfWork, text_changed: bool = True
+    ) -> None:
         """Awaited before the unit of work commits: a fact counts only once it is searchable."""
         if documents:
             await self._add(self._uid, documents)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Table
+from sqlalchemy import Table, select
 
 from search.adapters.tables import (
     mentor_facts,
@@ -15,6 +15,12 @@ from shared.clock import Clock
 from shared.db import ConnectionFactory, DbConnection
 from shared.messaging.snapshots import ShadowRebuild
 
+FACTS_PROJECTION = "search-mentor-facts"
+PRODUCTS_PROJECTION = "search-mentor-products"
+MARKERS = select(projection_rebuilds.c.projection).where(
+    projection_rebuilds.c.projection.in_((FACTS_PROJECTION, PRODUCTS_PROJECTION))
+)
+
 
 @dataclass(frozen=True)
 class DirectoryShadows:
@@ -23,11 +29,18 @@ class DirectoryShadows:
     facts: ShadowRebuild
     products: ShadowRebuild
 
-    async def fact_tables(self, connection: DbConnection) -> list[Table]:
-        return await self.facts.targets(connection)
+    async def targets(self, connection: DbConnection) -> tuple[list[Table], list[Table]]:
+        """(fact tables, product tables) a live fact goes to now, from one read of the markers.
 
-    async def product_tables(self, connection: DbConnection) -> list[Table]:
-        return await self.products.targets(connection)
+        The same rule as the kernel's `ShadowRebuild.targets`, for both projections at once.
+        """
+        rebuilding = set(await connection.scalars(MARKERS))
+
+        def tables(rebuild: ShadowRebuild) -> list[Table]:
+            live = [rebuild.live]
+            return live + [rebuild.shadow] if rebuild.projection in rebuilding else live
+
+        return tables(self.facts), tables(self.products)
 
 
 def directory_shadows(*, connection_factory: ConnectionFactory, clock: Clock) -> DirectoryShadows:
@@ -42,6 +55,6 @@ def directory_shadows(*, connection_factory: ConnectionFactory, clock: Clock) ->
         )
 
     return DirectoryShadows(
-        facts=shadow("search-mentor-facts", mentor_facts, mentor_facts_shadow),
-        products=shadow("search-mentor-products", mentor_products, mentor_products_shadow),
+        facts=shadow(FACTS_PROJECTION, mentor_facts, mentor_facts_shadow),
+        products=shadow(PRODUCTS_PROJECTION, mentor_products, mentor_products_shadow),
     )

@@ -60,11 +60,15 @@ def to_query(params: MentorSearchParams, *, now) -> MentorSearch:
     )
 
 
+CARD_FIELDS = tuple(name for name in MentorCardRead.model_fields if name != "highlights")
+
+
 def _card(hit: Hit) -> MentorCardRead:
     document: MentorDocument = hit.document
-    fields = asdict(document)
-    fields.pop("specialty_keys")
-    return MentorCardRead(**fields, highlights=hit.highlights)
+    values = {name: getattr(document, name) for name in CARD_FIELDS}
+    values["specialties"] = list(document.specialties)
+    values["available_days"] = list(document.available_days)
+    return MentorCardRead.model_construct(**values, highlights=hit.highlights)
 
 
 def to_read(page: SearchPage, query: MentorSearch) -> MentorSearchRead:

@@ -15,11 +15,13 @@ class SearchBackend(Protocol):
     async def prepare(self) -> None:
         """Create the index and apply its settings; called once at start."""
 
-    async def index(self, documents: Sequence[MentorDocument], *, uow: UnitOfWork) -> None:
+    async def index(
+        self, documents: Sequence[MentorDocument], *, uow: UnitOfWork, text_changed: bool = True
+    ) -> None:
         """Make these documents searchable, as part of the unit of work's transaction.
 
         Raising rolls the unit of work back, so a fact is recorded only once its document
-        reached the backend.
+        reached the backend. `text_changed=False` says only filters or sorts changed.
         """
 
     async def search(self, query: MentorSearch) -> SearchPage: ...

@@ -78,9 +78,8 @@ async def record_facts(
     """Apply facts to the live tables (then the shadows during a rebuild), or only to the
     shadows when `live` is False (snapshot items of a rebuild); each changed mentor's
     document goes to the backend once, at the end."""
-    changed: dict[str, None] = {}
-    fact_tables = await ctx.shadows.fact_tables(uow.connection)
-    product_tables = await ctx.shadows.product_tables(uow.connection)
+    changed: dict[str, bool] = {}  # mentor id -> whether the profile's text changed
+    fact_tables, product_tables = await ctx.shadows.targets(uow.connection)
     for event, stamp in facts_in_order:
         if isinstance(event, ProductUpdated):
             tables = product_tables if live else product_tables[1:]
@@ -89,9 +88,10 @@ async def record_facts(
             tables = fact_tables if live else fact_tables[1:]
             written = await _record_group(event, stamp=stamp, uow=uow, ctx=ctx, tables=tables)
         if written and live:
-            changed[event.mentor_id] = None  # type: ignore[attr-defined]
-    for mentor_id in changed:
-        await reindex(mentor_id, uow=uow, ctx=ctx)
+            mentor_id: str = event.mentor_id  # type: ignore[attr-defined]
+            changed[mentor_id] = changed.get(mentor_id, False) or isinstance(event, MentorUpdated)
+    for mentor_id, text_changed in changed.items():
+        await reindex(mentor_id, uow=uow, ctx=ctx, text_changed=text_changed)
 
 
 async def _record_group(
@@ -144,8 +144,10 @@ async def _record_product(
     return changed
 
 
-async def reindex(mentor_id: str, *, uow: UnitOfWork, ctx: Context) -> None:
+async def reindex(
+    mentor_id: str, *, uow: UnitOfWork, ctx: Context, text_changed: bool = True
+) -> None:
     """Send the mentor's current document to the backend (nothing while no profile is known)."""
     document = build_document(await facts.read_facts(uow.connection, mentor_id))
     if document is not None:
-        await ctx.backend.index([document], uow=uow)
+        await ctx.backend.index([document], uow=uow, text_changed=text_changed)
