@@ -46,3 +46,11 @@ def test_the_printed_urls_include_ready_psql_and_nats_command_lines() -> None:
         "NATS": "nats://127.0.0.1:14222",
         "nats CLI": "nats --server nats://127.0.0.1:14222 stream ls",
     }
+
+
+def test_services_log_colored_lines_in_dev_and_json_with_the_flag() -> None:
+    packs = get_service("packs")
+    infra = Infra(nats_url="nats://127.0.0.1:14222", database_urls={"packs": "postgresql://x"})
+    assert _service_env(packs, infra)["PACKS_LOG_FORMAT"] == "console"
+    assert _service_env(packs, infra, json_logs=True)["PACKS_LOG_FORMAT"] == "json"
+    assert _service_env(packs, infra)["PACKS_DEV_MODE"] == "true"
