@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 from rich.console import Console
 
-from mentorship.dev import DevError, Infra, _port, infra_urls
+from mentorship.dev import DevError, Infra, _port, _service_env, infra_urls
+from mentorship.services import get_service
 
 
 @pytest.fixture
