@@ -5,7 +5,7 @@ from booking.adapters.google.oauth import GoogleOAuth, HttpFactory, default_http
 from booking.adapters.google.token_vault import TokenVault
 from booking.adapters.packs_client import PacksClient
 from booking.config import Settings
-from booking.entrypoints import jobs, subscribers
+from booking.entrypoints import jobs, mentor_snapshot, snapshots, subscribers
 from booking.service_layer.dependencies import Dependencies
 from booking.service_layer.ports import Calendar, CalendarConnector, NoCalendar
 from shared.runtime import Runtime
@@ -50,5 +50,7 @@ def bootstrap(
         connector=connector,
     )
     subscribers.register(runtime.bus, deps=deps)
+    snapshots.register(runtime.bus)  # snapshot.session for projection rebuilds (decision 0006)
+    mentor_snapshot.register(runtime.bus, clock=runtime.clock)  # snapshot.mentor, for search
     jobs.register(runtime, deps=deps, batch_size=settings.job_batch_size)
     return deps
