@@ -31,6 +31,7 @@ VALIDATION_PROBLEM_SCHEMA: dict[str, Any] = {
     ],
 }
 KERNEL_PROBLEMS = {
+    "400": "BAD_REQUEST: the body could not be read as JSON",
     "404": "NOT_FOUND: nothing is at this path, or the thing it names is not yours to see",
     "409": "a stable code says which rule refused the change (see its `type` page)",
     "503": "DATABASE_UNAVAILABLE or UPSTREAM_*: try again after `Retry-After` seconds",
@@ -58,13 +59,15 @@ def add_kernel_problems(schema: dict[str, Any]) -> dict[str, Any]:
                     _document(responses, "404", KERNEL_PROBLEMS["404"])
                 if method in WRITES:
                     _document(responses, "409", KERNEL_PROBLEMS["409"])
+                if operation.get("requestBody"):
+                    _document(responses, "400", KERNEL_PROBLEMS["400"])
             if "422" in responses or operation.get("parameters") or operation.get("requestBody"):
                 responses["422"] = {
                     "description": "VALIDATION_FAILED: `errors` lists each field and what is wrong",
                     "content": _content({"$ref": "#/components/schemas/ValidationProblem"}),
                 }
             for status, response in responses.items():
-                if status[:1] in {"4", "5"} and status != "422":
+                if status[:1] in {"4", "5"} and status != "422" and path not in OPERATIONAL_PATHS:
                     response["content"] = _content(PROBLEM_REF)
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)

@@ -44,6 +44,7 @@ KERNEL_PROBLEMS = {
                     "in time; nothing was changed. Retry later."),
         ProblemType("INTERNAL", 500, "An unexpected error; it was logged with the request id "
                     "(`X-Request-ID`)."),
+        ProblemType("BAD_REQUEST", 400, "The body could not be read (not JSON, or not UTF-8)."),
         ProblemType("HTTP_ERROR", 400, "The HTTP layer refused the request; `detail` says why."),
     )
 }  # fmt: skip

@@ -29,6 +29,7 @@ log = get_logger(__name__)
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = 2
 CODE_BY_STATUS = {
+    400: "BAD_REQUEST",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     401: "UNAUTHORIZED",
