@@ -4,7 +4,9 @@ from datetime import timedelta
 
 from shared.messaging.events import MentorAvailabilityChanged
 
-from ..conftest import START, berlin
+from booking.entrypoints.jobs import ANNOUNCE_AVAILABILITY
+
+from ..conftest import MENTOR, START, berlin
 
 
 async def test_availability_lists_working_hours_after_the_notice_in_utc_and_the_asked_zone(
@@ -76,3 +78,16 @@ async def test_changing_the_schedule_announces_the_next_free_slot_and_free_days(
     assert [d.isoformat() for d in changed.available_days][:2] == ["2026-03-06", "2026-03-13"]
     assert all(d.weekday() == 4 for d in changed.available_days)
     assert START + timedelta(days=30) > berlin(f"{changed.available_days[-1]}T09:00")
+
+
+async def test_a_booking_is_announced_by_the_due_job_not_inside_the_booking(driver):
+    await driver.publish_profile()
+    driver.packs.grant("student-1", MENTOR)
+    first_free = berlin("2026-03-03T10:00")
+    await driver.booked("student-1", first_free)
+    assert len(await driver.recorded(MentorAvailabilityChanged)) == 1  # the profile's only
+
+    assert await driver.run_job(ANNOUNCE_AVAILABILITY) == 1
+
+    announced = (await driver.recorded(MentorAvailabilityChanged))[-1]
+    assert announced.next_available_at == berlin("2026-03-03T11:00")

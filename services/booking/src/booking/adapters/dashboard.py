@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import Row, and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from booking.adapters.tables import mentor_capacity, sessions, student_packs, student_seats
 from booking.domain.sessions import SessionStatus
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 
 LIVE_SEATS = ("active", "grace")
 CONSUMED = or_(
@@ -15,12 +15,12 @@ CONSUMED = or_(
 )
 
 
-async def capacity_of(db: DbConnection, mentor_id: str) -> Row | None:
+async def capacity_of(db: DbConnection, mentor_id: str) -> AnyRow | None:
     query = select(mentor_capacity).where(mentor_capacity.c.mentor_id == mentor_id)
     return (await db.execute(query)).first()
 
 
-async def students_of(db: DbConnection, mentor_id: str, *, now: datetime) -> list[Row]:
+async def students_of(db: DbConnection, mentor_id: str, *, now: datetime) -> list[AnyRow]:
     """Live seats with their live packs' expiry, sessions bought, used and booked."""
     live_pack = and_(student_packs.c.status == "active", student_packs.c.expires_at > now)
     packs = (
@@ -80,7 +80,7 @@ async def students_of(db: DbConnection, mentor_id: str, *, now: datetime) -> lis
 
 async def sessions_around(
     db: DbConnection, mentor_id: str, *, now: datetime, limit: int
-) -> tuple[list[Row], list[Row]]:
+) -> tuple[list[AnyRow], list[AnyRow]]:
     """The next and the most recent sessions of the mentor."""
     mine = select(sessions).where(sessions.c.mentor_id == mentor_id)
     upcoming = await db.execute(

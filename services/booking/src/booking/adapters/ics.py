@@ -40,4 +40,4 @@ def session_invite(session: Session, *, stamp: datetime) -> bytes:
         first_date=session.starts_at.date() - timedelta(days=1),
         last_date=session.ends_at.date() + timedelta(days=1),
     )
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

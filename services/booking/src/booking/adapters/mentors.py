@@ -1,14 +1,14 @@
 """Mentor profiles and their scheduling settings in the `mentors` table."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
-from booking.adapters.tables import mentors
+from booking.adapters.tables import mentors, sessions
 from booking.domain.schedule import Hours, Schedule, Weekday
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 
 SCHEDULE_COLUMNS = (
     "timezone",
@@ -66,14 +66,16 @@ def schedule_columns(schedule: Schedule) -> dict[str, Any]:
     }
 
 
-async def get_mentor(session: DbConnection, mentor_id: str, *, lock: bool = False) -> Row | None:
+async def get_mentor(session: DbConnection, mentor_id: str, *, lock: bool = False) -> AnyRow | None:
     query = select(mentors).where(mentors.c.mentor_id == mentor_id)
     if lock:
         query = query.with_for_update()
     return (await session.execute(query)).first()
 
 
-async def upsert_mentor(session: DbConnection, *, mentor_id: str, fields: dict, now) -> Row:
+async def upsert_mentor(
+    session: DbConnection, *, mentor_id: str, fields: dict[str, Any], now: datetime
+) -> AnyRow:
     statement = insert(mentors).values(
         mentor_id=mentor_id, **fields, created_at=now, updated_at=now
     )
@@ -84,3 +86,40 @@ async def upsert_mentor(session: DbConnection, *, mentor_id: str, fields: dict, 
             ).returning(*mentors.c)
         )
     ).one()
+
+
+# A booking may commit a little after the announcer's read began; looking back this far
+# catches it (at the cost of announcing such a mentor once more).
+ANNOUNCE_OVERLAP = "30 seconds"
+
+
+async def mentors_with_changed_sessions(db: DbConnection, *, limit: int) -> list[str]:
+    """Mentors whose sessions changed since their availability was last announced."""
+    changed = (
+        select(sessions.c.mentor_id)
+        .where(
+            sessions.c.mentor_id == mentors.c.mentor_id,
+            sessions.c.changed_at
+            > func.coalesce(
+                mentors.c.availability_announced_at - text(f"interval '{ANNOUNCE_OVERLAP}'"),
+                text("'-infinity'::timestamptz"),
+            ),
+        )
+        .exists()
+    )
+    rows = await db.execute(
+        select(mentors.c.mentor_id)
+        .where(changed)
+        .order_by(mentors.c.availability_announced_at.nulls_first())
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return [row.mentor_id for row in rows]
+
+
+async def mark_announced(db: DbConnection, mentor_id: str) -> None:
+    await db.execute(
+        update(mentors)
+        .where(mentors.c.mentor_id == mentor_id)
+        .values(availability_announced_at=func.now())
+    )

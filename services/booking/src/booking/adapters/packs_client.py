@@ -1,7 +1,10 @@
 """Booking's side of the packs requests: reserve, release, eligibility (ARCHITECTURE §3.8)."""
 
 from datetime import datetime
+from typing import TypeVar
 from uuid import UUID
+
+from pydantic import BaseModel
 
 from booking.domain.errors import PacksRefused, PacksUnavailable
 from shared.logging import get_logger
@@ -10,6 +13,8 @@ from shared.messaging import packs_requests as contract
 from shared.messaging.request_client import Requester
 
 log = get_logger(__name__)
+
+Rep = TypeVar("Rep", bound=BaseModel)
 
 
 class PacksClient:
@@ -32,7 +37,7 @@ class PacksClient:
     async def release(self, session_id: UUID) -> str:
         request = contract.CreditReleaseRequest(session_id=session_id)
         reply = await self._ask(contract.CREDIT_RELEASE, request, contract.CreditReleaseReply)
-        return reply.status
+        return str(reply.status)
 
     async def eligibility(
         self, *, student_id: str, mentor_id: str, starts_at: datetime | None = None
@@ -42,7 +47,7 @@ class PacksClient:
         )
         return await self._ask(contract.ELIGIBILITY_GET, request, contract.EligibilityReply)
 
-    async def _ask(self, subject, request, reply_model):
+    async def _ask(self, subject: str, request: BaseModel, reply_model: type[Rep]) -> Rep:
         try:
             return await self._requester.request(subject, request, reply_model)
         except RemoteError as refusal:

@@ -3,12 +3,12 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from booking.adapters.tables import session_reminders, sessions
 from booking.domain.sessions import SessionStatus
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 
 
 async def plan_reminders(
@@ -42,7 +42,7 @@ async def drop_unsent(db: DbConnection, session_id: UUID) -> None:
     )
 
 
-async def claim_due(db: DbConnection, *, now: datetime, limit: int) -> list[Row]:
+async def claim_due(db: DbConnection, *, now: datetime, limit: int) -> list[AnyRow]:
     """Due, unsent reminders of scheduled sessions, locked; other replicas skip them."""
     rows = await db.execute(
         select(
@@ -67,7 +67,7 @@ async def claim_due(db: DbConnection, *, now: datetime, limit: int) -> list[Row]
     return list(rows)
 
 
-async def mark_sent(db: DbConnection, row: Row, *, now: datetime) -> None:
+async def mark_sent(db: DbConnection, row: AnyRow, *, now: datetime) -> None:
     await db.execute(
         update(session_reminders)
         .where(

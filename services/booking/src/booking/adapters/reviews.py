@@ -3,11 +3,11 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from booking.adapters.tables import reviews
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 
 
 async def add_review(
@@ -52,7 +52,7 @@ async def rating_of(db: DbConnection, mentor_id: str) -> tuple[float | None, int
 
 async def reviews_of(
     db: DbConnection, mentor_id: str, *, limit: int, offset: int
-) -> tuple[list[Row], int]:
+) -> tuple[list[AnyRow], int]:
     base = select(reviews).where(reviews.c.mentor_id == mentor_id)
     rows = await db.execute(
         base.order_by(reviews.c.created_at.desc(), reviews.c.review_id).limit(limit).offset(offset)

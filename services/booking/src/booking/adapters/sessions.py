@@ -2,33 +2,34 @@
 
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import Range, insert
 from sqlalchemy.exc import IntegrityError
 
 from booking.adapters.tables import sessions
 from booking.domain.availability import Interval
 from booking.domain.sessions import Actor, Session, SessionStatus
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 
 EXCLUSION_VIOLATION = "23P01"
 SESSION_FIELDS = tuple(Session.__dataclass_fields__)
 
 
-def as_range(interval: Interval) -> Range:
+def as_range(interval: Interval) -> Range[datetime]:
     return Range(interval.start, interval.end, bounds="[)")
 
 
-def session_of(row: Row) -> Session:
+def session_of(row: AnyRow) -> Session:
     values = {name: row._mapping[name] for name in SESSION_FIELDS if name != "id"}
     values["status"] = SessionStatus(values["status"])
     values["canceled_by"] = Actor(values["canceled_by"]) if values["canceled_by"] else None
     return Session(id=row.session_id, **values)
 
 
-def _columns(session: Session) -> dict:
+def _columns(session: Session) -> dict[str, Any]:
     values = asdict(session)
     values["session_id"] = values.pop("id")
     return values
@@ -60,7 +61,7 @@ async def add_session(
     return inserted.first() is not None
 
 
-async def by_idempotency_key(db: DbConnection, *, student_id: str, key: str) -> Row | None:
+async def by_idempotency_key(db: DbConnection, *, student_id: str, key: str) -> AnyRow | None:
     query = select(sessions).where(
         sessions.c.student_id == student_id, sessions.c.idempotency_key == key
     )
@@ -81,7 +82,9 @@ async def save_session(db: DbConnection, session: Session, *, now: datetime) -> 
     for fixed in ("session_id", "starts_at", "ends_at", "sequence"):
         values.pop(fixed)
     await db.execute(
-        update(sessions).where(sessions.c.session_id == session.id).values(**values, updated_at=now)
+        update(sessions)
+        .where(sessions.c.session_id == session.id)
+        .values(**values, updated_at=now, changed_at=func.now())
     )
 
 
@@ -100,6 +103,7 @@ async def move_session(
                     sequence=session.sequence,
                     blocked=as_range(blocked),
                     updated_at=now,
+                    changed_at=func.now(),
                 )
             )
     except IntegrityError as exc:

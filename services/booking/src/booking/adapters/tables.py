@@ -10,6 +10,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSTZRANGE, ExcludeConstraint
 
@@ -38,6 +39,8 @@ mentors = Table(
     Column("notice_minutes", Integer, nullable=False, server_default="1440"),
     Column("horizon_days", Integer, nullable=False, server_default="30"),
     Column("session_durations", ARRAY(Integer), nullable=False, server_default="{60}"),
+    # When `mentor.availability_changed` was last recorded (database time).
+    Column("availability_announced_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("years_experience >= 0", name="experience_not_negative"),
@@ -117,6 +120,8 @@ sessions = Table(
     Column("request_fingerprint", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Database time of the last change, for the availability announcer (not the service clock).
+    Column("changed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint(SESSION_STATUSES, name="known_status"),
     CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     CheckConstraint(
@@ -134,6 +139,7 @@ sessions = Table(
     Index("ix_sessions_mentor_starts", "mentor_id", "starts_at"),
     Index("ix_sessions_student_starts", "student_id", "starts_at"),
     Index("ix_sessions_pack_id", "pack_id"),
+    Index("ix_sessions_changed_at", "changed_at"),
 )
 
 # Optional 5-minute holds: a student keeps a slot while filling in the booking form.

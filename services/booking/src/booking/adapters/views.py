@@ -2,17 +2,17 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 
 from booking.adapters.reviews import rating_of
 from booking.adapters.tables import mentors, sessions, student_packs
 from booking.domain.sessions import SessionStatus
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 
 
-async def mentor_profile(db: DbConnection, mentor_id: str) -> dict | None:
+async def mentor_profile(db: DbConnection, mentor_id: str) -> dict[str, Any] | None:
     row = (await db.execute(select(mentors).where(mentors.c.mentor_id == mentor_id))).first()
     if row is None:
         return None
@@ -20,7 +20,9 @@ async def mentor_profile(db: DbConnection, mentor_id: str) -> dict | None:
     return {**row._mapping, "average_rating": average, "review_count": count}
 
 
-async def live_packs_of_student(db: DbConnection, student_id: str, *, now: datetime) -> list[Row]:
+async def live_packs_of_student(
+    db: DbConnection, student_id: str, *, now: datetime
+) -> list[AnyRow]:
     """The student's packs that have not expired, soonest to expire first."""
     rows = await db.execute(
         select(student_packs)
@@ -42,7 +44,7 @@ class SessionFilter:
 
 async def list_sessions(
     db: DbConnection, where: SessionFilter, *, now: datetime, limit: int, offset: int
-) -> tuple[list[Row], int]:
+) -> tuple[list[AnyRow], int]:
     """Matching sessions (upcoming soonest first, otherwise newest first) and their total."""
     query = select(sessions)
     conditions = []
@@ -75,7 +77,7 @@ async def list_sessions(
 
 async def session_counts_by_mentor(
     db: DbConnection, *, starts_from: datetime | None, starts_before: datetime | None
-) -> list[Row]:
+) -> list[AnyRow]:
     """Per mentor: sessions by status in the range, for operators."""
     query = select(
         sessions.c.mentor_id,

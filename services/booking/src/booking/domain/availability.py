@@ -10,6 +10,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from booking.domain.errors import (
     DurationNotOffered,
@@ -76,7 +77,7 @@ def working_intervals(schedule: Schedule, first: date, last: date) -> Iterator[I
         day += timedelta(days=1)
 
 
-def _instants(day: date, hours: Hours, zone) -> tuple[datetime, datetime]:
+def _instants(day: date, hours: Hours, zone: ZoneInfo) -> tuple[datetime, datetime]:
     start = first_instant_at_or_after(day, hours.start, zone)
     if hours.end == END_OF_DAY:
         return start, first_instant_at_or_after(day + timedelta(days=1), time(0, 0), zone)

@@ -94,16 +94,10 @@ class Schedule:
 
     def __post_init__(self) -> None:
         checked_zone(self.timezone)
-        for day, hours in self.weekly.items():
-            object.__setattr__(
-                self, "weekly", {**self.weekly, day: checked_hours(list(hours), where=day.name)}
-            )
-        for day, hours in self.overrides.items():
-            object.__setattr__(
-                self,
-                "overrides",
-                {**self.overrides, day: checked_hours(list(hours), where=str(day))},
-            )
+        weekly = {d: checked_hours(list(h), where=d.name) for d, h in self.weekly.items()}
+        overrides = {d: checked_hours(list(h), where=str(d)) for d, h in self.overrides.items()}
+        object.__setattr__(self, "weekly", weekly)
+        object.__setattr__(self, "overrides", overrides)
         if min(self.buffer_before, self.buffer_after, self.notice) < timedelta(0):
             raise InvalidSchedule("buffers and notice cannot be negative")
         if self.horizon <= timedelta(0):

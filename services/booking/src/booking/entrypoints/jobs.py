@@ -1,5 +1,6 @@
 """Due jobs of booking, run every interval by the kernel's runner."""
 
+from booking.service_layer.announce_availability import announce_changed_availability
 from booking.service_layer.credits import retry_credit_releases
 from booking.service_layer.dependencies import Dependencies
 from booking.service_layer.send_reminders import send_due_reminders
@@ -7,6 +8,7 @@ from shared.runtime import Runtime
 
 SEND_REMINDERS = "send-session-reminders"
 RETRY_RELEASES = "retry-credit-releases"
+ANNOUNCE_AVAILABILITY = "announce-availability"
 
 
 def register(runtime: Runtime, *, deps: Dependencies, batch_size: int) -> None:
@@ -26,5 +28,14 @@ def register(runtime: Runtime, *, deps: Dependencies, batch_size: int) -> None:
             await uow.commit()
         return released
 
+    async def announce_availability() -> int:
+        async with runtime.uow() as uow:
+            announced = await announce_changed_availability(
+                uow=uow, now=deps.clock.now(), limit=batch_size
+            )
+            await uow.commit()
+        return announced
+
     runtime.add_job(SEND_REMINDERS, send_reminders)
+    runtime.add_job(ANNOUNCE_AVAILABILITY, announce_availability)
     runtime.add_job(RETRY_RELEASES, retry_releases)

@@ -1,6 +1,6 @@
 """HTTP: mentor profiles and settings, availability, eligibility, reviews, a student's packs."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
@@ -28,7 +28,7 @@ from shared.types import IanaTimezone, Timestamp, int_range
 router = APIRouter(prefix="/v1", tags=["mentors"])
 
 
-async def _profile(db: DbConnection, mentor_id: str) -> dict:
+async def _profile(db: DbConnection, mentor_id: str) -> dict[str, Any]:
     profile = await views.mentor_profile(db, mentor_id)
     if profile is None:
         raise MentorNotFound(f"no mentor profile {mentor_id}")
@@ -36,7 +36,9 @@ async def _profile(db: DbConnection, mentor_id: str) -> dict:
 
 
 @router.put("/mentors/me", response_model=MentorProfileRead)
-async def put_my_profile(body: MentorProfileUpdate, user: Mentor, uow: Uow, deps: Deps) -> dict:
+async def put_my_profile(
+    body: MentorProfileUpdate, user: Mentor, uow: Uow, deps: Deps
+) -> dict[str, Any]:
     """A mentor creates or replaces their profile and scheduling settings."""
     command = SaveMentorProfile(user.id, profile=body.profile(), schedule=body.schedule())
     await save_mentor_profile(command, uow=uow, deps=deps)
@@ -45,12 +47,12 @@ async def put_my_profile(body: MentorProfileUpdate, user: Mentor, uow: Uow, deps
 
 
 @router.get("/mentors/me", response_model=MentorProfileRead)
-async def get_my_profile(user: Mentor, db: ReadDb) -> dict:
+async def get_my_profile(user: Mentor, db: ReadDb) -> dict[str, Any]:
     return await _profile(db, user.id)
 
 
 @router.get("/mentors/{mentor_id}", response_model=MentorProfileRead)
-async def get_mentor(mentor_id: MentorId, db: ReadDb) -> dict:
+async def get_mentor(mentor_id: MentorId, db: ReadDb) -> dict[str, Any]:
     """A mentor's public profile with their average rating."""
     return await _profile(db, mentor_id)
 
@@ -124,7 +126,7 @@ async def mentor_reviews(
 
 
 @router.get("/students/me/packs", response_model=list[StudentPackRead])
-async def my_packs(user: Student, db: ReadDb, deps: Deps) -> list[dict]:
+async def my_packs(user: Student, db: ReadDb, deps: Deps) -> list[dict[str, Any]]:
     """The student's packs that have not expired, soonest to expire first."""
     rows = await views.live_packs_of_student(db, user.id, now=deps.clock.now())
     return [dict(row._mapping) for row in rows]

@@ -5,7 +5,7 @@ The profile's public fields are declared once, in `ProfileFields`; the stored co
 """
 
 from datetime import datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -78,7 +78,7 @@ class MentorProfileUpdate(ProfileFields, ScheduleFields):
 
     model_config = ConfigDict(extra="forbid")
 
-    def profile(self) -> dict:
+    def profile(self) -> dict[str, Any]:
         return self.model_dump(include=set(ProfileFields.model_fields))
 
     def schedule(self) -> Schedule:

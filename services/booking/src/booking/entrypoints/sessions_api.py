@@ -26,10 +26,12 @@ from booking.entrypoints.session_schemas import (
 )
 from booking.service_layer.book_session import BookSession, abandon_booking, book_session
 from booking.service_layer.cancel_session import CancelSession, cancel_session
+from booking.service_layer.dependencies import Dependencies
 from booking.service_layer.hold_slot import HoldSlot, hold_slot
 from booking.service_layer.reschedule_session import RescheduleSession, reschedule_session
 from booking.service_layer.submit_review import SubmitReview, submit_review
 from shared.auth import User
+from shared.db import DbConnection
 from shared.http.deps import Mentor, ReadDb, Student, Uow
 from shared.types import IanaTimezone, Page, Paging
 
@@ -48,7 +50,9 @@ def session_read(session: Session) -> SessionRead:
 
 
 @router.post("/slot-holds", response_model=SlotHoldRead, status_code=201)
-async def create_slot_hold(body: SlotHoldCreate, user: Student, uow: Uow, deps: Deps):
+async def create_slot_hold(
+    body: SlotHoldCreate, user: Student, uow: Uow, deps: Deps
+) -> SlotHoldRead:
     """Keep a slot for a few minutes (5 by default); others see it taken meanwhile."""
     command = HoldSlot(user.id, body.mentor_id, body.starts_at, body.duration_minutes)
     held = await hold_slot(command, uow=uow, deps=deps)
@@ -109,7 +113,9 @@ async def cancel(
 
 
 @router.post("/sessions/{session_id}/review", response_model=ReviewAddedRead, status_code=201)
-async def review(session_id: UUID, body: ReviewCreate, user: Student, uow: Uow, deps: Deps):
+async def review(
+    session_id: UUID, body: ReviewCreate, user: Student, uow: Uow, deps: Deps
+) -> ReviewAddedRead:
     """The student reviews a completed session, once."""
     command = SubmitReview(session_id, user.id, body.rating, body.comment)
     added = await submit_review(command, uow=uow, deps=deps)
@@ -137,7 +143,7 @@ async def ics(session_id: UUID, user: Participant, db: ReadDb, deps: Deps) -> Re
     )
 
 
-async def _participants(db, session_id: UUID, user: User) -> Session:
+async def _participants(db: DbConnection, session_id: UUID, user: User) -> Session:
     session = await sessions_repo.get_session(db, session_id)
     if session is None:
         raise SessionNotFound(f"no session {session_id}")
@@ -178,7 +184,15 @@ async def mentor_sessions(
     return await _page(db, where, paging=paging, tz=tz, deps=deps, counterpart="student_id")
 
 
-async def _page(db, where, *, paging: Paging, tz: str, deps, counterpart: str):
+async def _page(
+    db: DbConnection,
+    where: views.SessionFilter,
+    *,
+    paging: Paging,
+    tz: str,
+    deps: Dependencies,
+    counterpart: str,
+) -> Page[SessionListItem]:
     rows, total = await views.list_sessions(
         db, where, now=deps.clock.now(), limit=paging.limit, offset=paging.offset
     )

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from booking.adapters import busy as busy_repo
+from booking.adapters import mentors as mentors_repo
 from booking.domain.availability import BusyTime, Interval, summarize
 from booking.domain.schedule import Schedule
 from shared.messaging.events import MentorAvailabilityChanged
@@ -22,6 +23,7 @@ async def announce_availability(
         uow.connection, mentor_id=mentor_id, during=horizon, now=now
     )
     summary = summarize(schedule, busy=BusyTime(taken), now=now)
+    await mentors_repo.mark_announced(uow.connection, mentor_id)
     uow.record(
         MentorAvailabilityChanged(
             mentor_id=mentor_id,
@@ -29,3 +31,19 @@ async def announce_availability(
             available_days=summary.available_days,
         )
     )
+
+
+async def announce_changed_availability(*, uow: UnitOfWork, now: datetime, limit: int) -> int:
+    """The due job: announce every mentor whose sessions changed (SKIP LOCKED per mentor).
+
+    Bookings, cancels and reschedules only stamp `sessions.changed_at`; computing the horizon
+    here keeps that work out of the booking transaction.
+    """
+    announced = 0
+    for mentor_id in await mentors_repo.mentors_with_changed_sessions(uow.connection, limit=limit):
+        row = await mentors_repo.get_mentor(uow.connection, mentor_id)
+        assert row is not None
+        schedule = mentors_repo.schedule_of(row)
+        await announce_availability(mentor_id, schedule=schedule, uow=uow, now=now)
+        announced += 1
+    return announced

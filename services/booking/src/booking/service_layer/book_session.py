@@ -11,7 +11,6 @@ from booking.adapters import sessions as sessions_repo
 from booking.domain.availability import blocked_by
 from booking.domain.errors import IdempotencyKeyReused, PacksUnavailable, TimeSlotUnavailable
 from booking.domain.sessions import Session, SessionStatus, reminder_times
-from booking.service_layer.announce_availability import announce_availability
 from booking.service_layer.availability import bookable_slot, load_schedule
 from booking.service_layer.credits import release_quietly
 from booking.service_layer.dependencies import Dependencies
@@ -138,7 +137,6 @@ async def book_session(cmd: BookSession, *, uow: UnitOfWork, deps: Dependencies)
             status=session.status.value,
         )
     )
-    await announce_availability(cmd.mentor_id, schedule=schedule, uow=uow, now=now)
     return Booking(session, created=True)
 
 

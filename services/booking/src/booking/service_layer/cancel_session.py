@@ -8,8 +8,6 @@ from booking.adapters import sessions as sessions_repo
 from booking.domain.errors import NotYourSession, SessionNotFound
 from booking.domain.sessions import Actor, Session
 from booking.service_layer import session_events
-from booking.service_layer.announce_availability import announce_availability
-from booking.service_layer.availability import load_schedule
 from booking.service_layer.dependencies import Dependencies
 from shared.uow import UnitOfWork
 
@@ -52,6 +50,4 @@ async def cancel(
     await sessions_repo.save_session(uow.connection, session, now=now)
     await reminders_repo.drop_unsent(uow.connection, session.id)
     uow.record(session_events.canceled(session))
-    schedule = await load_schedule(uow.connection, session.mentor_id)
-    await announce_availability(session.mentor_id, schedule=schedule, uow=uow, now=now)
     return True

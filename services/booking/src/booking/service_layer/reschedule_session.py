@@ -11,7 +11,6 @@ from booking.domain.availability import blocked_by
 from booking.domain.errors import ScheduledAfterExpiration, TimeSlotUnavailable
 from booking.domain.sessions import Session, reminder_times
 from booking.service_layer import session_events
-from booking.service_layer.announce_availability import announce_availability
 from booking.service_layer.availability import bookable_slot, load_schedule
 from booking.service_layer.cancel_session import participants_session
 from booking.service_layer.dependencies import Dependencies
@@ -64,5 +63,4 @@ async def reschedule_session(
             session, previous_starts_at=previous_start, previous_ends_at=previous_end
         )
     )
-    await announce_availability(session.mentor_id, schedule=schedule, uow=uow, now=now)
     return session

@@ -3,12 +3,11 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row
-
 from booking.adapters import mentors as mentors_repo
 from booking.domain.schedule import Schedule
 from booking.service_layer.announce_availability import announce_availability
 from booking.service_layer.dependencies import Dependencies
+from shared.db import AnyRow
 from shared.messaging.events import MentorUpdated
 from shared.uow import UnitOfWork
 
@@ -23,7 +22,7 @@ class SaveMentorProfile:
 
 async def save_mentor_profile(
     cmd: SaveMentorProfile, *, uow: UnitOfWork, deps: Dependencies
-) -> Row:
+) -> AnyRow:
     """Create or replace the profile; announce only what changed.
 
     Any change → `mentor.updated`; a change of the scheduling settings also →
@@ -45,5 +44,5 @@ async def save_mentor_profile(
     return row
 
 
-def _same(row: Row, fields: dict[str, Any]) -> bool:
+def _same(row: AnyRow, fields: dict[str, Any]) -> bool:
     return all(row._mapping[name] == value for name, value in fields.items())

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-import httplib2
+import httplib2  # type: ignore[import-untyped]
 from google.auth.exceptions import GoogleAuthError
 from google.oauth2.credentials import Credentials
 from google_auth_httplib2 import AuthorizedHttp
@@ -109,7 +109,7 @@ class GoogleCalendar:
         # One Credentials per refresh token: its access token is reused until it expires.
         credentials = self._credentials.get(connection.refresh_token)
         if credentials is None:
-            credentials = Credentials(
+            credentials = Credentials(  # type: ignore[no-untyped-call]
                 None,
                 refresh_token=connection.refresh_token,
                 token_uri=TOKEN_URI,

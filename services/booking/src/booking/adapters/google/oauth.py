@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-import httplib2
+import httplib2  # type: ignore[import-untyped]
 import jwt
 
 from booking.domain.errors import CalendarConnectFailed
