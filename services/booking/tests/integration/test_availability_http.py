@@ -2,9 +2,8 @@
 
 from datetime import timedelta
 
-from shared.messaging.events import MentorAvailabilityChanged
-
 from booking.entrypoints.jobs import ANNOUNCE_AVAILABILITY
+from shared.messaging.events import MentorAvailabilityChanged
 
 from ..conftest import MENTOR, START, berlin
 
