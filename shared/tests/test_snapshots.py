@@ -169,6 +169,23 @@ async def test_a_page_exactly_full_is_followed_by_an_empty_last_page(owner):
     assert [len(p) for p in pages] == [2, 0]
 
 
+async def test_a_page_of_large_facts_stops_early_and_the_rest_follows(make_bus):
+    bus = make_bus(
+        register=lambda b: serve_snapshot(
+            b, aggregate="capacity", read_page=read_page, max_page_bytes=1_000
+        )
+    )
+    async with bus.session_factory() as connection:
+        await connection.run_sync(metadata.create_all)
+        await connection.commit()
+    await bus.start()
+    await own(bus, {f"m{i}": i for i in range(10)})
+    pages = [p async for p in fetch_snapshot(bus.requester, aggregate="capacity", page_size=10)]
+    assert len(pages) > 2 and all(pages)
+    items = [e.payload().mentor_id for page in pages for e in page]
+    assert items == [f"m{i}" for i in range(10)]
+
+
 @pytest.mark.parametrize(
     "body, code",
     [

@@ -38,6 +38,7 @@ from shared.messaging.events import Envelope, Event
 PAGE_MAX = 500
 PAGE_DEFAULT = 200
 CURSOR_MAX_CHARS = 500
+MAX_PAGE_BYTES = 512 * 1024
 
 
 Rep = TypeVar("Rep", bound=BaseModel)
@@ -114,8 +115,18 @@ def decode_cursor(cursor: str) -> str:
         raise InvalidCursor("the cursor is not one this service gave out") from exc
 
 
-def serve_snapshot(bus: MessageBus, *, aggregate: str, read_page: ReadPage) -> None:
-    """Answer `snapshot.<aggregate>` from `read_page`, one connection per page."""
+def serve_snapshot(
+    bus: MessageBus,
+    *,
+    aggregate: str,
+    read_page: ReadPage,
+    max_page_bytes: int = MAX_PAGE_BYTES,
+) -> None:
+    """Answer `snapshot.<aggregate>` from `read_page`, one connection per page.
+
+    A page stops early, after a whole aggregate, once its envelopes pass `max_page_bytes`,
+    so a reply stays well under NATS's message size limit (1 MiB by default).
+    """
     producer = bus.settings.service_name
     correlation = snapshot_subject(aggregate)
 
@@ -126,18 +137,23 @@ def serve_snapshot(bus: MessageBus, *, aggregate: str, read_page: ReadPage) -> N
                 entries = await read_page(connection, after=after, limit=request.limit)
             except ValueError as exc:
                 raise InvalidCursor(f"the cursor names no position: {exc}") from exc
-        items = [
-            Envelope.wrap(
-                fact.event,
-                producer=producer,
-                occurred_at=fact.occurred_at,
-                correlation_id=correlation,
-            )
-            for entry in entries
-            for fact in entry.facts
-        ]
-        full = len(entries) == request.limit
-        cursor = encode_cursor(entries[-1].position) if full else None
+        items: list[Envelope] = []
+        size, last = 0, None
+        for entry in entries:
+            if last is not None and size > max_page_bytes:
+                break
+            for fact in entry.facts:
+                envelope = Envelope.wrap(
+                    fact.event,
+                    producer=producer,
+                    occurred_at=fact.occurred_at,
+                    correlation_id=correlation,
+                )
+                size += len(envelope.model_dump_json())
+                items.append(envelope)
+            last = entry
+        more = last is not None and (last is not entries[-1] or len(entries) == request.limit)
+        cursor = encode_cursor(last.position) if more and last is not None else None
         return SnapshotPage(items=items, cursor=cursor)
 
     bus.responder(snapshot_subject(aggregate), SnapshotRequest)(serve)
