@@ -117,7 +117,7 @@ async def test_smtp_down_for_good_is_dead_and_an_operator_retry_sends_it_once(
     listed = await app.client.get("/v1/deliveries", params={"status": "dead"}, headers=ADMIN)
 
     assert (dead.status, dead.attempts) == ("dead", 3)
-    assert [d["delivery_id"] for d in listed.json()] == [str(dead.delivery_id)]
+    assert [d["delivery_id"] for d in listed.json()["items"]] == [str(dead.delivery_id)]
     with mail_sink.start(port=port) as sink:
         retried = await app.client.post(f"/v1/deliveries/{dead.delivery_id}/retry", headers=ADMIN)
         assert retried.status_code == 200, retried.text

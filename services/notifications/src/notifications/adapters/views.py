@@ -3,7 +3,7 @@
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select
 
 from notifications.adapters.tables import contacts, deliveries
 from shared.db import DbConnection
@@ -21,16 +21,21 @@ async def deliveries_where(
     event_id: UUID | None = None,
     limit: int,
     offset: int,
-) -> list[Row[Any]]:
-    """The delivery log, newest first, filtered by any of status, recipient and event."""
-    query = select(deliveries)
+) -> tuple[list[Row[Any]], int]:
+    """One page of the delivery log, newest first, filtered by status, recipient or event;
+    and how many rows match in all."""
+    conditions = []
     if status is not None:
-        query = query.where(deliveries.c.status == status)
+        conditions.append(deliveries.c.status == status)
     if recipient is not None:
-        query = query.where(deliveries.c.recipient == recipient)
+        conditions.append(deliveries.c.recipient == recipient)
     if event_id is not None:
-        query = query.where(deliveries.c.event_id == event_id)
-    query = query.order_by(
-        deliveries.c.created_at.desc(), deliveries.c.channel, deliveries.c.delivery_id
+        conditions.append(deliveries.c.event_id == event_id)
+    query = (
+        select(deliveries)
+        .where(*conditions)
+        .order_by(deliveries.c.created_at.desc(), deliveries.c.channel, deliveries.c.delivery_id)
     )
-    return list(await connection.execute(query.limit(limit).offset(offset)))
+    rows = list(await connection.execute(query.limit(limit).offset(offset)))
+    total = await connection.scalar(select(func.count()).select_from(deliveries).where(*conditions))
+    return rows, int(total or 0)

@@ -12,12 +12,14 @@ from notifications.entrypoints.schemas import (
     ContactRead,
     ContactUpdate,
     DiscordWebhookUpdate,
+    NotificationPage,
     NotificationRead,
 )
 from notifications.service_layer.contacts import SaveContact, save_contact, set_discord_webhook
 from shared.auth import Role
 from shared.errors import Forbidden
 from shared.http.deps import CurrentUser, ReadDb, Uow
+from shared.types import Paging
 
 router = APIRouter(prefix="/v1", tags=["contacts"])
 
@@ -96,16 +98,20 @@ async def delete_discord_webhook(
     return ContactRead.model_validate(dict(row._mapping))
 
 
-@router.get("/me/notifications", response_model=list[NotificationRead])
+@router.get("/me/notifications", response_model=NotificationPage)
 async def my_notifications(
     user: CurrentUser,
     db: ReadDb,
+    paging: Annotated[Paging, Query()],
     status: DeliveryStatus | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-) -> list[NotificationRead]:
+) -> NotificationPage:
     """What was sent (or is on its way) to the caller, newest first."""
-    rows = await views.deliveries_where(
-        db, recipient=user.id, status=status, limit=limit, offset=offset
+    rows, total = await views.deliveries_where(
+        db, recipient=user.id, status=status, limit=paging.limit, offset=paging.offset
     )
-    return [NotificationRead.model_validate(dict(row._mapping)) for row in rows]
+    return NotificationPage(
+        items=[NotificationRead.model_validate(dict(row._mapping)) for row in rows],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )

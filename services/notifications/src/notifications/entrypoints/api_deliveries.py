@@ -8,33 +8,38 @@ from fastapi import APIRouter, Query
 from notifications.adapters import views
 from notifications.domain.model import DeliveryStatus
 from notifications.entrypoints.deps import Service
-from notifications.entrypoints.schemas import DeliveryRead
+from notifications.entrypoints.schemas import DeliveryPage, DeliveryRead
 from notifications.service_layer.retry_delivery import retry_delivery
 from shared.http.deps import Admin, ReadDb, Uow
+from shared.types import Paging, UserId
 
 router = APIRouter(prefix="/v1", tags=["deliveries"])
 
 
-@router.get("/deliveries", response_model=list[DeliveryRead])
+@router.get("/deliveries", response_model=DeliveryPage)
 async def list_deliveries(
     _: Admin,
     db: ReadDb,
+    paging: Annotated[Paging, Query()],
     status: DeliveryStatus | None = None,
-    recipient: Annotated[str | None, Query(max_length=100)] = None,
+    recipient: Annotated[UserId | None, Query()] = None,
     event_id: UUID | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-) -> list[DeliveryRead]:
+) -> DeliveryPage:
     """The delivery log, newest first; `?status=dead` lists what exhausted its retries."""
-    rows = await views.deliveries_where(
+    rows, total = await views.deliveries_where(
         db,
         status=status,
         recipient=recipient,
         event_id=event_id,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
     )
-    return [DeliveryRead.model_validate(dict(row._mapping)) for row in rows]
+    return DeliveryPage(
+        items=[DeliveryRead.model_validate(dict(row._mapping)) for row in rows],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
 
 
 @router.post("/deliveries/{delivery_id}/retry", response_model=DeliveryRead)

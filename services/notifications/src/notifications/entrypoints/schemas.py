@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from notifications.domain.model import Channel, DeliveryStatus, Kind
-from shared.types import IanaTimezone, ShortText
+from shared.types import IanaTimezone, Page, ShortText
 
 DiscordId = Annotated[str, Field(pattern=r"^\d{17,20}$", description="Discord user id")]
 Locale = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)]
@@ -110,6 +110,14 @@ class NotificationRead(BaseModel):
     body_text: str | None
     created_at: datetime
     sent_at: datetime | None
+
+
+class DeliveryPage(Page[DeliveryRead]):
+    pass
+
+
+class NotificationPage(Page[NotificationRead]):
+    pass
 
 
 class ConnectUrl(BaseModel):
