@@ -155,14 +155,17 @@ class PacksDriver:
 
     async def snapshot(self) -> dict[str, list]:
         """Every row of the packs tables, to show that a refused request changed nothing."""
-        tables = ("mentor_capacity", "seats", "seat_holds", "packs", "credits", "outbox")
+        # The outbox's published_at is the relay's bookkeeping, stamped after the commit:
+        # which events were recorded is what a refused request must not change.
+        queries = {
+            t: f"SELECT * FROM {t} ORDER BY 1"
+            for t in ("mentor_capacity", "seats", "seat_holds", "packs", "credits")
+        }
+        queries["outbox"] = "SELECT id, subject, envelope FROM outbox ORDER BY 1"
         async with self.runtime.connection_factory() as connection:
             return {
-                t: [
-                    tuple(r)
-                    for r in await connection.execute(text(f"SELECT * FROM {t} ORDER BY 1"))
-                ]
-                for t in tables
+                table: [tuple(r) for r in await connection.execute(text(query))]
+                for table, query in queries.items()
             }
 
 

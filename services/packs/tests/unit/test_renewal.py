@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from packs.domain.model import Pack, PackStatus, Seat, SeatStatus
 from packs.domain.policy import Policy
-from packs.domain.renewal import after_consumption, is_depleted, sessions_left
+from packs.domain.renewal import after_consumption, sessions_left
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 POLICY = Policy()
@@ -36,10 +36,9 @@ def reminders_while_using(packs: list[Pack]) -> list[tuple[int, int | None]]:
     number = 0
     for pack in packs:
         while pack.sessions_used < pack.sessions_total:
-            pack.sessions_used += 1
+            pack.reserve_one()
+            pack.consume_one()
             number += 1
-            if is_depleted(pack):
-                pack.status = PackStatus.depleted
             step = after_consumption(packs=packs, seat=SEAT, now=NOW, policy=POLICY)
             seen.append((number, step.remind_with_left))
     return [(n, left) for n, left in seen if left is not None]
@@ -81,3 +80,27 @@ def test_the_last_session_starts_grace_for_seventy_two_hours():
 def test_a_consumption_with_several_sessions_left_changes_nothing():
     step = after_consumption(packs=[a_pack(4, used=1)], seat=SEAT, now=NOW, policy=POLICY)
     assert step.remind_with_left is None and step.grace_ends_at is None
+
+
+def test_a_pack_is_depleted_by_the_consumption_of_its_last_credit_and_only_then():
+    pack = Pack(
+        id=uuid.uuid4(),
+        seat_id=uuid.uuid4(),
+        student_id="s",
+        mentor_id="m",
+        status=PackStatus.active,
+        sessions_total=2,
+        sessions_used=0,
+        sessions_reserved=0,
+        expires_at=NOW + timedelta(days=30),
+    )
+    pack.reserve_one()
+    pack.reserve_one()
+    assert (pack.remaining, pack.unconsumed) == (0, 2)
+    pack.release_one()
+    assert pack.remaining == 1
+    assert pack.consume_one() is False
+    assert (pack.sessions_used, pack.sessions_reserved, pack.status) == (1, 0, PackStatus.active)
+    pack.reserve_one()
+    assert pack.consume_one() is True
+    assert (pack.sessions_used, pack.sessions_reserved, pack.status) == (2, 0, PackStatus.depleted)

@@ -129,6 +129,23 @@ class Pack:
         """Active and within its validity: it can still give sessions."""
         return self.status is PackStatus.active and now < self.expires_at
 
+    def reserve_one(self) -> None:
+        """A booked session holds one of the pack's credits."""
+        self.sessions_reserved += 1
+
+    def release_one(self) -> None:
+        """A reserved credit comes back: the session was canceled in time or never booked."""
+        self.sessions_reserved -= 1
+
+    def consume_one(self) -> bool:
+        """A reserved credit is spent; True if that was the pack's last (it is now depleted)."""
+        self.sessions_used += 1
+        self.sessions_reserved -= 1
+        if self.status is PackStatus.active and self.sessions_used >= self.sessions_total:
+            self.status = PackStatus.depleted
+            return True
+        return False
+
 
 @dataclass
 class Credit:

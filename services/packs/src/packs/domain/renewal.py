@@ -34,8 +34,3 @@ def after_consumption(
     if left == 0 and seat.status is SeatStatus.active:
         return Renewal(remind_with_left=0, grace_ends_at=now + policy.grace)
     return Renewal()
-
-
-def is_depleted(pack: Pack) -> bool:
-    """Every credit of the pack has been consumed."""
-    return pack.sessions_used >= pack.sessions_total

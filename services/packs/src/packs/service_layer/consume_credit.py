@@ -5,8 +5,8 @@ from uuid import UUID
 
 from packs.adapters import packs as packs_repo
 from packs.adapters import seats as seats_repo
-from packs.domain.model import CreditStatus, PackStatus, SettlementOutcome
-from packs.domain.renewal import after_consumption, is_depleted
+from packs.domain.model import CreditStatus, SettlementOutcome
+from packs.domain.renewal import after_consumption
 from packs.service_layer.credit_settlement import (
     Settled,
     credit_of,
@@ -42,10 +42,7 @@ async def consume_credit(cmd: ConsumeCredit, *, uow: UnitOfWork, deps: Dependenc
     now = deps.clock.now()
     pack = settled.pack
     was_live = pack.is_live(now)
-    pack.sessions_used += 1
-    pack.sessions_reserved -= 1
-    if pack.status is PackStatus.active and is_depleted(pack):
-        pack.status = PackStatus.depleted
+    if pack.consume_one():
         uow.record(
             PackDepleted(pack_id=pack.id, student_id=pack.student_id, mentor_id=pack.mentor_id)
         )

@@ -50,7 +50,7 @@ async def release_credit(
             else CreditStatus.released
         )
     pack = settled.pack
-    pack.sessions_reserved -= 1
+    pack.release_one()
     await packs_repo.save_counts(uow.connection, pack, now=now)
     if not pack.is_live(now):
         await release_seat_if_packs_gone(settled, uow=uow, deps=deps)

@@ -61,7 +61,7 @@ async def reserve_credit(
         # predates that commit): answer from the credit as it is now.
         credit = await credits_repo.get_credit(uow.connection, cmd.session_id)
         return _same_answer(cmd, credit, pair.packs, now)
-    pack.sessions_reserved += 1
+    pack.reserve_one()
     return CreditReserved(
         cmd.session_id, pack.id, pack.expires_at, bookable_remaining(pair.packs, now)
     )
