@@ -3,16 +3,13 @@
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Row
-
 from search.adapters import embedded_index, embedded_search
-from search.domain.document import HIGHLIGHTED, MentorDocument
+from search.domain.document import HIGHLIGHTED, DocumentBatches, MentorDocument
 from search.domain.experience import ExperienceLevel
 from search.domain.highlight import highlight
 from search.domain.query import MentorSearch
 from search.domain.results import Hit, SearchPage, Suggestion
-from search.service_layer.ports import DocumentBatches
-from shared.db import ConnectionFactory
+from shared.db import AnyRow, ConnectionFactory
 from shared.uow import UnitOfWork
 
 
@@ -60,7 +57,7 @@ class EmbeddedBackend:
         return written
 
 
-def to_document(row: Row) -> MentorDocument:
+def to_document(row: AnyRow) -> MentorDocument:
     m = row._mapping
     return MentorDocument(
         mentor_id=m["mentor_id"],
@@ -85,17 +82,15 @@ def to_document(row: Row) -> MentorDocument:
     )
 
 
-def _hit(row: Row, terms: frozenset[str]) -> Hit:
+def _hit(row: AnyRow, terms: frozenset[str]) -> Hit:
     document = to_document(row)
-    marked = {}
+    marked: dict[str, str | list[str]] = {}
     for field in HIGHLIGHTED:
         value = getattr(document, field)
-        texts = value if isinstance(value, tuple) else (value,)
-        found = [highlight(text, terms) for text in texts]
-        if any(found):
-            marked[field] = (
-                [f or t for f, t in zip(found, texts, strict=True)]
-                if isinstance(value, tuple)
-                else found[0]
-            )
+        if isinstance(value, tuple):
+            found = [highlight(text, terms) for text in value]
+            if any(found):
+                marked[field] = [f or t for f, t in zip(found, value, strict=True)]
+        elif (one := highlight(value, terms)) is not None:
+            marked[field] = one
     return Hit(document=document, highlights=marked)

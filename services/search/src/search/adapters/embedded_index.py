@@ -13,7 +13,7 @@ WORDS_CONFIG = "mentor_words"
 MAX_WORD = 100
 
 
-def document_row(document: MentorDocument) -> dict:
+def document_row(document: MentorDocument) -> dict[str, object]:
     return {
         "mentor_id": document.mentor_id,
         "display_name": document.display_name,

@@ -2,11 +2,12 @@
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
-    Row,
+    String,
     and_,
     any_,
     cast,
@@ -24,7 +25,7 @@ from search.adapters.embedded_index import TEXT_CONFIG
 from search.adapters.tables import mentor_index as idx
 from search.domain.query import DAY_SECONDS, MentorSearch, SortOrder
 from search.domain.text import query_words
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 
 MIN_TYPO_WORD = 4  # shorter words match only as prefixes: 'ml' is no typo of 'go'
 SIMILAR_PER_WORD = 5
@@ -72,7 +73,7 @@ async def text_match(db: DbConnection, q: str) -> TextMatch | None:
     return TextMatch(tsquery=" & ".join(clauses), terms=terms)
 
 
-def _tsquery(match: TextMatch):
+def _tsquery(match: TextMatch) -> ColumnElement[Any]:
     return func.to_tsquery(literal(TEXT_CONFIG).cast(REGCONFIG), match.tsquery).cast(TSQUERY)
 
 
@@ -91,11 +92,7 @@ def conditions(query: MentorSearch, match: TextMatch | None) -> list[ColumnEleme
     if query.accepting_students is not None:
         found.append(idx.c.accepting_students.is_(query.accepting_students))
     if query.specialties:
-        found.append(
-            idx.c.specialty_keys.overlap(
-                cast(list(query.specialties), ARRAY(idx.c.specialty_keys.type.item_type))
-            )
-        )
+        found.append(idx.c.specialty_keys.overlap(cast(list(query.specialties), ARRAY(String(50)))))
     if query.available is not None:
         window = query.available
         day = (
@@ -120,7 +117,7 @@ def conditions(query: MentorSearch, match: TextMatch | None) -> list[ColumnEleme
     return found
 
 
-def order_by(query: MentorSearch, match: TextMatch | None) -> list:
+def order_by(query: MentorSearch, match: TextMatch | None) -> list[ColumnElement[Any]]:
     rating = (idx.c.rating_avg.desc().nulls_last(), idx.c.rating_count.desc())
     by_sort = {
         SortOrder.rating: rating,
@@ -136,7 +133,7 @@ def order_by(query: MentorSearch, match: TextMatch | None) -> list:
 
 async def search_rows(
     db: DbConnection, query: MentorSearch, match: TextMatch | None
-) -> tuple[list[Row], int, dict[str, dict[str, int]]]:
+) -> tuple[list[AnyRow], int, dict[str, dict[str, int]]]:
     """The page's rows, the total and the facet counts, from the connection's one snapshot."""
     where = and_(true(), *conditions(query, match))
     page = await db.execute(
@@ -190,7 +187,7 @@ SUGGEST = text(
 )
 
 
-async def suggest_rows(db: DbConnection, prefix: str, *, limit: int) -> list[Row]:
+async def suggest_rows(db: DbConnection, prefix: str, *, limit: int) -> list[AnyRow]:
     """Mentors with a word starting with each word of `prefix` (the last one still being typed)."""
     words = [word for word in query_words(prefix) if SAFE_TERM.match(word)]
     if not words:

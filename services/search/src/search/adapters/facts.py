@@ -6,13 +6,14 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Executable, Row, Table, bindparam, select, true, tuple_
+from sqlalchemy import Executable, Select, Table, bindparam, select, true, tuple_
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.sql.selectable import LateralFromClause
 
 from search.adapters.tables import mentor_facts, mentor_products
 from search.domain.document import Facts, Profile
 from search.domain.stamp import Stamp
-from shared.db import DbConnection
+from shared.db import AnyRow, DbConnection
 
 
 @cache
@@ -126,7 +127,7 @@ async def lock_mentor(db: DbConnection, *, table: Table, mentor_id: str, now: da
     await db.execute(_lock_mentor(table), {"mentor_id": mentor_id, "now": now})
 
 
-def _lowest_price():
+def _lowest_price() -> LateralFromClause:
     """The mentor's cheapest active product as (amount, currency), cheapest first."""
     products, facts_table = mentor_products, mentor_facts
     return (
@@ -138,7 +139,7 @@ def _lowest_price():
     )
 
 
-def _facts_query():
+def _facts_query() -> Select[Any]:
     lowest = _lowest_price()
     return select(
         mentor_facts,
@@ -180,7 +181,7 @@ async def changed_since(db: DbConnection, since: datetime) -> list[Facts]:
     return [to_facts(row) for row in rows]
 
 
-def to_facts(row: Row) -> Facts:
+def to_facts(row: AnyRow) -> Facts:
     m = row._mapping
     profile = None
     if m["profile_at"] is not None:

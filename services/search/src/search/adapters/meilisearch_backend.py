@@ -19,10 +19,9 @@ from search.adapters.meilisearch_documents import (
     to_meilisearch,
     to_page,
 )
-from search.domain.document import MentorDocument
+from search.domain.document import DocumentBatches, MentorDocument
 from search.domain.query import MentorSearch
 from search.domain.results import SearchPage, Suggestion
-from search.service_layer.ports import DocumentBatches
 from shared.errors import Unavailable
 from shared.uow import UnitOfWork
 

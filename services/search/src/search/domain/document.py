@@ -4,6 +4,7 @@ Both backends index exactly these fields; `SEARCHABLE`, `FILTERABLE`, `SORTABLE`
 are what their settings are derived from.
 """
 
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -84,6 +85,10 @@ class MentorDocument:
     def available_day_starts(self) -> tuple[int, ...]:
         """Each available day's start in the mentor's zone, as epoch seconds."""
         return day_starts(self.available_days, self.timezone)
+
+
+DocumentBatches = AsyncIterator[Sequence[MentorDocument]]
+"""Documents in batches, as a rebuild reads them from the facts."""
 
 
 def build_document(facts: Facts) -> MentorDocument | None:

@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,6 +12,7 @@ from search.domain.query import MAX_SUGGESTIONS, MentorSearch, window_range
 from search.domain.results import Hit, SearchPage
 from search.domain.text import key
 from search.entrypoints.schemas import (
+    FacetsRead,
     MentorCardRead,
     MentorSearchParams,
     MentorSearchRead,
@@ -29,13 +31,14 @@ router = APIRouter(prefix="/v1", tags=["search"])
 
 
 def _context(request: Request) -> Context:
-    return request.app.state.search
+    ctx: Context = request.app.state.search
+    return ctx
 
 
 Ctx = Annotated[Context, Depends(_context)]
 
 
-def to_query(params: MentorSearchParams, *, now) -> MentorSearch:
+def to_query(params: MentorSearchParams, *, now: datetime) -> MentorSearch:
     """The domain query; refuses what each parameter alone cannot say is wrong."""
     if params.min_price is not None and params.max_price is not None:
         if params.min_price > params.max_price:
@@ -79,7 +82,7 @@ def to_read(page: SearchPage, query: MentorSearch) -> MentorSearchRead:
         page=query.page,
         per_page=query.per_page,
         pages=math.ceil(page.total / query.per_page),
-        facets=page.facets,
+        facets=FacetsRead(**page.facets),
         empty=empty,
         message="No mentor matches this search." if empty else f"{page.total} mentors match.",
     )

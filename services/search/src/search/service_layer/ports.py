@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Protocol
 
-from search.domain.document import MentorDocument
+from search.domain.document import DocumentBatches, MentorDocument
 from search.domain.query import MentorSearch
 from search.domain.results import SearchPage, Suggestion
 from shared.uow import UnitOfWork
@@ -28,12 +28,6 @@ class SearchBackend(Protocol):
 
     async def suggest(self, prefix: str, *, limit: int) -> list[Suggestion]: ...
 
-    async def replace_all(self, batches: "DocumentBatches") -> int:
+    async def replace_all(self, batches: DocumentBatches) -> int:
         """Fill a fresh index with every document and swap it in; returns how many."""
         ...
-
-
-class DocumentBatches(Protocol):
-    def __aiter__(self) -> "DocumentBatches": ...
-
-    async def __anext__(self) -> Sequence[MentorDocument]: ...

@@ -4,8 +4,9 @@ During a rebuild a fact also goes to the shadow tables (live first, then shadow:
 order of the swap). Only the live tables feed the backend.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Table
 
@@ -41,7 +42,7 @@ def profile_values(event: MentorUpdated) -> dict[str, FactValue]:
     }
 
 
-GROUPS = {
+GROUPS: dict[type[Event], tuple[str, Callable[[Any], dict[str, FactValue]]]] = {
     MentorUpdated: ("profile", profile_values),
     MentorCapacityChanged: (
         "capacity",
@@ -59,7 +60,7 @@ GROUPS = {
         },
     ),
 }
-FACT_EVENTS: tuple[type[Event], ...] = (*GROUPS, ProductUpdated)
+FACT_EVENTS: tuple[type[Event], ...] = (*GROUPS.keys(), ProductUpdated)
 
 
 async def record_fact(
