@@ -29,9 +29,9 @@ import httpx
 
 from booking.config import Settings
 from booking.domain.availability import BusyTime, Interval, blocked_by, free_slots
+from booking.domain.calendar import CalendarBusy, CalendarStatus
 from booking.domain.schedule import Hours, Schedule, Weekday
 from booking.main import ALEMBIC_INI, create_app
-from booking.service_layer.ports import CalendarBusy, CalendarStatus
 from shared.clock import FakeClock
 from shared.embedded import EmbeddedNats, EmbeddedPostgres
 from shared.migrate import upgrade_to_head

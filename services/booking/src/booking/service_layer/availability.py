@@ -16,10 +16,10 @@ from booking.domain.availability import (
     check_request,
     free_slots,
 )
+from booking.domain.calendar import CalendarStatus
 from booking.domain.errors import CalendarUnavailable, InvalidRange, MentorNotFound
 from booking.domain.schedule import Schedule
 from booking.service_layer.dependencies import Dependencies
-from booking.service_layer.ports import CalendarStatus
 from shared.db import DbConnection
 
 

@@ -1,38 +1,13 @@
 """What the use cases need from outside: packs (credits) and the mentor's calendar."""
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Protocol
 from uuid import UUID
 
 from booking.domain.availability import Interval
+from booking.domain.calendar import CalendarBusy, CalendarEntry, CalendarStatus
 from shared.db import DbConnection
 from shared.messaging import packs_requests as contract
-
-
-class CalendarStatus(StrEnum):
-    not_connected = "not_connected"
-    ok = "ok"
-    unavailable = "unavailable"  # connected, but the provider did not answer: nothing is free
-
-
-@dataclass(frozen=True)
-class CalendarBusy:
-    status: CalendarStatus
-    intervals: list[Interval] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class CalendarEntry:
-    """A session as it appears in the mentor's own calendar."""
-
-    session_id: UUID
-    starts_at: datetime
-    ends_at: datetime
-    timezone: str
-    summary: str
-    description: str
 
 
 class Calendar(Protocol):

@@ -1,7 +1,7 @@
 """Keep the mentor's calendar in step with booking: an event per session, moved, deleted."""
 
+from booking.domain.calendar import CalendarEntry
 from booking.service_layer.dependencies import Dependencies
-from booking.service_layer.ports import CalendarEntry
 from shared.messaging.events import SessionBooked, SessionCanceled, SessionRescheduled
 
 

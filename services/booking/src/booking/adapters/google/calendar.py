@@ -24,7 +24,7 @@ from booking.adapters.google.oauth import SCOPES, TOKEN_URI, HttpFactory
 from booking.adapters.google.token_vault import TokenVault
 from booking.adapters.tables import calendar_connections
 from booking.domain.availability import Interval
-from booking.service_layer.ports import CalendarBusy, CalendarEntry, CalendarStatus
+from booking.domain.calendar import CalendarBusy, CalendarEntry, CalendarStatus
 from shared.clock import Clock
 from shared.db import ConnectionFactory, DbConnection
 from shared.logging import get_logger
