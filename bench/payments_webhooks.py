@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -49,6 +50,15 @@ SECRET = "whsec_bench_secret"
 MENTOR = "mentor-bench"
 POOL_SIZE = 10
 PRODUCT_ID = uuid.uuid4()
+
+
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of a process so far: stable where wall-clock rates are not."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -350,6 +360,8 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
 
             samples: dict[str, list[float]] = {"service": [], "floor": [], "healthz": []}
             seconds = dict.fromkeys(samples, 0.0)
+            cpu = dict.fromkeys(samples, 0.0)  # the serving process's CPU seconds
+            server_pid = servers[1].pid
             loaded: list[str] = []
             for round_ in range(args.rounds):
                 start = warmup + round_ * per_round
@@ -365,11 +377,15 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
                 if round_ % 2:
                     variants.reverse()
                 for name, measure in variants:
+                    pid = None if name == "floor" else server_pid
+                    before = cpu_seconds(pid)
                     latencies, elapsed = await measure()
+                    if name == "service":  # its processing after the answer is its cost too
+                        await watch.wait([str(o) for o in batch])
+                    cpu[name] += cpu_seconds(pid) - before
                     samples[name] += latencies
                     seconds[name] += elapsed
                 loaded += [str(o) for o in batch]
-                await watch.wait([str(o) for o in batch])  # let the pipeline drain per round
             await pool.close()
 
             alone: list[str] = []
@@ -402,6 +418,15 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     print_row("payments POST /v1/webhooks/stripe", samples["service"], rate("service"))
     print_row("webhook -> pack.purchased, under load", hop(loaded))
     print_row("webhook -> pack.purchased, one at a time", hop(alone))
+
+    def cpu_ms(name: str) -> float:
+        return cpu[name] / len(samples[name]) * 1000
+
+    print(
+        f"\nCPU per request: floor {cpu_ms('floor'):.2f} ms (bench process);"
+        f" /healthz {cpu_ms('healthz'):.2f} ms, webhook {cpu_ms('service'):.2f} ms including"
+        f" its processing (payments process)"
+    )
     p99 = percentile(samples["service"], 99) * 1000
     print(
         f"\naccepted/s {rate('service'):.0f} (target >= 1000); p99 {p99:.1f} ms (target <= 20);"
