@@ -26,7 +26,7 @@ async def raw_request(app, subject: str, body: bytes) -> dict:
     return json.loads(reply.body)
 
 
-@pytest.mark.parametrize("capacity", [-1, "ten", None, 1.5])
+@pytest.mark.parametrize("capacity", [-1, "ten", None, 1.5, True, 10_001])
 async def test_a_capacity_that_is_not_a_whole_non_negative_number_is_a_problem(packs_app, capacity):
     await packs_app.buy("s1", "m1")
     before = await packs_app.snapshot()
@@ -74,7 +74,24 @@ async def test_a_mentor_cannot_change_another_mentors_capacity(packs_app):
                 }
             ).encode(),
         ),  # no time zone
+        (
+            contract.CREDIT_RESERVE,
+            json.dumps(
+                {
+                    "session_id": str(uuid.uuid4()),
+                    "student_id": "s1\u0000",
+                    "mentor_id": "m1",
+                    "session_starts_at": 1767693600,
+                }
+            ).encode(),
+        ),  # a control character in an id, an instant as a unix number
         (contract.SEAT_HOLD, b'{"order_id": 42, "student_id": "s1", "mentor_id": "m1"}'),
+        (
+            contract.SEAT_HOLD,
+            json.dumps(
+                {"order_id": str(uuid.uuid4()), "student_id": "s 1", "mentor_id": "m1"}
+            ).encode(),
+        ),  # a space in a user id
         (contract.CREDIT_RELEASE, b"{}"),
         (contract.ELIGIBILITY_GET, b'{"student_id": ["s1"], "mentor_id": "m1"}'),
     ],

@@ -20,6 +20,7 @@ from packs.service_layer.dependencies import Dependencies
 from shared.auth import Role, User
 from shared.errors import Forbidden, NotFound
 from shared.http.deps import CurrentUser, ReadDb, Uow
+from shared.types import UserId
 
 router = APIRouter(prefix="/v1", tags=["packs"])
 
@@ -30,7 +31,7 @@ def _dependencies(request: Request) -> Dependencies:
 
 
 Deps = Annotated[Dependencies, Depends(_dependencies)]
-MentorId = Annotated[str, Path(min_length=1, max_length=100)]
+MentorId = Annotated[UserId, Path()]
 
 
 def _may_manage(user: User, mentor_id: str) -> None:

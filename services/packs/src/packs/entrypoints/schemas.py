@@ -1,9 +1,12 @@
 """HTTP models of the packs API."""
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, Field
+
+from shared.types import int_range
 
 
 class PackRead(BaseModel):
@@ -48,4 +51,6 @@ class MentorSeatsRead(CapacityRead):
 
 
 class CapacityUpdate(BaseModel):
-    capacity: int = Field(ge=0, le=10_000, description="students the mentor takes at once")
+    capacity: Annotated[int, int_range(ge=0, le=10_000)] = Field(
+        description="students the mentor takes at once"
+    )
