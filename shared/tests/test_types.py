@@ -11,6 +11,7 @@ from shared.types import (
     Identifier,
     LongText,
     Paging,
+    PatchModel,
     ShortText,
     Timestamp,
     int_range,
@@ -102,3 +103,27 @@ def test_the_schema_documents_the_bounds() -> None:
     assert properties["count"]["maximum"] == 2**31 - 1
     assert properties["name"]["maxLength"] == 200
     assert "pattern" in properties["name"]
+
+
+class ProfilePatch(PatchModel):
+    nullable = frozenset({"company"})
+
+    title: ShortText | None = None
+    count: Count | None = None
+    company: ShortText | None = None
+
+
+def test_a_patch_field_may_be_left_out_but_not_sent_as_null() -> None:
+    assert ProfilePatch.model_validate({"count": 2}).model_dump(exclude_unset=True) == {"count": 2}
+    with pytest.raises(ValidationError, match="title may be left out but not null"):
+        ProfilePatch.model_validate({"title": None})
+    assert ProfilePatch.model_validate({"company": None}).company is None  # declared nullable
+    with pytest.raises(ValidationError):
+        ProfilePatch.model_validate({"unknown": 1})
+
+
+def test_a_patch_schema_does_not_advertise_a_refused_null() -> None:
+    properties = ProfilePatch.model_json_schema()["properties"]
+    assert properties["title"]["type"] == "string" and "default" not in properties["title"]
+    assert properties["count"]["type"] == "integer"
+    assert {"type": "null"} in properties["company"]["anyOf"]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 from zoneinfo import available_timezones
 
 from annotated_types import Ge, GroupedMetadata, Le
@@ -24,9 +24,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
+    model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 # ---- text -------------------------------------------------------------------------------
 
@@ -160,6 +163,53 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+# ---- PATCH bodies -----------------------------------------------------------------------
+
+
+class PatchModel(BaseModel):
+    """A PATCH body: only the fields sent change. Declare fields as `X | None = None`; a field
+    may be left out but not sent as null (unless named in `nullable`), and the JSON schema
+    says so instead of advertising a null it would refuse."""
+
+    model_config = ConfigDict(extra="forbid")
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_null(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            nulls = sorted(
+                name
+                for name, value in data.items()
+                if value is None and name in cls.model_fields and name not in cls.nullable
+            )
+            if nulls:
+                raise PydanticCustomError(
+                    "null_not_allowed",
+                    "{fields} may be left out but not null",
+                    {"fields": ", ".join(nulls)},
+                )
+        return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        for name, field in schema.get("properties", {}).items():
+            if name in cls.nullable or "anyOf" not in field:
+                continue
+            options = [option for option in field["anyOf"] if option.get("type") != "null"]
+            if len(options) == 1:
+                del field["anyOf"]
+                field.update(options[0])
+            else:
+                field["anyOf"] = options
+            if field.get("default", "") is None:
+                del field["default"]
+        return schema
 
 
 # ---- time zones -------------------------------------------------------------------------
