@@ -65,8 +65,9 @@ async def test_video_rebuilt_from_bookings_snapshot_knows_sessions_older_than_th
     )
     scheduled = [a_session(f"student-{i}", starts_in=timedelta(hours=2 + 2 * i)) for i in range(4)]
     canceled = a_session("student-9", starts_in=timedelta(days=2))
+    held = [a_session(f"held-{i}", starts_in=-timedelta(days=3 + i)) for i in range(2)]
     async with booking.runtime.session_factory() as db:
-        for session in (*scheduled, canceled):
+        for session in (*scheduled, canceled, *held):
             blocked = Interval(session.starts_at, session.ends_at)
             assert await add_session(
                 db,
@@ -78,6 +79,11 @@ async def test_video_rebuilt_from_bookings_snapshot_knows_sessions_older_than_th
             )
         canceled.cancel(by=Actor.mentor, now=NOW, reason="ill", late_window=timedelta(hours=24))
         await save_session(db, canceled, now=NOW - timedelta(days=20))
+        for session, outcome in zip(
+            held, (SessionStatus.completed, SessionStatus.no_show), strict=True
+        ):
+            session.settle(outcome, now=session.ends_at)
+            await save_session(db, session, now=session.ends_at)
         await db.commit()
     connection = await nats.connect(nats_url)
     await connection.jetstream().purge_stream(stream_name(namespace))
@@ -86,7 +92,10 @@ async def test_video_rebuilt_from_bookings_snapshot_knows_sessions_older_than_th
     rebuilt = await video.client.post("/v1/admin/rebuilds/sessions", headers=ADMIN)
 
     assert rebuilt.status_code == 200, rebuilt.text
-    assert rebuilt.json()["sessions"] == 5
+    assert rebuilt.json()["sessions"] == 7
+    for session, status in zip(held, ("completed", "no_show"), strict=True):
+        seen = await video.client.get(f"/v1/sessions/{session.id}", headers=ADMIN)
+        assert seen.json()["status"] == status
     first = scheduled[0]
     clock.set(first.starts_at - timedelta(minutes=10))
     token = await video.client.post(
