@@ -153,6 +153,6 @@ def bootstrap(runtime: Runtime, *, settings: Settings) -> Notifications:
             poll_seconds=settings.send_poll_seconds,
             stop_grace_seconds=settings.send_stop_grace_seconds,
         )
-    subscribers.register(runtime.bus, deps=deps, on_planned=lambda: None)
+    subscribers.register(runtime.bus, deps=deps)
     jobs.register(runtime, deps=deps)
     return service

@@ -1,6 +1,6 @@
 """Refusals of the notifications rules, each with a stable code."""
 
-from shared.errors import Conflict, ErrorKind, Forbidden, InvalidInput, NotFound, Unavailable
+from shared.errors import Conflict, ErrorKind, InvalidInput, NotFound, Unavailable
 
 
 class ContactNotFound(NotFound):
@@ -13,10 +13,6 @@ class DeliveryNotFound(NotFound):
 
 class NotRetryable(Conflict):
     code = "DELIVERY_NOT_RETRYABLE"
-
-
-class NotYourContact(Forbidden):
-    code = "FORBIDDEN"
 
 
 class BadWebhookSignature(InvalidInput):

@@ -32,9 +32,6 @@ class DeliveryStatus(StrEnum):
     dead = "dead"
 
 
-RETRYABLE_STATUSES = (DeliveryStatus.failed, DeliveryStatus.dead, DeliveryStatus.skipped)
-
-
 class SkipReason(StrEnum):
     no_contact = "no contact"
     no_email = "no email address"

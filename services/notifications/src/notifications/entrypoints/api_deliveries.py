@@ -46,6 +46,5 @@ async def list_deliveries(
 async def retry(delivery_id: UUID, _: Admin, uow: Uow, service: Service) -> DeliveryRead:
     """Send a failed or dead delivery again (a fresh budget of attempts)."""
     row = await retry_delivery(delivery_id, uow=uow, deps=service.deps)
-    await uow.commit()
-    service.wake()
+    await uow.commit()  # its NOTIFY wakes the email or Discord senders of every replica
     return DeliveryRead.model_validate(dict(row._mapping))
