@@ -220,6 +220,16 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         }
         for book, students in variants.values():
             await measure(book, students, args.students * 2)
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            await measure(book_service, service_students, args.students * 2)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+            return
         samples = {name: [] for name in variants}
         seconds = dict.fromkeys(variants, 0.0)
         names = list(variants)
@@ -255,6 +265,7 @@ async def main() -> None:
     parser.add_argument("--bookings", type=int, default=1536)
     parser.add_argument("--students", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--profile", action="store_true", help="profile 64 service bookings")
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as workdir,

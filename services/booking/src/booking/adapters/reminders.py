@@ -12,10 +12,19 @@ from shared.db import AnyRow, DbConnection
 
 
 async def plan_reminders(
-    db: DbConnection, *, session_id: UUID, sequence: int, due: list[tuple[int, datetime]]
+    db: DbConnection,
+    *,
+    session_id: UUID,
+    sequence: int,
+    due: list[tuple[int, datetime]],
+    replace: bool = True,
 ) -> None:
-    """Replace the session's unsent reminders with `due` (offset minutes, due at)."""
-    await drop_unsent(db, session_id)
+    """Replace the session's unsent reminders with `due` (offset minutes, due at).
+
+    `replace=False` for a session just inserted: it has none to drop.
+    """
+    if replace:
+        await drop_unsent(db, session_id)
     if due:
         await db.execute(
             insert(session_reminders)

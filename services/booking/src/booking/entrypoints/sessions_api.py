@@ -24,7 +24,7 @@ from booking.entrypoints.session_schemas import (
     SlotHoldCreate,
     SlotHoldRead,
 )
-from booking.service_layer.book_session import BookSession, abandon_booking, book_session
+from booking.service_layer.book_session import BookSession, book_session
 from booking.service_layer.cancel_session import CancelSession, cancel_session
 from booking.service_layer.dependencies import Dependencies
 from booking.service_layer.hold_slot import HoldSlot, hold_slot
@@ -64,7 +64,6 @@ async def create_slot_hold(
 async def book(
     body: SessionCreate,
     user: Student,
-    uow: Uow,
     deps: Deps,
     response: Response,
     idempotency_key: Annotated[IdempotencyKey, Header()],
@@ -78,12 +77,7 @@ async def book(
         topic=body.topic,
         idempotency_key=idempotency_key,
     )
-    booking = await book_session(command, uow=uow, deps=deps)
-    try:
-        await uow.commit()
-    except BaseException:
-        await abandon_booking(booking, deps=deps)
-        raise
+    booking = await book_session(command, deps=deps)
     if not booking.created:
         response.status_code = 200
     return session_read(booking.session)

@@ -8,8 +8,9 @@ from uuid import uuid4
 from booking.adapters import holds as holds_repo
 from booking.adapters import reminders as reminders_repo
 from booking.adapters import sessions as sessions_repo
-from booking.domain.availability import blocked_by
+from booking.domain.availability import Slot, blocked_by
 from booking.domain.errors import IdempotencyKeyReused, PacksUnavailable, TimeSlotUnavailable
+from booking.domain.schedule import Schedule
 from booking.domain.sessions import Session, SessionStatus, reminder_times
 from booking.service_layer.availability import bookable_slot, load_schedule
 from booking.service_layer.credits import release_quietly
@@ -44,34 +45,20 @@ class Booking:
     created: bool
 
 
-async def book_session(cmd: BookSession, *, uow: UnitOfWork, deps: Dependencies) -> Booking:
+async def book_session(cmd: BookSession, *, deps: Dependencies) -> Booking:
     """The session, new or the one this idempotency key already booked.
 
-    The exclusion constraint decides between concurrent bookings of one time; the loser's
-    credit is released before it hears 409 TIME_SLOT_UNAVAILABLE. If the caller's commit
-    fails, it calls `abandon_booking` so the credit goes back.
+    A saga across two services, so it runs its own units of work (the one use case that
+    commits): it checks the slot in one, asks packs for a credit holding no database
+    connection, then inserts and commits in a second. The exclusion constraint decides between
+    concurrent bookings of one time; every credit of a booking that did not commit is released
+    before the caller hears why (409 TIME_SLOT_UNAVAILABLE, 503, …).
     """
-    db = uow.connection
-    earlier = await _earlier_booking(cmd, uow=uow)
-    if earlier is not None:
-        return earlier
-    schedule = await load_schedule(db, cmd.mentor_id)
-    now = deps.clock.now()
-    try:
-        slot = await bookable_slot(
-            db,
-            schedule=schedule,
-            mentor_id=cmd.mentor_id,
-            start=cmd.starts_at,
-            duration_minutes=cmd.duration_minutes,
-            deps=deps,
-            student_id=cmd.student_id,
-        )
-    except TimeSlotUnavailable:
-        # Perhaps taken by this very request, sent twice and committed meanwhile.
-        if (concurrent := await _earlier_booking(cmd, uow=uow)) is not None:
-            return concurrent
-        raise
+    async with deps.uow_factory() as uow:
+        found = await _check(cmd, uow=uow, deps=deps)
+    if isinstance(found, Booking):
+        return found
+    schedule, slot = found
     session_id = uuid4()  # one per attempt: a released credit's id is never reused
     try:
         credit = await deps.packs.reserve(
@@ -98,30 +85,71 @@ async def book_session(cmd: BookSession, *, uow: UnitOfWork, deps: Dependencies)
         join_url=deps.policy.join_url(session_id),
         mentor_timezone=schedule.timezone,
     )
+    committed = False
     try:
-        inserted = await sessions_repo.add_session(
-            db,
-            session,
-            blocked=blocked_by(schedule, slot.start, slot.end),
-            idempotency_key=cmd.idempotency_key,
-            fingerprint=cmd.fingerprint(),
-            now=now,
+        async with deps.uow_factory() as uow:
+            if not await _insert(cmd, session, schedule=schedule, uow=uow, deps=deps):
+                concurrent = await _earlier_booking(cmd, uow=uow)
+                if concurrent is not None:  # the same request, sent twice at once
+                    return concurrent
+                raise TimeSlotUnavailable("another session of the mentor takes that time")
+            await uow.commit()
+            committed = True
+    finally:
+        if not committed:
+            await release_quietly(deps, session_id)
+    return Booking(session, created=True)
+
+
+async def _check(
+    cmd: BookSession, *, uow: UnitOfWork, deps: Dependencies
+) -> Booking | tuple[Schedule, Slot]:
+    """An earlier booking with this key, or the mentor's schedule and the free slot."""
+    earlier = await _earlier_booking(cmd, uow=uow)
+    if earlier is not None:
+        return earlier
+    schedule = await load_schedule(uow.connection, cmd.mentor_id)
+    try:
+        slot = await bookable_slot(
+            uow.connection,
+            schedule=schedule,
+            mentor_id=cmd.mentor_id,
+            start=cmd.starts_at,
+            duration_minutes=cmd.duration_minutes,
+            deps=deps,
+            student_id=cmd.student_id,
         )
-    except BaseException:
-        await release_quietly(deps, session_id)
-        raise
-    if not inserted:
-        await release_quietly(deps, session_id)
-        concurrent = await _earlier_booking(cmd, uow=uow)
-        if concurrent is not None:  # the same request, sent twice at once
+    except TimeSlotUnavailable:
+        # Perhaps taken by this very request, sent twice and committed meanwhile.
+        if (concurrent := await _earlier_booking(cmd, uow=uow)) is not None:
             return concurrent
-        raise TimeSlotUnavailable("another session of the mentor takes that time")
+        raise
+    return schedule, slot
+
+
+async def _insert(
+    cmd: BookSession, session: Session, *, schedule: Schedule, uow: UnitOfWork, deps: Dependencies
+) -> bool:
+    """Insert under the exclusion constraint with its reminders and event; False if it lost."""
+    db = uow.connection
+    now = deps.clock.now()
+    inserted = await sessions_repo.add_session(
+        db,
+        session,
+        blocked=blocked_by(schedule, session.starts_at, session.ends_at),
+        idempotency_key=cmd.idempotency_key,
+        fingerprint=cmd.fingerprint(),
+        now=now,
+    )
+    if not inserted:
+        return False
     await holds_repo.drop_holds_of(db, student_id=cmd.student_id, mentor_id=cmd.mentor_id)
     await reminders_repo.plan_reminders(
         db,
         session_id=session.id,
         sequence=session.sequence,
         due=reminder_times(session.starts_at, offsets=deps.policy.reminder_offsets, now=now),
+        replace=False,
     )
     uow.record(
         SessionBooked(
@@ -137,13 +165,7 @@ async def book_session(cmd: BookSession, *, uow: UnitOfWork, deps: Dependencies)
             status=session.status.value,
         )
     )
-    return Booking(session, created=True)
-
-
-async def abandon_booking(booking: Booking, *, deps: Dependencies) -> None:
-    """The booking's transaction did not commit: give its credit back."""
-    if booking.created:
-        await release_quietly(deps, booking.session.id)
+    return True
 
 
 async def _earlier_booking(cmd: BookSession, *, uow: UnitOfWork) -> Booking | None:
