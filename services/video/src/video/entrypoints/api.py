@@ -35,7 +35,11 @@ async def _dependencies(request: Request) -> Dependencies:
 Deps = Annotated[Dependencies, Depends(_dependencies)]
 
 
-@router.get("/sessions/{session_id}", response_model=SessionRead)
+@router.get(
+    "/sessions/{session_id}",
+    response_model=SessionRead,
+    responses={404: {"description": "NOT_FOUND (also for someone not in the session)"}},
+)
 async def get_session(session_id: UUID, user: CurrentUser, db: ReadDb) -> SessionRead:
     """A session as video sees it; only its participants and admins may look."""
     view = await projection.get_view(db, session_id)
@@ -47,7 +51,10 @@ async def get_session(session_id: UUID, user: CurrentUser, db: ReadDb) -> Sessio
 @router.post(
     "/sessions/{session_id}/token",
     response_model=TokenRead,
-    responses={403: {"description": "NOT_A_PARTICIPANT"}, 409: {"description": "refused"}},
+    responses={
+        403: {"description": "NOT_A_PARTICIPANT"},
+        409: {"description": "SESSION_NOT_SCHEDULED, TOO_EARLY (opens_at), TOO_LATE (closed_at)"},
+    },
 )
 async def post_token(
     session_id: UUID, user: CurrentUser, uow: Uow, deps: Deps
@@ -70,7 +77,11 @@ def _window_problem(refused: TooEarly | TooLate, **times: str) -> JSONResponse:
     return problem(status_for(refused), refused.code, title, refused.detail, extra=times)
 
 
-@router.get("/sessions/{session_id}/joins", response_model=JoinsRead)
+@router.get(
+    "/sessions/{session_id}/joins",
+    response_model=JoinsRead,
+    responses={403: {"description": "NOT_THE_SESSION_MENTOR"}, 404: {"description": "NOT_FOUND"}},
+)
 async def get_joins(session_id: UUID, user: CurrentUser, db: ReadDb) -> JoinsRead:
     """Tokens issued and Agora's joins and leaves: for the session's mentor or an admin."""
     view = await projection.get_view(db, session_id)

@@ -43,7 +43,13 @@ class InvalidNotice(InvalidInput):
     code = "INVALID_NOTICE"
 
 
-@router.post("/events")
+@router.post(
+    "/events",
+    responses={
+        401: {"description": "INVALID_SIGNATURE: not signed with our NCS secret"},
+        422: {"description": "INVALID_NOTICE: signed, but not a notice we can read"},
+    },
+)
 async def agora_event(request: Request) -> dict[str, Any]:
     """Agora retries until it gets a 200 with a JSON body; resends are recorded once."""
     body = await request.body()
