@@ -64,7 +64,7 @@ def test_provider_secrets_must_be_real_outside_dev_mode(field):
     assert Settings(dev_mode=True).stripe_api_key.get_secret_value() == ""
 
 
-async def test_the_sandbox_is_refused_outside_dev_mode(start_service, event_probe):
+async def test_the_sandbox_is_refused_outside_dev_mode(start_service, domain_stream):
     def production_settings(**fields) -> Settings:
         # The harness runs in dev mode; this copy turns it off after validation.
         return Settings(**fields).model_copy(update={"dev_mode": False})
