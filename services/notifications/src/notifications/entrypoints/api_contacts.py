@@ -1,6 +1,6 @@
 """HTTP: a user's contact details and preferences, a mentor's webhook, what they were sent."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -22,6 +22,9 @@ from shared.http.deps import CurrentUser, ReadDb, Uow
 from shared.types import Paging
 
 router = APIRouter(prefix="/v1", tags=["contacts"])
+NO_CONTACT: dict[int | str, dict[str, Any]] = {
+    404: {"description": "CONTACT_NOT_FOUND: no contact details saved yet"}
+}
 
 
 async def _save(user_id: str, body: ContactUpdate, uow: Uow, service: Service) -> ContactRead:
@@ -55,7 +58,7 @@ async def put_my_contact(
     return await _save(user.id, body, uow, service)
 
 
-@router.get("/contacts/me", response_model=ContactRead)
+@router.get("/contacts/me", response_model=ContactRead, responses=NO_CONTACT)
 async def get_my_contact(user: CurrentUser, db: ReadDb) -> ContactRead:
     return await _read(user.id, db)
 
@@ -69,7 +72,7 @@ async def put_contact(
     return await _save(user_id, body, uow, service)
 
 
-@router.get("/contacts/{user_id}", response_model=ContactRead)
+@router.get("/contacts/{user_id}", response_model=ContactRead, responses=NO_CONTACT)
 async def get_contact(user_id: UserIdPath, user: CurrentUser, db: ReadDb) -> ContactRead:
     may_manage(user, user_id)
     return await _read(user_id, db)

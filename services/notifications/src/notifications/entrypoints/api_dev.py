@@ -12,7 +12,7 @@ from shared.errors import NotFound
 router = APIRouter(prefix="/v1/dev", tags=["dev"])
 
 
-@router.get("/mail")
+@router.get("/mail", responses={404: {"description": "NOT_FOUND: not in dev mode"}})
 async def dev_mail(
     service: Service, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[dict[str, Any]]:

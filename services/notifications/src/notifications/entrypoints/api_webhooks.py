@@ -20,7 +20,13 @@ CLERK_EVENT_TYPES = {kind.value for kind in ClerkEventType}
 _USER_ID: TypeAdapter[str] = TypeAdapter(UserId)
 
 
-@router.post("/webhooks/clerk", status_code=204)
+@router.post(
+    "/webhooks/clerk",
+    status_code=204,
+    responses={
+        401: {"description": "WEBHOOK_SIGNATURE_INVALID: not signed by Clerk, or stale"},
+    },
+)
 async def clerk_webhook(request: Request, uow: Uow, service: Service) -> Response:
     """user.created / user.updated save the identity; user.deleted erases the contact."""
     secret = service.settings.clerk_webhook_secret.get_secret_value()
