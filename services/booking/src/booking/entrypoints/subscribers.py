@@ -7,6 +7,7 @@ from booking.service_layer.packs import (
     record_purchased_pack,
     record_seat,
 )
+from booking.service_layer.ports import NoCalendar
 from booking.service_layer.revoke_pack_sessions import cancel_sessions_of_revoked_pack
 from booking.service_layer.sync_calendar import (
     add_session_event,
@@ -62,6 +63,9 @@ def register(bus: MessageBus, *, deps: Dependencies) -> None:
         event: MentorCapacityChanged, uow: UnitOfWork, envelope: Envelope
     ) -> None:
         await record_capacity(event, uow=uow, at=envelope.occurred_at)
+
+    if isinstance(deps.calendar, NoCalendar):
+        return  # no calendar provider: nothing to keep in step, no consumers to run
 
     # The mentor's calendar follows the sessions after commit; a failure is retried by the
     # consumer's backoff, and the derived event id keeps retries from making two events.
