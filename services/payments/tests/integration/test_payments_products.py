@@ -159,3 +159,29 @@ async def test_creating_a_product_needs_a_mentor_token(payments):
     assert anonymous.json()["code"] == "UNAUTHORIZED"
     assert student.status_code == 403
     assert student.json()["code"] == "FORBIDDEN"
+
+
+async def test_announcements_and_the_snapshot_carry_the_mentors_lowest_active_price(
+    payments, event_probe
+):
+    from shared.messaging.snapshots import fetch_snapshot
+
+    dear = await create(payments.client, title="Dear", price_amount=50000)
+    cheap = await create(payments.client, title="Cheap", price_amount=30000)
+    await create(payments.client, title="Cheaper but withdrawn", price_amount=100, active=False)
+    assert dear.status_code == cheap.status_code == 201
+
+    announced = await event_probe.wait_for(ProductUpdated, count=3)
+    lowest = [(e.payload().mentor_lowest_price_amount) for e in announced]
+    assert lowest == [50000, 30000, 30000]
+    pages = [
+        page async for page in fetch_snapshot(payments.runtime.bus.requester, aggregate="product")
+    ]
+    facts = [envelope.payload() for page in pages for envelope in page]
+    assert {
+        (f.title, f.mentor_lowest_price_amount, f.mentor_lowest_price_currency) for f in facts
+    } == {
+        ("Dear", 30000, "USD"),
+        ("Cheap", 30000, "USD"),
+        ("Cheaper but withdrawn", 30000, "USD"),
+    }
