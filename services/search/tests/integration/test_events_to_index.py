@@ -1,5 +1,6 @@
 """The directory is kept from events alone, in any order, each fact in its own group."""
 
+import asyncio
 import uuid
 from datetime import date, timedelta
 
@@ -101,3 +102,18 @@ async def test_a_profile_update_replaces_the_old_words(search, facts):
     await eventually(lambda: search.found(1, q="principal"))
 
     assert (await search.search(q="staff"))["total"] == 0
+
+
+async def test_concurrent_facts_of_one_mentor_leave_the_document_of_all_of_them(search, facts):
+    await search.apply(facts.profile("m1"))
+    prices = [50_000 - 1_000 * n for n in range(40)]
+
+    await asyncio.gather(
+        *(search.apply(facts.product("m1", price=price)) for price in prices),
+        search.apply(facts.seats("m1", open_seats=4)),
+        search.apply(facts.review("m1", average=4.2, count=9)),
+    )
+
+    [mentor] = (await search.search())["items"]
+    assert mentor["price_amount"] == min(prices)
+    assert (mentor["open_seats"], mentor["rating_count"]) == (4, 9)
