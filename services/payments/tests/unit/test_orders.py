@@ -97,11 +97,13 @@ def test_confirmed_refunds_decide_partial_or_full():
     assert paid.status is OrderStatus.refunded
 
 
-def test_a_redemption_comes_back_once_and_only_for_an_unpaid_end():
+def test_a_redemption_comes_back_once_and_only_for_an_unfulfilled_order():
     expired = order(OrderStatus.expired, promo="SPRING")
     paid = order(OrderStatus.paid, promo="SPRING")
+    refunded_first = order(promo="SPRING")
+    refunded_first.refund(40000)
 
-    assert expired.should_return_promo() is True
-    expired.promo_returned = True
-    assert expired.should_return_promo() is False
-    assert paid.should_return_promo() is False
+    assert expired.take_back_promo() is True
+    assert expired.take_back_promo() is False
+    assert paid.take_back_promo() is False
+    assert refunded_first.take_back_promo() is True

@@ -96,13 +96,15 @@ class Order:
             self.status = OrderStatus.refunded if full else OrderStatus.partially_refunded
         return full
 
-    def should_return_promo(self) -> bool:
-        """A redemption comes back once, when the order ends unpaid."""
-        return (
-            self.promo_code is not None
-            and not self.promo_returned
-            and (self.status in ENDED_UNPAID)
+    def take_back_promo(self) -> bool:
+        """True once, when an order that used a code ends without being fulfilled."""
+        unfulfilled = self.status in ENDED_UNPAID or (
+            self.status is OrderStatus.refunded and self.paid_at is None
         )
+        if self.promo_code is None or self.promo_returned or not unfulfilled:
+            return False
+        self.promo_returned = True
+        return True
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,6 @@ async def record_refund(
 
 
 async def _return_promo(order: Order, *, uow: UnitOfWork) -> None:
-    if order.promo_code is not None and not order.promo_returned:
+    if order.take_back_promo():
+        assert order.promo_code is not None
         await promos_repo.give_back(uow.session, order.promo_code)
-        order.promo_returned = True
