@@ -106,3 +106,12 @@ def test_a_booking_carries_an_ics_invite_for_the_email():
 
     assert invite["filename"] == "session.ics"
     assert f"UID:session-{event.session_id}@mentorship" in invite["content"]
+
+
+def test_a_reschedule_carries_an_updated_invite_with_the_same_uid_and_a_higher_sequence():
+    [event] = [e for e in one_of_each() if isinstance(e, ev.SessionRescheduled)]
+    [student, _] = notices_for(event, now=NOW)
+    [invite] = student.attachments
+
+    assert f"UID:session-{event.session_id}@mentorship" in invite["content"]
+    assert "SEQUENCE:1" in invite["content"]

@@ -57,17 +57,32 @@ def _amount(amount: int, currency: str) -> str:
     return f"{currency} {amount / 100:,.2f}"
 
 
-def _booked(event: ev.SessionBooked, now: datetime) -> list[Notice]:
+def _invite(
+    event: ev.SessionBooked | ev.SessionRescheduled, *, sequence: int, now: datetime
+) -> dict[str, Any]:
+    """The `.ics` an email carries: same UID per session, SEQUENCE from booking."""
     invite = session_invite(
         session_id=event.session_id,
         starts_at=event.starts_at,
         ends_at=event.ends_at,
         summary=event.topic or "Mentorship session",
         join_url=event.join_url,
+        sequence=sequence,
         stamped_at=now,
     )
-    attachment = {"filename": "session.ics", "content_type": "text/calendar", "content": invite}
-    return _both(event, "session_booked", Kind.session, _facts(event), attachments=(attachment,))
+    return {"filename": "session.ics", "content_type": "text/calendar", "content": invite}
+
+
+def _booked(event: ev.SessionBooked, now: datetime) -> list[Notice]:
+    invite = _invite(event, sequence=0, now=now)
+    return _both(event, "session_booked", Kind.session, _facts(event), attachments=(invite,))
+
+
+def _rescheduled(event: ev.SessionRescheduled, now: datetime) -> list[Notice]:
+    """The moved session, with an updated invite that replaces the first in calendars."""
+    invite = _invite(event, sequence=event.sequence, now=now)
+    facts = _facts(event)
+    return _both(event, "session_rescheduled", Kind.session, facts, attachments=(invite,))
 
 
 NoticeMaker = Callable[..., list[Notice]]
@@ -75,7 +90,7 @@ NoticeMaker = Callable[..., list[Notice]]
 MAKERS: dict[type[ev.Event], NoticeMaker] = {
     ev.PackPurchased: lambda e, now: _both(e, "pack_purchased", Kind.purchase, _facts(e)),
     ev.SessionBooked: _booked,
-    ev.SessionRescheduled: lambda e, now: _both(e, "session_rescheduled", Kind.session, _facts(e)),
+    ev.SessionRescheduled: _rescheduled,
     ev.SessionCanceled: lambda e, now: _both(
         e,
         "session_canceled",
