@@ -22,13 +22,24 @@ class ConnectedRead(BaseModel):
     connected: bool
 
 
-@router.get("/mentors/me/google/connect", response_model=ConsentRead)
+@router.get(
+    "/mentors/me/google/connect",
+    response_model=ConsentRead,
+    responses={409: {"description": "CALENDAR_NOT_CONFIGURED: no Google credentials here"}},
+)
 async def connect(user: Mentor, deps: Deps) -> ConsentRead:
     """Where to send the mentor: Google's consent page (offline access, free/busy + events)."""
     return ConsentRead(url=consent_url(user.id, deps=deps))
 
 
-@router.get("/mentors/google/callback", response_model=ConnectedRead)
+@router.get(
+    "/mentors/google/callback",
+    response_model=ConnectedRead,
+    responses={
+        409: {"description": "CALENDAR_NOT_CONFIGURED: no Google credentials here"},
+        422: {"description": "CALENDAR_CONNECT_FAILED: forged/stale state, code refused"},
+    },
+)
 async def callback(
     uow: Uow,
     deps: Deps,
@@ -41,7 +52,11 @@ async def callback(
     return ConnectedRead(mentor_id=mentor_id, connected=True)
 
 
-@router.delete("/mentors/me/google", response_model=ConnectedRead)
+@router.delete(
+    "/mentors/me/google",
+    response_model=ConnectedRead,
+    responses={409: {"description": "CALENDAR_NOT_CONFIGURED: no Google credentials here"}},
+)
 async def disconnect_calendar(user: Mentor, uow: Uow, deps: Deps) -> ConnectedRead:
     await disconnect(user.id, uow=uow, deps=deps)
     await uow.commit()

@@ -21,7 +21,15 @@ from shared.types import Identifier, Page, Paging, Timestamp
 router = APIRouter(prefix="/v1", tags=["instructor"])
 
 
-@router.patch("/instructor/sessions/{session_id}", response_model=SessionRead)
+@router.patch(
+    "/instructor/sessions/{session_id}",
+    response_model=SessionRead,
+    responses={
+        403: {"description": "NOT_YOUR_SESSION"},
+        404: {"description": "SESSION_NOT_FOUND"},
+        409: {"description": "ILLEGAL_TRANSITION"},
+    },
+)
 async def update(
     session_id: UUID, body: InstructorUpdate, user: Mentor, uow: Uow, deps: Deps
 ) -> SessionRead:

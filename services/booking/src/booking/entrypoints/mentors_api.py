@@ -46,18 +46,30 @@ async def put_my_profile(
     return await _profile(uow.connection, user.id)
 
 
-@router.get("/mentors/me", response_model=MentorProfileRead)
+@router.get(
+    "/mentors/me",
+    response_model=MentorProfileRead,
+    responses={404: {"description": "MENTOR_NOT_FOUND: no profile yet"}},
+)
 async def get_my_profile(user: Mentor, db: ReadDb) -> dict[str, Any]:
     return await _profile(db, user.id)
 
 
-@router.get("/mentors/{mentor_id}", response_model=MentorProfileRead)
+@router.get(
+    "/mentors/{mentor_id}",
+    response_model=MentorProfileRead,
+    responses={404: {"description": "MENTOR_NOT_FOUND"}},
+)
 async def get_mentor(mentor_id: MentorId, db: ReadDb) -> dict[str, Any]:
     """A mentor's public profile with their average rating."""
     return await _profile(db, mentor_id)
 
 
-@router.get("/mentors/{mentor_id}/availability", response_model=AvailabilityRead)
+@router.get(
+    "/mentors/{mentor_id}/availability",
+    response_model=AvailabilityRead,
+    responses={404: {"description": "MENTOR_NOT_FOUND"}},
+)
 async def availability(
     mentor_id: MentorId,
     db: ReadDb,
@@ -90,7 +102,11 @@ async def availability(
     )
 
 
-@router.get("/mentors/{mentor_id}/eligibility", response_model=EligibilityRead)
+@router.get(
+    "/mentors/{mentor_id}/eligibility",
+    response_model=EligibilityRead,
+    responses={503: {"description": "UPSTREAM_UNAVAILABLE / UPSTREAM_TIMEOUT: packs is silent"}},
+)
 async def eligibility(
     mentor_id: MentorId,
     user: Student,
@@ -104,7 +120,11 @@ async def eligibility(
     return EligibilityRead.model_validate(found.model_dump())
 
 
-@router.get("/mentors/{mentor_id}/reviews", response_model=ReviewsPage)
+@router.get(
+    "/mentors/{mentor_id}/reviews",
+    response_model=ReviewsPage,
+    responses={404: {"description": "MENTOR_NOT_FOUND"}},
+)
 async def mentor_reviews(
     mentor_id: MentorId,
     db: ReadDb,

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.types import SINGLE_LINE, Identifier, Text, Timestamp, int_range
+from shared.types import SINGLE_LINE, Identifier, PatchModel, Text, Timestamp, int_range
 
 Topic = Annotated[
     str,
@@ -52,7 +52,9 @@ class SessionCancel(_Body):
     reason: Text = ""
 
 
-class InstructorUpdate(_Body):
+class InstructorUpdate(PatchModel):
+    """Only what is sent changes; a field may be left out but not sent as null."""
+
     status: Literal["completed", "no_show", "canceled"] | None = None
     notes: Text | None = None
     recording_url: Url | None = None

@@ -49,7 +49,16 @@ def session_read(session: Session) -> SessionRead:
     )
 
 
-@router.post("/slot-holds", response_model=SlotHoldRead, status_code=201)
+@router.post(
+    "/slot-holds",
+    response_model=SlotHoldRead,
+    status_code=201,
+    responses={
+        404: {"description": "MENTOR_NOT_FOUND"},
+        409: {"description": "TIME_SLOT_UNAVAILABLE"},
+        503: {"description": "CALENDAR_UNAVAILABLE"},
+    },
+)
 async def create_slot_hold(
     body: SlotHoldCreate, user: Student, uow: Uow, deps: Deps
 ) -> SlotHoldRead:
@@ -60,7 +69,17 @@ async def create_slot_hold(
     return SlotHoldRead(**held.__dict__)
 
 
-@router.post("/sessions", response_model=SessionRead, status_code=201)
+@router.post(
+    "/sessions",
+    response_model=SessionRead,
+    status_code=201,
+    responses={
+        200: {"model": SessionRead, "description": "the session this Idempotency-Key booked"},
+        404: {"description": "MENTOR_NOT_FOUND"},
+        409: {"description": "TIME_SLOT_UNAVAILABLE or the packs code (NO_REMAINING_SESSIONS…)"},
+        503: {"description": "UPSTREAM_UNAVAILABLE / UPSTREAM_TIMEOUT / CALENDAR_UNAVAILABLE"},
+    },
+)
 async def book(
     body: SessionCreate,
     user: Student,
@@ -83,7 +102,15 @@ async def book(
     return session_read(booking.session)
 
 
-@router.post("/sessions/{session_id}/reschedule", response_model=SessionRead)
+@router.post(
+    "/sessions/{session_id}/reschedule",
+    response_model=SessionRead,
+    responses={
+        403: {"description": "NOT_YOUR_SESSION"},
+        404: {"description": "SESSION_NOT_FOUND"},
+        409: {"description": "TIME_SLOT_UNAVAILABLE, ILLEGAL_TRANSITION, SESSION_NOT_SCHEDULED"},
+    },
+)
 async def reschedule(
     session_id: UUID, body: SessionReschedule, user: Participant, uow: Uow, deps: Deps
 ) -> SessionRead:
@@ -94,7 +121,15 @@ async def reschedule(
     return session_read(session)
 
 
-@router.post("/sessions/{session_id}/cancel", response_model=SessionRead)
+@router.post(
+    "/sessions/{session_id}/cancel",
+    response_model=SessionRead,
+    responses={
+        403: {"description": "NOT_YOUR_SESSION"},
+        404: {"description": "SESSION_NOT_FOUND"},
+        409: {"description": "TIME_SLOT_UNAVAILABLE, ILLEGAL_TRANSITION, SESSION_NOT_SCHEDULED"},
+    },
+)
 async def cancel(
     session_id: UUID, body: SessionCancel, user: Participant, uow: Uow, deps: Deps
 ) -> SessionRead:
@@ -106,7 +141,16 @@ async def cancel(
     return session_read(session)
 
 
-@router.post("/sessions/{session_id}/review", response_model=ReviewAddedRead, status_code=201)
+@router.post(
+    "/sessions/{session_id}/review",
+    response_model=ReviewAddedRead,
+    status_code=201,
+    responses={
+        403: {"description": "NOT_YOUR_SESSION"},
+        404: {"description": "SESSION_NOT_FOUND"},
+        409: {"description": "ALREADY_REVIEWED, REVIEW_NOT_ALLOWED"},
+    },
+)
 async def review(
     session_id: UUID, body: ReviewCreate, user: Student, uow: Uow, deps: Deps
 ) -> ReviewAddedRead:
@@ -117,7 +161,11 @@ async def review(
     return ReviewAddedRead(**added.__dict__)
 
 
-@router.get("/sessions/{session_id}", response_model=SessionRead)
+@router.get(
+    "/sessions/{session_id}",
+    response_model=SessionRead,
+    responses={403: {"description": "NOT_YOUR_SESSION"}, 404: {"description": "SESSION_NOT_FOUND"}},
+)
 async def get_session(session_id: UUID, user: Participant, db: ReadDb) -> SessionRead:
     return session_read(await _participants(db, session_id, user))
 
@@ -125,7 +173,11 @@ async def get_session(session_id: UUID, user: Participant, db: ReadDb) -> Sessio
 @router.get(
     "/sessions/{session_id}/ics",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}}},
+    responses={
+        200: {"content": {"text/calendar": {}}},
+        403: {"description": "NOT_YOUR_SESSION"},
+        404: {"description": "SESSION_NOT_FOUND"},
+    },
 )
 async def ics(session_id: UUID, user: Participant, db: ReadDb, deps: Deps) -> Response:
     """The session as an iCalendar invite (a cancel once canceled)."""
