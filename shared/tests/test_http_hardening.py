@@ -1,10 +1,12 @@
 """Kernel HTTP edges: 405 with Allow, problem types that resolve, request ids we can trust."""
 
+import nats
 import pytest
 
 from packs.config import Settings as PacksSettings
 from packs.main import ALEMBIC_INI as PACKS_ALEMBIC_INI
 from packs.main import create_app as create_packs_app
+from shared.testing.helpers import eventually
 from shared.testing.plugin import auth_headers
 
 ADMIN = auth_headers("ops", "admin")
@@ -45,3 +47,33 @@ async def test_an_untrustworthy_request_id_is_replaced(packs, hostile: str):
 async def test_a_plain_request_id_is_kept(packs):
     answer = await packs.client.get("/healthz", headers={"X-Request-ID": "req-42.a:b"})
     assert answer.headers["x-request-id"] == "req-42.a:b"
+
+
+async def test_a_poison_message_is_listed_over_http_and_its_replay_refused(
+    packs, nats_url, namespace
+):
+    connection = await nats.connect(nats_url)
+    try:
+        await connection.jetstream().publish(
+            f"{namespace}.session.completed", b"\x00\x01garbage\x00"
+        )
+    finally:
+        await connection.close()
+
+    async def listed() -> list:
+        return (await packs.client.get("/v1/admin/dead-letters", headers=ADMIN)).json()
+
+    [letter] = await eventually(listed)
+    assert letter["reason"] == "unparseable" and letter["consumer"] == "packs-session-completed"
+    assert "\x00" not in letter["body_preview"] + letter["error"]
+    replay = await packs.client.post(f"/v1/admin/dead-letters/{letter['id']}/replay", headers=ADMIN)
+    assert replay.status_code == 409
+    assert replay.json()["code"] == "DEAD_LETTER_NOT_REPLAYABLE"
+
+
+@pytest.mark.parametrize("dead_letter_id", ["999999", "0", "-5", "9" * 40])
+async def test_replay_of_an_unknown_or_out_of_range_dead_letter_is_404(packs, dead_letter_id):
+    answer = await packs.client.post(
+        f"/v1/admin/dead-letters/{dead_letter_id}/replay", headers=ADMIN
+    )
+    assert answer.status_code == 404 and answer.json()["code"] == "NOT_FOUND"
