@@ -19,7 +19,7 @@ from notifications.config import Settings
 from notifications.main import ALEMBIC_INI, create_app
 from shared.embedded.ports import free_port
 from shared.messaging.events import Envelope, Event
-from shared.testing.events import publish_raw
+from shared.testing.events import ensure_stream, publish_raw
 from shared.testing.helpers import eventually
 from shared.testing.plugin import auth_headers
 
@@ -160,10 +160,11 @@ class NotificationsDriver:
 
 
 @pytest.fixture
-async def start_notifications(
-    start_service, nats_url, namespace, event_probe
-) -> Callable[..., Any]:
+async def start_notifications(start_service, nats_url, namespace) -> Callable[..., Any]:
     """`await start_notifications(smtp_port=…, **settings)`; call twice for two replicas."""
+    # The stream is declared here, not by FastStream (`ensure_stream` refuses FastStream's);
+    # tests that watch events ask for `event_probe` as well.
+    await ensure_stream(nats_url, namespace)
 
     async def start(*, database_url: str | None = None, clock=None, **overrides):
         overrides.setdefault("send_poll_seconds", 0.1)
