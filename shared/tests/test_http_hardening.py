@@ -54,16 +54,28 @@ async def test_a_poison_message_is_listed_over_http_and_its_replay_refused(
 ):
     connection = await nats.connect(nats_url)
     try:
-        await connection.jetstream().publish(
-            f"{namespace}.session.completed", b"\x00\x01garbage\x00"
-        )
+        for _ in range(3):  # three failures in a row: the consumer is reported as failing
+            await connection.jetstream().publish(
+                f"{namespace}.session.completed", b"\x00\x01garbage\x00"
+            )
     finally:
         await connection.close()
 
-    async def listed() -> list:
+    async def listed() -> list[dict]:
         return (await packs.client.get("/v1/admin/dead-letters", headers=ADMIN)).json()
 
-    [letter] = await eventually(listed)
+    async def three_listed() -> list | None:
+        letters = await listed()
+        return letters if len(letters) == 3 else None
+
+    letter = (await eventually(three_listed))[0]
+    ready = (await packs.client.get("/readyz")).json()
+    assert ready["status"] == "degraded"
+    assert ready["failing_consumers"]["packs-session-completed"]["consecutive_failures"] == 3
+    metrics = (await packs.client.get("/metrics")).text
+    assert 'mentorship_consumer_consecutive_failures{consumer="packs-session-completed"} 3.0' in (
+        metrics
+    )
     assert letter["reason"] == "unparseable" and letter["consumer"] == "packs-session-completed"
     assert "\x00" not in letter["body_preview"] + letter["error"]
     replay = await packs.client.post(f"/v1/admin/dead-letters/{letter['id']}/replay", headers=ADMIN)
