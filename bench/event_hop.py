@@ -62,7 +62,7 @@ async def kernel_hop(nats_url: str, database_url: str, samples: int, burst: int)
 
     @bus.consumers.on(PackDepleted, purpose="hop")
     async def apply(event_, uow, envelope):
-        await uow.session.execute(
+        await uow.connection.execute(
             insert(effects).values(event_id=envelope.id, student_id=event_.student_id)
         )
 

@@ -96,7 +96,7 @@ async def test_old_published_outbox_rows_and_old_inbox_claims_are_pruned_by_a_du
 
     video = await start_service(create_app, Settings, ALEMBIC_INI)
     old, fresh = uuid.uuid4(), uuid.uuid4()
-    async with video.runtime.session_factory() as db:
+    async with video.runtime.connection_factory() as db:
         for event_id, age in ((old, "4 days"), (fresh, "1 hour")):
             await db.execute(
                 insert(outbox).values(
@@ -125,7 +125,7 @@ async def test_old_published_outbox_rows_and_old_inbox_claims_are_pruned_by_a_du
         await db.commit()
 
     assert await video.runtime.jobs.run_now("prune-messaging-tables") == 2
-    async with video.runtime.session_factory() as db:
+    async with video.runtime.connection_factory() as db:
         assert old not in set((await db.execute(select(outbox.c.id))).scalars())
         assert len((await db.execute(select(outbox.c.id))).all()) == 2
         assert set((await db.execute(select(inbox.c.event_id))).scalars()) == {fresh}
