@@ -5,7 +5,7 @@ from datetime import timedelta
 from booking.entrypoints.jobs import ANNOUNCE_AVAILABILITY
 from shared.messaging.events import MentorAvailabilityChanged
 
-from ..conftest import MENTOR, START, berlin
+from ..conftest import MENTOR, PROFILE, START, berlin
 
 
 async def test_availability_lists_working_hours_after_the_notice_in_utc_and_the_asked_zone(
@@ -90,3 +90,49 @@ async def test_a_booking_is_announced_by_the_due_job_not_inside_the_booking(driv
 
     announced = (await driver.recorded(MentorAvailabilityChanged))[-1]
     assert announced.next_available_at == berlin("2026-03-03T11:00")
+
+
+async def test_bad_scheduling_settings_are_problems_that_change_nothing(driver):
+    await driver.publish_profile()
+    before = await driver.snapshot()
+    mentor = driver.as_user(MENTOR, "mentor")
+    cases = {
+        "inverted": (
+            {"weekly_hours": {"mon": [{"start": "17:00", "end": "09:00"}]}},
+            "INVALID_SCHEDULE",
+        ),
+        "overlapping": (
+            {
+                "weekly_hours": {
+                    "tue": [{"start": "09:00", "end": "12:00"}, {"start": "11:00", "end": "13:00"}]
+                }
+            },
+            "INVALID_SCHEDULE",
+        ),
+        "override overlap": (
+            {
+                "date_overrides": {
+                    "2026-03-04": [
+                        {"start": "09:00", "end": "10:00"},
+                        {"start": "09:30", "end": "11:00"},
+                    ]
+                }
+            },
+            "INVALID_SCHEDULE",
+        ),
+        "not HH:MM": (
+            {"weekly_hours": {"mon": [{"start": "9am", "end": "17:00"}]}},
+            "VALIDATION_FAILED",
+        ),
+        "unknown zone": ({"timezone": "Europe/Atlantis"}, "VALIDATION_FAILED"),
+        "zero duration": ({"session_durations": [0]}, "VALIDATION_FAILED"),
+        "no duration": ({"session_durations": []}, "VALIDATION_FAILED"),
+        "unknown day": ({"weekly_hours": {"funday": []}}, "VALIDATION_FAILED"),
+    }
+    for name, (changes, code) in cases.items():
+        response = await driver.client.put(
+            "/v1/mentors/me", json={**PROFILE, **changes}, headers=mentor
+        )
+        assert (response.status_code, response.json()["code"]) == (422, code), name
+
+    assert await driver.snapshot() == before
