@@ -6,13 +6,18 @@ All four run in one namespace on real NATS JetStream and Postgres, each with its
 """
 
 import asyncio
+import socket
+import threading
 from datetime import UTC, datetime
 
 import nats
+import uvicorn
+from typer.testing import CliRunner
 
 from booking.config import Settings as BookingSettings
 from booking.main import ALEMBIC_INI as BOOKING_ALEMBIC_INI
 from booking.main import create_app as create_booking
+from mentorship import cli
 from packs.config import Settings as PacksSettings
 from packs.main import ALEMBIC_INI as PACKS_ALEMBIC_INI
 from packs.main import create_app as create_packs
@@ -106,3 +111,42 @@ async def test_the_directory_follows_the_owners_and_a_new_search_rebuilds_it_fro
     assert {k: v for k, v in after.items() if k != "highlights"} == {
         k: v for k, v in from_events.items() if k != "highlights"
     }
+
+
+async def test_mentorship_rebuild_search_rebuilds_a_running_search_over_http(
+    event_probe, start_service, databases, nats_url, namespace
+):
+    booking = await start_service(create_booking, BookingSettings, BOOKING_ALEMBIC_INI)
+    await start_service(create_payments, PaymentsSettings, PAYMENTS_ALEMBIC_INI)
+    await start_service(create_packs, PacksSettings, PACKS_ALEMBIC_INI)
+    saved = await booking.client.put("/v1/mentors/me", json=PROFILE, headers=MENTOR)
+    assert saved.status_code == 200, saved.text
+    _, database_url = await databases.create(SEARCH_ALEMBIC_INI)
+    settings = SearchSettings(
+        dev_mode=True,
+        database_url=database_url,
+        nats_url=nats_url,
+        nats_namespace=namespace,
+        jobs_enabled=False,
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_search(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        async with asyncio.timeout(30):
+            while not server.started:  # noqa: ASYNC110 - waiting on another thread
+                await asyncio.sleep(0.05)
+        url = f"http://127.0.0.1:{port}"
+        result = await asyncio.to_thread(
+            CliRunner().invoke, cli.app, ["rebuild", "search", "--base-url", url]
+        )
+        assert result.exit_code == 0, result.output
+        assert '"mentors": 1' in result.output and '"documents": 1' in result.output
+    finally:
+        server.should_exit = True
+        await asyncio.to_thread(thread.join, 30)
