@@ -9,6 +9,8 @@ MAX_QUERY_WORDS = 8
 
 def fold(text: str) -> str:
     """Lowercase without accents: 'Zoë Ångström' -> 'zoe angstrom'."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
