@@ -26,7 +26,7 @@ from shared.auth_dev import DEV_JWT_SECRET, mint_dev_token
 SERVICES = ("payments", "packs", "booking", "notifications", "video", "search")
 HOSTILE_TEXT = ("a\x00b", "\x1b[31m" + "x" * 5_000)
 HOSTILE_NUMBERS = ("9" * 40, "999999999999")
-HOSTILE_JSON: tuple[Any, ...] = ("a\x00b", "x" * 100_000, 2**70, True, {"$": None})
+HOSTILE_JSON: tuple[Any, ...] = ("a\x00b", "x" * 100_000, 2**70, True, None, {"$": None})
 MB = 1024 * 1024
 
 
@@ -205,18 +205,11 @@ async def start_all(start_service) -> dict[str, Any]:
 
 # Failures found in services other than the kernel, reported to the lead (issue 7 report);
 # each is marked here by (service, method, path) so that the rest stays guarded.
-PAYMENTS_TYPES = (
-    "payments: query parameters are plain str/int, not the kernel types (NUL in mentor_id, "
-    "offset past the promo-code bound reach Postgres as a 500)"
-)
-KNOWN: dict[tuple[str, str, str], str] = {
-    ("payments", "get", "/v1/products"): PAYMENTS_TYPES,
-    ("payments", "get", "/v1/admin/orders"): PAYMENTS_TYPES,
-    ("payments", "get", "/v1/admin/promo-codes"): PAYMENTS_TYPES,
-}
+KNOWN: dict[tuple[str, str, str], str] = {}
 # Statuses a route answers without declaring them (`responses={...}` on the route; the kernel
 # then documents them as problems): the kernel cannot know them.
 UNDOCUMENTED: dict[tuple[str, str, str], str] = {
+    ("payments", "post", "/v1/checkout"): "payments: checkout answers an undeclared 404",
     ("payments", "post", "/v1/webhooks/stripe"): "payments: webhooks answer an undeclared 400",
     ("payments", "post", "/v1/webhooks/paypal"): "payments: webhooks answer an undeclared 400",
     ("video", "post", "/v1/agora/events"): "video: Agora webhook answers an undeclared 401",
@@ -337,6 +330,7 @@ def draw(strategy: Any, count: int) -> list[Any]:
 
     @hypothesis.settings(
         max_examples=count,
+        derandomize=True,  # the same cases every run: a failure reproduces
         database=None,
         deadline=None,
         phases=[hypothesis.Phase.generate],
