@@ -371,6 +371,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
             database_url=postgres.sqlalchemy_url("payments_bench"),
             nats_url=nats_url,
             stripe_webhook_secret=SECRET,
+            webhook_workers=str(args.workers),
         ),
     ]
     watch = PurchaseWatch()
@@ -414,7 +415,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
                     pid = None if name == "floor" else server_pid
                     before = cpu_seconds(pid)
                     latencies, elapsed = await measure()
-                    if name == "service":  # its processing after the answer is its cost too
+                    if name == "service" and args.workers:  # processing is its cost too
                         await watch.wait([str(o) for o in batch])
                     cpu[name] += cpu_seconds(pid) - before
                     samples[name] += latencies
@@ -423,7 +424,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
             await pool.close()
 
             alone: list[str] = []
-            for order_id in orders[-one_by_one:]:
+            for order_id in orders[-one_by_one:] if args.workers else []:
                 await post_webhooks(connections[:1], [order_id], sent)
                 await watch.wait([str(order_id)])
                 alone.append(str(order_id))
@@ -452,8 +453,11 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     print_row("floor: verify_header + asyncpg INSERT", samples["floor"], rate("floor"))
     print_row("HTTP stack alone: GET /healthz", samples["healthz"], rate("healthz"))
     print_row("payments POST /v1/webhooks/stripe", samples["service"], rate("service"))
-    print_row("webhook -> pack.purchased, under load", hop(loaded))
-    print_row("webhook -> pack.purchased, one at a time", hop(alone))
+    if args.workers:
+        print_row("webhook -> pack.purchased, under load", hop(loaded))
+        print_row("webhook -> pack.purchased, one at a time", hop(alone))
+    else:
+        print("(--workers 0: events stored, not processed; ingestion alone)")
 
     def cpu_ms(name: str) -> float:
         return cpu[name] / len(samples[name]) * 1000
@@ -476,6 +480,9 @@ async def main() -> None:
     parser.add_argument("--callers", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--fast-postgres", action="store_true", help="fsync off")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="payments' webhook workers; 0: ingestion alone"
+    )
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as workdir,

@@ -53,7 +53,9 @@ def bootstrap(
         checkout_lifetime=timedelta(minutes=settings.checkout_minutes),
         hold_margin=timedelta(minutes=settings.hold_margin_minutes),
     )
-    worker = WebhookWorker(ctx=ctx, batch_size=settings.job_batch_size)
+    worker = WebhookWorker(
+        ctx=ctx, batch_size=settings.job_batch_size, concurrency=settings.webhook_workers
+    )
     subscribers.register(runtime.bus, ctx=ctx)
     product_snapshot.register(runtime.bus)  # snapshot.product, for search (decision 0006)
     jobs.register(runtime, ctx=ctx, worker=worker, batch_size=settings.job_batch_size)

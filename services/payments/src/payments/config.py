@@ -30,6 +30,8 @@ class Settings(ServiceSettings):
     checkout_minutes: int = Field(30, ge=30, le=1440, description="Stripe allows 30 min to 24 h")
     hold_margin_minutes: int = Field(5, ge=0, le=60)
     job_batch_size: int = Field(100, gt=0)
+    # In-process webhook processors; 0 leaves processing to the due job (another replica).
+    webhook_workers: int = Field(2, ge=0, le=16)
 
     def secret_values(self) -> dict[str, str]:
         """Both providers' keys must be real outside dev mode."""

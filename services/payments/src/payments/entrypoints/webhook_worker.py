@@ -26,6 +26,8 @@ class WebhookWorker:
 
     def soon(self, *, provider: str, event_id: str) -> None:
         """Process this stored event in the background (the webhook is already answered)."""
+        if self._concurrency == 0:  # the due job's sweep processes it
+            return
         if not self._workers:
             self._workers = [asyncio.create_task(self._work()) for _ in range(self._concurrency)]
         self._queue.put_nowait((provider, event_id))
