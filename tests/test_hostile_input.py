@@ -208,16 +208,7 @@ async def start_all(start_service) -> dict[str, Any]:
 KNOWN: dict[tuple[str, str, str], str] = {}
 # Statuses a route answers without declaring them (`responses={...}` on the route; the kernel
 # then documents them as problems): the kernel cannot know them.
-UNDOCUMENTED: dict[tuple[str, str, str], str] = {
-    ("payments", "post", "/v1/checkout"): "payments: checkout answers an undeclared 404",
-    ("payments", "post", "/v1/webhooks/stripe"): "payments: webhooks answer an undeclared 400",
-    ("payments", "post", "/v1/webhooks/paypal"): "payments: webhooks answer an undeclared 400",
-    ("video", "post", "/v1/agora/events"): "video: Agora webhook answers an undeclared 401",
-    ("notifications", "get", "/v1/contacts/me"): "notifications: undeclared 404",
-    ("booking", "get", "/v1/mentors/me"): "booking: undeclared 404",
-    ("booking", "get", "/v1/mentors/me/google/connect"): "booking: undeclared 409",
-    ("booking", "get", "/v1/mentors/google/callback"): "booking: undeclared 409",
-}
+UNDOCUMENTED: dict[tuple[str, str, str], str] = {}
 
 
 @pytest.mark.timeout(300)  # six services with migrations, ~2,500 requests, on a shared machine

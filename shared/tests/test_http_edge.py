@@ -8,6 +8,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from shared.auth_dev import DEV_JWT_SECRET
+from shared.settings import ServiceSettings
 from shared.testing.plugin import auth_headers
 from video.config import Settings
 from video.main import ALEMBIC_INI, create_app
@@ -112,9 +113,11 @@ async def test_responses_carry_the_request_id(video):
 
 
 def test_settings_refuse_placeholder_secrets_outside_dev_mode():
+    """The kernel's rule, on the base settings every service extends."""
     with pytest.raises(ValueError, match="JWT verifier"):
-        Settings(dev_mode=False)
-    assert Settings(dev_mode=False, jwt_jwks_url="https://clerk.example/jwks").dev_mode is False
+        ServiceSettings(dev_mode=False)
+    verified = ServiceSettings(dev_mode=False, jwt_jwks_url="https://clerk.example/jwks")
+    assert verified.dev_mode is False
 
 
 async def test_the_event_contracts_are_published_as_asyncapi(video):

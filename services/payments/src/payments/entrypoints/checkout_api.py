@@ -25,7 +25,16 @@ IdempotencyKey = Annotated[
 PagingQuery = Annotated[Paging, Query()]
 
 
-@router.post("/checkout", response_model=OrderRead, status_code=201)
+@router.post(
+    "/checkout",
+    response_model=OrderRead,
+    status_code=201,
+    responses={
+        404: {"description": "PRODUCT_NOT_FOUND / PROMO_NOT_FOUND"},
+        409: {"description": "the seat hold or the promo code was refused (packs' code)"},
+        503: {"description": "packs is silent, or PROVIDER_UNAVAILABLE / PROVIDER_FAILED"},
+    },
+)
 async def checkout(body: CheckoutCreate, user: Buyer, key: IdempotencyKey, ctx: Ctx) -> OrderRead:
     """Hold a seat and open the provider's checkout; answer the order and its redirect URL.
 

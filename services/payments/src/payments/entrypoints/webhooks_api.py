@@ -17,7 +17,7 @@ def rejected(exc: WebhookRejected) -> JSONResponse:
     return problem(400, exc.code, "Webhook rejected", exc.detail)
 
 
-@router.post("/stripe", response_model=None)
+@router.post("/stripe", response_model=None, responses={400: {"description": "the event is forged, stale, malformed or unsigned"}})
 async def stripe_webhook(request: Request, ctx: Ctx) -> dict[str, bool] | JSONResponse:
     """A Stripe event signed with the endpoint secret; 400 and nothing stored otherwise."""
     body = await request.body()
@@ -44,7 +44,7 @@ async def stripe_webhook(request: Request, ctx: Ctx) -> dict[str, bool] | JSONRe
     return {"received": True, "duplicate": not stored}
 
 
-@router.post("/paypal", response_model=None)
+@router.post("/paypal", response_model=None, responses={400: {"description": "the event is forged, stale, malformed or unsigned"}})
 async def paypal_webhook(request: Request, ctx: Ctx) -> dict[str, bool] | JSONResponse:
     """A PayPal event whose transmission signature verifies; 400 and nothing stored otherwise."""
     body = await request.body()
