@@ -22,3 +22,18 @@ def print_row(name: str, samples: list[float], per_second: float | None = None) 
     s = summary_ms(samples)
     rate = f"{per_second:10.0f}/s" if per_second is not None else " " * 12
     print(f"{name:<44} p50 {s['p50']:7.3f} ms  p99 {s['p99']:7.3f} ms  {rate}")
+
+
+def p50(samples: list[float]) -> float:
+    """The upper median, as the benchmarks' ratios have always taken it."""
+    return sorted(samples)[len(samples) // 2]
+
+
+def rotated(names: list[str], round_: int) -> list[str]:
+    """`names` rotated by the round: interleaved rounds share machine load alike."""
+    shift = round_ % len(names)
+    return names[shift:] + names[:shift]
+
+
+def durability(fast_postgres: bool) -> str:
+    return "fsync off" if fast_postgres else "durable commits"

@@ -15,25 +15,19 @@ per request than the service on this 2-core machine and would be measured instea
 
 import argparse
 import asyncio
-import os
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
 import h11
 import httpx
 
 from shared.auth_dev import DEV_JWT_SECRET, mint_dev_token
 from shared.db import make_connection_factory, make_engine
-from shared.embedded import EmbeddedNats, EmbeddedPostgres
+from shared.embedded import EmbeddedPostgres
 from shared.messaging.events import Envelope, SessionBooked
-from shared.migrate import upgrade_to_head
 from video.adapters.agora import rtc_token
 from video.adapters.tables import sessions
 from video.config import Settings
@@ -41,21 +35,17 @@ from video.main import ALEMBIC_INI
 from video.service_layer.project_session import project_fact
 
 sys.path.insert(0, str(Path(__file__).parent))
-from stats import print_row  # noqa: E402
+from harness import (  # noqa: E402
+    cpu_seconds,
+    create_databases,
+    free_port,
+    start_server,
+    wait_ready,
+    with_embedded,
+)
+from stats import durability, p50, print_row, rotated  # noqa: E402
 
 MENTOR = "mentor-bench"
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def seed(database_url: str, callers: int) -> list[tuple[uuid.UUID, str]]:
@@ -82,48 +72,6 @@ async def seed(database_url: str, callers: int) -> list[tuple[uuid.UUID, str]]:
         await connection.commit()
     await engine.dispose()
     return seeded
-
-
-def start_server(*, port: int, database_url: str, nats_url: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "VIDEO_DEV_MODE": "true",
-        "VIDEO_DATABASE_URL": database_url,
-        "VIDEO_NATS_URL": nats_url,
-        "VIDEO_NATS_NAMESPACE": "bench",
-        "VIDEO_JOBS_ENABLED": "false",
-        "VIDEO_LOG_LEVEL": "WARNING",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "video.main:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--timeout-keep-alive",
-        "120",  # the callers' connections stay open between rounds
-        "--log-level",
-        "warning",
-    ]
-    return subprocess.Popen(command, env=env)
-
-
-async def wait_ready(client: httpx.AsyncClient, server: subprocess.Popen) -> None:
-    async with asyncio.timeout(60):
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"the video service exited with {server.returncode}")
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
 
 
 class Caller:
@@ -201,14 +149,11 @@ def measure_floor(requests: int) -> tuple[list[float], float]:
 
 
 async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
-    admin = await asyncpg.connect(postgres.url())
-    await admin.execute("CREATE DATABASE video_bench")
-    await admin.close()
+    await create_databases(postgres, {"video_bench": ALEMBIC_INI})
     database_url = postgres.sqlalchemy_url("video_bench")
-    await asyncio.to_thread(upgrade_to_head, ALEMBIC_INI, database_url)
     seeded = await seed(database_url, args.callers)
     port = free_port()
-    server = start_server(port=port, database_url=database_url, nats_url=nats_url)
+    server = start_server("video", port=port, database_url=database_url, nats_url=nats_url)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             await wait_ready(client, server)
@@ -236,7 +181,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         names = list(variants)
         per_round = args.requests // args.rounds
         for round_ in range(args.rounds):
-            for name in names[round_ % 3 :] + names[: round_ % 3]:
+            for name in rotated(names, round_):
                 count = per_round if len(variants[name]) > 1 else per_round // 8
                 cpu_before = cpu_seconds(server.pid)
                 latencies, elapsed = await measure_http(port, variants[name], count)
@@ -251,13 +196,10 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     def rate(name: str) -> float:
         return len(samples[name]) / seconds[name]
 
-    def p50(values: list[float]) -> float:
-        return sorted(values)[len(values) // 2]
-
-    durability = "fsync off" if args.fast_postgres else "durable commits"
     print(
         f"\nvideo token issue over HTTP (uvicorn, own process, loopback): {args.rounds}"
-        f" interleaved rounds, {args.callers} concurrent callers, Postgres with {durability}\n"
+        f" interleaved rounds, {args.callers} concurrent callers,"
+        f" Postgres with {durability(args.fast_postgres)}\n"
     )
     print_row("floor: RtcTokenBuilder.buildTokenWithUid", floor, len(floor) / floor_seconds)
     print_row(
@@ -287,12 +229,7 @@ async def main() -> None:
         help="fsync off: isolates the service's own cost from disk flushes",
     )
     args = parser.parse_args()
-    with (
-        tempfile.TemporaryDirectory() as workdir,
-        EmbeddedNats(Path(workdir) / "nats") as nats_server,
-        EmbeddedPostgres(Path(workdir) / "pg", fast=args.fast_postgres) as postgres,
-    ):
-        await run(args, nats_server.url, postgres)
+    await with_embedded(run, args, fast=args.fast_postgres)
 
 
 if __name__ == "__main__":
