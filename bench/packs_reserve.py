@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import json
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -25,17 +24,15 @@ import nats
 
 from packs.config import Settings
 from packs.main import ALEMBIC_INI, create_app
-from packs.service_layer.fulfil_purchase import fulfil_purchase
-from shared.embedded import EmbeddedNats, EmbeddedPostgres
+from shared.embedded import EmbeddedPostgres
 from shared.messaging import packs_requests as contract
-from shared.messaging.events import PackShape, PaymentSucceeded
+from shared.messaging.events import PackShape
 from shared.messaging.stream import subject_for
-from shared.migrate import upgrade_to_head
 
 sys.path.insert(0, str(Path(__file__).parent))
-from stats import print_row  # noqa: E402
+from harness import NAMESPACE, create_databases, seed_packs, with_embedded  # noqa: E402
+from stats import durability, p50, print_row, rotated  # noqa: E402
 
-NAMESPACE = "bench"
 MENTOR = "mentor-bench"
 POOL_SIZE = 10
 FLOOR_SUBJECT = "bench.floor.credit.reserve"
@@ -143,30 +140,8 @@ async def measure(nats_url: str, subject: str, students: list[str], requests: in
     return latencies, elapsed
 
 
-async def seed(runtime, deps, students: list[str]) -> None:
-    """One large active pack (and seat) per student with the bench mentor."""
-    for student in students:
-        purchase = PaymentSucceeded(
-            order_id=uuid.uuid4(),
-            student_id=student,
-            mentor_id=MENTOR,
-            product_id=uuid.uuid4(),
-            amount=1,
-            currency="EUR",
-            provider="stripe",
-            paid_at=datetime.now(UTC),
-            pack=PackShape(sessions_count=1_000_000, session_minutes=60, validity_days=30),
-        )
-        async with runtime.uow() as uow:
-            await fulfil_purchase(purchase, uow=uow, deps=deps)
-            await uow.commit()
-
-
 async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
-    admin = await asyncpg.connect(postgres.url())
-    await admin.execute("CREATE DATABASE packs_bench")
-    await admin.close()
-    await asyncio.to_thread(upgrade_to_head, ALEMBIC_INI, postgres.sqlalchemy_url("packs_bench"))
+    await create_databases(postgres, {"packs_bench": ALEMBIC_INI})
     settings = Settings(
         dev_mode=True,
         database_url=postgres.sqlalchemy_url("packs_bench"),
@@ -185,7 +160,15 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     warmup = max(args.callers * 10, args.requests // 10)
 
     async with app.router.lifespan_context(app):
-        await seed(runtime, app.state.packs, service_students + floor_students)
+        # One large active pack (and seat) per student with the bench mentor.
+        await seed_packs(
+            runtime,
+            app.state.packs,
+            service_students + floor_students,
+            mentor=MENTOR,
+            paid_at=datetime.now(UTC),
+            pack=PackShape(sessions_count=1_000_000, session_minutes=60, validity_days=30),
+        )
         pool = await asyncpg.create_pool(
             postgres.url("packs_bench"), min_size=POOL_SIZE, max_size=POOL_SIZE
         )
@@ -219,7 +202,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         seconds = dict.fromkeys(variants, 0.0)
         names = list(variants)
         for round_ in range(args.rounds):
-            for name in names[round_ % 2 :] + names[: round_ % 2]:
+            for name in rotated(names, round_):
                 subject, students = variants[name]
                 latencies, elapsed = await measure(
                     nats_url, subject, students, args.requests // args.rounds
@@ -232,18 +215,15 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     def rate(name: str) -> float:
         return len(samples[name]) / seconds[name]
 
-    def p50(name: str) -> float:
-        return sorted(samples[name])[len(samples[name]) // 2]
-
-    durability = "fsync off" if args.fast_postgres else "durable commits"
     print(
         f"\npacks.credit.reserve over NATS: {len(samples['service'])} requests per variant in"
         f" {args.rounds} interleaved rounds, {args.callers} concurrent callers,"
-        f" Postgres with {durability}\n"
+        f" Postgres with {durability(args.fast_postgres)}\n"
     )
     print_row("floor: bare nats-py + asyncpg transaction", samples["floor"], rate("floor"))
     print_row("packs responder (kernel, SQLAlchemy Core)", samples["service"], rate("service"))
-    print(f"\nratio packs p50 / floor p50: {p50('service') / p50('floor'):.2f}x (target <= 1.5x)")
+    ratio = p50(samples["service"]) / p50(samples["floor"])
+    print(f"\nratio packs p50 / floor p50: {ratio:.2f}x (target <= 1.5x)")
 
 
 async def main() -> None:
@@ -257,12 +237,7 @@ async def main() -> None:
         help="fsync off: isolates the client-side cost from disk flushes",
     )
     args = parser.parse_args()
-    with (
-        tempfile.TemporaryDirectory() as workdir,
-        EmbeddedNats(Path(workdir) / "nats") as nats_server,
-        EmbeddedPostgres(Path(workdir) / "pg", fast=args.fast_postgres) as postgres,
-    ):
-        await run(args, nats_server.url, postgres)
+    await with_embedded(run, args, fast=args.fast_postgres)
 
 
 if __name__ == "__main__":
