@@ -6,12 +6,8 @@ All four run in one namespace on real NATS JetStream and Postgres, each with its
 """
 
 import asyncio
-import socket
-import threading
 from datetime import UTC, datetime
 
-import nats
-import uvicorn
 from typer.testing import CliRunner
 
 from booking.config import Settings as BookingSettings
@@ -28,7 +24,7 @@ from search.config import Settings as SearchSettings
 from search.main import ALEMBIC_INI as SEARCH_ALEMBIC_INI
 from search.main import create_app as create_search
 from shared.clock import FakeClock
-from shared.messaging.stream import stream_name
+from shared.testing.helpers import eventually
 from shared.testing.plugin import auth_headers
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -47,13 +43,6 @@ PROFILE = {
 }
 
 
-async def until(check, *, within: float = 20.0):
-    async with asyncio.timeout(within):
-        while not (result := await check()):  # noqa: ASYNC110 - polling over HTTP
-            await asyncio.sleep(0.05)
-    return result
-
-
 async def card(search) -> dict | None:
     response = await search.client.get("/v1/mentors/search", params={"q": "katherin orbital"})
     assert response.status_code == 200, response.text
@@ -62,7 +51,7 @@ async def card(search) -> dict | None:
 
 
 async def test_the_directory_follows_the_owners_and_a_new_search_rebuilds_it_from_snapshots(
-    event_probe, start_service, nats_url, namespace
+    event_probe, start_service, purge_stream
 ):
     clock = FakeClock(NOW)
     kwargs = {"app_kwargs": {"clock": clock}}
@@ -92,14 +81,12 @@ async def test_the_directory_follows_the_owners_and_a_new_search_rebuilds_it_fro
         ready = found and found["price_amount"] == 9_900 and found["open_seats"] == 3
         return found if ready and found["next_available_at"] else None
 
-    from_events = await until(complete)
+    from_events = await eventually(complete, within=20.0)
     assert from_events["next_available_at"] == "2026-03-03T14:00:00Z"  # Tue 09:00 New York
     assert (from_events["currency"], from_events["experience_level"]) == ("USD", "staff")
 
     # Every event is gone from the stream; a search with a new, empty database starts.
-    connection = await nats.connect(nats_url)
-    await connection.jetstream().purge_stream(stream_name(namespace))
-    await connection.close()
+    await purge_stream()
     fresh = await start_service(create_search, SearchSettings, SEARCH_ALEMBIC_INI, **kwargs)
     assert await card(fresh) is None
 
@@ -114,39 +101,16 @@ async def test_the_directory_follows_the_owners_and_a_new_search_rebuilds_it_fro
 
 
 async def test_mentorship_rebuild_search_rebuilds_a_running_search_over_http(
-    event_probe, start_service, databases, nats_url, namespace
+    event_probe, start_service, serve_over_http
 ):
     booking = await start_service(create_booking, BookingSettings, BOOKING_ALEMBIC_INI)
     await start_service(create_payments, PaymentsSettings, PAYMENTS_ALEMBIC_INI)
     await start_service(create_packs, PacksSettings, PACKS_ALEMBIC_INI)
     saved = await booking.client.put("/v1/mentors/me", json=PROFILE, headers=MENTOR)
     assert saved.status_code == 200, saved.text
-    _, database_url = await databases.create(SEARCH_ALEMBIC_INI)
-    settings = SearchSettings(
-        dev_mode=True,
-        database_url=database_url,
-        nats_url=nats_url,
-        nats_namespace=namespace,
-        jobs_enabled=False,
-    )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_search(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        async with asyncio.timeout(30):
-            while not server.started:  # noqa: ASYNC110 - waiting on another thread
-                await asyncio.sleep(0.05)
-        url = f"http://127.0.0.1:{port}"
+    async with serve_over_http(create_search, SearchSettings, SEARCH_ALEMBIC_INI) as url:
         result = await asyncio.to_thread(
             CliRunner().invoke, cli.app, ["rebuild", "search", "--base-url", url]
         )
         assert result.exit_code == 0, result.output
         assert '"mentors": 1' in result.output and '"documents": 1' in result.output
-    finally:
-        server.should_exit = True
-        await asyncio.to_thread(thread.join, 30)

@@ -6,13 +6,9 @@ sessions are written with booking's own adapter (as if booked long ago); the str
 """
 
 import asyncio
-import socket
-import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import nats
-import uvicorn
 from typer.testing import CliRunner
 
 from booking.adapters.sessions import add_session, save_session
@@ -23,7 +19,6 @@ from booking.main import ALEMBIC_INI as BOOKING_ALEMBIC_INI
 from booking.main import create_app as create_booking
 from mentorship import cli
 from shared.clock import FakeClock
-from shared.messaging.stream import stream_name
 from shared.testing.plugin import auth_headers
 from video.config import Settings as VideoSettings
 from video.main import ALEMBIC_INI as VIDEO_ALEMBIC_INI
@@ -50,7 +45,7 @@ def a_session(student: str, *, starts_in: timedelta) -> Session:
 
 
 async def test_video_rebuilt_from_bookings_snapshot_knows_sessions_older_than_the_stream(
-    start_service, nats_url, namespace
+    start_service, purge_stream
 ):
     clock = FakeClock(NOW)
     booking = await start_service(
@@ -66,7 +61,7 @@ async def test_video_rebuilt_from_bookings_snapshot_knows_sessions_older_than_th
     scheduled = [a_session(f"student-{i}", starts_in=timedelta(hours=2 + 2 * i)) for i in range(4)]
     canceled = a_session("student-9", starts_in=timedelta(days=2))
     held = [a_session(f"held-{i}", starts_in=-timedelta(days=3 + i)) for i in range(2)]
-    async with booking.runtime.session_factory() as db:
+    async with booking.runtime.connection_factory() as db:
         for session in (*scheduled, canceled, *held):
             blocked = Interval(session.starts_at, session.ends_at)
             assert await add_session(
@@ -85,9 +80,7 @@ async def test_video_rebuilt_from_bookings_snapshot_knows_sessions_older_than_th
             session.settle(outcome, now=session.ends_at)
             await save_session(db, session, now=session.ends_at)
         await db.commit()
-    connection = await nats.connect(nats_url)
-    await connection.jetstream().purge_stream(stream_name(namespace))
-    await connection.close()
+    await purge_stream()
 
     rebuilt = await video.client.post("/v1/admin/rebuilds/sessions", headers=ADMIN)
 
@@ -110,43 +103,19 @@ async def test_video_rebuilt_from_bookings_snapshot_knows_sessions_older_than_th
 
 
 async def test_mentorship_rebuild_video_rebuilds_a_running_video_over_http(
-    start_service, databases, nats_url, namespace
+    start_service, serve_over_http
 ):
     booking = await start_service(create_booking, BookingSettings, BOOKING_ALEMBIC_INI)
     session = a_session("student-1", starts_in=timedelta(hours=3))
-    async with booking.runtime.session_factory() as db:
+    async with booking.runtime.connection_factory() as db:
         blocked = Interval(session.starts_at, session.ends_at)
         await add_session(
             db, session, blocked=blocked, idempotency_key="k", fingerprint="f", now=NOW
         )
         await db.commit()
-    name, database_url = await databases.create(VIDEO_ALEMBIC_INI)
-    settings = VideoSettings(
-        dev_mode=True,
-        database_url=database_url,
-        nats_url=nats_url,
-        nats_namespace=namespace,
-        jobs_enabled=False,
-    )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_video(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        async with asyncio.timeout(30):
-            while not server.started:  # noqa: ASYNC110 - waiting on another thread
-                await asyncio.sleep(0.05)
-        url = f"http://127.0.0.1:{port}"
+    async with serve_over_http(create_video, VideoSettings, VIDEO_ALEMBIC_INI) as url:
         result = await asyncio.to_thread(
             CliRunner().invoke, cli.app, ["rebuild", "video", "--base-url", url]
         )
         assert result.exit_code == 0, result.output
         assert '"sessions": 1' in result.output
-    finally:
-        server.should_exit = True
-        await asyncio.to_thread(thread.join, 30)
-        await databases.drop(name)
