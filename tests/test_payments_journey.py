@@ -5,8 +5,6 @@ as separate apps with their own databases; the Pay button posts a signed Stripe-
 to payments' real webhook, and the seat hold, fulfilment and pack go over the real bus.
 """
 
-import asyncio
-
 from packs.config import Settings as PacksSettings
 from packs.main import ALEMBIC_INI as PACKS_ALEMBIC_INI
 from packs.main import create_app as create_packs
@@ -14,17 +12,11 @@ from payments.config import Settings as PaymentsSettings
 from payments.main import ALEMBIC_INI as PAYMENTS_ALEMBIC_INI
 from payments.main import create_app as create_payments
 from shared.messaging.events import PackPurchased, PaymentSucceeded
+from shared.testing.helpers import eventually
 from shared.testing.plugin import auth_headers
 
 MENTOR = auth_headers("mentor-7", "mentor")
 STUDENT = auth_headers("student-7", "student")
-
-
-async def eventually(check, *, within: float = 15.0):
-    async with asyncio.timeout(within):
-        while not (result := await check()):  # noqa: ASYNC110 - polling over HTTP
-            await asyncio.sleep(0.05)
-    return result
 
 
 async def test_a_sandbox_purchase_gives_the_student_an_active_pack_and_seat(
@@ -59,7 +51,7 @@ async def test_a_sandbox_purchase_gives_the_student_an_active_pack_and_seat(
         mine = (await packs.client.get("/v1/me/packs", headers=STUDENT)).json()
         return mine if mine and mine[0]["status"] == "active" else None
 
-    [pack] = await eventually(active_pack)
+    [pack] = await eventually(active_pack, within=15.0)
     assert (pack["mentor_id"], pack["remaining"], pack["seat_status"]) == ("mentor-7", 4, "active")
     seats = await packs.client.get("/v1/mentors/mentor-7/seats", headers=MENTOR)
     assert [s["status"] for s in seats.json()["seats"]] == ["active"]
@@ -97,6 +89,6 @@ async def test_a_canceled_sandbox_checkout_frees_the_seat_it_held(event_probe, s
     async def freed() -> bool:
         return await seats() == []
 
-    await eventually(freed)
+    await eventually(freed, within=15.0)
     mine = await payments.client.get(f"/v1/orders/{order['order_id']}", headers=STUDENT)
     assert mine.json()["status"] == "expired"
