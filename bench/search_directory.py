@@ -19,10 +19,8 @@ import asyncio
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from dataclasses import replace
@@ -39,7 +37,7 @@ from search.entrypoints.api import to_query
 from search.entrypoints.schemas import MentorSearchParams
 from search.main import ALEMBIC_INI
 from shared.db import make_connection_factory, make_engine
-from shared.embedded import EmbeddedNats, EmbeddedPostgres
+from shared.embedded import EmbeddedPostgres
 from shared.messaging.events import (
     Envelope,
     MentorCapacityChanged,
@@ -47,12 +45,11 @@ from shared.messaging.events import (
     ProductUpdated,
 )
 from shared.messaging.stream import domain_stream, stream_name, subject_for
-from shared.migrate import upgrade_to_head
 
 sys.path.insert(0, str(Path(__file__).parent))
-from stats import print_row  # noqa: E402
+from harness import NAMESPACE, create_databases, free_port, start_server, with_embedded  # noqa: E402
+from stats import durability, p50, print_row  # noqa: E402
 
-NAMESPACE = "bench"
 POOL_SIZE = 10
 QUERY = {
     "q": "python",
@@ -122,31 +119,6 @@ async def publish_facts(nats_url: str, mentors: int) -> int:
     return count
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_search(*, port: int, database_url: str, nats_url: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "SEARCH_DEV_MODE": "true",
-        "SEARCH_DATABASE_URL": database_url,
-        "SEARCH_NATS_URL": nats_url,
-        "SEARCH_NATS_NAMESPACE": NAMESPACE,
-        "SEARCH_JOBS_ENABLED": "false",
-        "SEARCH_LOG_LEVEL": "WARNING",
-        "SEARCH_DATABASE_POOL_SIZE": str(POOL_SIZE),
-    }
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", "search.main:create_app",
-        "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-        "--timeout-keep-alive", "120", "--log-level", "warning",
-    ]  # fmt: skip
-    return subprocess.Popen(command, env=env)
-
-
 async def wait_until_indexed(pg_url: str, expected: int, server: subprocess.Popen) -> None:
     connection = await asyncpg.connect(pg_url)
     try:
@@ -188,16 +160,19 @@ async def floor_query(connection: asyncpg.Connection, statements) -> None:
 
 
 async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
-    admin = await asyncpg.connect(postgres.url())
-    await admin.execute("CREATE DATABASE search_bench")
-    await admin.close()
+    await create_databases(postgres, {"search_bench": ALEMBIC_INI})
     database_url = postgres.sqlalchemy_url("search_bench")
-    await asyncio.to_thread(upgrade_to_head, ALEMBIC_INI, database_url)
 
     events = await publish_facts(nats_url, args.mentors)
     port = free_port()
     started = time.perf_counter()
-    server = start_search(port=port, database_url=database_url, nats_url=nats_url)
+    server = start_server(
+        "search",
+        port=port,
+        database_url=database_url,
+        nats_url=nats_url,
+        database_pool_size=str(POOL_SIZE),
+    )
     try:
         await wait_until_indexed(postgres.url("search_bench"), events, server)
         indexing_seconds = time.perf_counter() - started
@@ -240,9 +215,9 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         server.terminate()
         server.wait(timeout=30)
 
-    durability = "fsync off" if args.fast_postgres else "durable commits"
     print(
-        f"\nsearch directory: {args.mentors} mentors, {events} events, Postgres with {durability}"
+        f"\nsearch directory: {args.mentors} mentors, {events} events,"
+        f" Postgres with {durability(args.fast_postgres)}"
     )
     print(
         f"indexing: {events} events in {indexing_seconds:.1f} s from service start"
@@ -254,8 +229,8 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     )
     print_row("floor: same SQL on one asyncpg connection", floor_samples)
     print_row("GET /v1/mentors/search over HTTP (uvicorn)", http_samples)
-    http_p50 = sorted(http_samples)[len(http_samples) // 2] * 1000
-    floor_p50 = sorted(floor_samples)[len(floor_samples) // 2] * 1000
+    http_p50 = p50(http_samples) * 1000
+    floor_p50 = p50(floor_samples) * 1000
     print(
         f"\nHTTP p50 {http_p50:.2f} ms (target <= 10 ms); ratio HTTP p50 / floor p50:"
         f" {http_p50 / floor_p50:.2f}x"
@@ -269,12 +244,7 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--fast-postgres", action="store_true", help="fsync off")
     args = parser.parse_args()
-    with (
-        tempfile.TemporaryDirectory() as workdir,
-        EmbeddedNats(Path(workdir) / "nats") as nats_server,
-        EmbeddedPostgres(Path(workdir) / "pg", fast=args.fast_postgres) as postgres,
-    ):
-        await run(args, nats_server.url, postgres)
+    await with_embedded(run, args, fast=args.fast_postgres)
 
 
 if __name__ == "__main__":
