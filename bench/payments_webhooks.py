@@ -19,12 +19,7 @@ event into the same table; and `/healthz` on the same server (the HTTP stack alo
 import argparse
 import asyncio
 import json
-import os
-import resource
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -38,65 +33,25 @@ from nats.js.api import DeliverPolicy
 
 from packs.main import ALEMBIC_INI as PACKS_ALEMBIC_INI
 from payments.main import ALEMBIC_INI as PAYMENTS_ALEMBIC_INI
-from shared.embedded import EmbeddedNats, EmbeddedPostgres
+from shared.embedded import EmbeddedPostgres
 from shared.messaging.stream import stream_name, subject_for
-from shared.migrate import upgrade_to_head
 
 sys.path.insert(0, str(Path(__file__).parent))
-from stats import percentile, print_row  # noqa: E402
+from harness import (  # noqa: E402
+    NAMESPACE,
+    cpu_seconds,
+    create_databases,
+    free_port,
+    start_server,
+    wait_ready,
+    with_embedded,
+)
+from stats import durability, percentile, print_row  # noqa: E402
 
-NAMESPACE = "bench"
 SECRET = "whsec_bench_secret"
 MENTOR = "mentor-bench"
 POOL_SIZE = 10
 PRODUCT_ID = uuid.uuid4()
-
-
-def cpu_seconds(pid: int | None = None) -> float:
-    """CPU time (user + system) of a process so far: stable where wall-clock rates are not."""
-    if pid is None:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_server(service: str, *, port: int, database_url: str, nats_url: str, **extra):
-    prefix = service.upper()
-    env = {
-        **os.environ,
-        f"{prefix}_DEV_MODE": "true",
-        f"{prefix}_DATABASE_URL": database_url,
-        f"{prefix}_NATS_URL": nats_url,
-        f"{prefix}_NATS_NAMESPACE": NAMESPACE,
-        f"{prefix}_JOBS_ENABLED": "false",
-        f"{prefix}_LOG_LEVEL": "WARNING",
-        f"{prefix}_DATABASE_POOL_SIZE": str(POOL_SIZE),
-        **{f"{prefix}_{key.upper()}": value for key, value in extra.items()},
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        f"{service}.main:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--timeout-keep-alive",
-        "120",
-        "--log-level",
-        "warning",
-    ]
-    return subprocess.Popen(command, env=env)
 
 
 class Connection:
@@ -132,19 +87,6 @@ class Connection:
         if self._writer is not None:
             self._writer.close()
             await self._writer.wait_closed()
-
-
-async def wait_ready(client: httpx.AsyncClient, server: subprocess.Popen) -> None:
-    async with asyncio.timeout(60):
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"a service exited with {server.returncode}")
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
 
 
 async def seed_orders(database_url: str, count: int) -> list[uuid.UUID]:
@@ -342,15 +284,8 @@ async def healthz(connections: list[Connection], requests: int):
 
 
 async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
-    admin = await asyncpg.connect(postgres.url())
-    for name in ("payments_bench", "packs_bench"):
-        await admin.execute(f"CREATE DATABASE {name}")
-    await admin.close()
-    await asyncio.to_thread(
-        upgrade_to_head, PAYMENTS_ALEMBIC_INI, postgres.sqlalchemy_url("payments_bench")
-    )
-    await asyncio.to_thread(
-        upgrade_to_head, PACKS_ALEMBIC_INI, postgres.sqlalchemy_url("packs_bench")
+    await create_databases(
+        postgres, {"payments_bench": PAYMENTS_ALEMBIC_INI, "packs_bench": PACKS_ALEMBIC_INI}
     )
     per_round = args.requests // args.rounds
     warmup = args.callers * 10
@@ -363,6 +298,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
             port=packs_port,
             database_url=postgres.sqlalchemy_url("packs_bench"),
             nats_url=nats_url,
+            database_pool_size=str(POOL_SIZE),
             default_capacity="1000000",
         ),
         start_server(
@@ -370,6 +306,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
             port=payments_port,
             database_url=postgres.sqlalchemy_url("payments_bench"),
             nats_url=nats_url,
+            database_pool_size=str(POOL_SIZE),
             stripe_webhook_secret=SECRET,
             webhook_workers=str(args.workers),
         ),
@@ -443,12 +380,11 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     def hop(order_ids: list[str]) -> list[float]:
         return [watch.seen[o] - sent[o] for o in order_ids]
 
-    durability = "fsync off" if args.fast_postgres else "durable commits"
     print(
         f"\nStripe webhook ingestion over HTTP (uvicorn, own process, loopback):"
         f" {len(samples['service'])} signed checkout.session.completed per variant in"
         f" {args.rounds} interleaved rounds, {args.callers} concurrent callers,"
-        f" Postgres with {durability}\n"
+        f" Postgres with {durability(args.fast_postgres)}\n"
     )
     print_row("floor: verify_header + asyncpg INSERT", samples["floor"], rate("floor"))
     print_row("HTTP stack alone: GET /healthz", samples["healthz"], rate("healthz"))
@@ -484,12 +420,7 @@ async def main() -> None:
         "--workers", type=int, default=2, help="payments' webhook workers; 0: ingestion alone"
     )
     args = parser.parse_args()
-    with (
-        tempfile.TemporaryDirectory() as workdir,
-        EmbeddedNats(Path(workdir) / "nats") as nats_server,
-        EmbeddedPostgres(Path(workdir) / "pg", fast=args.fast_postgres) as postgres,
-    ):
-        await run(args, nats_server.url, postgres)
+    await with_embedded(run, args, fast=args.fast_postgres)
 
 
 if __name__ == "__main__":
