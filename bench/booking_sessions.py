@@ -18,7 +18,6 @@ import asyncio
 import itertools
 import json
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -34,19 +33,17 @@ from booking.main import create_app as create_booking
 from packs.config import Settings as PacksSettings
 from packs.main import ALEMBIC_INI as PACKS_INI
 from packs.main import create_app as create_packs
-from packs.service_layer.fulfil_purchase import fulfil_purchase
 from shared.auth_dev import DEV_JWT_SECRET, mint_dev_token
 from shared.clock import FakeClock
-from shared.embedded import EmbeddedNats, EmbeddedPostgres
+from shared.embedded import EmbeddedPostgres
 from shared.messaging import packs_requests as contract
-from shared.messaging.events import PackShape, PaymentSucceeded
+from shared.messaging.events import PackShape
 from shared.messaging.stream import subject_for
-from shared.migrate import upgrade_to_head
 
 sys.path.insert(0, str(Path(__file__).parent))
-from stats import print_row  # noqa: E402
+from harness import NAMESPACE, create_databases, seed_packs, with_embedded  # noqa: E402
+from stats import print_row, rotated  # noqa: E402
 
-NAMESPACE = "bench"
 NOW = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 SERVICE_MENTOR, FLOOR_MENTOR = "mentor-service", "mentor-floor"
 ALL_DAY = [{"start": "00:00", "end": "24:00"}]
@@ -69,31 +66,8 @@ OUTBOX_INSERT = """INSERT INTO outbox (id, subject, envelope, published_at)
 VALUES ($1, 'session.booked', $2, now())"""
 
 
-async def seed_packs(runtime, deps, students: list[str], mentor: str) -> None:
-    for student in students:
-        purchase = PaymentSucceeded(
-            order_id=uuid.uuid4(),
-            student_id=student,
-            mentor_id=mentor,
-            product_id=uuid.uuid4(),
-            amount=1,
-            currency="EUR",
-            provider="stripe",
-            paid_at=NOW,
-            pack=PackShape(sessions_count=100_000, session_minutes=30, validity_days=365),
-        )
-        async with runtime.uow() as uow:
-            await fulfil_purchase(purchase, uow=uow, deps=deps)
-            await uow.commit()
-
-
 async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
-    admin = await asyncpg.connect(postgres.url())
-    for name in ("packs_bench", "booking_bench"):
-        await admin.execute(f"CREATE DATABASE {name}")
-    await admin.close()
-    await asyncio.to_thread(upgrade_to_head, PACKS_INI, postgres.sqlalchemy_url("packs_bench"))
-    await asyncio.to_thread(upgrade_to_head, BOOKING_INI, postgres.sqlalchemy_url("booking_bench"))
+    await create_databases(postgres, {"packs_bench": PACKS_INI, "booking_bench": BOOKING_INI})
     common = dict(
         dev_mode=True,
         nats_url=nats_url,
@@ -130,8 +104,18 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
             transport=httpx.ASGITransport(app=booking), base_url="http://b", timeout=30
         ) as client,
     ):
-        await seed_packs(packs.state.runtime, packs.state.packs, service_students, SERVICE_MENTOR)
-        await seed_packs(packs.state.runtime, packs.state.packs, floor_students, FLOOR_MENTOR)
+        for students, mentor in (
+            (service_students, SERVICE_MENTOR),
+            (floor_students, FLOOR_MENTOR),
+        ):
+            await seed_packs(
+                packs.state.runtime,
+                packs.state.packs,
+                students,
+                mentor=mentor,
+                paid_at=NOW,
+                pack=PackShape(sessions_count=100_000, session_minutes=30, validity_days=365),
+            )
         for mentor in (SERVICE_MENTOR, FLOOR_MENTOR):
             token = mint_dev_token(user_id=mentor, role="mentor", secret=DEV_JWT_SECRET)
             saved = await client.put(
@@ -234,7 +218,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         seconds = dict.fromkeys(variants, 0.0)
         names = list(variants)
         for round_ in range(args.rounds):
-            for name in names[round_ % 2 :] + names[: round_ % 2]:
+            for name in rotated(names, round_):
                 book, students = variants[name]
                 latencies, elapsed = await measure(book, students, args.bookings // args.rounds)
                 samples[name] += latencies
@@ -267,12 +251,7 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--profile", action="store_true", help="profile 64 service bookings")
     args = parser.parse_args()
-    with (
-        tempfile.TemporaryDirectory() as workdir,
-        EmbeddedNats(Path(workdir) / "nats") as nats_server,
-        EmbeddedPostgres(Path(workdir) / "pg") as postgres,
-    ):
-        await run(args, nats_server.url, postgres)
+    await with_embedded(run, args)
 
 
 if __name__ == "__main__":
