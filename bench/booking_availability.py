@@ -17,7 +17,6 @@ Starts embedded NATS and Postgres, migrates a booking database and seeds it with
 import argparse
 import asyncio
 import sys
-import tempfile
 import time
 import uuid
 from bisect import bisect_right
@@ -33,11 +32,11 @@ from booking.domain.calendar import CalendarBusy, CalendarStatus
 from booking.domain.schedule import Hours, Schedule, Weekday
 from booking.main import ALEMBIC_INI, create_app
 from shared.clock import FakeClock
-from shared.embedded import EmbeddedNats, EmbeddedPostgres
-from shared.migrate import upgrade_to_head
+from shared.embedded import EmbeddedPostgres
 
 sys.path.insert(0, str(Path(__file__).parent))
-from stats import print_row  # noqa: E402
+from harness import create_databases, with_embedded  # noqa: E402
+from stats import p50, print_row  # noqa: E402
 
 NOW = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
 MENTOR = "mentor-bench"
@@ -206,11 +205,8 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         pure += time_calls(compute, args.calls // 4)
         floor += time_calls(lambda: naive_floor(candidates, busy, length), args.calls // 4)
 
-    admin = await asyncpg.connect(postgres.url())
-    await admin.execute("CREATE DATABASE booking_bench")
-    await admin.close()
+    await create_databases(postgres, {"booking_bench": ALEMBIC_INI})
     url = postgres.sqlalchemy_url("booking_bench")
-    await asyncio.to_thread(upgrade_to_head, ALEMBIC_INI, url)
     await seed(postgres, booked)
     settings = Settings(
         dev_mode=True,
@@ -296,10 +292,10 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     print_row("floor: GET /healthz (same app, ASGI)", health)
     print_row("floor: same SQL on asyncpg + free_slots", raw_samples)
     print_row("GET availability (service, ASGI)", http)
-    p50 = lambda s: sorted(s)[len(s) // 2] * 1000  # noqa: E731
+    pure_ms, http_ms = p50(pure) * 1000, p50(http) * 1000
     print(
-        f"\npure p50 {p50(pure):.3f} ms (target <= 2 ms), {p50(pure) / p50(floor):.1f}x the floor;"
-        f" HTTP p50 {p50(http):.3f} ms (target <= 5 ms), {p50(http) / p50(health):.1f}x /healthz,"
+        f"\npure p50 {pure_ms:.3f} ms (target <= 2 ms), {p50(pure) / p50(floor):.1f}x the floor;"
+        f" HTTP p50 {http_ms:.3f} ms (target <= 5 ms), {p50(http) / p50(health):.1f}x /healthz,"
         f" {p50(http) / p50(raw_samples):.1f}x the raw SQL floor"
     )
 
@@ -310,12 +306,7 @@ async def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--profile", action="store_true", help="profile 100 HTTP requests")
     args = parser.parse_args()
-    with (
-        tempfile.TemporaryDirectory() as workdir,
-        EmbeddedNats(Path(workdir) / "nats") as nats_server,
-        EmbeddedPostgres(Path(workdir) / "pg") as postgres,
-    ):
-        await run(args, nats_server.url, postgres)
+    await with_embedded(run, args)
 
 
 if __name__ == "__main__":
