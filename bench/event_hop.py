@@ -54,7 +54,7 @@ async def kernel_hop(nats_url: str, database_url: str, samples: int, burst: int)
         nats_namespace="hop",
     )
     bus = MessageBus(
-        settings=settings, session_factory=make_connection_factory(engine), clock=SystemClock()
+        settings=settings, connection_factory=make_connection_factory(engine), clock=SystemClock()
     )
     committed_at: dict[uuid.UUID, float] = {}
     applied: dict[uuid.UUID, asyncio.Future] = {}

@@ -53,7 +53,7 @@ def bus_for(database_url: str, nats_url: str, service: str) -> MessageBus:
     )
     engine = make_engine(database_url, pool_size=4)
     return MessageBus(
-        settings=settings, session_factory=make_connection_factory(engine), clock=SystemClock()
+        settings=settings, connection_factory=make_connection_factory(engine), clock=SystemClock()
     )
 
 
@@ -97,7 +97,7 @@ class Workload:
 
 async def applied_counts(bus: MessageBus) -> tuple[int, int] | None:
     try:
-        async with bus.session_factory() as connection:
+        async with bus.connection_factory() as connection:
             row = (
                 await connection.execute(
                     select(func.count(), func.count().filter(effects.c.applied > 1))

@@ -60,7 +60,7 @@ async def duplicates_seen(search, consumer: str) -> float:
 
 
 async def directory_row(search, mentor_id: str) -> dict:
-    async with search.runtime.session_factory() as session:
+    async with search.runtime.connection_factory() as session:
         row = await session.execute(
             select(mentor_directory).where(mentor_directory.c.mentor_id == mentor_id)
         )

@@ -24,7 +24,7 @@ effects = Table(
 
 
 async def count_effects(bus: MessageBus) -> dict[str, int]:
-    async with bus.session_factory() as session:
+    async with bus.connection_factory() as session:
         rows = await session.execute(effects.select())
         return {str(row.event_id): row.applied for row in rows}
 
@@ -65,7 +65,9 @@ async def make_bus(databases, nats_url, namespace) -> AsyncIterator[Callable]:
             },
         )
         bus = MessageBus(
-            settings=settings, session_factory=make_connection_factory(engine), clock=SystemClock()
+            settings=settings,
+            connection_factory=make_connection_factory(engine),
+            clock=SystemClock(),
         )
         if register is not None:
             register(bus)

@@ -90,7 +90,7 @@ async def test_events_deferred_during_an_outage_land_within_seconds_of_its_end(
         nats_namespace=namespace,
     )  # the production deferrals: 0.5, 1, 2, 3 s
     bus = MessageBus(
-        settings=settings, session_factory=make_connection_factory(engine), clock=SystemClock()
+        settings=settings, connection_factory=make_connection_factory(engine), clock=SystemClock()
     )
     bus.consumers.on(PackDepleted, purpose="effects")(apply_effect)
     await bus.start()
@@ -113,7 +113,7 @@ async def test_events_deferred_during_an_outage_land_within_seconds_of_its_end(
         assert recovered_in < 4.5, f"deferred events landed {recovered_in:.1f} s after"
         assert sorted(await count_effects(bus)) == sorted(event_ids)
         assert set((await count_effects(bus)).values()) == {1}
-        async with bus.session_factory() as session:
+        async with bus.connection_factory() as session:
             assert (await session.scalar(text("SELECT count(*) FROM dead_letters"))) == 0
     finally:
         await connection.close()

@@ -40,7 +40,7 @@ async def test_a_failing_handler_is_retried_with_backoff_then_dead_lettered_and_
     assert await bus.consumers.replay(letter.id) is True
     assert await bus.consumers.replay(letter.id) is False  # already applied: no second effect
     assert await count_effects(bus) == {str(envelope.id): 1}
-    async with bus.session_factory() as session:
+    async with bus.connection_factory() as session:
         assert await dead_letters.list_all(session) == []
         assert (await dead_letters.get(session, letter.id)).replayed_at is not None
 
@@ -61,7 +61,7 @@ async def test_a_message_that_is_not_an_envelope_is_dead_lettered_at_once(
 
 async def _wait_for_dead_letter(bus):
     async def letters():
-        async with bus.session_factory() as session:
+        async with bus.connection_factory() as session:
             return await dead_letters.list_all(session)
 
     return (await eventually(letters))[0]
@@ -90,7 +90,7 @@ async def test_a_database_outage_is_never_dead_lettered_and_the_event_applies_on
         await uow.commit()
     await eventually(lambda: _effects_are(bus, {str(envelope.id): 1}), within=15)
     assert len(attempts) == 7
-    async with bus.session_factory() as session:
+    async with bus.connection_factory() as session:
         assert await dead_letters.list_all(session) == []
 
 

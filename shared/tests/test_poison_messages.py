@@ -141,12 +141,12 @@ async def test_a_dead_letter_that_cannot_be_stored_backs_off_then_is_stored(
     poisoned, namespace, logs
 ):
     bus, jetstream, _ = poisoned
-    async with bus.session_factory() as session:
+    async with bus.connection_factory() as session:
         await session.execute(text("ALTER TABLE dead_letters RENAME TO dead_letters_away"))
         await session.commit()
     await jetstream.publish(f"{namespace}.session.completed", b"\x00\x01garbage\x00")
     await asyncio.sleep(2.5)
-    async with bus.session_factory() as session:
+    async with bus.connection_factory() as session:
         await session.execute(text("ALTER TABLE dead_letters_away RENAME TO dead_letters"))
         await session.commit()
     started = time.monotonic()
@@ -166,7 +166,7 @@ async def test_replay_of_an_unknown_or_out_of_range_id_is_not_found(poisoned):
 
 
 async def list_letters(bus) -> list[dead_letters.DeadLetter]:
-    async with bus.session_factory() as session:
+    async with bus.connection_factory() as session:
         return await dead_letters.list_all(session)
 
 

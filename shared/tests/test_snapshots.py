@@ -110,7 +110,7 @@ def capacity_event(mentor: str, capacity: int, at: datetime) -> Envelope:
 async def owner(make_bus):
     """A started bus serving `snapshot.capacity` from its own table."""
     bus = make_bus(register=lambda b: serve_snapshot(b, aggregate="capacity", read_page=read_page))
-    async with bus.session_factory() as connection:
+    async with bus.connection_factory() as connection:
         await connection.run_sync(metadata.create_all)
         await connection.commit()
     await bus.start()
@@ -118,7 +118,7 @@ async def owner(make_bus):
 
 
 async def own(bus, facts: dict[str, int], at: datetime = T0) -> None:
-    async with bus.session_factory() as connection:
+    async with bus.connection_factory() as connection:
         for mentor, capacity in facts.items():
             await connection.execute(
                 insert(owned)
@@ -131,7 +131,7 @@ async def own(bus, facts: dict[str, int], at: datetime = T0) -> None:
 
 
 async def rows(bus, table: Table) -> dict[str, int]:
-    async with bus.session_factory() as connection:
+    async with bus.connection_factory() as connection:
         return {r.mentor_id: r.capacity for r in await connection.execute(select(table))}
 
 
@@ -141,7 +141,7 @@ def shadow_rebuild(bus, clock=None) -> ShadowRebuild:
         live=live,
         shadow=shadow,
         markers=markers,
-        connection_factory=bus.session_factory,
+        connection_factory=bus.connection_factory,
         clock=clock or FakeClock(T0),
     )
 
@@ -175,7 +175,7 @@ async def test_a_page_of_large_facts_stops_early_and_the_rest_follows(make_bus):
             b, aggregate="capacity", read_page=read_page, max_page_bytes=1_000
         )
     )
-    async with bus.session_factory() as connection:
+    async with bus.connection_factory() as connection:
         await connection.run_sync(metadata.create_all)
         await connection.commit()
     await bus.start()
@@ -234,7 +234,7 @@ async def test_live_events_during_a_rebuild_reach_the_swapped_table_in_any_order
     # Older than the snapshot: must not overwrite it.
     await apply_live(rebuild, capacity_event("b", 0, T0 - timedelta(minutes=1)))
     async for items in fetch_snapshot(owner.requester, aggregate="capacity"):
-        async with owner.session_factory() as connection:
+        async with owner.connection_factory() as connection:
             for envelope in items:
                 await apply(connection, shadow, envelope)
             await connection.commit()
@@ -258,7 +258,7 @@ async def test_readers_never_see_an_empty_projection_during_the_swap(owner):
 
     async def read_counts() -> None:
         while not stop.is_set():
-            async with owner.session_factory() as connection:
+            async with owner.connection_factory() as connection:
                 seen.append(await connection.scalar(select(func.count()).select_from(live)))
 
     reader = asyncio.create_task(read_counts())

@@ -244,7 +244,7 @@ class PaymentsDriver:
         return await self.client.post("/v1/webhooks/stripe", content=body, headers=headers)
 
     async def order(self, order_id: str) -> dict:
-        async with self.runtime.session_factory() as db:
+        async with self.runtime.connection_factory() as db:
             row = (await db.execute(select(orders).where(orders.c.order_id == order_id))).one()
         return dict(row._mapping)
 
@@ -264,7 +264,7 @@ class PaymentsDriver:
 
     async def recorded(self, event_type: type[Event]) -> list[Event]:
         """Events this service committed to its outbox, oldest first."""
-        async with self.runtime.session_factory() as db:
+        async with self.runtime.connection_factory() as db:
             rows = await db.execute(
                 select(outbox.c.envelope)
                 .where(outbox.c.subject == event_type.subject)
@@ -273,7 +273,7 @@ class PaymentsDriver:
             return [EVENTS[event_type.subject].model_validate(r.envelope["data"]) for r in rows]
 
     async def count(self, sql: str, **params) -> Any:
-        async with self.runtime.session_factory() as db:
+        async with self.runtime.connection_factory() as db:
             return await db.scalar(text(sql), params)
 
     async def snapshot(self) -> dict[str, list]:
@@ -283,7 +283,7 @@ class PaymentsDriver:
             for t in ("orders", "promo_codes", "refunds", "webhook_events", "refund_requests")
         }
         queries["outbox"] = "SELECT id, subject FROM outbox ORDER BY 1"  # relaying stamps rows
-        async with self.runtime.session_factory() as db:
+        async with self.runtime.connection_factory() as db:
             return {t: [tuple(r) for r in await db.execute(text(q))] for t, q in queries.items()}
 
 

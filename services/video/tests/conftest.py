@@ -117,7 +117,7 @@ class VideoDriver:
     # ---- reads and calls --------------------------------------------------------------
 
     async def view(self, session_id: uuid.UUID) -> SessionView | None:
-        async with self.runtime.session_factory() as connection:
+        async with self.runtime.connection_factory() as connection:
             return await get_view(connection, session_id)
 
     async def wait_for(self, session_id: uuid.UUID, condition) -> SessionView:

@@ -44,9 +44,3 @@ def make_connection_factory(engine: AsyncEngine) -> ConnectionFactory:
     """Core connections, not ORM sessions: all our SQL is Core, and a Core transaction costs
     about half as much client time (bench/event_hop.py, decision 0002)."""
     return engine.connect
-
-
-# Old names, kept while the services move to the ones above (issue 6); do not use in new code.
-DbSession = DbConnection
-SessionFactory = ConnectionFactory
-make_session_factory = make_connection_factory

@@ -36,11 +36,6 @@ class Runtime:
     def service(self) -> str:
         return self.settings.service_name
 
-    @property
-    def session_factory(self) -> ConnectionFactory:
-        """Old name of `connection_factory`, kept while the services move (issue 6)."""
-        return self.connection_factory
-
     def uow(self) -> UnitOfWork:
         return self.bus.uow()
 
@@ -82,7 +77,7 @@ def build_runtime(
     engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
     connection_factory = make_connection_factory(engine)
     clock = clock or SystemClock()
-    bus = MessageBus(settings=settings, session_factory=connection_factory, clock=clock)
+    bus = MessageBus(settings=settings, connection_factory=connection_factory, clock=clock)
     runtime = Runtime(
         settings=settings,
         engine=engine,

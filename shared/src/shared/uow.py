@@ -51,11 +51,6 @@ class UnitOfWork:
         self._recorded: list[Envelope] = []
         self.connection: DbConnection
 
-    @property
-    def session(self) -> DbConnection:
-        """Old name of `connection`, kept while the services move (issue 6)."""
-        return self.connection
-
     async def __aenter__(self) -> Self:
         self.connection = await self._connection_factory().start()
         self._recorded = []

@@ -51,7 +51,7 @@ async def booking(video, nats_url, namespace):
         nats_namespace=namespace,
     )
     bus = MessageBus(
-        settings=settings, session_factory=video.runtime.session_factory, clock=video.clock
+        settings=settings, connection_factory=video.runtime.connection_factory, clock=video.clock
     )
     serve_snapshot(bus, aggregate="session", read_page=owner.read_page)
     await bus.start()
@@ -69,7 +69,7 @@ async def purge_stream(nats_url: str, namespace: str) -> None:
 
 
 async def forget_everything(video) -> None:
-    async with video.runtime.session_factory() as connection:
+    async with video.runtime.connection_factory() as connection:
         await connection.execute(delete(sessions))
         await connection.commit()
 
@@ -110,7 +110,7 @@ async def test_a_live_fact_arriving_during_the_rebuild_survives_the_swap(video, 
     async def cancel_live() -> None:
         await video.publish(video.envelope(video.canceled(booked), at=now + MIN))
         await video.wait_for(booked.session_id, lambda v: v.status is SessionStatus.canceled)
-        async with video.runtime.session_factory() as connection:
+        async with video.runtime.connection_factory() as connection:
             assert await connection.scalar(select(projection_rebuilds.c.rebuild_id))
 
     booking.before_first_page = cancel_live
@@ -131,7 +131,7 @@ async def test_a_rebuild_is_for_admins_and_an_absent_owner_is_a_503_that_changes
     response = await video.client.post("/v1/admin/rebuilds/sessions", headers=ADMIN)
     assert (response.status_code, response.json()["code"]) == (503, "UPSTREAM_UNAVAILABLE")
     assert (await video.view(booked.session_id)).status is SessionStatus.scheduled
-    async with video.runtime.session_factory() as connection:
+    async with video.runtime.connection_factory() as connection:
         assert await connection.scalar(select(projection_rebuilds.c.rebuild_id)) is None
 
 

@@ -56,17 +56,17 @@ class MessageBus:
         self,
         *,
         settings: ServiceSettings,
-        session_factory: ConnectionFactory,
+        connection_factory: ConnectionFactory,
         clock: Clock,
     ) -> None:
         self.settings = settings
         self.namespace = settings.nats_namespace
         self.broker = make_broker(settings)
-        self.session_factory = session_factory
+        self.connection_factory = connection_factory
         self.outbox = Outbox(producer=settings.service_name, clock=clock)
         self.relay = Relay(
             broker=self.broker,
-            session_factory=session_factory,
+            connection_factory=connection_factory,
             namespace=self.namespace,
             stream=stream_name(self.namespace),
         )
@@ -94,7 +94,7 @@ class MessageBus:
     def uow(self) -> UnitOfWork:
         """A unit of work whose committed events are published right after commit."""
         return UnitOfWork(
-            self.session_factory, outbox=self.outbox, after_commit=self.relay.after_commit
+            self.connection_factory, outbox=self.outbox, after_commit=self.relay.after_commit
         )
 
     def responder(

@@ -63,13 +63,13 @@ class Relay:
         self,
         *,
         broker: NatsBroker,
-        session_factory: ConnectionFactory,
+        connection_factory: ConnectionFactory,
         namespace: str,
         stream: str,
         publish_timeout: float = 2.0,
     ) -> None:
         self._broker = broker
-        self._session_factory = session_factory
+        self._connection_factory = connection_factory
         self._namespace = namespace
         self._stream = stream
         self._publish_timeout = publish_timeout
@@ -111,7 +111,7 @@ class Relay:
     async def flush_published(self) -> None:
         ids, self._published = self._published, []
         if ids:
-            async with self._session_factory() as session:
+            async with self._connection_factory() as session:
                 await _mark_published(session, ids)
                 await session.commit()
 
@@ -135,7 +135,7 @@ class Relay:
 
     async def sweep(self, *, grace: timedelta = timedelta(seconds=2), limit: int = 500) -> int:
         """Publish rows left unpublished for longer than `grace`; returns how many."""
-        async with self._session_factory() as session:
+        async with self._connection_factory() as session:
             result = await session.execute(
                 select(outbox.c.id, outbox.c.subject, outbox.c.envelope)
                 .where(outbox.c.published_at.is_(None), outbox.c.created_at < func.now() - grace)

@@ -132,7 +132,7 @@ def serve_snapshot(
 
     async def serve(request: SnapshotRequest) -> SnapshotPage:
         after = decode_cursor(request.cursor) if request.cursor is not None else None
-        async with bus.session_factory() as connection:
+        async with bus.connection_factory() as connection:
             try:
                 entries = await read_page(connection, after=after, limit=request.limit)
             except ValueError as exc:

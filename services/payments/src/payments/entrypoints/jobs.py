@@ -22,12 +22,12 @@ def register(runtime: Runtime, *, ctx: Context, worker: WebhookWorker, batch_siz
         """The backstop for a checkout the provider never reported as expired."""
         async with ctx.uow() as uow:
             due = await orders_repo.pending_past_expiry(
-                uow.session, now=ctx.clock.now(), limit=batch_size
+                uow.connection, now=ctx.clock.now(), limit=batch_size
             )
         expired = 0
         for order_id in due:
             async with ctx.uow() as uow:
-                row = await orders_repo.get_row(uow.session, order_id, lock=True)
+                row = await orders_repo.get_row(uow.connection, order_id, lock=True)
                 if (
                     row is None
                     or row.status != OrderStatus.pending
@@ -47,7 +47,7 @@ def register(runtime: Runtime, *, ctx: Context, worker: WebhookWorker, batch_siz
 
     async def issue_refunds() -> int:
         async with ctx.uow() as uow:
-            owed = await refunds_repo.required(uow.session, limit=batch_size)
+            owed = await refunds_repo.required(uow.connection, limit=batch_size)
         issued = 0
         for order_id in owed:
             try:

@@ -55,7 +55,7 @@ class WebhookWorker:
     async def sweep(self) -> int:
         """Process every stored event still unprocessed (a crash, a failure, a restart)."""
         async with self._ctx.uow() as uow:
-            pending = await events_repo.unprocessed(uow.session, limit=self._batch_size)
+            pending = await events_repo.unprocessed(uow.connection, limit=self._batch_size)
         handled = 0
         for provider, event_id in pending:
             if await self.process(provider=provider, event_id=event_id) is not None:

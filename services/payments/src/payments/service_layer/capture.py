@@ -26,7 +26,7 @@ async def capture_paypal_order(cmd: CapturePayPalOrder, *, ctx: Context) -> AnyR
     """The order after the capture: paid, failed (denied), or as it was if already settled."""
     provider = cast(CapturingProvider, ctx.provider(Provider.paypal))
     async with ctx.uow() as uow:
-        row = await orders_repo.get_row(uow.session, cmd.order_id)
+        row = await orders_repo.get_row(uow.connection, cmd.order_id)
     if row is None or row.student_id != cmd.student_id:
         raise OrderNotFound(f"no order {cmd.order_id}")
     if row.provider != Provider.paypal or not row.provider_ref:
@@ -41,7 +41,7 @@ async def capture_paypal_order(cmd: CapturePayPalOrder, *, ctx: Context) -> AnyR
         log.warning("capture.provider_failed", order_id=str(cmd.order_id), error=repr(exc))
         raise ProviderFailed("PayPal did not capture the payment; try again") from exc
     async with ctx.uow() as uow:
-        locked = await orders_repo.get_row(uow.session, cmd.order_id, lock=True)
+        locked = await orders_repo.get_row(uow.connection, cmd.order_id, lock=True)
         assert locked is not None
         if captured.completed:
             await record_payment(locked, uow=uow, ctx=ctx, payment_ref=captured.capture_id)
@@ -54,6 +54,6 @@ async def capture_paypal_order(cmd: CapturePayPalOrder, *, ctx: Context) -> AnyR
                 reason=f"PayPal capture {captured.status.lower()}",
             )
         await uow.commit()
-        final = await orders_repo.get_row(uow.session, cmd.order_id)
+        final = await orders_repo.get_row(uow.connection, cmd.order_id)
     assert final is not None
     return final

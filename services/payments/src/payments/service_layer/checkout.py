@@ -57,13 +57,13 @@ async def start_checkout(cmd: StartCheckout, *, ctx: Context) -> AnyRow:
     provider = ctx.provider(cmd.provider)  # an unconfigured provider is refused first
     async with ctx.uow() as uow:
         earlier = await orders_repo.by_idempotency_key(
-            uow.session, student_id=cmd.student_id, key=cmd.idempotency_key
+            uow.connection, student_id=cmd.student_id, key=cmd.idempotency_key
         )
     opened = await _open_order(cmd, ctx=ctx) if earlier is None else None
     if earlier is None and opened is None:  # a concurrent request with the same key won
         async with ctx.uow() as uow:
             earlier = await orders_repo.by_idempotency_key(
-                uow.session, student_id=cmd.student_id, key=cmd.idempotency_key
+                uow.connection, student_id=cmd.student_id, key=cmd.idempotency_key
             )
     if earlier is not None:
         if earlier.request_fingerprint != cmd.fingerprint():
@@ -79,18 +79,18 @@ async def _open_order(cmd: StartCheckout, *, ctx: Context) -> UUID | None:
     """Create the pending order, redeem the promo and hold the seat, all or nothing."""
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        product = await products_repo.get_row(uow.session, cmd.product_id)
+        product = await products_repo.get_row(uow.connection, cmd.product_id)
         if product is None:
             raise ProductNotFound(f"no product {cmd.product_id}")
         if not product.active:
             raise ProductInactive(f"product {cmd.product_id} is not on sale")
         if product.mentor_id == cmd.student_id:
             raise OwnProduct("a mentor cannot buy their own product")
-        price = await _price(uow.session, cmd=cmd, product=product, now=now)
+        price = await _price(uow.connection, cmd=cmd, product=product, now=now)
         order_id = uuid4()
         expires_at = now + ctx.checkout_lifetime
         inserted = await orders_repo.insert_order(
-            uow.session,
+            uow.connection,
             order_id=order_id,
             student_id=cmd.student_id,
             mentor_id=product.mentor_id,
@@ -115,7 +115,7 @@ async def _open_order(cmd: StartCheckout, *, ctx: Context) -> UUID | None:
         if not inserted:
             return None
         if price.promo_code is not None and not await promos_repo.redeem(
-            uow.session, price.promo_code
+            uow.connection, price.promo_code
         ):
             raise PromoExhausted(f"promo code {price.promo_code} has no redemptions left")
         # Inside the transaction: a refusal (RemoteError) or silence (RequestFailed) from
@@ -165,7 +165,7 @@ async def _attach_provider_checkout(
 ) -> AnyRow:
     """Create the provider's checkout once per order (its idempotency key is the order's)."""
     async with ctx.uow() as uow:
-        order = await orders_repo.get_row(uow.session, order_id)
+        order = await orders_repo.get_row(uow.connection, order_id)
     assert order is not None
     if order.redirect_url is not None or order.status != OrderStatus.pending:
         return order
@@ -182,7 +182,7 @@ async def _attach_provider_checkout(
     except Exception as exc:
         log.warning("checkout.provider_failed", order_id=str(order_id), error=repr(exc))
         async with ctx.uow() as uow:
-            row = await orders_repo.get_row(uow.session, order_id, lock=True)
+            row = await orders_repo.get_row(uow.connection, order_id, lock=True)
             assert row is not None
             await end_unpaid(
                 row,
@@ -195,13 +195,13 @@ async def _attach_provider_checkout(
         raise ProviderFailed(f"{order.provider} did not create the checkout; try again") from exc
     async with ctx.uow() as uow:
         await orders_repo.attach_checkout(
-            uow.session,
+            uow.connection,
             order_id,
             provider_ref=created.provider_ref,
             redirect_url=created.redirect_url,
             now=ctx.clock.now(),
         )
         await uow.commit()
-        final = await orders_repo.get_row(uow.session, order_id)
+        final = await orders_repo.get_row(uow.connection, order_id)
     assert final is not None
     return final

@@ -27,14 +27,14 @@ async def record_payment(
     now = ctx.clock.now()
     if order.status in ENDED_UNPAID:
         await refunds_repo.require_full_refund(
-            uow.session, row=row, reason="paid after the checkout had ended", now=now
+            uow.connection, row=row, reason="paid after the checkout had ended", now=now
         )
         if payment_ref:
-            await orders_repo.save(uow.session, order, now=now, payment_ref=payment_ref)
+            await orders_repo.save(uow.connection, order, now=now, payment_ref=payment_ref)
         return f"paid after {order.status}: refund required"
     if not order.pay(now):
         return f"already {order.status}"
-    await orders_repo.save(uow.session, order, now=now, payment_ref=payment_ref)
+    await orders_repo.save(uow.connection, order, now=now, payment_ref=payment_ref)
     uow.record(
         PaymentSucceeded(
             order_id=row.order_id,
@@ -64,7 +64,9 @@ async def end_unpaid(
         return f"already {order.status}"
     now = ctx.clock.now()
     await _return_promo(order, uow=uow)
-    await orders_repo.save(uow.session, order, now=now, failure_reason=reason[:500], ended_at=now)
+    await orders_repo.save(
+        uow.connection, order, now=now, failure_reason=reason[:500], ended_at=now
+    )
     uow.record(
         PaymentFailed(
             order_id=row.order_id,
@@ -96,7 +98,7 @@ async def record_refund(
     now = ctx.clock.now()
     refund_id = refund_id or uuid4()
     await refunds_repo.add_succeeded(
-        uow.session,
+        uow.connection,
         refund_id=refund_id,
         order_id=row.order_id,
         amount=amount,
@@ -104,10 +106,10 @@ async def record_refund(
         provider_refund_id=provider_refund_id,
         now=now,
     )
-    await orders_repo.save(uow.session, order, now=now)
+    await orders_repo.save(uow.connection, order, now=now)
     if effect.before_payment:
         await _return_promo(order, uow=uow)
-        await orders_repo.save(uow.session, order, now=now, ended_at=now)
+        await orders_repo.save(uow.connection, order, now=now, ended_at=now)
         uow.record(
             PaymentFailed(
                 order_id=row.order_id,
@@ -134,4 +136,4 @@ async def record_refund(
 async def _return_promo(order: Order, *, uow: UnitOfWork) -> None:
     if order.take_back_promo():
         assert order.promo_code is not None
-        await promos_repo.give_back(uow.session, order.promo_code)
+        await promos_repo.give_back(uow.connection, order.promo_code)

@@ -17,7 +17,7 @@ from shared.uow import UnitOfWork
 
 async def on_pack_purchased(event: PackPurchased, *, uow: UnitOfWork) -> None:
     await usage_repo.add_pack(
-        uow.session,
+        uow.connection,
         order_id=event.order_id,
         pack_id=event.pack_id,
         sessions_total=event.sessions_total,
@@ -25,13 +25,13 @@ async def on_pack_purchased(event: PackPurchased, *, uow: UnitOfWork) -> None:
 
 
 async def on_session_booked(event: SessionBooked, *, uow: UnitOfWork) -> None:
-    await usage_repo.booked(uow.session, session_id=event.session_id, pack_id=event.pack_id)
+    await usage_repo.booked(uow.connection, session_id=event.session_id, pack_id=event.pack_id)
 
 
 async def on_session_used(event: SessionCompleted | SessionNoShow, *, uow: UnitOfWork) -> None:
-    await usage_repo.consumed(uow.session, session_id=event.session_id)
+    await usage_repo.consumed(uow.connection, session_id=event.session_id)
 
 
 async def on_session_canceled(event: SessionCanceled, *, uow: UnitOfWork) -> None:
     if event.canceled_by == "student" and event.late:
-        await usage_repo.consumed(uow.session, session_id=event.session_id)
+        await usage_repo.consumed(uow.connection, session_id=event.session_id)

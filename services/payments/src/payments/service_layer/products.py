@@ -60,14 +60,14 @@ async def create_product(cmd: CreateProduct, *, uow: UnitOfWork, ctx: Context) -
         "created_at": now,
         "updated_at": now,
     }
-    await products_repo.insert_product(uow.session, **row)
+    await products_repo.insert_product(uow.connection, **row)
     await _announce(row, uow=uow)
     return row
 
 
 async def update_product(cmd: UpdateProduct, *, uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
     """Change a product of the actor's own (admins may change any); announce it if changed."""
-    found = await products_repo.get_row(uow.session, cmd.product_id, lock=True)
+    found = await products_repo.get_row(uow.connection, cmd.product_id, lock=True)
     if found is None:
         raise ProductNotFound(f"no product {cmd.product_id}")
     current = dict(found._mapping)
@@ -81,13 +81,15 @@ async def update_product(cmd: UpdateProduct, *, uow: UnitOfWork, ctx: Context) -
         return current
     now = ctx.clock.now()
     updated = {**current, **changed, "updated_at": now}
-    await products_repo.change(uow.session, cmd.product_id, changes={**changed, "updated_at": now})
+    await products_repo.change(
+        uow.connection, cmd.product_id, changes={**changed, "updated_at": now}
+    )
     await _announce(updated, uow=uow)
     return updated
 
 
 async def _announce(row: dict[str, Any], *, uow: UnitOfWork) -> None:
-    lowest = await products_repo.lowest_active_price(uow.session, row["mentor_id"])
+    lowest = await products_repo.lowest_active_price(uow.connection, row["mentor_id"])
     fields = {name: row[name] for name in ProductUpdated.model_fields if name in row}
     uow.record(
         ProductUpdated(

@@ -39,6 +39,6 @@ async def create_promo(cmd: CreatePromo, *, uow: UnitOfWork, ctx: Context) -> di
     if cmd.expires_at is not None and cmd.expires_at <= now:
         raise InvalidInput("the expiry is in the past", code="PROMO_INVALID")
     row = {**asdict(cmd), "code": cmd.code.upper(), "kind": cmd.kind.value, "created_at": now}
-    if not await promos_repo.add(uow.session, **row):
+    if not await promos_repo.add(uow.connection, **row):
         raise PromoExists(f"promo code {row['code']} exists")
     return {**row, "redeemed": 0}

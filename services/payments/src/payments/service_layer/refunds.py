@@ -47,7 +47,7 @@ async def refund_order(cmd: RefundOrder, *, ctx: Context) -> UUID:
     """Refund an order at its provider; the refund's id once the provider confirmed it."""
     refund_id = uuid4()
     async with ctx.uow() as uow:
-        row = await orders_repo.get_row(uow.session, cmd.order_id, lock=True)
+        row = await orders_repo.get_row(uow.connection, cmd.order_id, lock=True)
         if row is None:
             raise OrderNotFound(f"no order {cmd.order_id}")
         order = orders_repo.to_order(row)
@@ -58,7 +58,7 @@ async def refund_order(cmd: RefundOrder, *, ctx: Context) -> UUID:
         if not row.payment_ref:
             raise OrderNotRefundable(f"order {cmd.order_id} has no payment to refund")
         await refunds_repo.add_requested(
-            uow.session,
+            uow.connection,
             refund_id=refund_id,
             order_id=cmd.order_id,
             amount=amount,
@@ -86,7 +86,7 @@ async def refund_order(cmd: RefundOrder, *, ctx: Context) -> UUID:
 
 
 async def _pro_rata(uow: UnitOfWork, *, row: AnyRow, refundable: int) -> int:
-    usage = await usage_repo.usage_of_order(uow.session, row.order_id)
+    usage = await usage_repo.usage_of_order(uow.connection, row.order_id)
     if usage is None:
         raise PackUsageUnknown(f"packs has not announced the pack of order {row.order_id} yet")
     share = pro_rata_amount(
@@ -104,11 +104,11 @@ async def _settle(
 ) -> None:
     succeeded = provider_refund_id is not None
     async with ctx.uow() as uow:
-        row = await orders_repo.get_row(uow.session, order_id, lock=True)
+        row = await orders_repo.get_row(uow.connection, order_id, lock=True)
         assert row is not None
         now = ctx.clock.now()
         refund = await refunds_repo.settle(
-            uow.session,
+            uow.connection,
             refund_id=refund_id,
             succeeded=succeeded,
             provider_refund_id=provider_refund_id,
@@ -116,8 +116,10 @@ async def _settle(
         )
         if refund is not None and succeeded:
             order = orders_repo.to_order(row)
-            full = order.confirm_refunds(await refunds_repo.succeeded_total(uow.session, order_id))
-            await orders_repo.save(uow.session, order, now=now)
+            full = order.confirm_refunds(
+                await refunds_repo.succeeded_total(uow.connection, order_id)
+            )
+            await orders_repo.save(uow.connection, order, now=now)
             uow.record(
                 PaymentRefunded(
                     order_id=order_id,
@@ -137,7 +139,7 @@ async def require_refund(
     event: PackPurchaseRejected, *, uow: UnitOfWork, event_id: UUID, now: datetime
 ) -> bool:
     """Record that the order must be refunded in full; once per order, whatever arrives."""
-    result = await uow.session.execute(
+    result = await uow.connection.execute(
         insert(refund_requests)
         .values(
             order_id=event.order_id,
@@ -157,18 +159,20 @@ async def require_refund(
 async def issue_required_refund(order_id: UUID, *, ctx: Context) -> bool:
     """Refund in full an order the platform owes back; the request is marked done once."""
     async with ctx.uow() as uow:
-        if await refunds_repo.claim_required(uow.session, order_id) is None:
+        if await refunds_repo.claim_required(uow.connection, order_id) is None:
             return False
-        row = await orders_repo.get_row(uow.session, order_id)
+        row = await orders_repo.get_row(uow.connection, order_id)
         refundable = row is not None and row.payment_ref and row.final_amount > row.refunded_amount
         if not refundable:  # unknown order, or refunded already (at the provider, say)
             await refunds_repo.mark_required_done(
-                uow.session, order_id, status="nothing_to_refund" if row is None else "refunded"
+                uow.connection, order_id, status="nothing_to_refund" if row is None else "refunded"
             )
             await uow.commit()
             return True
     await refund_order(RefundOrder(order_id, None, "owed: the purchase was not fulfilled"), ctx=ctx)
     async with ctx.uow() as uow:
-        await refunds_repo.mark_required_done(uow.session, order_id, status=refunds_repo.REFUNDED)
+        await refunds_repo.mark_required_done(
+            uow.connection, order_id, status=refunds_repo.REFUNDED
+        )
         await uow.commit()
     return True

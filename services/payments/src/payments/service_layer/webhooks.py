@@ -26,7 +26,7 @@ async def store_event(
 ) -> bool:
     """Keep a verified event with its raw body; False for one already stored."""
     return await events_repo.store(
-        uow.session,
+        uow.connection,
         provider=provider,
         event_id=event_id,
         event_type=event_type,
@@ -39,7 +39,7 @@ async def process_event(
     *, provider: str, event_id: str, uow: UnitOfWork, ctx: Context
 ) -> str | None:
     """Apply one stored event to its order; None if it was processed (or is being) already."""
-    stored = await events_repo.claim(uow.session, provider=provider, event_id=event_id)
+    stored = await events_repo.claim(uow.connection, provider=provider, event_id=event_id)
     if stored is None:
         return None
     event = json.loads(stored.body)
@@ -48,7 +48,7 @@ async def process_event(
     else:
         outcome = await _apply_paypal(event, uow=uow, ctx=ctx)
     await events_repo.mark_processed(
-        uow.session, provider=provider, event_id=event_id, outcome=outcome, now=ctx.clock.now()
+        uow.connection, provider=provider, event_id=event_id, outcome=outcome, now=ctx.clock.now()
     )
     log.info("webhook.processed", provider=provider, event_id=event_id, outcome=outcome)
     return outcome
@@ -82,7 +82,7 @@ async def _apply_stripe(event: dict[str, Any], *, uow: UnitOfWork, ctx: Context)
     if kind == "charge.refunded":
         row = await _order_of(uow, obj.get("metadata"), None)
         if row is None and isinstance(obj.get("payment_intent"), str):
-            row = await orders_repo.by_payment_ref(uow.session, obj["payment_intent"], lock=True)
+            row = await orders_repo.by_payment_ref(uow.connection, obj["payment_intent"], lock=True)
         if row is None:
             return "no such order"
         return await _catch_up_refunds(row, refunded=obj.get("amount_refunded"), uow=uow, ctx=ctx)
@@ -114,9 +114,9 @@ async def _count_paypal_refund(
     """Count a PayPal refund unless it is one of ours (its invoice id is our refund id)."""
     refund_id = resource.get("id")
     ours = _uuid(resource.get("invoice_id"))
-    if ours is not None and await refunds_repo.get_row(uow.session, ours) is not None:
+    if ours is not None and await refunds_repo.get_row(uow.connection, ours) is not None:
         return "refund already counted"
-    if isinstance(refund_id, str) and await refunds_repo.by_provider_id(uow.session, refund_id):
+    if isinstance(refund_id, str) and await refunds_repo.by_provider_id(uow.connection, refund_id):
         return "refund already counted"
     amount_field = resource.get("amount") or {}
     try:
@@ -146,7 +146,7 @@ async def _order_of_capture(uow: UnitOfWork, resource: dict[str, Any]) -> AnyRow
             and "/captures/" in str(link.get("href"))
         ):
             capture_id = str(link["href"]).rstrip("/").rsplit("/", 1)[-1]
-            return await orders_repo.by_payment_ref(uow.session, capture_id, lock=True)
+            return await orders_repo.by_payment_ref(uow.connection, capture_id, lock=True)
     return None
 
 
@@ -165,7 +165,7 @@ async def _order_of(uow: UnitOfWork, metadata: object, reference: object) -> Any
     candidate = (metadata or {}).get("order_id") if isinstance(metadata, dict) else None
     for value in (candidate, reference):
         if (order_id := _uuid(value)) is not None:
-            return await orders_repo.get_row(uow.session, order_id, lock=True)
+            return await orders_repo.get_row(uow.connection, order_id, lock=True)
     return None
 
 
