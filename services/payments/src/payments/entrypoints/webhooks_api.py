@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from payments.adapters import stripe_webhooks
+from payments.adapters.stripe_webhooks import VerifiedEvent
 from payments.domain.errors import WebhookRejected
 from payments.entrypoints.deps import Ctx
 from payments.service_layer.webhooks import PAYPAL, STRIPE, store_event
@@ -17,7 +18,30 @@ def rejected(exc: WebhookRejected) -> JSONResponse:
     return problem(400, exc.code, "Webhook rejected", exc.detail)
 
 
-@router.post("/stripe", response_model=None, responses={400: {"description": "the event is forged, stale, malformed or unsigned"}})
+async def store_and_wake(
+    request: Request, ctx: Ctx, *, provider: str, verified: VerifiedEvent, body: bytes
+) -> dict[str, bool]:
+    """Store a verified event once and wake the worker for it; a duplicate is only answered."""
+    async with ctx.uow() as uow:
+        stored = await store_event(
+            provider=provider,
+            event_id=verified.event_id,
+            event_type=verified.event_type,
+            body=body,
+            uow=uow,
+            ctx=ctx,
+        )
+        await uow.commit()
+    if stored:
+        request.app.state.webhook_worker.soon(provider=provider, event_id=verified.event_id)
+    return {"received": True, "duplicate": not stored}
+
+
+@router.post(
+    "/stripe",
+    response_model=None,
+    responses={400: {"description": "the event is forged, stale, malformed or unsigned"}},
+)
 async def stripe_webhook(request: Request, ctx: Ctx) -> dict[str, bool] | JSONResponse:
     """A Stripe event signed with the endpoint secret; 400 and nothing stored otherwise."""
     body = await request.body()
@@ -29,22 +53,14 @@ async def stripe_webhook(request: Request, ctx: Ctx) -> dict[str, bool] | JSONRe
         )
     except WebhookRejected as exc:
         return rejected(exc)
-    async with ctx.uow() as uow:
-        stored = await store_event(
-            provider=STRIPE,
-            event_id=verified.event_id,
-            event_type=verified.event_type,
-            body=body,
-            uow=uow,
-            ctx=ctx,
-        )
-        await uow.commit()
-    if stored:
-        request.app.state.webhook_worker.soon(provider=STRIPE, event_id=verified.event_id)
-    return {"received": True, "duplicate": not stored}
+    return await store_and_wake(request, ctx, provider=STRIPE, verified=verified, body=body)
 
 
-@router.post("/paypal", response_model=None, responses={400: {"description": "the event is forged, stale, malformed or unsigned"}})
+@router.post(
+    "/paypal",
+    response_model=None,
+    responses={400: {"description": "the event is forged, stale, malformed or unsigned"}},
+)
 async def paypal_webhook(request: Request, ctx: Ctx) -> dict[str, bool] | JSONResponse:
     """A PayPal event whose transmission signature verifies; 400 and nothing stored otherwise."""
     body = await request.body()
@@ -54,16 +70,4 @@ async def paypal_webhook(request: Request, ctx: Ctx) -> dict[str, bool] | JSONRe
         )
     except WebhookRejected as exc:
         return rejected(exc)
-    async with ctx.uow() as uow:
-        stored = await store_event(
-            provider=PAYPAL,
-            event_id=verified.event_id,
-            event_type=verified.event_type,
-            body=body,
-            uow=uow,
-            ctx=ctx,
-        )
-        await uow.commit()
-    if stored:
-        request.app.state.webhook_worker.soon(provider=PAYPAL, event_id=verified.event_id)
-    return {"received": True, "duplicate": not stored}
+    return await store_and_wake(request, ctx, provider=PAYPAL, verified=verified, body=body)
