@@ -5,14 +5,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
 
 from booking.config import Settings
 from booking.main import ALEMBIC_INI, create_app
 from shared.clock import FakeClock
-from shared.messaging.events import EVENTS, Event
-from shared.messaging.tables import outbox
+from shared.messaging.events import Event
 from shared.testing.plugin import auth_headers
+from shared.testing.rows import recorded_events, scalar, table_rows
 
 from .fake_packs import FakePacks
 
@@ -109,38 +108,24 @@ class BookingDriver:
 
     async def recorded(self, event_type: type[Event]) -> list[Event]:
         """Events booking committed to its outbox, oldest first."""
-        async with self.runtime.connection_factory() as connection:
-            rows = await connection.execute(
-                select(outbox.c.envelope)
-                .where(outbox.c.subject == event_type.subject)
-                .order_by(outbox.c.created_at)
-            )
-            return [EVENTS[event_type.subject].model_validate(r.envelope["data"]) for r in rows]
+        return await recorded_events(self.runtime.connection_factory, event_type)
 
     async def count(self, sql: str, **params) -> int:
-        async with self.runtime.connection_factory() as connection:
-            return await connection.scalar(text(sql), params)
+        return await scalar(self.runtime.connection_factory, sql, **params)
 
     async def snapshot(self) -> dict[str, list]:
         """Every row of booking's tables, to show that a refused request changed nothing."""
-        queries = {
-            table: f"SELECT * FROM {table} ORDER BY 1"
-            for table in (
+        return await table_rows(
+            self.runtime.connection_factory,
+            (
                 "mentors",
                 "sessions",
                 "slot_holds",
                 "session_reminders",
                 "reviews",
                 "credit_releases",
-            )
-        }
-        # The relay stamps `published_at` on its own time: compare which events exist.
-        queries["outbox"] = "SELECT id, subject FROM outbox ORDER BY 1"
-        async with self.runtime.connection_factory() as connection:
-            return {
-                table: [tuple(row) for row in await connection.execute(text(query))]
-                for table, query in queries.items()
-            }
+            ),
+        )
 
 
 @pytest.fixture

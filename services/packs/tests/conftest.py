@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from packs.adapters.tables import packs, seats
 from packs.config import Settings
@@ -17,9 +17,9 @@ from packs.service_layer.hold_seat import HoldSeat, hold_seat
 from packs.service_layer.release_credit import ReleaseCredit, release_credit
 from packs.service_layer.reserve_credit import ReserveCredit, reserve_credit
 from shared.clock import FakeClock
-from shared.messaging.events import EVENTS, Envelope, Event, PackShape, PaymentSucceeded
-from shared.messaging.tables import outbox
+from shared.messaging.events import Envelope, Event, PackShape, PaymentSucceeded
 from shared.testing.events import publish_raw
+from shared.testing.rows import recorded_events, scalar, table_rows
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -123,13 +123,7 @@ class PacksDriver:
 
     async def recorded(self, event_type: type[Event]) -> list[Event]:
         """Events this service committed to its outbox, oldest first (published or not)."""
-        async with self.runtime.connection_factory() as connection:
-            rows = await connection.execute(
-                select(outbox.c.envelope)
-                .where(outbox.c.subject == event_type.subject)
-                .order_by(outbox.c.created_at)
-            )
-            return [EVENTS[event_type.subject].model_validate(r.envelope["data"]) for r in rows]
+        return await recorded_events(self.runtime.connection_factory, event_type)
 
     async def pack(self, pack_id: uuid.UUID):
         async with self.runtime.connection_factory() as connection:
@@ -150,23 +144,15 @@ class PacksDriver:
         return (await self.seats_of(student, mentor))[-1]
 
     async def count(self, sql: str, **params) -> int:
-        async with self.runtime.connection_factory() as connection:
-            return await connection.scalar(text(sql), params)
+        return await scalar(self.runtime.connection_factory, sql, **params)
 
     async def snapshot(self) -> dict[str, list]:
         """Every row of the packs tables, to show that a refused request changed nothing."""
-        # The outbox's published_at is the relay's bookkeeping, stamped after the commit:
-        # which events were recorded is what a refused request must not change.
-        queries = {
-            t: f"SELECT * FROM {t} ORDER BY 1"
-            for t in ("mentor_capacity", "seats", "seat_holds", "packs", "credits")
-        }
-        queries["outbox"] = "SELECT id, subject, envelope FROM outbox ORDER BY 1"
-        async with self.runtime.connection_factory() as connection:
-            return {
-                table: [tuple(r) for r in await connection.execute(text(query))]
-                for table, query in queries.items()
-            }
+        return await table_rows(
+            self.runtime.connection_factory,
+            ("mentor_capacity", "seats", "seat_holds", "packs", "credits"),
+            outbox_columns="id, subject, envelope",
+        )
 
 
 @pytest.fixture
