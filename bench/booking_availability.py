@@ -27,7 +27,7 @@ import asyncpg
 import httpx
 
 from booking.config import Settings
-from booking.domain.availability import BusyTime, Interval, blocked_by, free_slots
+from booking.domain.availability import BusyTime, Interval, Slot, blocked_by, free_slots
 from booking.domain.calendar import CalendarBusy, CalendarStatus
 from booking.domain.schedule import Hours, Schedule, Weekday
 from booking.main import ALEMBIC_INI, create_app
@@ -66,9 +66,9 @@ def schedule() -> Schedule:
     )
 
 
-def sessions_and_busy(sched: Schedule) -> tuple[list[Interval], list[Interval]]:
-    """200 booked hours (with buffers) and 100 calendar busy intervals spread over 30 days."""
-    everything = free_slots(
+def unbusy_slots(sched: Schedule) -> list[Slot]:
+    """Every free hour-long slot over the 30 days when nothing is busy."""
+    return free_slots(
         sched,
         start=NOW,
         end=NOW + timedelta(days=30),
@@ -77,6 +77,11 @@ def sessions_and_busy(sched: Schedule) -> tuple[list[Interval], list[Interval]]:
         now=NOW,
         limit=None,
     )
+
+
+def sessions_and_busy(sched: Schedule) -> tuple[list[Interval], list[Interval]]:
+    """200 booked hours (with buffers) and 100 calendar busy intervals spread over 30 days."""
+    everything = unbusy_slots(sched)
     # 30-minute sessions on the hour, in runs of five hours then four free (200 of the 360
     # hours), so their buffers never touch each other and free slots remain.
     half = timedelta(minutes=30)
@@ -184,18 +189,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         )
 
     slots = compute()
-    candidates = [
-        s.start
-        for s in free_slots(
-            sched,
-            start=NOW,
-            end=NOW + timedelta(days=30),
-            duration_minutes=60,
-            busy=BusyTime([]),
-            now=NOW,
-            limit=None,
-        )
-    ]
+    candidates = [s.start for s in unbusy_slots(sched)]
     assert [s.start for s in slots] == naive_floor(candidates, busy, length)
     for _ in range(50):
         compute()
