@@ -13,7 +13,7 @@ from booking.adapters.sessions import session_of
 from booking.domain.sessions import SessionStatus
 from booking.entrypoints.deps import Deps
 from booking.entrypoints.session_schemas import InstructorUpdate, SessionRead
-from booking.entrypoints.sessions_api import session_read
+from booking.entrypoints.sessions_api import session_read, session_responses
 from booking.service_layer.update_session import UpdateSession, update_session
 from shared.http.deps import Admin, Mentor, ReadDb, Uow
 from shared.types import Identifier, Page, Paging, Timestamp
@@ -24,11 +24,7 @@ router = APIRouter(prefix="/v1", tags=["instructor"])
 @router.patch(
     "/instructor/sessions/{session_id}",
     response_model=SessionRead,
-    responses={
-        403: {"description": "NOT_YOUR_SESSION"},
-        404: {"description": "SESSION_NOT_FOUND"},
-        409: {"description": "ILLEGAL_TRANSITION"},
-    },
+    responses=session_responses(conflicts="ILLEGAL_TRANSITION"),
 )
 async def update(
     session_id: UUID, body: InstructorUpdate, user: Mentor, uow: Uow, deps: Deps

@@ -27,6 +27,9 @@ from shared.types import IanaTimezone, Timestamp, int_range
 
 router = APIRouter(prefix="/v1", tags=["mentors"])
 
+MENTOR_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "MENTOR_NOT_FOUND"}}
+"""The documented failure of a route on one mentor's public profile."""
+
 
 async def _profile(db: DbConnection, mentor_id: str) -> dict[str, Any]:
     profile = await views.mentor_profile(db, mentor_id)
@@ -58,7 +61,7 @@ async def get_my_profile(user: Mentor, db: ReadDb) -> dict[str, Any]:
 @router.get(
     "/mentors/{mentor_id}",
     response_model=MentorProfileRead,
-    responses={404: {"description": "MENTOR_NOT_FOUND"}},
+    responses=MENTOR_NOT_FOUND,
 )
 async def get_mentor(mentor_id: MentorId, db: ReadDb) -> dict[str, Any]:
     """A mentor's public profile with their average rating."""
@@ -68,7 +71,7 @@ async def get_mentor(mentor_id: MentorId, db: ReadDb) -> dict[str, Any]:
 @router.get(
     "/mentors/{mentor_id}/availability",
     response_model=AvailabilityRead,
-    responses={404: {"description": "MENTOR_NOT_FOUND"}},
+    responses=MENTOR_NOT_FOUND,
 )
 async def availability(
     mentor_id: MentorId,
@@ -123,7 +126,7 @@ async def eligibility(
 @router.get(
     "/mentors/{mentor_id}/reviews",
     response_model=ReviewsPage,
-    responses={404: {"description": "MENTOR_NOT_FOUND"}},
+    responses=MENTOR_NOT_FOUND,
 )
 async def mentor_reviews(
     mentor_id: MentorId,

@@ -1,6 +1,6 @@
 """HTTP: slot holds, booking, rescheduling, canceling, reviews and a participant's sessions."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,19 @@ from shared.http.deps import Mentor, ReadDb, Student, Uow
 from shared.types import IanaTimezone, Page, Paging
 
 router = APIRouter(prefix="/v1", tags=["sessions"])
+
+MOVE_CONFLICTS = "TIME_SLOT_UNAVAILABLE, ILLEGAL_TRANSITION, SESSION_NOT_SCHEDULED"
+
+
+def session_responses(*, conflicts: str | None = None) -> dict[int | str, dict[str, Any]]:
+    """The documented failures of a route on one session; `conflicts` lists its 409 codes."""
+    responses: dict[int | str, dict[str, Any]] = {
+        403: {"description": "NOT_YOUR_SESSION"},
+        404: {"description": "SESSION_NOT_FOUND"},
+    }
+    if conflicts is not None:
+        responses[409] = {"description": conflicts}
+    return responses
 
 
 def session_read(session: Session) -> SessionRead:
@@ -105,11 +118,7 @@ async def book(
 @router.post(
     "/sessions/{session_id}/reschedule",
     response_model=SessionRead,
-    responses={
-        403: {"description": "NOT_YOUR_SESSION"},
-        404: {"description": "SESSION_NOT_FOUND"},
-        409: {"description": "TIME_SLOT_UNAVAILABLE, ILLEGAL_TRANSITION, SESSION_NOT_SCHEDULED"},
-    },
+    responses=session_responses(conflicts=MOVE_CONFLICTS),
 )
 async def reschedule(
     session_id: UUID, body: SessionReschedule, user: Participant, uow: Uow, deps: Deps
@@ -124,11 +133,7 @@ async def reschedule(
 @router.post(
     "/sessions/{session_id}/cancel",
     response_model=SessionRead,
-    responses={
-        403: {"description": "NOT_YOUR_SESSION"},
-        404: {"description": "SESSION_NOT_FOUND"},
-        409: {"description": "TIME_SLOT_UNAVAILABLE, ILLEGAL_TRANSITION, SESSION_NOT_SCHEDULED"},
-    },
+    responses=session_responses(conflicts=MOVE_CONFLICTS),
 )
 async def cancel(
     session_id: UUID, body: SessionCancel, user: Participant, uow: Uow, deps: Deps
@@ -145,11 +150,7 @@ async def cancel(
     "/sessions/{session_id}/review",
     response_model=ReviewAddedRead,
     status_code=201,
-    responses={
-        403: {"description": "NOT_YOUR_SESSION"},
-        404: {"description": "SESSION_NOT_FOUND"},
-        409: {"description": "ALREADY_REVIEWED, REVIEW_NOT_ALLOWED"},
-    },
+    responses=session_responses(conflicts="ALREADY_REVIEWED, REVIEW_NOT_ALLOWED"),
 )
 async def review(
     session_id: UUID, body: ReviewCreate, user: Student, uow: Uow, deps: Deps
@@ -164,7 +165,7 @@ async def review(
 @router.get(
     "/sessions/{session_id}",
     response_model=SessionRead,
-    responses={403: {"description": "NOT_YOUR_SESSION"}, 404: {"description": "SESSION_NOT_FOUND"}},
+    responses=session_responses(),
 )
 async def get_session(session_id: UUID, user: Participant, db: ReadDb) -> SessionRead:
     return session_read(await _participants(db, session_id, user))
@@ -173,11 +174,7 @@ async def get_session(session_id: UUID, user: Participant, db: ReadDb) -> Sessio
 @router.get(
     "/sessions/{session_id}/ics",
     response_class=Response,
-    responses={
-        200: {"content": {"text/calendar": {}}},
-        403: {"description": "NOT_YOUR_SESSION"},
-        404: {"description": "SESSION_NOT_FOUND"},
-    },
+    responses={200: {"content": {"text/calendar": {}}}, **session_responses()},
 )
 async def ics(session_id: UUID, user: Participant, db: ReadDb, deps: Deps) -> Response:
     """The session as an iCalendar invite (a cancel once canceled)."""
