@@ -2,10 +2,7 @@
 database keeps one session per overlapping time, and every loser's credit goes back."""
 
 import asyncio
-import uuid
 from datetime import UTC, datetime
-
-from sqlalchemy import text
 
 from booking.config import Settings as BookingSettings
 from booking.entrypoints.jobs import RETRY_RELEASES
@@ -15,10 +12,11 @@ from packs.config import Settings as PacksSettings
 from packs.main import ALEMBIC_INI as PACKS_ALEMBIC_INI
 from packs.main import create_app as create_packs
 from shared.clock import FakeClock
-from shared.messaging.events import Envelope, PackShape, PaymentSucceeded, SessionBooked
-from shared.testing.events import publish_raw
+from shared.messaging.events import Envelope, SessionBooked
+from shared.testing.events import a_purchase, publish_raw
 from shared.testing.helpers import eventually
 from shared.testing.plugin import auth_headers
+from shared.testing.rows import scalar
 
 MENTOR = "mentor-journey"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday
@@ -37,8 +35,7 @@ GROUPS = [
 
 
 async def count(service, sql: str) -> int:
-    async with service.runtime.connection_factory() as connection:
-        return await connection.scalar(text(sql))
+    return await scalar(service.runtime.connection_factory, sql)
 
 
 async def test_a_hundred_concurrent_bookings_of_overlapping_slots_book_one_per_group(
@@ -67,17 +64,7 @@ async def test_a_hundred_concurrent_bookings_of_overlapping_slots_book_one_per_g
     assert saved.status_code == 200, saved.text
     students = [f"student-{n:03d}" for n in range(100)]
     for student in students:
-        paid = PaymentSucceeded(
-            order_id=uuid.uuid4(),
-            student_id=student,
-            mentor_id=MENTOR,
-            product_id=uuid.uuid4(),
-            amount=20_000,
-            currency="USD",
-            provider="stripe",
-            paid_at=NOW,
-            pack=PackShape(sessions_count=4, session_minutes=60, validity_days=30),
-        )
+        paid = a_purchase(student, MENTOR, paid_at=NOW, amount=20_000, currency="USD")
         await publish_raw(nats_url, namespace, Envelope.wrap(paid, producer="payments"))
 
     async def all_packs_made() -> bool:

@@ -17,8 +17,8 @@ from packs.service_layer.hold_seat import HoldSeat, hold_seat
 from packs.service_layer.release_credit import ReleaseCredit, release_credit
 from packs.service_layer.reserve_credit import ReserveCredit, reserve_credit
 from shared.clock import FakeClock
-from shared.messaging.events import Envelope, Event, PackShape, PaymentSucceeded
-from shared.testing.events import publish_raw
+from shared.messaging.events import Envelope, Event, PaymentSucceeded
+from shared.testing.events import a_purchase, publish_raw
 from shared.testing.rows import recorded_events, scalar, table_rows
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -59,16 +59,13 @@ class PacksDriver:
         days: int = 30,
         order_id: uuid.UUID | None = None,
     ) -> PaymentSucceeded:
-        return PaymentSucceeded(
-            order_id=order_id or uuid.uuid4(),
-            student_id=student,
-            mentor_id=mentor,
-            product_id=uuid.uuid4(),
-            amount=10_000,
-            currency="EUR",
-            provider="stripe",
+        return a_purchase(
+            student,
+            mentor,
             paid_at=self.clock.now(),
-            pack=PackShape(sessions_count=sessions, session_minutes=60, validity_days=days),
+            sessions=sessions,
+            days=days,
+            order_id=order_id,
         )
 
     async def buy(self, student: str, mentor: str, **kwargs) -> uuid.UUID | None:

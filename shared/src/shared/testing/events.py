@@ -1,9 +1,11 @@
-"""Publish and await events on real JetStream, from tests."""
+"""Publish and await events on real JetStream, from tests, and build the common ones."""
 
 import asyncio
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 import nats
 from nats.aio.client import Client as NATS
@@ -11,7 +13,7 @@ from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
 from nats.js.errors import NotFoundError
 
-from shared.messaging.events import Envelope, Event
+from shared.messaging.events import Envelope, Event, PackShape, PaymentSucceeded
 from shared.messaging.stream import domain_stream, stream_name, subject_for
 
 
@@ -69,6 +71,31 @@ class EventProbe:
     async def stop(self) -> None:
         if self._nc is not None:
             await self._nc.close()
+
+
+def a_purchase(
+    student: str,
+    mentor: str,
+    *,
+    paid_at: datetime,
+    amount: int = 10_000,
+    currency: str = "EUR",
+    sessions: int = 4,
+    days: int = 30,
+    order_id: uuid.UUID | None = None,
+) -> PaymentSucceeded:
+    """A paid Stripe order for a pack of `sessions` 60-minute sessions valid `days` days."""
+    return PaymentSucceeded(
+        order_id=order_id or uuid.uuid4(),
+        student_id=student,
+        mentor_id=mentor,
+        product_id=uuid.uuid4(),
+        amount=amount,
+        currency=currency,
+        provider="stripe",
+        paid_at=paid_at,
+        pack=PackShape(sessions_count=sessions, session_minutes=60, validity_days=days),
+    )
 
 
 async def publish_raw(
