@@ -4,7 +4,6 @@ Booking and search run side by side in one namespace, on real NATS JetStream and
 as separate apps with their own databases. And every service boots ready.
 """
 
-import asyncio
 import importlib
 import re
 from datetime import UTC, datetime, timedelta
@@ -22,6 +21,7 @@ from search.main import create_app as create_search
 from shared.clock import FakeClock
 from shared.messaging.events import MentorUpdated
 from shared.testing.events import publish_raw
+from shared.testing.helpers import eventually
 from shared.testing.plugin import auth_headers
 
 SERVICES = ["payments", "packs", "booking", "notifications", "video", "search"]
@@ -36,13 +36,6 @@ PROFILE = {
     "years_experience": 40,
     "timezone": "America/New_York",
 }
-
-
-async def eventually(check, *, within: float = 10.0):
-    async with asyncio.timeout(within):
-        while not (result := await check()):  # noqa: ASYNC110 - polling over HTTP
-            await asyncio.sleep(0.05)
-    return result
 
 
 async def found_in_search(search, q: str) -> list[dict]:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 import nats
 import pytest
 import stripe
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from payments.adapters import stripe_gateway
 from payments.adapters.sandbox import SandboxCheckout
@@ -23,12 +23,12 @@ from payments.domain.model import Provider
 from payments.main import ALEMBIC_INI, create_app
 from shared.clock import FakeClock
 from shared.messaging import packs_requests as contract
-from shared.messaging.events import EVENTS, Event
+from shared.messaging.events import Event
 from shared.messaging.stream import subject_for
-from shared.messaging.tables import outbox
 from shared.testing.events import ensure_stream
 from shared.testing.helpers import eventually
 from shared.testing.plugin import auth_headers
+from shared.testing.rows import recorded_events, scalar, table_rows
 
 WEBHOOK_SECRET = "whsec_test_payments_secret"
 MENTOR = auth_headers("mentor-1", "mentor")
@@ -264,27 +264,17 @@ class PaymentsDriver:
 
     async def recorded(self, event_type: type[Event]) -> list[Event]:
         """Events this service committed to its outbox, oldest first."""
-        async with self.runtime.connection_factory() as db:
-            rows = await db.execute(
-                select(outbox.c.envelope)
-                .where(outbox.c.subject == event_type.subject)
-                .order_by(outbox.c.created_at)
-            )
-            return [EVENTS[event_type.subject].model_validate(r.envelope["data"]) for r in rows]
+        return await recorded_events(self.runtime.connection_factory, event_type)
 
     async def count(self, sql: str, **params) -> Any:
-        async with self.runtime.connection_factory() as db:
-            return await db.scalar(text(sql), params)
+        return await scalar(self.runtime.connection_factory, sql, **params)
 
     async def snapshot(self) -> dict[str, list]:
         """Every row of the payments tables, to show that a refused request changed nothing."""
-        queries = {
-            t: f"SELECT * FROM {t} ORDER BY 1"
-            for t in ("orders", "promo_codes", "refunds", "webhook_events", "refund_requests")
-        }
-        queries["outbox"] = "SELECT id, subject FROM outbox ORDER BY 1"  # relaying stamps rows
-        async with self.runtime.connection_factory() as db:
-            return {t: [tuple(r) for r in await db.execute(text(q))] for t, q in queries.items()}
+        return await table_rows(
+            self.runtime.connection_factory,
+            ("orders", "promo_codes", "refunds", "webhook_events", "refund_requests"),
+        )
 
 
 def stripe_event(event_type: str, obj: dict, *, event_id: str | None = None) -> dict:
