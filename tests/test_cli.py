@@ -6,7 +6,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import jwt
 import pytest
@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from mentorship.cli import app
 from mentorship.services import SERVICES, get_service
 from shared.auth_dev import DEV_JWT_SECRET
+from shared.testing.fake_http import JsonHandler
 from shared.testing.plugin import auth_headers
 
 runner = CliRunner()
@@ -31,7 +32,7 @@ LETTER = {
 }
 
 
-class FakeService(BaseHTTPRequestHandler):
+class FakeService(JsonHandler):
     """Answers like a service: /readyz, and the dead-letter admin API for admins only."""
 
     ready = True
@@ -39,18 +40,18 @@ class FakeService(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path == "/readyz":
-            self._send(200 if self.ready else 503, {"ready": self.ready})
+            self.answer(200 if self.ready else 503, {"ready": self.ready})
         elif self.path == "/v1/admin/dead-letters" and self._is_admin():
-            self._send(200, [LETTER])
+            self.answer(200, [LETTER])
         else:
-            self._send(403, {"code": "FORBIDDEN"})
+            self.answer(403, {"code": "FORBIDDEN"})
 
     def do_POST(self) -> None:
         if self.path == "/v1/admin/dead-letters/dl-1/replay" and self._is_admin():
             self.replayed.append("dl-1")
-            self._send(202, {"id": "dl-1", "replayed": True})
+            self.answer(202, {"id": "dl-1", "replayed": True})
         else:
-            self._send(404, {"code": "NOT_FOUND"})
+            self.answer(404, {"code": "NOT_FOUND"})
 
     def _is_admin(self) -> bool:
         token = self.headers.get("Authorization", "").removeprefix("Bearer ")
@@ -58,17 +59,6 @@ class FakeService(BaseHTTPRequestHandler):
             return jwt.decode(token, DEV_JWT_SECRET, algorithms=["HS256"])["role"] == "admin"
         except jwt.PyJWTError:
             return False
-
-    def _send(self, status: int, body: object) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture

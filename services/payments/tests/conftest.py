@@ -1,12 +1,11 @@
 """Fixtures for payments tests: a live payments service, packs and Stripe stand-ins, a driver."""
 
 import json
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -26,6 +25,7 @@ from shared.messaging import packs_requests as contract
 from shared.messaging.events import Event
 from shared.messaging.stream import subject_for
 from shared.testing.events import ensure_stream
+from shared.testing.fake_http import JsonHandler, serve_in_thread
 from shared.testing.helpers import eventually
 from shared.testing.plugin import auth_headers
 from shared.testing.rows import recorded_events, scalar, table_rows
@@ -102,10 +102,7 @@ class FakeStripe:
     def start(self) -> "FakeStripe":
         stripe = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
+        class Handler(JsonHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 form = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
@@ -115,12 +112,12 @@ class FakeStripe:
                     )
                 )
                 if stripe.fail_with:
-                    self._answer(
+                    self.answer(
                         stripe.fail_with, {"error": {"type": "api_error", "message": "down"}}
                     )
                 elif self.path == "/v1/checkout/sessions":
                     n = len(stripe.requests)
-                    self._answer(
+                    self.answer(
                         200,
                         {
                             "id": f"cs_test_{n}",
@@ -129,22 +126,11 @@ class FakeStripe:
                         },
                     )
                 elif self.path == "/v1/refunds":
-                    self._answer(200, {"id": f"re_test_{len(stripe.requests)}", "object": "refund"})
+                    self.answer(200, {"id": f"re_test_{len(stripe.requests)}", "object": "refund"})
                 else:
-                    self._answer(404, {"error": {"type": "invalid_request_error"}})
+                    self.answer(404, {"error": {"type": "invalid_request_error"}})
 
-            def _answer(self, status: int, body: dict) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        self._server = serve_in_thread(Handler)
         return self
 
     def stop(self) -> None:

@@ -2,11 +2,9 @@
 
 import base64
 import json
-import threading
 import uuid
 import zlib
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from cryptography import x509
@@ -17,6 +15,7 @@ from cryptography.x509.oid import NameOID
 from payments.adapters.paypal import PayPalOrders
 from payments.domain.model import Provider
 from shared.messaging.events import PaymentRefunded, PaymentSucceeded
+from shared.testing.fake_http import JsonHandler, serve_in_thread
 from shared.testing.plugin import auth_headers
 
 WEBHOOK_ID = "WH-TEST-0001"
@@ -45,13 +44,10 @@ class FakePayPal:
         )
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
+        class Handler(JsonHandler):
             def do_GET(self) -> None:
                 fake.requests.append((f"GET {self.path}", {}, {}))
-                self._send(200, fake.cert_pem, "application/x-pem-file")
+                self.send_bytes(200, fake.cert_pem, "application/x-pem-file")
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
@@ -59,19 +55,9 @@ class FakePayPal:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 body = json.loads(raw) if headers.get("content-type") == "application/json" else {}
                 fake.requests.append((f"POST {self.path}", headers, body))
-                self._send(200, json.dumps(fake.answer(self.path, body)).encode())
+                self.send_bytes(200, json.dumps(fake.answer(self.path, body)).encode())
 
-            def _send(self, status: int, data: bytes, kind: str = "application/json") -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        self._server = serve_in_thread(Handler)
 
     @property
     def url(self) -> str:

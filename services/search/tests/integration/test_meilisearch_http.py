@@ -8,7 +8,7 @@ is covered by the contract suite when SEARCH_TEST_MEILISEARCH_URL is given.
 import json
 import threading
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import urlparse
 
 import pytest
@@ -19,6 +19,7 @@ from search.domain.document import FACETS, FILTERABLE, SEARCHABLE, Facts, Profil
 from search.domain.experience import ExperienceLevel
 from search.domain.query import MentorSearch, SortOrder, TimeRange
 from shared.errors import Unavailable
+from shared.testing.fake_http import JsonHandler
 
 DOCUMENT = build_document(
     Facts(
@@ -51,18 +52,7 @@ class FakeMeilisearch:
         self._tasks: dict[int, str] = {}
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
-            def _answer(self, status: int, body: dict) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(JsonHandler):
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length)) if length else None
@@ -72,7 +62,7 @@ class FakeMeilisearch:
                     uid = int(path.rsplit("/", 1)[1])
                     code = fake.failing.get(fake._tasks.get(uid, ""))
                     failed = code is not None
-                    self._answer(
+                    self.answer(
                         200,
                         {
                             "uid": uid,
@@ -84,11 +74,11 @@ class FakeMeilisearch:
                         },
                     )
                 elif path.endswith("/search"):
-                    self._answer(200, fake.search_response)
+                    self.answer(200, fake.search_response)
                 else:
                     uid = len(fake._tasks) + 1
                     fake._tasks[uid] = path
-                    self._answer(
+                    self.answer(
                         202,
                         {
                             "taskUid": uid,
