@@ -1,10 +1,13 @@
-"""Fixtures the cross-service journeys share: a service behind a real HTTP port, a purged stream."""
+"""Fixtures the cross-service journeys share: a service behind a real HTTP port, a purged stream.
+
+Registered by the kernel's pytest plugin (a root `tests/conftest.py` would collide with the
+services' `tests/conftest.py` under `--import-mode=importlib`)."""
 
 import asyncio
 import socket
 import threading
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +17,13 @@ import uvicorn
 from fastapi import FastAPI
 
 from shared.messaging.stream import stream_name
+from shared.testing.databases import DatabaseFactory
+
+Serve = Callable[[Callable[..., FastAPI], type[Any], Path], AbstractAsyncContextManager[str]]
 
 
 @pytest.fixture
-def serve_over_http(databases, nats_url, namespace):
+def serve_over_http(databases: DatabaseFactory, nats_url: str, namespace: str) -> Serve:
     """`async with serve_over_http(create_app, Settings, alembic_ini) as url`: a service with
     a new database behind uvicorn on a free local port, as the CLI reaches it; stopped after."""
 
@@ -55,7 +61,7 @@ def serve_over_http(databases, nats_url, namespace):
 
 
 @pytest.fixture
-def purge_stream(nats_url, namespace):
+def purge_stream(nats_url: str, namespace: str) -> Callable[[], Awaitable[None]]:
     """`await purge_stream()`: every event gone from the namespace's stream (what 7 days of
     retention do), so only the owners' snapshots can tell a new consumer the facts."""
 
