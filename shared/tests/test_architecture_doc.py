@@ -1,11 +1,9 @@
 """docs/architecture.md says what the code does: its event catalog and request subjects."""
 
-import ast
-import re
 from pathlib import Path
 
-from shared.messaging import events, packs_requests
-from shared.messaging.events import EVENTS
+from shared.messaging import packs_requests
+from shared.messaging.events import EVENTS, PRODUCERS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "architecture.md"
@@ -20,20 +18,8 @@ def table_rows(heading: str) -> list[list[str]]:
 
 
 def producer_of_each_class() -> dict[str, str]:
-    """Payload class -> the service whose `# ---- <service> ----` section of events.py holds it."""
-    source = Path(events.__file__).read_text()
-    sections = [
-        (number, match.group(1))
-        for number, line in enumerate(source.splitlines(), start=1)
-        if (match := re.match(r"# -+ (\w+) -+$", line))
-    ]
-    owners = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.ClassDef):
-            above = [name for line, name in sections if line < node.lineno]
-            if above:
-                owners[node.name] = above[-1]
-    return owners
+    """Payload class -> the service whose module of `shared.messaging.events` declares it."""
+    return {model.__name__: PRODUCERS[subject] for subject, model in EVENTS.items()}
 
 
 def test_the_catalog_lists_every_event_once_with_its_payload_and_producer():

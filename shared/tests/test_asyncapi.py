@@ -10,8 +10,7 @@ import jsonschema
 import pytest
 
 from mentorship.services import SERVICES, Service
-from shared.http.asyncapi import PRODUCERS
-from shared.messaging.events import EVENTS
+from shared.messaging.events import EVENTS, PRODUCERS
 from shared.messaging.packs_requests import CREDIT_RESERVE, CreditReserveReply
 
 SCHEMA = Path(__file__).resolve().parents[2] / "tests" / "schemas" / "asyncapi-3.0.0.json"
@@ -61,8 +60,6 @@ async def test_each_service_document_validates_against_the_asyncapi_3_schema(ser
 
 
 async def test_the_documents_together_cover_every_subject_of_the_catalog() -> None:
-    missing = sorted(set(EVENTS) - set(PRODUCERS))
-    assert not missing, f"add who publishes {missing} to shared.http.asyncapi.PRODUCERS"
     assert set(PRODUCERS.values()) <= {s.name for s in SERVICES}
     sent: dict[str, str] = {}
     for service in SERVICES:

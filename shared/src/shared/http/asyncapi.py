@@ -14,42 +14,13 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from shared.messaging.events import EVENTS, Envelope, Event
+from shared.messaging.events import EVENTS, PRODUCERS, Envelope, Event
 from shared.messaging.stream import subject_for
 
 if typing.TYPE_CHECKING:
     from shared.runtime import Runtime
 
 SCHEMA_REF = "#/components/schemas/{model}"
-
-# Who publishes each subject of the catalog (ARCHITECTURE §4); a test keeps it complete.
-PRODUCERS: dict[str, str] = {
-    "product.updated": "payments",
-    "payment.succeeded": "payments",
-    "payment.failed": "payments",
-    "payment.refunded": "payments",
-    "pack.purchased": "packs",
-    "pack.purchase_rejected": "packs",
-    "pack.depleted": "packs",
-    "pack.expired": "packs",
-    "pack.revoked": "packs",
-    "pack.renewal_due": "packs",
-    "seat.grace_started": "packs",
-    "seat.grace_expiring": "packs",
-    "seat.released": "packs",
-    "mentor.capacity_changed": "packs",
-    "mentor.updated": "booking",
-    "mentor.availability_changed": "booking",
-    "session.booked": "booking",
-    "session.rescheduled": "booking",
-    "session.canceled": "booking",
-    "session.completed": "booking",
-    "session.no_show": "booking",
-    "session.reminder_due": "booking",
-    "review.submitted": "booking",
-    "contact.discord_connected": "notifications",
-    "video.attendance": "video",
-}
 
 
 @dataclass(frozen=True)
@@ -81,7 +52,7 @@ def build_document(
 ) -> dict[str, Any]:
     """The document: `consumers` maps a durable consumer's name to the event type it handles."""
     requests = list(requests)
-    sent = [model for subject, model in EVENTS.items() if PRODUCERS.get(subject) == service]
+    sent = [model for subject, model in EVENTS.items() if PRODUCERS[subject] == service]
     events = {model.__name__: model for model in [*sent, *consumers.values()]}
     schemas = _schemas([Envelope, *events.values(), *_request_models(requests)])
     channels: dict[str, Any] = {}
