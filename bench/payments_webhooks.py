@@ -22,23 +22,18 @@ import json
 import sys
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
 import httpx
-import nats
 import stripe
-from nats.js.api import DeliverPolicy
 
 from packs.main import ALEMBIC_INI as PACKS_ALEMBIC_INI
 from payments.main import ALEMBIC_INI as PAYMENTS_ALEMBIC_INI
 from shared.embedded import EmbeddedPostgres
-from shared.messaging.stream import stream_name, subject_for
 
 sys.path.insert(0, str(Path(__file__).parent))
 from harness import (  # noqa: E402
-    NAMESPACE,
     cpu_seconds,
     create_databases,
     free_port,
@@ -46,172 +41,11 @@ from harness import (  # noqa: E402
     wait_ready,
     with_embedded,
 )
+from payments_fixtures import SECRET, PurchaseWatch, seed_orders, signed_event  # noqa: E402
+from raw_http import Connection  # noqa: E402
 from stats import durability, percentile, print_row  # noqa: E402
 
-SECRET = "whsec_bench_secret"
-MENTOR = "mentor-bench"
 POOL_SIZE = 10
-PRODUCT_ID = uuid.uuid4()
-
-
-class Connection:
-    """One keep-alive HTTP/1.1 connection: the callers' client.
-
-    httpx was the bottleneck here (measured: /healthz at 32 callers, 48/s through httpx and
-    4.7 ms of client CPU per request, against 424/s through a plain asyncio stream), so the
-    callers speak HTTP/1.1 themselves: one request line, headers, Content-Length body.
-    """
-
-    def __init__(self, port: int) -> None:
-        self._port = port
-        self._reader: asyncio.StreamReader | None = None
-        self._writer: asyncio.StreamWriter | None = None
-
-    async def request(
-        self, method: str, path: str, *, body: bytes = b"", headers: dict[str, str] | None = None
-    ) -> tuple[int, bytes]:
-        if self._writer is None:
-            self._reader, self._writer = await asyncio.open_connection("127.0.0.1", self._port)
-        assert self._reader is not None
-        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}"]
-        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-        self._writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-        await self._writer.drain()
-        head = (await self._reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-        status = int(head[0].split()[1])
-        fields = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
-        length = int({k.lower(): v for k, v in fields.items()}.get("content-length", "0"))
-        return status, await self._reader.readexactly(length)
-
-    async def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            await self._writer.wait_closed()
-
-
-async def seed_orders(database_url: str, count: int) -> list[uuid.UUID]:
-    """One product and `count` pending orders, each for its own student."""
-    connection = await asyncpg.connect(database_url)
-    now = datetime.now(UTC)
-    await connection.execute(
-        "INSERT INTO products (product_id, mentor_id, title, price_amount, currency,"
-        " sessions_count, session_minutes, validity_days, active, grandfathered, created_at,"
-        " updated_at) VALUES ($1, $2, 'Bench pack', 10000, 'USD', 4, 60, 30, true, false,"
-        " $3, $3)",
-        PRODUCT_ID,
-        MENTOR,
-        now,
-    )
-    order_ids = [uuid.uuid4() for _ in range(count)]
-    await connection.copy_records_to_table(
-        "orders",
-        columns=[
-            "order_id",
-            "student_id",
-            "mentor_id",
-            "product_id",
-            "provider",
-            "status",
-            "idempotency_key",
-            "request_fingerprint",
-            "title",
-            "sessions_count",
-            "session_minutes",
-            "validity_days",
-            "currency",
-            "original_amount",
-            "discount_amount",
-            "final_amount",
-            "created_at",
-            "expires_at",
-            "updated_at",
-        ],
-        records=[
-            (
-                order_id,
-                f"student-{order_id.hex[:12]}",
-                MENTOR,
-                PRODUCT_ID,
-                "stripe",
-                "pending",
-                order_id.hex,
-                "0" * 64,
-                "Bench pack",
-                4,
-                60,
-                30,
-                "USD",
-                10000,
-                0,
-                10000,
-                now,
-                now + timedelta(hours=2),
-                now,
-            )
-            for order_id in order_ids
-        ],
-    )
-    await connection.close()
-    return order_ids
-
-
-def signed_event(order_id: uuid.UUID) -> tuple[bytes, str]:
-    event = {
-        "id": f"evt_{uuid.uuid4().hex}",
-        "object": "event",
-        "api_version": "2025-01-27.acacia",
-        "created": int(time.time()),
-        "type": "checkout.session.completed",
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": {"id": None, "idempotency_key": None},
-        "data": {
-            "object": {
-                "id": f"cs_{order_id.hex}",
-                "object": "checkout.session",
-                "amount_total": 10000,
-                "currency": "usd",
-                "client_reference_id": str(order_id),
-                "metadata": {"order_id": str(order_id)},
-                "mode": "payment",
-                "payment_intent": f"pi_{order_id.hex}",
-                "payment_status": "paid",
-                "status": "complete",
-            }
-        },
-    }
-    body = json.dumps(event, separators=(",", ":")).encode()
-    return body, stripe.WebhookSignature.generate_signature_header(body.decode(), SECRET)
-
-
-class PurchaseWatch:
-    """When each order's `pack.purchased` reached this process (JetStream, ordered consumer)."""
-
-    def __init__(self) -> None:
-        self.seen: dict[str, float] = {}
-        self._nc = None
-
-    async def start(self, nats_url: str) -> None:
-        self._nc = await nats.connect(nats_url)
-        await self._nc.jetstream().subscribe(
-            subject_for(NAMESPACE, "pack.purchased"),
-            stream=stream_name(NAMESPACE),
-            ordered_consumer=True,
-            deliver_policy=DeliverPolicy.NEW,
-            cb=self._on,
-        )
-
-    async def _on(self, message) -> None:
-        self.seen[json.loads(message.data)["data"]["order_id"]] = time.perf_counter()
-
-    async def wait(self, order_ids: list[str], *, within: float = 120.0) -> None:
-        async with asyncio.timeout(within):
-            while any(o not in self.seen for o in order_ids):  # noqa: ASYNC110
-                await asyncio.sleep(0.05)
-
-    async def stop(self) -> None:
-        if self._nc is not None:
-            await self._nc.close()
 
 
 async def post_webhooks(
