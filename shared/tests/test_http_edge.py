@@ -56,6 +56,16 @@ async def test_a_token_without_a_known_role_is_a_401_problem(video):
     assert_problem(response, 401, "UNAUTHORIZED")
 
 
+@pytest.mark.parametrize("role", [["admin"], {"admin": True}, ["student", "admin"], 7, None])
+async def test_a_token_whose_role_is_not_a_string_is_a_401_problem(video, role):
+    token = jwt.encode({"sub": "u", "role": role, "exp": 2**31}, DEV_JWT_SECRET)
+    response = await video.client.get(
+        f"/v1/sessions/{uuid.uuid4()}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert_problem(response, 401, "UNAUTHORIZED")
+    assert "'role' claim" in response.json()["detail"]
+
+
 async def test_the_wrong_role_is_a_403_problem(video):
     response = await video.client.get(
         "/v1/admin/dead-letters", headers=auth_headers("student-1", "student")

@@ -67,13 +67,15 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"invalid token: {exc}") from exc
         role = claims.get(self._settings.jwt_role_claim)
-        if role not in Role.__members__:
+        # Any JSON value may sit in a claim: only a string can name a role (a list or an
+        # object is unhashable and would otherwise fail the membership test as a 500).
+        if not isinstance(role, str) or role not in Role.__members__:
             raise Unauthorized(f"token has no valid '{self._settings.jwt_role_claim}' claim")
         try:
             user_id = _USER_ID.validate_python(claims["sub"], strict=True)
         except ValidationError as exc:
             raise Unauthorized("token 'sub' is not a valid user id") from exc
-        return User(id=user_id, role=Role(str(role)))
+        return User(id=user_id, role=Role(role))
 
     async def _key_for(self, token: str) -> tuple[Any, list[str]]:  # PyJWK.key is untyped
         if self._jwks is not None:
