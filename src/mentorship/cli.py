@@ -8,7 +8,6 @@ from typing import Annotated
 
 import httpx
 import typer
-from rich.console import Console
 
 from mentorship import migrations
 from mentorship.adminapi import (
@@ -20,7 +19,9 @@ from mentorship.adminapi import (
     rebuild_projection,
     replay_dead_letter,
 )
+from mentorship.consoles import make_console
 from mentorship.dev import DEFAULT_NATS_PORT, DEFAULT_POSTGRES_PORT, DevOptions, run_dev
+from mentorship.mail_cli import mail_app
 from mentorship.publish import PublishError, build_envelope, publish_envelope
 from mentorship.services import SERVICE_NAMES, Service, repo_root, select
 from mentorship.stack import read_stack
@@ -30,8 +31,9 @@ from shared.auth_dev import mint_dev_token
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 dlq_app = typer.Typer(help="Dead letters of the services' consumers.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
-console = Console()
-errors = Console(stderr=True)
+app.add_typer(mail_app, name="mail")
+console = make_console()
+errors = make_console(stderr=True)
 
 ServiceNames = Annotated[
     list[str] | None,
