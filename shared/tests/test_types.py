@@ -7,13 +7,16 @@ from pydantic import BaseModel, ValidationError
 
 from shared.types import (
     Count,
+    Currency,
     Day,
+    IanaTimezone,
     Identifier,
     LongText,
     Paging,
     PatchModel,
     ShortText,
     Timestamp,
+    UserId,
     int_range,
     line,
 )
@@ -127,3 +130,55 @@ def test_a_patch_schema_does_not_advertise_a_refused_null() -> None:
     assert properties["title"]["type"] == "string" and "default" not in properties["title"]
     assert properties["count"]["type"] == "integer"
     assert {"type": "null"} in properties["company"]["anyOf"]
+
+
+class Boundary(BaseModel):
+    user: UserId = "u1"
+    zone: IanaTimezone = "UTC"
+    currency: Currency = "EUR"
+
+
+def boundary_refused(**fields: object) -> str:
+    with pytest.raises(ValidationError) as error:
+        Boundary.model_validate(fields)
+    return error.value.errors()[0]["type"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["../admin", "a/b", ".hidden", "admin\u202e", "\u202euser", "mentor\u200b1", "é", "a" * 101],
+)
+def test_a_user_id_keeps_to_its_alphabet(bad: str) -> None:
+    assert boundary_refused(user=bad) in {"string_pattern_mismatch", "string_too_long"}
+
+
+@pytest.mark.parametrize(
+    "good", ["user_2abcDEF", "student-1", "mentor-1", "admin-1", "s1", "a.b@c:d", "a" * 100]
+)
+def test_clerk_style_and_fixture_user_ids_are_accepted(good: str) -> None:
+    assert Boundary(user=good).user == good
+
+
+@pytest.mark.parametrize("bad", ["localtime", "Factory", "posixrules", "Mars/Olympus", "utc", ""])
+def test_only_iana_zone_names_are_time_zones(bad: str) -> None:
+    assert boundary_refused(zone=bad) == "value_error"
+
+
+@pytest.mark.parametrize("good", ["UTC", "Europe/Paris", "Asia/Kolkata", "America/St_Johns"])
+def test_iana_zone_names_are_accepted(good: str) -> None:
+    assert Boundary(zone=good).zone == good
+
+
+@pytest.mark.parametrize("bad", ["ABC", "XXX", "XTS", "EU", "EURO", "e1r"])
+def test_a_currency_is_an_iso_4217_code(bad: str) -> None:
+    refusal = boundary_refused(currency=bad)
+    assert refusal in {"currency_not_iso4217", "string_too_short", "string_too_long"}
+
+
+def test_a_currency_is_stored_upper_case_and_its_schema_lists_the_codes() -> None:
+    assert Boundary(currency="usd").currency == "USD"
+    schema = Boundary.model_json_schema()["properties"]
+    assert {"EUR", "USD", "JPY"} <= set(schema["currency"]["enum"])
+    assert "ABC" not in schema["currency"]["enum"]
+    assert "Europe/Paris" in schema["zone"]["enum"] and "localtime" not in schema["zone"]["enum"]
+    assert "pattern" in schema["user"]

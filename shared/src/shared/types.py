@@ -12,9 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from importlib.resources import files
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
-from zoneinfo import available_timezones
 
 from annotated_types import Ge, GroupedMetadata, Le
 from pydantic import (
@@ -26,10 +25,12 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
+from pydantic_extra_types.currency_code import Currency as _ExtraCurrency
 
 # ---- text -------------------------------------------------------------------------------
 
@@ -63,11 +64,37 @@ Identifier = Annotated[str, StringConstraints(min_length=1, max_length=100, patt
 """An opaque id from outside (a user id, a provider's id, a code): 1–100 characters, no
 whitespace or control characters."""
 
-UserId = Identifier
-"""The `sub` of a user's token (Clerk ids look like `user_2abc…`)."""
+USER_ID_PATTERN = r"^[A-Za-z0-9_:@-][A-Za-z0-9_.:@-]{0,99}$"
 
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-"""An ISO 4217 code in upper case (`EUR`, `USD`)."""
+UserId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=USER_ID_PATTERN)]
+"""The `sub` of a user's token: 1–100 characters of `A–Z a–z 0–9 _ . : @ -`, not starting
+with a dot (Clerk ids look like `user_2abc…`). No slash, space, control, bidi or other
+non-ASCII character, so an id never reads as a path (`../admin`) or displays as another."""
+
+# ISO 4217 as pycountry keeps it, less the codes no one pays in (test XTS, none XXX,
+# metals, bond units, SDR): pydantic-extra-types' `Currency` list.
+ISO_4217_CODES = tuple(_ExtraCurrency.allowed_countries_list)
+_ISO_4217 = frozenset(ISO_4217_CODES)
+
+
+def _iso_4217(value: str) -> str:
+    code = value.upper()
+    if code not in _ISO_4217:
+        raise PydanticCustomError(
+            "currency_not_iso4217",
+            "{value} is not an ISO 4217 currency code (for example EUR or USD)",
+            {"value": value},
+        )
+    return code
+
+
+Currency = Annotated[
+    str,
+    StringConstraints(min_length=3, max_length=3),
+    AfterValidator(_iso_4217),
+    WithJsonSchema({"type": "string", "enum": list(ISO_4217_CODES)}),
+]
+"""An ISO 4217 code (`EUR`, `USD`), read in any case and kept upper-case."""
 
 # ---- integers ---------------------------------------------------------------------------
 
@@ -215,16 +242,27 @@ class PatchModel(BaseModel):
 # ---- time zones -------------------------------------------------------------------------
 
 
-@cache
-def _iana_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+# The names of the IANA time zone database as the tzdata package lists them (its `zones`
+# file), not `zoneinfo.available_timezones()`: that one walks the host's zoneinfo folder and
+# finds `localtime` (the host's own zone, a different one on every machine). `Factory` is
+# tzdata's placeholder for "zone not set yet", not a place.
+NOT_A_PLACE = frozenset({"Factory"})
+IANA_ZONES = tuple(
+    sorted(set(files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()) - NOT_A_PLACE)
+)
+_IANA_ZONES = frozenset(IANA_ZONES)
 
 
 def _iana_timezone(value: str) -> str:
-    if value not in _iana_zones():
+    if value not in _IANA_ZONES:
         raise ValueError(f"{value!r} is not an IANA time zone (for example 'Europe/Paris')")
     return value
 
 
-IanaTimezone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_iana_timezone)]
-"""An IANA time zone name, checked against the zoneinfo database."""
+IanaTimezone = Annotated[
+    str,
+    StringConstraints(max_length=64),
+    AfterValidator(_iana_timezone),
+    WithJsonSchema({"type": "string", "enum": list(IANA_ZONES)}),
+]
+"""An IANA time zone name (`Europe/Paris`, `UTC`), from the tzdata package's list."""

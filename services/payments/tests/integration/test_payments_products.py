@@ -3,6 +3,8 @@
 import asyncio
 import uuid
 
+import pytest
+
 from shared.messaging.events import ProductUpdated
 from shared.testing.plugin import auth_headers
 
@@ -125,6 +127,23 @@ async def test_bad_product_input_is_a_422_problem(payments):
         assert response.status_code == 422, fields
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["code"] == "VALIDATION_FAILED"
+
+
+@pytest.mark.parametrize("code", ["ABC", "abc", "XXX", "XTS"])
+async def test_a_currency_outside_iso_4217_is_a_422_problem_on_create_and_update(payments, code):
+    response = await create(payments.client, currency=code)
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "VALIDATION_FAILED"
+    assert response.json()["errors"][0]["type"] == "currency_not_iso4217"
+    product = (await create(payments.client)).json()
+
+    response = await payments.client.patch(
+        f"/v1/products/{product['product_id']}", json={"currency": code}, headers=MENTOR
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["type"] == "currency_not_iso4217"
+    assert (await create(payments.client, currency="jpy")).json()["currency"] == "JPY"
 
 
 async def test_a_product_field_cannot_be_set_to_null(payments):

@@ -16,7 +16,7 @@ from booking.entrypoints.session_schemas import InstructorUpdate, SessionRead
 from booking.entrypoints.sessions_api import session_read, session_responses
 from booking.service_layer.update_session import UpdateSession, update_session
 from shared.http.deps import Admin, Mentor, ReadDb, Uow
-from shared.types import Identifier, Page, Paging, Timestamp
+from shared.types import Page, Paging, Timestamp, UserId
 
 router = APIRouter(prefix="/v1", tags=["instructor"])
 
@@ -58,8 +58,8 @@ async def admin_sessions(
     db: ReadDb,
     deps: Deps,
     paging: Annotated[Paging, Query()],
-    mentor_id: Annotated[Identifier | None, Query()] = None,
-    student_id: Annotated[Identifier | None, Query()] = None,
+    mentor_id: Annotated[UserId | None, Query()] = None,
+    student_id: Annotated[UserId | None, Query()] = None,
     status: Annotated[SessionStatus | None, Query()] = None,
     start: Annotated[Timestamp | None, Query(alias="from")] = None,
     end: Annotated[Timestamp | None, Query(alias="to")] = None,

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.types import SINGLE_LINE, Identifier, PatchModel, Text, Timestamp, int_range
+from shared.types import SINGLE_LINE, PatchModel, Text, Timestamp, UserId, int_range
 
 Topic = Annotated[
     str,
@@ -24,7 +24,7 @@ class _Body(BaseModel):
 
 
 class SlotHoldCreate(_Body):
-    mentor_id: Identifier
+    mentor_id: UserId
     starts_at: Timestamp
     duration_minutes: Duration
 
@@ -38,7 +38,7 @@ class SlotHoldRead(BaseModel):
 
 
 class SessionCreate(_Body):
-    mentor_id: Identifier
+    mentor_id: UserId
     starts_at: Timestamp
     duration_minutes: Duration
     topic: Topic = Field(description="what the student wants to work on, 10–200 characters")

@@ -13,11 +13,9 @@ from pydantic import (
     model_validator,
 )
 
-from shared.types import Timestamp, UserId, line
+from shared.types import Currency, Timestamp, UserId, line
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True), line(200, min_length=1)]
-# ISO 4217 alphabetic code; stored upper-case.
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$"), AfterValidator(str.upper)]
 PriceAmount = Annotated[int, Field(gt=0, le=100_000_000, description="minor units (cents)")]
 SessionsCount = Annotated[int, Field(gt=0, le=100)]
 SessionMinutes = Annotated[int, Field(ge=15, le=480)]
