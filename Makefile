@@ -38,7 +38,7 @@ uv:
 	@command -v uv >/dev/null 2>&1 || { echo "uv is not on PATH after installing it" >&2; exit 1; }
 
 # Follow-up commands, for a second shell while `make dev` runs (they find uv like the above).
-.PHONY: token health dlq publish path
+.PHONY: token health dlq publish path demo
 ROLE ?= student
 ID ?= $(ROLE)-1
 
@@ -53,6 +53,9 @@ dlq: uv  ## dead letters of every service
 
 publish: uv  ## make publish SUBJECT=payment.succeeded DATA='{...}'
 	@uv run --no-sync mentorship publish "$$SUBJECT" "$$DATA"  # from the environment: DATA may span lines
+
+demo: uv  ## walk the whole product through the gateway of a running `make dev`
+	@uv run --no-sync mentorship demo
 
 path:  ## the line that puts uv on this shell's PATH
 	@echo 'export PATH="$(USER_BIN):$$HOME/.local/bin:$$PATH"'

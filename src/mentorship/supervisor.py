@@ -76,6 +76,11 @@ class ServiceProcess:
         """Where everything the service printed is kept (without colors)."""
         return self._log_file
 
+    @property
+    def pid(self) -> int | None:
+        """The uvicorn process (and its group) while it runs."""
+        return self._proc.pid if self._proc is not None and self._proc.poll() is None else None
+
     def exit_code(self) -> int | None:
         """The exit code once the process has ended, None while it runs."""
         return self._proc.poll() if self._proc is not None else None

@@ -1,0 +1,501 @@
+"""The whole product, walked as its users meet it: each step acts through the gateway, checks
+what every party sees (HTTP answers and delivered mail) and says in one line what happened.
+
+The demo prints those lines; the journey test runs the same steps on a suite it starts itself.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from icalendar import Calendar
+
+from mentorship.journey.cast import CAPACITY, MENTOR_HOURS, PRODUCT, Journey
+from mentorship.journey.suite import JourneyFailed, Person, eventually
+
+NOTICE_MINUTES = 60
+DURATION = PRODUCT["session_minutes"]
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    run: Callable[[Journey], str]
+
+
+def expect(condition: object, message: str) -> None:
+    if not condition:
+        raise JourneyFailed(message)
+
+
+# --- helpers the steps share ---------------------------------------------------------------
+
+
+def subjects(j: Journey, person: Person) -> list[str]:
+    return [str(mail["subject"]) for mail in j.suite.mails(to=person.email)]
+
+
+def mails_about(j: Journey, person: Person, words: str) -> list[dict[str, Any]]:
+    return [m for m in j.suite.mails(to=person.email) if words in str(m["subject"])]
+
+
+def wait_for_mail(j: Journey, person: Person, words: str, *, count: int = 1) -> dict[str, Any]:
+    """The newest mail to `person` whose subject holds `words`, once `count` such have come."""
+    found: list[dict[str, Any]] = eventually(
+        lambda: (m := mails_about(j, person, words)) and len(m) >= count and m,
+        what=f"{count} mail(s) to {person.name} with {words!r} (got {subjects(j, person)})",
+    )
+    return found[0]
+
+
+def pack_of(j: Journey, student: Person) -> list[dict[str, Any]]:
+    packs: list[dict[str, Any]] = j.suite.call("packs", "GET", "/v1/me/packs", as_=student)
+    return [p for p in packs if p["mentor_id"] == j.cast.mentor.user_id]
+
+
+def seat_of(j: Journey, student: Person) -> dict[str, Any] | None:
+    seats = j.suite.call(
+        "packs", "GET", f"/v1/mentors/{j.cast.mentor.user_id}/seats", as_=j.cast.mentor
+    )["seats"]
+    return next((s for s in seats if s["student_id"] == student.user_id), None)
+
+
+def live_seat(j: Journey, student: Person) -> dict[str, Any]:
+    seat = seat_of(j, student)
+    expect(seat is not None, f"{student.name} has no seat with the mentor")
+    assert seat is not None
+    return seat
+
+
+def directory_card(j: Journey) -> dict[str, Any] | None:
+    found = j.suite.call(
+        "search", "GET", "/v1/mentors/search", params={"q": j.cast.mentor.name, "per_page": 50}
+    )
+    return next((c for c in found["items"] if c["mentor_id"] == j.cast.mentor.user_id), None)
+
+
+def first_slot(j: Journey, *, viewer: Person | None = None) -> dict[str, Any]:
+    now = j.suite.now(j.cast.admin)
+    slots = open_slots(j, now, now + timedelta(days=7), viewer=viewer)
+    expect(slots, f"no free slot for {j.cast.mentor.name} in the coming week")
+    return slots[0]
+
+
+def open_slots(
+    j: Journey, start: datetime, end: datetime, *, viewer: Person | None = None
+) -> list[dict[str, Any]]:
+    answer = j.suite.call(
+        "booking",
+        "GET",
+        f"/v1/mentors/{j.cast.mentor.user_id}/availability",
+        as_=viewer,
+        params={"from": _z(start), "to": _z(end), "duration": DURATION},
+    )
+    slots: list[dict[str, Any]] = answer["slots"]
+    return slots
+
+
+def book(j: Journey, student: Person, slot: dict[str, Any], topic: str) -> dict[str, Any]:
+    session: dict[str, Any] = j.suite.call(
+        "booking",
+        "POST",
+        "/v1/sessions",
+        expect=201,
+        as_=student,
+        headers={"Idempotency-Key": f"book-{uuid.uuid4()}"},
+        json={
+            "mentor_id": j.cast.mentor.user_id,
+            "starts_at": slot["starts_at"],
+            "duration_minutes": DURATION,
+            "topic": topic,
+        },
+    )
+    j.sessions_of(student).append(session)
+    return session
+
+
+def complete(j: Journey, session: dict[str, Any]) -> None:
+    """Move the suite past the session's end and let its mentor mark it completed."""
+    ends_at = datetime.fromisoformat(session["ends_at"])
+    if j.suite.now(j.cast.admin) < ends_at:
+        j.suite.set_clock(j.cast.admin, ends_at + timedelta(minutes=1))
+    done = j.suite.call(
+        "booking",
+        "PATCH",
+        f"/v1/instructor/sessions/{session['session_id']}",
+        as_=j.cast.mentor,
+        json={"status": "completed", "notes": "good progress"},
+    )
+    expect(done["status"] == "completed", f"session not completed: {done}")
+
+
+def credit_state(j: Journey, session: dict[str, Any], viewer: Person) -> str:
+    credit = j.suite.call(
+        "packs", "GET", f"/v1/sessions/{session['session_id']}/credit", as_=viewer
+    )
+    return str(credit["state"])
+
+
+def checkout(j: Journey, student: Person) -> dict[str, Any]:
+    order: dict[str, Any] = j.suite.call(
+        "payments",
+        "POST",
+        "/v1/checkout",
+        expect=201,
+        as_=student,
+        headers={"Idempotency-Key": f"checkout-{uuid.uuid4()}"},
+        json={"product_id": j.product_id, "provider": "sandbox"},
+    )
+    j.orders_of(student).append(order["order_id"])
+    return order
+
+
+def pay(j: Journey, student: Person, order_id: str) -> dict[str, Any]:
+    """The sandbox's Pay button, pressed by the order's student; then the pack it brings."""
+    before = {p["id"] for p in pack_of(j, student)}
+    j.suite.call("payments", "POST", f"/v1/sandbox/checkout/{order_id}/pay", as_=student)
+    paid = eventually(
+        lambda: (
+            j.suite.call("payments", "GET", f"/v1/orders/{order_id}", as_=student)["status"]
+            == "paid"
+        ),
+        what=f"order {order_id} paid",
+    )
+    expect(paid, "order not paid")
+    new: list[dict[str, Any]] = eventually(
+        lambda: [p for p in pack_of(j, student) if p["id"] not in before],
+        what=f"a new pack for {student.name}",
+    )
+    return new[0]
+
+
+def attend(j: Journey, student: Person, number: int) -> dict[str, Any]:
+    """Book the first free slot, then have it happen and be completed."""
+    session = book(j, student, first_slot(j, viewer=student), f"session {number}")
+    complete(j, session)
+    eventually(
+        lambda: credit_state(j, session, student) == "consumed",
+        what=f"{student.name}'s credit of session {number} consumed",
+    )
+    return session
+
+
+def _z(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _local(moment: str) -> str:
+    return datetime.fromisoformat(moment).strftime("%a %d %b %H:%M UTC")
+
+
+# --- the steps -------------------------------------------------------------------------------
+
+
+def set_up_mentor(j: Journey) -> str:
+    m = j.cast.mentor
+    j.suite.call(
+        "booking",
+        "PUT",
+        "/v1/mentors/me",
+        as_=m,
+        json={
+            "display_name": m.name,
+            "title": "Staff engineer",
+            "company": "Navy Labs",
+            "bio": "Compilers, debugging and career growth.",
+            "specialties": ["compilers", "career"],
+            "job_family": "engineering",
+            "years_experience": 20,
+            "timezone": "Europe/Paris",
+            "notice_minutes": NOTICE_MINUTES,
+            "session_durations": [DURATION],
+            "weekly_hours": MENTOR_HOURS,
+        },
+    )
+    for person in (m, *j.cast.students):
+        j.suite.call(
+            "notifications",
+            "PUT",
+            "/v1/contacts/me",
+            as_=person,
+            json={"email": person.email, "display_name": person.name, "timezone": "Europe/Paris"},
+        )
+    j.suite.call(
+        "packs",
+        "PUT",
+        f"/v1/mentors/{m.user_id}/capacity",
+        as_=m,
+        json={"capacity": CAPACITY},
+    )
+    product = j.suite.call("payments", "POST", "/v1/products", expect=201, as_=m, json=PRODUCT)
+    j.product_id = product["product_id"]
+    card = eventually(lambda: directory_card(j), what="the mentor in the search directory")
+    expect(card["accepting_students"], f"a new mentor should accept students: {card}")
+    return (
+        f"{m.name}: 9-17 every day (Europe/Paris), capacity {CAPACITY}, "
+        f"product {PRODUCT['sessions_count']} x {DURATION} min for "
+        f"{PRODUCT['price_amount'] / 100:.2f} {PRODUCT['currency']}; listed in search"
+    )
+
+
+def three_checkouts(j: Journey) -> str:
+    a, b, c = j.cast.students
+    order_a = checkout(j, a)
+    checkout(j, b)
+    page = j.suite.request(
+        "payments",
+        "GET",
+        f"/v1/sandbox/checkout/{order_a['order_id']}",
+        as_=a,
+        headers={"Accept": "text/html"},
+    )
+    expect(page.status_code == 200, f"sandbox page: {page.status_code}")
+    j.shown.append(f"sandbox checkout page: {order_a['redirect_url']}")
+    j.suite.refused(
+        "payments",
+        "POST",
+        "/v1/checkout",
+        code="NO_SEAT_AVAILABLE",
+        as_=c,
+        headers={"Idempotency-Key": f"checkout-{uuid.uuid4()}"},
+        json={"product_id": j.product_id, "provider": "sandbox"},
+    )
+    orders_of_c = j.suite.call("payments", "GET", "/v1/me/orders", as_=c)["items"]
+    expect(not orders_of_c, f"the refused student has orders: {orders_of_c}")
+    return (
+        f"{a.name} and {b.name} hold the two seats; {c.name} refused with NO_SEAT_AVAILABLE, "
+        "no order, no payment"
+    )
+
+
+def a_pays(j: Journey) -> str:
+    a, b = j.cast.a, j.cast.b
+    pack = pay(j, a, j.orders_of(a)[0])
+    expect(pack["status"] == "active" and pack["remaining"] == 4, f"A's pack: {pack}")
+    seat = live_seat(j, a)
+    expect(seat["status"] == "active", f"A's seat: {seat}")
+    wait_for_mail(j, a, "is ready")
+    mentor_mail = wait_for_mail(j, j.cast.mentor, "New student")
+    pay(j, b, j.orders_of(b)[0])
+    card = eventually(
+        lambda: (card := directory_card(j)) and not card["accepting_students"] and card,
+        what="the directory showing the mentor full",
+    )
+    return (
+        f"{a.name} paid: pack active with 4 credits, seat active; mails: "
+        f"{a.name} 'pack ready', mentor {mentor_mail['subject']!r}; {b.name} paid too; "
+        f"directory: open seats {card['open_seats']}"
+    )
+
+
+def a_books(j: Journey) -> str:
+    a, b = j.cast.a, j.cast.b
+    slot = first_slot(j, viewer=a)
+    session = book(j, a, slot, "System design interview practice")
+    starts = datetime.fromisoformat(session["starts_at"])
+    for viewer in (None, b):
+        near = (starts - timedelta(hours=1), starts + timedelta(hours=2))
+        free = open_slots(j, *near, viewer=viewer)
+        expect(
+            all(s["starts_at"] != slot["starts_at"] for s in free),
+            "a booked slot is still offered",
+        )
+    expect(credit_state(j, session, a) == "reserved", "the booking reserved no credit")
+    for person in (a, j.cast.mentor):
+        mail = wait_for_mail(j, person, "Session booked")
+        invites = [x for x in mail["attachments"] if x["content_type"] == "text/calendar"]
+        expect(invites, f"no .ics in {person.name}'s confirmation")
+        event = next(iter(Calendar.from_ical(invites[0]["content"]).walk("VEVENT")))
+        expect(
+            event.decoded("dtstart") == starts,
+            f".ics starts {event.decoded('dtstart')}, session {starts}",
+        )
+    # The 24 h and the 10 min reminders, each once, as the suite's time reaches them.
+    j.suite.set_clock(j.cast.admin, starts - timedelta(hours=24) + timedelta(minutes=1))
+    wait_for_mail(j, a, "Reminder")
+    j.suite.set_clock(j.cast.admin, starts - timedelta(minutes=9))
+    wait_for_mail(j, a, "Reminder", count=2)
+    j.suite.advance(j.cast.admin, "1m")
+    reminders = len(mails_about(j, a, "Reminder"))
+    expect(reminders == 2, f"{reminders} reminders instead of 2")
+    return (
+        f"{a.name} booked {_local(session['starts_at'])}; gone from availability for everyone; "
+        "confirmation with a matching .ics to both; reminders 24 h and 10 min before, once each"
+    )
+
+
+def video(j: Journey) -> str:
+    a, b, m = j.cast.a, j.cast.b, j.cast.mentor
+    session = j.sessions_of(a)[0]
+    path = f"/v1/sessions/{session['session_id']}/token"
+    for person in (a, m):
+        token = j.suite.call("video", "POST", path, as_=person)
+        expect(token["token"], f"no video token for {person.name}")
+    j.suite.refused("video", "POST", path, code="NOT_A_PARTICIPANT", as_=b)
+    return f"{a.name} and {m.name} got video tokens 9 min before; {b.name} refused"
+
+
+def a_completes_pack(j: Journey) -> str:
+    a = j.cast.a
+    first = j.sessions_of(a)[0]
+    complete(j, first)
+    eventually(lambda: credit_state(j, first, a) == "consumed", what="first credit consumed")
+    j.suite.call(
+        "booking",
+        "POST",
+        f"/v1/sessions/{first['session_id']}/review",
+        expect=201,
+        as_=a,
+        json={"rating": 5, "comment": "Sharp, kind and precise."},
+    )
+    attend(j, a, 2)
+    attend(j, a, 3)
+    wait_for_mail(j, a, "One session left")
+    attend(j, a, 4)
+    pack = eventually(
+        lambda: (p := pack_of(j, a)[0])["status"] == "depleted" and p,
+        what="A's pack depleted",
+    )
+    grace = wait_for_mail(j, a, "is kept until")
+    seat = live_seat(j, a)
+    expect(seat["status"] == "grace", f"A's seat not in grace: {seat}")
+    return (
+        f"4 sessions completed; 'one session left' after the third; pack {pack['status']}, "
+        f"seat in grace; mail {grace['subject']!r}"
+    )
+
+
+def b_renews_in_grace(j: Journey) -> str:
+    b = j.cast.b
+    for number in range(1, 5):
+        attend(j, b, number)
+    eventually(lambda: (s := seat_of(j, b)) and s["status"] == "grace", what="B's seat in grace")
+    order = checkout(j, b)
+    pack = pay(j, b, order["order_id"])
+    seat = live_seat(j, b)
+    expect(seat["status"] == "active", f"B's seat after renewal: {seat}")
+    expect(seat["grace_ends_at"] is None, "the renewed seat keeps a grace end")
+    live = [p for p in pack_of(j, b) if p["status"] == "active"]
+    expect(sum(p["remaining"] for p in live) == 4, f"B's credits do not stack: {live}")
+    return f"{b.name} used 4 sessions, renewed in grace: same seat active, pack {pack['id'][:8]}"
+
+
+def a_grace_ends(j: Journey) -> str:
+    a = j.cast.a
+    seat = live_seat(j, a)
+    expect(seat["grace_ends_at"], f"A has no grace end: {seat}")
+    ends = datetime.fromisoformat(seat["grace_ends_at"])
+    j.suite.set_clock(j.cast.admin, ends - timedelta(hours=11))
+    wait_for_mail(j, a, "Final reminder")
+    expect(live_seat(j, a)["status"] == "grace", "released inside its grace")
+    j.suite.set_clock(j.cast.admin, ends + timedelta(minutes=1))
+    eventually(lambda: (s := seat_of(j, a)) is None or s["status"] == "released",
+               what="A's seat released")  # fmt: skip
+    wait_for_mail(j, a, "was released")
+    warnings = len(mails_about(j, a, "Final reminder"))
+    expect(warnings == 1, f"{warnings} final warnings instead of 1")
+    return f"final warning 12 h before the end, once; seat released at {_local(ends.isoformat())}"
+
+
+def refund_b(j: Journey) -> str:
+    b = j.cast.b
+    upcoming = book(j, b, first_slot(j, viewer=b), "after the renewal")
+    order_id = j.orders_of(b)[-1]
+    j.suite.call(
+        "payments",
+        "POST",
+        f"/v1/orders/{order_id}/refunds",
+        expect=201,
+        as_=j.cast.admin,
+        json={"reason": "requested_by_customer"},
+    )
+    session = eventually(
+        lambda: (
+            (s := j.suite.call("booking", "GET", f"/v1/sessions/{upcoming['session_id']}", as_=b))[
+                "status"
+            ]
+            == "canceled"
+            and s
+        ),
+        what="B's future session canceled by the refund",
+    )
+    refunded = eventually(
+        lambda: [p for p in pack_of(j, b) if p["status"] == "refunded"],
+        what="B's pack refunded",
+    )[0]
+    expect(refunded["remaining"] == 0, f"a refunded pack still offers credits: {refunded}")
+    expect(credit_state(j, upcoming, b) == "voided", "the canceled session's credit not voided")
+    eventually(lambda: (s := seat_of(j, b)) is None or s["status"] == "released",
+               what="B's seat released")  # fmt: skip
+    card = eventually(
+        lambda: (c := directory_card(j)) and c["accepting_students"] and c,
+        what="the directory showing the mentor accepting students again",
+    )
+    profile = j.suite.call("booking", "GET", f"/v1/mentors/{j.cast.mentor.user_id}")
+    expect(profile["review_count"] == 1, f"the review is not on the profile: {profile}")
+    wait_for_mail(j, b, "Refund of")
+    return (
+        f"refund: {b.name}'s {_local(session['starts_at'])} session canceled, credits void, "
+        f"seat released; directory: accepting again, {card['open_seats']} open; "
+        f"profile rating {profile['average_rating']} ({profile['review_count']} review)"
+    )
+
+
+def reconcile(j: Journey) -> str:
+    a, b, c = j.cast.students
+    paid = 0
+    for student in (a, b, c):
+        for order_id in j.orders_of(student):
+            status = j.suite.call("payments", "GET", f"/v1/orders/{order_id}", as_=student)[
+                "status"
+            ]
+            paid += status in ("paid", "refunded", "partially_refunded")
+    packs = len(pack_of(j, a)) + len(pack_of(j, b)) + len(pack_of(j, c))
+    expect(paid == packs == 3, f"paid orders {paid} vs packs {packs} (expected 3 each)")
+    consumed = sum(
+        credit_state(j, s, j.cast.mentor) == "consumed"
+        for student in (a, b)
+        for s in j.sessions_of(student)
+    )
+    completed = sum(
+        j.suite.call("booking", "GET", f"/v1/sessions/{s['session_id']}", as_=student)["status"]
+        == "completed"
+        for student in (a, b)
+        for s in j.sessions_of(student)
+    )
+    expect(consumed == completed == 8, f"consumed credits {consumed} vs completed {completed}")
+    sent = {
+        p.user_id: [
+            d
+            for d in j.suite.call(
+                "notifications", "GET", "/v1/me/notifications", as_=p, params={"limit": 100}
+            )["items"]
+            if d["channel"] == "email"
+        ]
+        for p in (a, b, c, j.cast.mentor)
+    }
+    for person in (a, b, c, j.cast.mentor):
+        delivered = len(j.suite.mails(to=person.email))
+        recorded = len([d for d in sent[person.user_id] if d["status"] == "sent"])
+        expect(delivered == recorded, f"{person.name}: {delivered} mails vs {recorded} sent")
+    total = sum(len(v) for v in sent.values())
+    return (
+        f"3 paid orders = 3 packs; 8 completed sessions = 8 consumed credits; "
+        f"{total} email deliveries = mails received, none twice"
+    )
+
+
+STEPS: tuple[Step, ...] = (
+    Step("A mentor, her hours, capacity and product", set_up_mentor),
+    Step("Three students check out", three_checkouts),
+    Step("Payments become packs and seats", a_pays),
+    Step("A booking, its invites and reminders", a_books),
+    Step("Video inside the window", video),
+    Step("Completions, renewal reminder, grace", a_completes_pack),
+    Step("A renewal during grace", b_renews_in_grace),
+    Step("Grace ends: final warning, seat released", a_grace_ends),
+    Step("A refund undoes a pack", refund_b),
+    Step("Everything reconciles", reconcile),
+)
