@@ -1,0 +1,257 @@
+"""Envoy's bootstrap config, rendered from the route table (decision 0015).
+
+`render_envoy_config(table, upstreams=..., listen_port=..., jwt=..., ...)` returns a dict that
+Envoy reads as JSON (or YAML, dumped by the caller). A service absent from `upstreams` keeps
+its routes, on a cluster with no endpoint: the gateway answers 503 UPSTREAM_UNAVAILABLE.
+"""
+
+import ipaddress
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from shared.gateway.filters import (
+    JwtSettings,
+    body_limit,
+    buffer_filter,
+    cors_filter,
+    cors_policy,
+    jwks_cluster,
+    jwt_filter,
+    rate_limit_filter,
+    typed,
+)
+from shared.gateway.refusals import local_reply_config, problem_pages
+from shared.gateway.routes import RouteTable
+
+__all__ = ["IDENTITY_HEADERS", "JwtSettings", "cluster_name", "render_envoy_config"]
+
+# Headers a client could send to pass itself off as someone; no service reads them, and the
+# gateway removes them so that none ever will by accident (decision 0015).
+IDENTITY_HEADERS = (
+    "x-user-id",
+    "x-user-role",
+    "x-user-email",
+    "x-user",
+    "x-auth-user",
+    "x-auth-request-user",
+    "x-auth-request-email",
+    "x-authenticated-user",
+    "x-authenticated-userid",
+    "x-forwarded-user",
+    "x-forwarded-email",
+    "x-forwarded-groups",
+    "x-remote-user",
+    "remote-user",
+    "x-jwt-payload",
+    "x-jwt-claims",
+    "x-jwt-sub",
+    "x-clerk-user-id",
+    "x-consumer-id",
+    "x-consumer-username",
+    "x-credential-identifier",
+    "x-internal-caller",
+)
+FORWARDED_PREFIX = "X-Forwarded-Prefix"
+REQUEST_ID = "X-Request-ID"
+CONNECT_TIMEOUT = "1s"
+ACCESS_LOG_FORMAT = {
+    "time": "%START_TIME%",
+    "request_id": "%REQ(X-REQUEST-ID)%",
+    "method": "%REQ(:METHOD)%",
+    "path": "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%",
+    "status": "%RESPONSE_CODE%",
+    "flags": "%RESPONSE_FLAGS%",
+    "duration_ms": "%DURATION%",
+    "upstream": "%UPSTREAM_CLUSTER%",
+    "client": "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%",
+}
+
+
+def cluster_name(service: str) -> str:
+    return f"svc_{service}"
+
+
+def render_envoy_config(
+    table: RouteTable,
+    *,
+    upstreams: Mapping[str, str],
+    listen_port: int,
+    jwt: JwtSettings,
+    cors_origins: Sequence[str] = (),
+    admin_port: int,
+    listen_address: str = "127.0.0.1",
+    admin_address: str = "127.0.0.1",
+) -> dict[str, Any]:
+    """The bootstrap: one listener on `listen_port`, one cluster per service of the table.
+
+    `upstreams` maps a service name to its base URL (`http://127.0.0.1:8102`, `http://packs:8000`).
+    """
+    unknown = sorted(set(upstreams) - set(table.service_names))
+    if unknown:
+        raise ValueError(f"upstreams name services the route table lacks: {', '.join(unknown)}")
+    clusters = [_cluster(name, upstreams.get(name)) for name in table.service_names]
+    if jwt.jwks_url:
+        clusters.append(jwks_cluster(jwt.jwks_url))
+    manager = _connection_manager(table, jwt=jwt, cors_origins=cors_origins)
+    return {
+        "admin": {"address": _address(admin_address, admin_port)},
+        "static_resources": {
+            "listeners": [
+                {
+                    "name": "gateway",
+                    "address": _address(listen_address, listen_port),
+                    "filter_chains": [{"filters": [manager]}],
+                }
+            ],
+            "clusters": clusters,
+        },
+    }
+
+
+def _address(host: str, port: int) -> dict[str, Any]:
+    return {"socket_address": {"address": host, "port_value": port}}
+
+
+def _connection_manager(
+    table: RouteTable, *, jwt: JwtSettings, cors_origins: Sequence[str]
+) -> dict[str, Any]:
+    filters = [cors_filter()] if cors_origins else []
+    filters += [
+        jwt_filter(jwt, table.public_paths),
+        rate_limit_filter(table.rate_limit),
+        buffer_filter(table.max_body_bytes),
+        {
+            "name": "envoy.filters.http.router",
+            "typed_config": {
+                "@type": typed("extensions.filters.http.router.v3.Router"),
+                "suppress_envoy_headers": True,
+            },
+        },
+    ]
+    return {
+        "name": "envoy.filters.network.http_connection_manager",
+        "typed_config": {
+            "@type": typed(
+                "extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
+            ),
+            "stat_prefix": "gateway",
+            "codec_type": "AUTO",
+            # The gateway is the edge: the peer address is the client; a client's own
+            # X-Request-ID, identity headers and x-envoy-* headers are not trusted.
+            "use_remote_address": True,
+            "early_header_mutation_extensions": [_strip_client_headers()],
+            "generate_request_id": True,
+            "preserve_external_request_id": False,
+            "always_set_request_id_in_response": True,
+            "normalize_path": True,
+            "merge_slashes": True,
+            "path_with_escaped_slashes_action": "REJECT_REQUEST",
+            # `x_user_id` must not slip past the removal of `x-user-id`.
+            "common_http_protocol_options": {"headers_with_underscores_action": "DROP_HEADER"},
+            "access_log": [
+                {
+                    "name": "envoy.access_loggers.stdout",
+                    "typed_config": {
+                        "@type": typed("extensions.access_loggers.stream.v3.StdoutAccessLog"),
+                        "log_format": {"json_format": ACCESS_LOG_FORMAT},
+                    },
+                }
+            ],
+            "route_config": _route_config(table, cors_origins=cors_origins),
+            "http_filters": filters,
+            "local_reply_config": local_reply_config(),
+        },
+    }
+
+
+def _strip_client_headers() -> dict[str, Any]:
+    """Removed before anything reads them: Envoy then makes a new request id for every
+    request, and only the gateway sets X-Forwarded-Prefix."""
+    removed = [*IDENTITY_HEADERS, REQUEST_ID.lower(), FORWARDED_PREFIX.lower()]
+    return {
+        "name": "envoy.http.early_header_mutation.header_mutation",
+        "typed_config": {
+            "@type": typed(
+                "extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation"
+            ),
+            "mutations": [{"remove": name} for name in removed],
+        },
+    }
+
+
+def _route_config(table: RouteTable, *, cors_origins: Sequence[str]) -> dict[str, Any]:
+    timeout = f"{table.route_timeout_seconds}s"
+    routes: list[dict[str, Any]] = [
+        {
+            "name": f"public{public.path.replace('/', '_')}",
+            "match": {"path": public.path},
+            "route": {
+                "cluster": cluster_name(public.service),
+                "prefix_rewrite": public.upstream_path,
+                "timeout": timeout,
+            },
+            "typed_per_filter_config": body_limit(public.max_body_bytes),
+        }
+        for public in table.public_paths
+    ]
+    routes += [
+        {
+            "name": f"api_{service.name}",
+            "match": {"prefix": service.prefix + "/"},
+            "route": {
+                "cluster": cluster_name(service.name),
+                "prefix_rewrite": "/",
+                "timeout": timeout,
+            },
+            # The service builds its docs links and OpenAPI `servers` from it (shared.http).
+            "request_headers_to_add": [
+                {
+                    "header": {"key": FORWARDED_PREFIX, "value": service.prefix},
+                    "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+                }
+            ],
+            "typed_per_filter_config": body_limit(service.max_body_bytes),
+        }
+        for service in table.services
+    ]
+    routes += problem_pages()
+    virtual_host: dict[str, Any] = {
+        "name": "suite",
+        "domains": ["*"],
+        "routes": routes,
+    }
+    if cors_origins:
+        virtual_host["typed_per_filter_config"] = {
+            "envoy.filters.http.cors": cors_policy(cors_origins)
+        }
+    return {"name": "routes", "virtual_hosts": [virtual_host]}
+
+
+def _cluster(service: str, base_url: str | None) -> dict[str, Any]:
+    name = cluster_name(service)
+    cluster: dict[str, Any] = {
+        "name": name,
+        "type": "STATIC",
+        "connect_timeout": CONNECT_TIMEOUT,
+        "load_assignment": {"cluster_name": name, "endpoints": []},
+    }
+    if base_url is None:
+        return cluster
+    parts = urlsplit(base_url)
+    if parts.scheme != "http" or not parts.hostname or parts.path not in ("", "/"):
+        raise ValueError(f"upstream of {service} must be http://host:port, not {base_url!r}")
+    host, port = parts.hostname, parts.port or 80
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        cluster["type"] = "STRICT_DNS"
+        cluster["dns_lookup_family"] = "V4_PREFERRED"
+    cluster["load_assignment"]["endpoints"] = [
+        {
+            "lb_endpoints": [
+                {"endpoint": {"address": {"socket_address": {"address": host, "port_value": port}}}}
+            ]
+        }
+    ]
+    return cluster
