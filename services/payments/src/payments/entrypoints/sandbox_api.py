@@ -1,22 +1,61 @@
 """HTTP: the sandbox provider's checkout page (dev mode only).
 
 Pay and Cancel post a Stripe-format event, signed with the configured secret, to this
-service's real `/v1/webhooks/stripe` (in process, through the ASGI app).
+service's real `/v1/webhooks/stripe` (in process, through the ASGI app). A browser (Accept
+names text/html) gets pages; a terminal or a script gets JSON.
 """
 
 from html import escape
+from typing import Any, Literal
 from uuid import UUID
 
 import httpx
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel
 
 from payments.adapters import sandbox, views
 from payments.domain.errors import OrderNotFound, ProviderUnavailable
 from shared.db import AnyRow, DbConnection
 from shared.http.deps import ReadDb
+from shared.http.negotiation import prefers_html
 
 router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"])
+
+
+class SandboxCheckoutRead(BaseModel):
+    """The sandbox checkout of one order, and where to pay or cancel it (POST)."""
+
+    order_id: UUID
+    title: str
+    amount: int
+    currency: str
+    status: str
+    pay_url: str
+    cancel_url: str
+
+
+class SandboxOutcome(BaseModel):
+    """What Pay or Cancel did: the webhook's status (200: stored; the order moves shortly)."""
+
+    order_id: UUID
+    outcome: Literal["paid", "canceled"]
+    webhook_status: int
+    order_url: str
+
+
+HTML: dict[str, dict[str, Any]] = {"text/html": {}}
+PAGE_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"content": HTML, "description": "JSON, or the page when Accept names text/html"}
+}
+OUTCOME_ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"content": HTML, "description": "JSON, or a page when Accept names text/html"},
+    502: {
+        "model": SandboxOutcome,
+        "content": HTML,
+        "description": "the webhook refused the signed event (`webhook_status` says how)",
+    },
+}
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sandbox checkout</title></head>
@@ -30,6 +69,14 @@ PAGE = """<!doctype html>
 """
 
 
+def _public_base(request: Request, row: AnyRow) -> str:
+    """Where clients reach this service: the base of the order's own checkout link."""
+    path = f"/v1/sandbox/checkout/{row.order_id}"
+    if row.redirect_url and str(row.redirect_url).endswith(path):
+        return str(row.redirect_url).removesuffix(path)
+    return str(request.app.state.payments_settings.public_base_url).rstrip("/")
+
+
 async def _sandbox_order(request: Request, db: DbConnection, order_id: UUID) -> AnyRow:
     if not request.app.state.payments_settings.sandbox_enabled:
         raise ProviderUnavailable("the sandbox provider exists only in dev mode")
@@ -39,9 +86,21 @@ async def _sandbox_order(request: Request, db: DbConnection, order_id: UUID) -> 
     return row
 
 
-@router.get("/checkout/{order_id}", response_class=HTMLResponse)
-async def sandbox_page(order_id: UUID, request: Request, db: ReadDb) -> HTMLResponse:
+@router.get("/checkout/{order_id}", response_model=SandboxCheckoutRead, responses=PAGE_ANSWERS)
+async def sandbox_page(order_id: UUID, request: Request, db: ReadDb) -> Response:
     row = await _sandbox_order(request, db, order_id)
+    if not prefers_html(request.headers.get("accept")):
+        base = f"{_public_base(request, row)}/v1/sandbox/checkout/{row.order_id}"
+        checkout = SandboxCheckoutRead(
+            order_id=row.order_id,
+            title=row.title,
+            amount=row.final_amount,
+            currency=row.currency,
+            status=row.status,
+            pay_url=f"{base}/pay",
+            cancel_url=f"{base}/cancel",
+        )
+        return JSONResponse(checkout.model_dump(mode="json"))
     amount = f"{row.final_amount / 100:.2f} {row.currency}"
     return HTMLResponse(
         PAGE.format(
@@ -49,22 +108,24 @@ async def sandbox_page(order_id: UUID, request: Request, db: ReadDb) -> HTMLResp
             amount=escape(amount),
             order_id=row.order_id,
             status=escape(row.status),
-            base=f"/v1/sandbox/checkout/{row.order_id}",
+            base=row.order_id,  # relative: right behind the gateway's prefix too
         )
     )
 
 
-@router.post("/checkout/{order_id}/pay", response_class=HTMLResponse)
-async def sandbox_pay(order_id: UUID, request: Request, db: ReadDb) -> HTMLResponse:
+@router.post("/checkout/{order_id}/pay", response_model=SandboxOutcome, responses=OUTCOME_ANSWERS)
+async def sandbox_pay(order_id: UUID, request: Request, db: ReadDb) -> Response:
     return await _post_event(request, await _sandbox_order(request, db, order_id), paid=True)
 
 
-@router.post("/checkout/{order_id}/cancel", response_class=HTMLResponse)
-async def sandbox_cancel(order_id: UUID, request: Request, db: ReadDb) -> HTMLResponse:
+@router.post(
+    "/checkout/{order_id}/cancel", response_model=SandboxOutcome, responses=OUTCOME_ANSWERS
+)
+async def sandbox_cancel(order_id: UUID, request: Request, db: ReadDb) -> Response:
     return await _post_event(request, await _sandbox_order(request, db, order_id), paid=False)
 
 
-async def _post_event(request: Request, row: AnyRow, *, paid: bool) -> HTMLResponse:
+async def _post_event(request: Request, row: AnyRow, *, paid: bool) -> Response:
     body = sandbox.checkout_event(
         order_id=row.order_id,
         paid=paid,
@@ -83,9 +144,18 @@ async def _post_event(request: Request, row: AnyRow, *, paid: bool) -> HTMLRespo
                 "Content-Type": "application/json",
             },
         )
-    outcome = "Payment sent" if paid else "Checkout canceled"
+    status = 200 if answer.status_code == 200 else 502
+    if not prefers_html(request.headers.get("accept")):
+        outcome = SandboxOutcome(
+            order_id=row.order_id,
+            outcome="paid" if paid else "canceled",
+            webhook_status=answer.status_code,
+            order_url=f"{_public_base(request, row)}/v1/orders/{row.order_id}",
+        )
+        return JSONResponse(outcome.model_dump(mode="json"), status_code=status)
+    label = "Payment sent" if paid else "Checkout canceled"
     return HTMLResponse(
-        f"<!doctype html><html><body><h1>{outcome}</h1>"
+        f"<!doctype html><html><body><h1>{label}</h1>"
         f"<p>The webhook answered {answer.status_code}.</p></body></html>",
-        status_code=200 if answer.status_code == 200 else 502,
+        status_code=status,
     )
