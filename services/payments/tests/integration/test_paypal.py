@@ -90,9 +90,11 @@ class FakePayPal:
     def of(self, prefix: str) -> list[tuple[str, dict, dict]]:
         return [r for r in self.requests if r[0].startswith(prefix)]
 
-    def sign(self, body: bytes, *, cert_url: str, webhook_id: str = WEBHOOK_ID, key=None) -> dict:
+    def sign(
+        self, body: bytes, *, cert_url: str, webhook_id: str = WEBHOOK_ID, key=None, at=None
+    ) -> dict:
         """The transmission headers PayPal sends with a webhook."""
-        transmission_id, at = str(uuid.uuid4()), datetime.now(UTC).isoformat()
+        transmission_id, at = str(uuid.uuid4()), (at or datetime.now(UTC)).isoformat()
         message = f"{transmission_id}|{at}|{webhook_id}|{zlib.crc32(body)}".encode()
         signature = (key or self.key).sign(message, padding.PKCS1v15(), hashes.SHA256())
         return {
@@ -231,6 +233,15 @@ async def test_forged_paypal_webhooks_are_400_and_a_foreign_cert_url_is_never_fe
         "other key": (body, fake_paypal.sign(body, cert_url=cert_url, key=other_key)),
         "no signature": (body, {k: v for k, v in good.items() if k != "PAYPAL-TRANSMISSION-SIG"}),
         "signature not base64": (body, {**good, "PAYPAL-TRANSMISSION-SIG": "***"}),
+        "dated an hour ahead": (
+            body,
+            fake_paypal.sign(body, cert_url=cert_url, at=datetime.now(UTC) + timedelta(hours=1)),
+        ),
+        "dated a year ahead": (
+            body,
+            fake_paypal.sign(body, cert_url=cert_url, at=datetime.now(UTC) + timedelta(days=365)),
+        ),
+        "time not a date": (body, {**good, "PAYPAL-TRANSMISSION-TIME": "soon"}),
     }
 
     for name, (variant, headers) in variants.items():

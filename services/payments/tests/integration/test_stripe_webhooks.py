@@ -164,3 +164,54 @@ async def test_an_event_for_an_unknown_order_is_stored_and_answered(payments):
     assert response.status_code == 200
     outcome = await payments.count("SELECT outcome FROM webhook_events")
     assert outcome == "no such order"
+
+
+@pytest.mark.parametrize("ahead", [61, 301, 3600, 365 * 24 * 3600])
+async def test_a_signature_dated_in_the_future_is_a_400_and_nothing_is_stored(payments, ahead):
+    order = await pending_order(payments)
+    before = await payments.snapshot()
+
+    response = await payments.stripe(
+        "checkout.session.completed", payments.session_object(order), at=int(time.time()) + ahead
+    )
+
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "WEBHOOK_REJECTED"
+    assert "future" in response.json()["detail"]
+    assert await payments.snapshot() == before
+
+
+async def test_a_signature_within_the_clock_skew_is_accepted(payments):
+    order = await pending_order(payments)
+
+    response = await payments.stripe(
+        "checkout.session.completed", payments.session_object(order), at=int(time.time()) + 30
+    )
+
+    assert response.status_code == 200, response.text
+    await payments.wait_status(order["order_id"], "paid")
+
+
+@pytest.mark.parametrize(
+    "event_id", ["evt_\x00nul", "evt_\x1b[31m", "evt with space", "evt_\u202e", "e" * 256]
+)
+async def test_a_signed_event_whose_id_is_not_an_identifier_is_a_400(payments, event_id):
+    order = await pending_order(payments)
+    before = await payments.snapshot()
+
+    response = await payments.stripe(
+        "checkout.session.completed", payments.session_object(order), event_id=event_id
+    )
+
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "WEBHOOK_REJECTED"
+    assert await payments.snapshot() == before
+
+
+async def test_a_signed_event_whose_type_holds_a_nul_is_a_400(payments):
+    order = await pending_order(payments)
+
+    response = await payments.stripe("checkout.session.\x00", payments.session_object(order))
+
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "WEBHOOK_REJECTED"

@@ -2,7 +2,9 @@
 
 The signed message is `transmission_id|transmission_time|webhook_id|crc32(body)`. The
 certificate comes from `PAYPAL-CERT-URL`, which must be on a PayPal host (anything else is
-refused without being fetched); certificates are cached by URL.
+refused without being fetched); certificates are cached by URL. PayPal's retries of an event
+are new transmissions, so only a transmission dated in the future (past the clock skew) is
+refused by its time; a replay of an old one is a duplicate event id, answered and ignored.
 """
 
 import base64
@@ -10,7 +12,7 @@ import json
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import httpx
@@ -19,7 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from payments.adapters.stripe_webhooks import VerifiedEvent
+from payments.adapters.stripe_webhooks import MAX_CLOCK_SKEW_SECONDS, VerifiedEvent, verified_event
 from payments.domain.errors import WebhookRejected
 
 PAYPAL_CERT_ORIGINS = (
@@ -53,6 +55,14 @@ class Transmission:
             raise WebhookRejected(f"missing PayPal header {exc.args[0]}") from exc
 
 
+def _transmitted_at(transmission: Transmission) -> datetime:
+    try:
+        at = datetime.fromisoformat(transmission.transmission_time)
+    except ValueError as exc:
+        raise WebhookRejected("the transmission time is not an ISO 8601 instant") from exc
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
 class PayPalVerifier:
     def __init__(
         self,
@@ -70,7 +80,11 @@ class PayPalVerifier:
     async def verify(
         self, body: bytes, *, headers: Mapping[str, str], now: datetime
     ) -> VerifiedEvent:
-        """The event's id and type if PayPal signed this body for our webhook id."""
+        """The event's id and type if PayPal signed this body for our webhook id.
+
+        `now` is the real time (not a dev clock): the certificate must be valid then and the
+        transmission not dated beyond the clock skew after it.
+        """
         if not self._webhook_id:
             raise WebhookRejected("no PayPal webhook id is configured")
         transmission = Transmission.from_headers(headers)
@@ -100,12 +114,13 @@ class PayPalVerifier:
             raise WebhookRejected(
                 f"not a verifiable PayPal event: {exc.__class__.__name__}"
             ) from exc
-        event_id, event_type = event.get("id"), event.get("event_type")
-        if not (isinstance(event_id, str) and isinstance(event_type, str)) or not (
-            0 < len(event_id) <= 255 and 0 < len(event_type) <= 100
-        ):
-            raise WebhookRejected("the event has no usable id or type")
-        return VerifiedEvent(event_id=event_id, event_type=event_type)
+        if _transmitted_at(transmission) > now + timedelta(seconds=MAX_CLOCK_SKEW_SECONDS):
+            raise WebhookRejected(
+                f"the transmission is dated more than {MAX_CLOCK_SKEW_SECONDS} s in the future"
+            )
+        if not isinstance(event, dict):
+            raise WebhookRejected("the body is not a PayPal event")
+        return verified_event(event.get("id"), event.get("event_type"))
 
     async def _certificate(self, url: str, *, now: datetime) -> x509.Certificate:
         parts = urlsplit(url)

@@ -8,9 +8,14 @@ from payments.adapters.stripe_webhooks import VerifiedEvent
 from payments.domain.errors import WebhookRejected
 from payments.entrypoints.deps import Ctx
 from payments.service_layer.webhooks import PAYPAL, STRIPE, store_event
+from shared.clock import SystemClock
 from shared.http.problems import problem
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
+
+# Signatures are dated by the providers' clocks: checked against the real time, never the
+# service's injected (dev-movable) clock.
+REAL_TIME = SystemClock()
 
 
 def rejected(exc: WebhookRejected) -> JSONResponse:
@@ -66,7 +71,7 @@ async def paypal_webhook(request: Request, ctx: Ctx) -> dict[str, bool] | JSONRe
     body = await request.body()
     try:
         verified = await request.app.state.paypal_verifier.verify(
-            body, headers=request.headers, now=ctx.clock.now()
+            body, headers=request.headers, now=REAL_TIME.now()
         )
     except WebhookRejected as exc:
         return rejected(exc)
