@@ -101,3 +101,66 @@ async def test_packs_is_alive_ready_measured_and_documented(packs_app):
             "session.booked",
         },
     )
+
+
+async def test_a_refunded_pack_reports_nothing_bookable_and_what_the_refund_voided(packs_app):
+    from packs.service_layer.revoke_pack import revoke_pack
+    from shared.messaging.events import PaymentRefunded
+
+    order = uuid.uuid4()
+    pack_id = await packs_app.buy("s1", "m1", sessions=4, order_id=order)
+    await packs_app.book_and_complete("s1", "m1")
+    await packs_app.reserve("s1", "m1")  # booked, then voided by the refund
+    refund = PaymentRefunded(
+        order_id=order,
+        refund_id=uuid.uuid4(),
+        student_id="s1",
+        mentor_id="m1",
+        amount=30_000,
+        currency="EUR",
+        full=True,
+        refunded_at=packs_app.clock.now(),
+    )
+    assert await packs_app.run(revoke_pack, refund)
+
+    [mine] = (await packs_app.client.get("/v1/me/packs", headers=STUDENT)).json()
+    one = (await packs_app.client.get(f"/v1/packs/{pack_id}", headers=MENTOR)).json()
+
+    assert mine == one
+    assert (mine["status"], mine["remaining"], mine["voided"]) == ("refunded", 0, 3)
+    assert (mine["sessions_used"], mine["sessions_reserved"]) == (1, 0)
+
+
+async def test_an_expired_pack_reports_nothing_bookable_even_before_the_expiry_job(packs_app):
+    from datetime import timedelta
+
+    pack_id = await packs_app.buy("s1", "m1", sessions=4, days=30)
+    await packs_app.reserve("s1", "m1")  # still happens after the expiry
+    live = (await packs_app.client.get(f"/v1/packs/{pack_id}", headers=STUDENT)).json()
+    packs_app.clock.advance(timedelta(days=31))
+
+    due = (await packs_app.client.get(f"/v1/packs/{pack_id}", headers=STUDENT)).json()
+    await packs_app.run_job("expire-packs")
+    expired = (await packs_app.client.get(f"/v1/packs/{pack_id}", headers=STUDENT)).json()
+
+    assert (live["remaining"], live["voided"]) == (3, 0)
+    assert (due["status"], due["remaining"], due["voided"]) == ("active", 0, 3)
+    assert (expired["status"], expired["remaining"], expired["voided"]) == ("expired", 0, 3)
+    assert expired["sessions_reserved"] == 1
+
+
+async def test_a_depleted_pack_has_nothing_bookable_and_nothing_voided(packs_app):
+    pack_id = await packs_app.buy("s1", "m1", sessions=1)
+    await packs_app.book_and_complete("s1", "m1")
+
+    pack = (await packs_app.client.get(f"/v1/packs/{pack_id}", headers=STUDENT)).json()
+
+    assert (pack["status"], pack["remaining"], pack["voided"]) == ("depleted", 0, 0)
+
+
+async def test_the_openapi_says_remaining_is_bookable_and_voided_is_separate(packs_app):
+    schema = (await packs_app.client.get("/openapi.json")).json()
+    fields = schema["components"]["schemas"]["PackRead"]["properties"]
+
+    assert "0 once it is refunded, expired or depleted" in fields["remaining"]["description"]
+    assert "refunded or expired" in fields["voided"]["description"]

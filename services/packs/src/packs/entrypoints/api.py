@@ -40,17 +40,16 @@ def _may_manage(user: User, mentor_id: str) -> None:
 
 
 @router.get("/me/packs", response_model=list[PackRead])
-async def my_packs(user: CurrentUser, db: ReadDb) -> list[PackRead]:
-    """The caller's packs, newest first: remaining, reserved, used, expiry, seat status."""
-    return [
-        PackRead.model_validate(row._mapping) for row in await views.packs_of_student(db, user.id)
-    ]
+async def my_packs(user: CurrentUser, db: ReadDb, deps: Deps) -> list[PackRead]:
+    """The caller's packs, newest first: bookable, voided, reserved, used, expiry, seat status."""
+    rows = await views.packs_of_student(db, user.id, now=deps.clock.now())
+    return [PackRead.model_validate(row._mapping) for row in rows]
 
 
 @router.get("/packs/{pack_id}", response_model=PackRead)
-async def get_pack(pack_id: UUID, user: CurrentUser, db: ReadDb) -> PackRead:
+async def get_pack(pack_id: UUID, user: CurrentUser, db: ReadDb, deps: Deps) -> PackRead:
     """One pack, for its student, its mentor or an admin."""
-    row = await views.pack_by_id(db, pack_id)
+    row = await views.pack_by_id(db, pack_id, now=deps.clock.now())
     if row is None or not (user.is_admin or user.id in (row.student_id, row.mentor_id)):
         raise NotFound(f"no pack {pack_id}")
     return PackRead.model_validate(row._mapping)
@@ -65,7 +64,7 @@ async def mentor_seats(
     capacity = await capacity_repo.read_capacity(
         db, mentor_id=mentor_id, default=deps.policy.default_capacity
     )
-    rows = await views.live_seats_of_mentor(db, mentor_id)
+    rows = await views.live_seats_of_mentor(db, mentor_id, now=deps.clock.now())
     return MentorSeatsRead(
         mentor_id=mentor_id,
         capacity=capacity,

@@ -18,7 +18,15 @@ class PackRead(BaseModel):
     sessions_total: int
     sessions_used: int
     sessions_reserved: int
-    remaining: int = Field(description="credits still bookable: total − used − reserved")
+    remaining: int = Field(
+        description="credits still bookable: total − used − reserved while the pack is active "
+        "and before `expires_at`; 0 once it is refunded, expired or depleted"
+    )
+    voided: int = Field(
+        description="credits that can no longer be booked because the pack was refunded or "
+        "expired (total − used − reserved; reserved sessions of an expired pack still happen); "
+        "0 while the pack is live"
+    )
     session_minutes: int
     purchased_at: datetime
     expires_at: datetime
@@ -35,8 +43,8 @@ class SeatRead(BaseModel):
     grace_ends_at: datetime | None
     activated_at: datetime | None
     expires_at: datetime | None = Field(description="latest expiry of the seat's active packs")
-    remaining: int
-    reserved: int
+    remaining: int = Field(description="credits still bookable on the seat's live packs")
+    reserved: int = Field(description="credits held by booked sessions on its active packs")
 
 
 class CapacityRead(BaseModel):
