@@ -118,11 +118,13 @@ class EmbeddedGateway:
             lambda: proc.poll() is not None or self._ready(), timeout=self.start_timeout
         )
         if not ready or proc.poll() is not None:
+            exited = proc.poll() is not None
             code = self._stop_process()
+            why = f"Envoy exited with code {code}" if exited else "no answer"
+            why += f" within {self.start_timeout}s"
             raise RuntimeError(
-                f"the gateway (Envoy) did not start on port {self.port} within "
-                f"{self.start_timeout}s (exit code {code}); config {self.config_file}, "
-                f"log {self.log_file}:\n{log_tail(self.log_file)}"
+                f"the gateway did not start on port {self.port} ({why}); "
+                f"config {self.config_file}, log {self.log_file}:\n{log_tail(self.log_file)}"
             )
         return self
 

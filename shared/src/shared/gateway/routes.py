@@ -3,6 +3,7 @@
 Every environment's gateway config is rendered from it or checked against it (decision 0015).
 """
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -89,9 +90,24 @@ class RouteTable:
         raise KeyError(f"no route for service {name!r}; known: {', '.join(self.service_names)}")
 
 
+ROUTE_TABLE = Path("deploy") / "gateway" / "routes.toml"
+
+
 def default_route_table_path(root: Path) -> Path:
     """Where the table lives in the repository at `root`."""
-    return root / "deploy" / "gateway" / "routes.toml"
+    return root / ROUTE_TABLE
+
+
+def find_route_table() -> Path:
+    """The repository's table: under `MENTORSHIP_ROOT`, else the nearest parent of the working
+    directory (or of this file) that holds one; RouteTableError if none does."""
+    if explicit := os.environ.get("MENTORSHIP_ROOT"):
+        return default_route_table_path(Path(explicit))
+    for start in (Path.cwd(), Path(__file__).resolve()):
+        for candidate in (start, *start.parents):
+            if (candidate / ROUTE_TABLE).is_file():
+                return candidate / ROUTE_TABLE
+    raise RouteTableError(f"no {ROUTE_TABLE} above {Path.cwd()}; set MENTORSHIP_ROOT")
 
 
 def load_route_table(path: Path) -> RouteTable:

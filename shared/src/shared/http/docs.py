@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from shared.auth import BEARER_SCHEME
+from shared.http.forwarded_prefix import ForwardedPrefix
 from shared.http.problem_docs import add_kernel_problems
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -29,9 +30,11 @@ AUTH_PROBLEMS = {
 
 
 def documented_app(**fastapi_kwargs: Any) -> FastAPI:
-    """A FastAPI app whose /docs and /redoc need no CDN and whose schema lists 401/403."""
+    """A FastAPI app whose /docs and /redoc need no CDN and whose schema lists 401/403;
+    behind the gateway's `/api/<service>` prefix they find their schema (ForwardedPrefix)."""
     app = FastAPIOffline(**fastapi_kwargs)
     app.openapi = _openapi_with_auth_problems(app)  # type: ignore[method-assign]
+    app.add_middleware(ForwardedPrefix)
     return app
 
 

@@ -15,6 +15,7 @@ from shared.auth_dev import DEV_JWT_SECRET, mint_dev_token
 from shared.runtime import Runtime
 from shared.testing.databases import DatabaseFactory
 from shared.testing.events import EventProbe, delete_stream, ensure_stream
+from shared.testing.gateway import start_gateway  # noqa: F401 - registered here
 from shared.testing.journeys import purge_stream, serve_over_http  # noqa: F401 - registered here
 from shared.testing.servers import nats_server, postgres_server
 
