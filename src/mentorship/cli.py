@@ -95,18 +95,26 @@ def dev(
             help=f"Port of the embedded Postgres (default {DEFAULT_POSTGRES_PORT} if free).",
         ),
     ] = None,
+    gateway_port: Annotated[
+        int | None,
+        typer.Option(
+            envvar="MENTORSHIP_GATEWAY_PORT",
+            help="Port of the gateway, the suite's one base URL (default 8100 if free).",
+        ),
+    ] = None,
     ready_timeout: Annotated[float, typer.Option(help="Seconds to wait for /readyz.")] = 60.0,
     json_logs: Annotated[
         bool,
         typer.Option("--json-logs", envvar="MENTORSHIP_JSON_LOGS", help="Services log JSON."),
     ] = False,
 ) -> None:
-    """Run NATS, Postgres and the services on this machine until Ctrl-C."""
+    """Run NATS, Postgres, the services and the gateway on this machine until Ctrl-C."""
     options = DevOptions(
         root=repo_root(),
         services=_services(service),
         nats_port=nats_port,
         postgres_port=postgres_port,
+        gateway_port=gateway_port,
         ready_timeout=ready_timeout,
         json_logs=json_logs,
     )

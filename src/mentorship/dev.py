@@ -1,4 +1,4 @@
-"""`mentorship dev`: NATS, Postgres and every service on this machine, stopped in order."""
+"""`mentorship dev`: NATS, Postgres, every service and the gateway, stopped in order."""
 
 import asyncio
 import importlib.util
@@ -13,6 +13,7 @@ from rich.console import Console
 
 from mentorship import migrations
 from mentorship.adminapi import Readiness, check_ready, dev_secret
+from mentorship.dev_gateway import cors_origins, dev_gateway, route_table
 from mentorship.services import Service
 from mentorship.signals import ShutdownRequested, guarded_signals
 from mentorship.stack import StackInfo, forget_stack, write_stack
@@ -21,6 +22,7 @@ from mentorship.tables import dev_table
 from mentorship.watchdog import Watchdog, how_it_ended
 from notifications.adapters import mail_sink
 from shared.embedded import EmbeddedNats, EmbeddedPostgres, ensure_databases
+from shared.embedded.gateway import EmbeddedGateway
 from shared.embedded.ports import port_is_open
 
 # Fixed by default so that psql, the nats CLI and `mentorship publish` find the same URLs
@@ -41,6 +43,7 @@ class DevOptions:
     services: list[Service]
     nats_port: int | None = None  # None: DEFAULT_NATS_PORT if free, else any free port
     postgres_port: int | None = None  # None: DEFAULT_POSTGRES_PORT if free, else any free one
+    gateway_port: int | None = None  # None: the route table's port (8100) if free, else any
     ready_timeout: float = 60.0
     json_logs: bool = False
 
@@ -54,6 +57,8 @@ class Infra:
     nats: EmbeddedNats | None = None
     postgres: EmbeddedPostgres | None = None
     mail: mail_sink.MailSink | None = None
+    gateway: EmbeddedGateway | None = None
+    gateway_port: int | None = None  # chosen before the services start, used once they run
 
 
 def run_dev(options: DevOptions, console: Console) -> int:
@@ -69,7 +74,9 @@ def run_dev(options: DevOptions, console: Console) -> int:
                 _run(options, console, stack)
                 code = 0
             except ShutdownRequested as request:
-                console.print(f"[bold]{request}: stopping services, then Postgres, then NATS…[/]")
+                console.print(
+                    f"[bold]{request}: stopping the gateway, services, then Postgres, then NATS…[/]"
+                )
                 code = 0
             except (DevError, migrations.MigrationError) as exc:
                 console.print(f"[bold red]error:[/] {exc}")
@@ -100,6 +107,7 @@ def _run(options: DevOptions, console: Console, stack: ExitStack) -> None:
         proc.start()
         procs.append(proc)
     health = _wait_ready(procs, infra, options.ready_timeout)
+    _start_gateway(options, infra, procs, console, stack)
     console.print(dev_table(procs, health))
     for label, url in infra_urls(infra).items():
         console.print(f"{label:<9} {url}")
@@ -109,6 +117,7 @@ def _run(options: DevOptions, console: Console, stack: ExitStack) -> None:
             nats_url=infra.nats_url,
             postgres_url=infra.postgres.url() if infra.postgres else "",
             services={p.service.name: p.base_url for p in procs},
+            gateway_url=infra.gateway.url if infra.gateway else "",
         ),
     )
     stack.callback(forget_stack, options.root)
@@ -151,6 +160,10 @@ def _start_infra(options: DevOptions, console: Console, stack: ExitStack) -> Inf
         console.print(
             f"Mail      smtp://{infra.mail.host}:{infra.mail.port}  [dim]{infra.mail.directory}[/]"
         )
+    # Chosen now, so that a taken pinned port fails before anything else starts.
+    infra.gateway_port = _port(
+        options.gateway_port, route_table(options.root).port, "Gateway", console
+    )
     missing = []
     for service in options.services:
         if url := os.environ.get(service.env_var("DATABASE_URL")):
@@ -169,6 +182,29 @@ def _start_infra(options: DevOptions, console: Console, stack: ExitStack) -> Inf
             console.print(f"created databases: {', '.join(created)}")
         infra.database_urls |= {name: pg.sqlalchemy_url(name) for name in missing}
     return infra
+
+
+def _start_gateway(
+    options: DevOptions,
+    infra: Infra,
+    procs: list[ServiceProcess],
+    console: Console,
+    stack: ExitStack,
+) -> None:
+    """Envoy in front of the services, on the port chosen in `_start_infra`."""
+    gateway = infra.gateway = dev_gateway(
+        options.root,
+        upstreams={p.service.name: p.base_url for p in procs},
+        port=infra.gateway_port,
+        origins=cors_origins(),
+    )
+    stack.callback(gateway.stop)
+    with console.status("starting the gateway (Envoy)…"):
+        try:
+            gateway.start()
+        except (RuntimeError, FileNotFoundError) as exc:
+            raise DevError(str(exc)) from exc
+    console.print(f"Gateway   {gateway.url}  [dim]/api/<service>/…, log {gateway.log_file}[/]")
 
 
 def _port(explicit: int | None, default: int, label: str, console: Console) -> int | None:
@@ -244,7 +280,8 @@ def _watch(procs: list[ServiceProcess], infra: Infra, console: Console) -> None:
 
 def _raise_if_infra_exited(infra: Infra) -> None:
     """DevError if an embedded server we started has died."""
-    for label, server in (("NATS", infra.nats), ("Postgres", infra.postgres)):
+    servers = (("NATS", infra.nats), ("Postgres", infra.postgres), ("Gateway", infra.gateway))
+    for label, server in servers:
         if server is not None and not server.running:
             raise DevError(f"{label} exited unexpectedly; see {server.log_file}")
 
@@ -262,6 +299,8 @@ def _raise_if_exited(proc: ServiceProcess, *, during: str) -> None:
 def infra_urls(infra: Infra) -> dict[str, str]:
     """Rows for the infrastructure part of the table, with the commands that connect."""
     rows = {"NATS": infra.nats_url, "nats CLI": f"nats --server {infra.nats_url} stream ls"}
+    if infra.gateway is not None:
+        rows = {"Gateway": infra.gateway.url, **rows}
     if infra.postgres is not None:
         rows["Postgres"] = infra.postgres.url()
         rows["psql"] = f"psql {infra.postgres.url('packs')}"

@@ -7,11 +7,12 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class StackInfo:
-    """URLs of the dev stack's NATS, Postgres and services."""
+    """URLs of the dev stack's NATS, Postgres, services and gateway."""
 
     nats_url: str
     postgres_url: str = ""
     services: dict[str, str] = field(default_factory=dict)
+    gateway_url: str = ""  # the one base URL of the suite; "" in files of older stacks
 
 
 def stack_file(root: Path) -> Path:
