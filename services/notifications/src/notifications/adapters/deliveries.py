@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, or_, select, text, update
+from sqlalchemy import Row, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from notifications.adapters.tables import deliveries
@@ -41,7 +41,9 @@ async def claim_due(
 ) -> list[Row[Any]]:
     """Lease up to `limit` due rows of a channel and count the attempt (SKIP LOCKED).
 
-    A lease that ran out (a replica died mid-send) makes its row due again.
+    A lease that ran out (a replica died mid-send) makes its row due again. Leases run on the
+    database's clock, not on `now`: they time a network call, and the dev clock moving hours
+    ahead during a send must not make that send look lost and send it twice.
     """
     due = (
         select(deliveries.c.delivery_id)
@@ -50,7 +52,7 @@ async def claim_due(
             deliveries.c.channel == channel,
             deliveries.c.next_attempt_at <= now,
             deliveries.c.attempts < deliveries.c.attempt_limit,
-            or_(deliveries.c.lease_until.is_(None), deliveries.c.lease_until < now),
+            or_(deliveries.c.lease_until.is_(None), deliveries.c.lease_until < func.now()),
         )
         .order_by(deliveries.c.next_attempt_at)
         .limit(limit)
@@ -59,7 +61,7 @@ async def claim_due(
     result = await connection.execute(
         update(deliveries)
         .where(deliveries.c.delivery_id.in_(due.scalar_subquery()))
-        .values(lease_until=now + lease, attempts=deliveries.c.attempts + 1, updated_at=now)
+        .values(lease_until=func.now() + lease, attempts=deliveries.c.attempts + 1, updated_at=now)
         .returning(*deliveries.c)
     )
     return list(result)
@@ -133,7 +135,7 @@ async def bury_lost_last_attempts(connection: DbConnection, *, now: datetime) ->
         .where(
             deliveries.c.status == DeliveryStatus.pending,
             deliveries.c.attempts >= deliveries.c.attempt_limit,
-            deliveries.c.lease_until < now,
+            deliveries.c.lease_until < func.now(),  # the database's clock, like the lease
         )
         .values(
             status=DeliveryStatus.dead,
