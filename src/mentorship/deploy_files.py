@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from mentorship.dev_gateway import DEFAULT_CORS_ORIGINS
 from mentorship.services import repo_root
 from shared.auth_dev import DEV_JWT_SECRET
 from shared.gateway.envoy import JwtSettings, render_envoy_config
@@ -24,7 +25,6 @@ from shared.gateway.routes import RouteTable, default_route_table_path, load_rou
 
 COMPOSE_PORT = 8000  # every service's container port (deploy/Dockerfile)
 COMPOSE_ADMIN_PORT = 9901  # Envoy's admin, inside the container only (not published)
-COMPOSE_CORS_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*")
 # The cluster's token issuer and front-end: the same JWKS URL as the services' ConfigMaps.
 CLUSTER_EDGE = EdgePolicy(
     jwks_url="https://clerk.example.com/.well-known/jwks.json",
@@ -51,7 +51,7 @@ def compose_envoy_config(table: RouteTable) -> dict[str, Any]:
         listen_address="0.0.0.0",  # noqa: S104 - inside the container; compose publishes it on loopback
         admin_port=COMPOSE_ADMIN_PORT,
         jwt=JwtSettings(dev_secret=DEV_JWT_SECRET),
-        cors_origins=COMPOSE_CORS_ORIGINS,
+        cors_origins=DEFAULT_CORS_ORIGINS,  # a front-end on this machine, as with make dev
     )
 
 
