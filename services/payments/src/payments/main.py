@@ -11,7 +11,14 @@ from payments.adapters.providers import CheckoutProvider
 from payments.bootstrap import bootstrap
 from payments.config import Settings
 from payments.domain.model import Provider
-from payments.entrypoints import api, checkout_api, refunds_api, sandbox_api, webhooks_api
+from payments.entrypoints import (
+    api,
+    checkout_api,
+    oversight_api,
+    refunds_api,
+    sandbox_api,
+    webhooks_api,
+)
 from shared.clock import Clock
 from shared.http.app import create_app as create_http_app
 from shared.runtime import build_runtime
@@ -29,7 +36,13 @@ def create_app(
     settings = settings or Settings()
     runtime = build_runtime(settings, alembic_ini=ALEMBIC_INI, clock=clock)
     ctx, worker = bootstrap(runtime, settings=settings, providers=providers)
-    routers = [api.router, checkout_api.router, refunds_api.router, webhooks_api.router]
+    routers = [
+        api.router,
+        checkout_api.router,
+        refunds_api.router,
+        webhooks_api.router,
+        oversight_api.router,
+    ]
     if settings.sandbox_enabled:
         routers.append(sandbox_api.router)
     app = create_http_app(runtime, title="Payments", routers=routers)

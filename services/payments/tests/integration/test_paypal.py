@@ -28,6 +28,7 @@ class FakePayPal:
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict, dict]] = []
         self.capture_status = "COMPLETED"
+        self.captured = "123.45"  # the amount a capture reports (USD)
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         now = datetime.now(UTC)
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "messageverificationcerts")])
@@ -80,7 +81,17 @@ class FakePayPal:
                 "id": path.split("/")[-2],
                 "status": self.capture_status,
                 "purchase_units": [
-                    {"payments": {"captures": [{"id": "CAPTURE-1", "status": self.capture_status}]}}
+                    {
+                        "payments": {
+                            "captures": [
+                                {
+                                    "id": "CAPTURE-1",
+                                    "status": self.capture_status,
+                                    "amount": {"currency_code": "USD", "value": self.captured},
+                                }
+                            ]
+                        }
+                    }
                 ],
             }
         if path.endswith("/refund"):
@@ -137,6 +148,8 @@ async def paypal_payments(start_payments, fake_paypal):
 
 
 def capture_event(order_id: str, kind: str = "PAYMENT.CAPTURE.COMPLETED", **resource) -> bytes:
+    """A capture event for a 123.45 USD order (what `paypal_order` creates)."""
+    resource.setdefault("amount", {"currency_code": "USD", "value": "123.45"})
     event = {
         "id": f"WH-{uuid.uuid4().hex}",
         "event_type": kind,
@@ -305,3 +318,55 @@ async def test_an_admin_refund_goes_to_the_capture_with_a_request_id(paypal_paym
     assert headers["paypal-request-id"] == f"refund-{refund['refund_id']}"
     assert body["amount"] == {"currency_code": "USD", "value": "23.45"}
     assert body["invoice_id"] == refund["refund_id"]
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        {"currency_code": "USD", "value": "0.01"},
+        {"currency_code": "EUR", "value": "123.45"},
+        {"currency_code": "USD", "value": "not a number"},
+        None,
+    ],
+)
+async def test_a_capture_webhook_that_disagrees_with_its_order_never_fulfils(
+    paypal_payments, fake_paypal, amount
+):
+    order = await paypal_order(paypal_payments)
+    cert_url = f"{fake_paypal.url}/v1/notifications/certs/CERT-1"
+    body = capture_event(order["order_id"], amount=amount)
+
+    response = await post_paypal(paypal_payments, body, fake_paypal.sign(body, cert_url=cert_url))
+    await paypal_payments.settled()
+
+    assert response.status_code == 200
+    assert (await paypal_payments.order(order["order_id"]))["status"] == "pending"
+    assert await paypal_payments.recorded(PaymentSucceeded) == []
+    [mismatch] = (
+        await paypal_payments.client.get(
+            "/v1/payment-mismatches", headers=auth_headers("admin-1", "admin")
+        )
+    ).json()
+    assert (mismatch["order_id"], mismatch["provider"]) == (order["order_id"], "paypal")
+    assert mismatch["expected_amount"] == 12345
+
+
+async def test_a_capture_that_reports_another_amount_does_not_pay_the_order(
+    paypal_payments, fake_paypal
+):
+    order = await paypal_order(paypal_payments)
+    fake_paypal.captured = "1.00"
+
+    response = await paypal_payments.client.post(
+        f"/v1/checkout/paypal/{order['order_id']}/capture", headers=STUDENT
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "pending"
+    assert await paypal_payments.recorded(PaymentSucceeded) == []
+    [mismatch] = (
+        await paypal_payments.client.get(
+            "/v1/payment-mismatches", headers=auth_headers("admin-1", "admin")
+        )
+    ).json()
+    assert (mismatch["reported_amount"], mismatch["event_id"]) == (100, "capture:CAPTURE-1")

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from payments.adapters.event_fields import paypal_payment
 from payments.adapters.providers import (
     CaptureResult,
     CheckoutRequest,
@@ -116,7 +117,12 @@ class PayPalOrders:
         first = captures[0] if captures else {}
         status = str(first.get("status") or captured.get("status") or "UNKNOWN")
         return CaptureResult(
-            capture_id=first.get("id"), completed=status == "COMPLETED", status=status
+            capture_id=first.get("id"),
+            completed=status == "COMPLETED",
+            status=status,
+            reported=paypal_payment(first, to_minor=from_paypal_value)
+            if "amount" in first
+            else None,
         )
 
     async def refund(self, request: RefundRequest) -> str:

@@ -5,6 +5,8 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from payments.domain.payment_check import ReportedPayment
+
 
 @dataclass(frozen=True)
 class CheckoutRequest:
@@ -43,6 +45,7 @@ class CaptureResult:
     capture_id: str | None
     completed: bool
     status: str
+    reported: ReportedPayment | None = None  # what the capture says was paid, if it says
 
 
 class CapturingProvider(CheckoutProvider, Protocol):

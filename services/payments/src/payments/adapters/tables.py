@@ -163,11 +163,31 @@ webhook_events = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("processed_at", DateTime(timezone=True)),
     Column("outcome", String(200)),
+    # Set when the event can never be applied (its shape is wrong): processed once, kept.
+    Column("dead_reason", String(500)),
     Index(
         "ix_webhook_events_unprocessed",
         "received_at",
         postgresql_where=text("processed_at IS NULL"),
     ),
+)
+
+# A paid provider event whose amount or currency is not its order's: never fulfilled, kept
+# for operators (decision 0017).
+payment_mismatches = Table(
+    "payment_mismatches",
+    metadata,
+    Column("mismatch_id", Uuid, primary_key=True),
+    Column("order_id", Uuid, ForeignKey("orders.order_id"), nullable=False),
+    Column("provider", String(10), nullable=False),
+    Column("event_id", String(255), nullable=False),
+    Column("expected_amount", BigInteger, nullable=False),
+    Column("expected_currency", String(3), nullable=False),
+    Column("reported_amount", BigInteger),
+    Column("reported_currency", String(3)),
+    Column("detected_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("provider", "event_id", name="uq_payment_mismatches_provider_event_id"),
+    Index("ix_payment_mismatches_order_id", "order_id"),
 )
 
 # What payments knows of a pack's use, from packs' and booking's events, for pro-rata refunds.

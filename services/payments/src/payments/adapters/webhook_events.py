@@ -45,13 +45,43 @@ async def claim(session: DbConnection, *, provider: str, event_id: str) -> AnyRo
 
 
 async def mark_processed(
-    session: DbConnection, *, provider: str, event_id: str, outcome: str, now: datetime
+    session: DbConnection,
+    *,
+    provider: str,
+    event_id: str,
+    outcome: str,
+    now: datetime,
+    dead_reason: str | None = None,
 ) -> None:
+    """Done with the event; `dead_reason` says why one could never be applied."""
     await session.execute(
         update(webhook_events)
         .where(webhook_events.c.provider == provider, webhook_events.c.event_id == event_id)
-        .values(processed_at=now, outcome=outcome[:200])
+        .values(
+            processed_at=now,
+            outcome=outcome[:200],
+            dead_reason=dead_reason[:500] if dead_reason is not None else None,
+        )
     )
+
+
+async def dead(session: DbConnection, *, limit: int, offset: int) -> list[AnyRow]:
+    """Events ended as dead letters, newest first (no body: operators read the reason)."""
+    query = (
+        select(
+            webhook_events.c.provider,
+            webhook_events.c.event_id,
+            webhook_events.c.event_type,
+            webhook_events.c.received_at,
+            webhook_events.c.processed_at,
+            webhook_events.c.dead_reason,
+        )
+        .where(webhook_events.c.dead_reason.is_not(None))
+        .order_by(webhook_events.c.received_at.desc(), webhook_events.c.event_id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(await session.execute(query))
 
 
 async def unprocessed(session: DbConnection, *, limit: int) -> list[tuple[str, str]]:

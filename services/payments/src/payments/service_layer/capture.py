@@ -10,6 +10,7 @@ from payments.domain.errors import OrderNotCapturable, OrderNotFound, ProviderFa
 from payments.domain.model import OrderStatus, Provider
 from payments.service_layer.context import Context
 from payments.service_layer.order_outcomes import end_unpaid, record_payment
+from payments.service_layer.payment_checks import mismatch_outcome
 from shared.db import AnyRow
 from shared.logging import get_logger
 
@@ -43,7 +44,17 @@ async def capture_paypal_order(cmd: CapturePayPalOrder, *, ctx: Context) -> AnyR
     async with ctx.uow() as uow:
         locked = await orders_repo.get_row(uow.connection, cmd.order_id, lock=True)
         assert locked is not None
-        if captured.completed:
+        mismatch = None
+        if captured.completed and captured.reported is not None:
+            mismatch = await mismatch_outcome(
+                locked,
+                captured.reported,
+                provider=Provider.paypal,
+                event_id=f"capture:{captured.capture_id or cmd.order_id}",
+                uow=uow,
+                ctx=ctx,
+            )
+        if captured.completed and mismatch is None:
             await record_payment(locked, uow=uow, ctx=ctx, payment_ref=captured.capture_id)
         elif captured.status in ("DECLINED", "FAILED"):
             await end_unpaid(
