@@ -127,6 +127,32 @@ def test_the_compose_gateway_verifies_the_dev_secret_the_compose_services_use() 
     assert '"kty": "oct"' in text and "local_jwks" in text
 
 
+def redirect_uri_variable(service: str) -> str:
+    """The one `<SERVICE>_<PROVIDER>_REDIRECT_URI` setting of a service with an OAuth callback."""
+    import importlib
+
+    from mentorship.services import get_service
+
+    fields = importlib.import_module(f"{service}.config").Settings.model_fields
+    (field,) = [name for name in fields if name.endswith("_redirect_uri")]
+    return get_service(service).env_var(field)
+
+
+def test_oauth_redirect_uris_are_the_gateways_public_callback_paths() -> None:
+    """A provider sends the browser back to the gateway's stable path, in compose and in k8s."""
+    from shared.gateway.routes import PublicPathKind
+
+    callbacks = [p for p in table().public_paths if p.kind is PublicPathKind.oauth_callback]
+    assert callbacks
+    config_maps = of_kind(k8s_documents(), "ConfigMap")
+    for public in callbacks:
+        variable = redirect_uri_variable(public.service)
+        compose_uri = compose_services()[public.service]["environment"][variable]
+        assert compose_uri == f"http://127.0.0.1:{table().port}{public.path}"
+        cluster_uri = config_maps[f"{public.service}-config"]["data"][variable]
+        assert cluster_uri.startswith("https://") and cluster_uri.endswith(public.path)
+
+
 # ---- Kubernetes: Gateway API ------------------------------------------------------------------
 
 
