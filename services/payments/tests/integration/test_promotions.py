@@ -147,3 +147,19 @@ async def test_a_returning_student_keeps_the_grandfathered_price(payments):
 
     assert renewal["original_amount"] == 40000
     assert newcomer["original_amount"] == 50000
+
+
+async def test_after_a_price_cut_a_returning_student_pays_no_more_than_a_newcomer(payments):
+    product = await payments.product(price_amount=40000, grandfathered=True)
+    await payments.paid_checkout(product["product_id"])
+    cut = await payments.client.patch(
+        f"/v1/products/{product['product_id']}",
+        json={"price_amount": 25000},
+        headers=auth_headers("mentor-1", "mentor"),
+    )
+    assert cut.status_code == 200
+
+    renewal = (await payments.checkout(product["product_id"])).json()
+    newcomer = (await payments.checkout(product["product_id"], who="student-2")).json()
+
+    assert renewal["original_amount"] == newcomer["original_amount"] == 25000

@@ -85,3 +85,11 @@ def test_a_grandfathered_product_keeps_a_returning_students_price_in_the_same_cu
 @pytest.mark.parametrize(("used", "share"), [(0, 40000), (1, 30000), (3, 10000), (4, 0), (5, 0)])
 def test_a_pro_rata_refund_is_the_share_of_unused_sessions(used, share):
     assert pro_rata_amount(paid=40000, sessions_total=4, sessions_used=used) == share
+
+
+def test_after_a_price_cut_a_returning_student_pays_the_lower_current_price():
+    kept = EarlierPrice(amount=40000, currency="USD")
+
+    assert list_price(price=25000, currency="USD", grandfathered=True, earlier=kept) == 25000
+    assert list_price(price=40000, currency="USD", grandfathered=True, earlier=kept) == 40000
+    assert list_price(price=50000, currency="USD", grandfathered=True, earlier=kept) == 40000

@@ -75,7 +75,8 @@ class EarlierPrice:
 def list_price(
     *, price: int, currency: str, grandfathered: bool, earlier: EarlierPrice | None
 ) -> int:
-    """A grandfathered product keeps a returning student's earlier price, if still in currency."""
+    """A grandfathered product keeps a returning student's earlier price (if still in the
+    product's currency) as a ceiling: after a price cut they pay the lower current price."""
     if grandfathered and earlier is not None and earlier.currency == currency:
-        return earlier.amount
+        return min(earlier.amount, price)
     return price
