@@ -23,6 +23,8 @@ def serving(bus) -> None:
     async def ping(request: Ping) -> Pong:
         if request.n < 0:
             raise DomainError("negative", code="NEGATIVE")
+        if request.n == 13:
+            raise ConnectionRefusedError("its database is away")
         return Pong(n=request.n + 1)
 
 
@@ -38,6 +40,15 @@ async def test_a_refusal_comes_back_as_a_typed_error_with_its_code(make_bus):
     with pytest.raises(RemoteError) as refused:
         await bus.requester.request("kernel.ping", Ping(n=-1), Pong)
     assert refused.value.code == "NEGATIVE"
+
+
+async def test_a_responder_that_crashes_is_unavailable_not_a_refusal(make_bus):
+    bus = make_bus(register=serving)
+    await bus.start()
+    with pytest.raises(RequestFailed) as failed:  # a 503 with Retry-After at the HTTP edge
+        await bus.requester.request("kernel.ping", Ping(n=13), Pong)
+    assert not isinstance(failed.value, RemoteError)
+    assert "try again" in failed.value.reason
 
 
 async def test_bad_request_payload_is_refused_as_invalid_request(make_bus):

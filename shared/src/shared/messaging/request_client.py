@@ -11,6 +11,10 @@ from shared.messaging.stream import subject_for
 Rep = TypeVar("Rep", bound=BaseModel)
 
 
+# What a responder answers when its handler crashed (shared.messaging.request_server).
+FAILED_TO_ANSWER = "INTERNAL"
+
+
 class RequestFailed(Exception):
     """The other service did not answer: a 503 at the HTTP edge."""
 
@@ -77,6 +81,8 @@ class Requester:
         reply_type: type[Reply[Rep]] = Reply[reply_model]  # type: ignore[valid-type]
         reply = reply_type.model_validate_json(response.body)
         if not reply.ok or reply.data is None:
-            error = reply.error or ReplyError(code="INTERNAL", detail="empty reply")
+            error = reply.error or ReplyError(code=FAILED_TO_ANSWER, detail="empty reply")
+            if error.code == FAILED_TO_ANSWER:  # it crashed: unavailable, not a refusal
+                raise RequestFailed(subject, error.detail)
             raise RemoteError(error.code, error.detail)
         return reply.data

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from shared.errors import DomainError
 from shared.logging import get_logger
 from shared.messaging.metrics import REQUESTS_SERVED
-from shared.messaging.request_client import Reply, ReplyError
+from shared.messaging.request_client import FAILED_TO_ANSWER, Reply, ReplyError
 from shared.messaging.stream import subject_for
 
 log = get_logger(__name__)
@@ -127,7 +127,7 @@ async def answer(
     except Exception:
         log.exception("request.failed", subject=subject)
         REQUESTS_SERVED.labels(subject, "error").inc()
-        return _error("INTERNAL", "the service failed to answer; try again")
+        return _error(FAILED_TO_ANSWER, "the service failed to answer; try again")
     REQUESTS_SERVED.labels(subject, "ok").inc()
     return '{"ok":true,"data":' + result.model_dump_json() + "}"
 
