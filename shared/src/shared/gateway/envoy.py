@@ -55,11 +55,13 @@ IDENTITY_HEADERS = (
 FORWARDED_PREFIX = "X-Forwarded-Prefix"
 REQUEST_ID = "X-Request-ID"
 CONNECT_TIMEOUT = "1s"
+MAX_CONNECTIONS = 10_000  # client connections open at once; past it Envoy refuses new ones
 ACCESS_LOG_FORMAT = {
     "time": "%START_TIME%",
     "request_id": "%REQ(X-REQUEST-ID)%",
     "method": "%REQ(:METHOD)%",
-    "path": "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%",
+    "path": "%PATH(WQ:ORIG)%",
+    "upstream_path": "%PATH(WQ)%",
     "status": "%RESPONSE_CODE%",
     "flags": "%RESPONSE_FLAGS%",
     "duration_ms": "%DURATION%",
@@ -96,6 +98,20 @@ def render_envoy_config(
     manager = _connection_manager(table, jwt=jwt, cors_origins=cors_origins)
     return {
         "admin": {"address": _address(admin_address, admin_port)},
+        "overload_manager": {
+            "resource_monitors": [
+                {
+                    "name": "envoy.resource_monitors.global_downstream_max_connections",
+                    "typed_config": {
+                        "@type": typed(
+                            "extensions.resource_monitors.downstream_connections.v3."
+                            "DownstreamConnectionsConfig"
+                        ),
+                        "max_active_downstream_connections": MAX_CONNECTIONS,
+                    },
+                }
+            ]
+        },
         "static_resources": {
             "listeners": [
                 {
