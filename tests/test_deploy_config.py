@@ -218,6 +218,33 @@ def test_every_setting_required_outside_dev_mode_is_set_in_k8s_and_compose(
     assert not missing, f"compose does not set {sorted(missing)} (required outside dev mode)"
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+
+
+def loopback_defaults(service: Service) -> dict[str, str]:
+    """Settings whose default names this machine: right for `make dev`, wrong in a cluster."""
+    from pydantic import SecretStr
+
+    found = {}
+    settings = importlib.import_module(f"{service.name}.config").Settings
+    for field, info in settings.model_fields.items():
+        default = info.default
+        text = default.get_secret_value() if isinstance(default, SecretStr) else default
+        if isinstance(text, str) and any(host in text for host in LOOPBACK):
+            found[service.env_var(field)] = text
+    return found
+
+
+@by_name
+def test_k8s_sets_every_address_that_defaults_to_this_machine(service: Service) -> None:
+    defaults = loopback_defaults(service)
+    assert service.env_var("DATABASE_URL") in defaults  # the check finds them
+    env = k8s_environment(service)
+    for variable, default in defaults.items():
+        assert variable in env, f"{variable} would be {default!r} in the cluster"
+        assert not any(host in env[variable] for host in LOOPBACK), variable
+
+
 # ---- deploy files that are safe to apply ---------------------------------------------------
 
 
