@@ -42,9 +42,10 @@ async def test_a_sandbox_purchase_gives_the_student_an_active_pack_and_seat(
     assert [s["status"] for s in seats.json()["seats"]] == ["held"]
 
     page_path = order["redirect_url"].split("://", 1)[1].split("/", 1)[1]
-    page = await payments.client.get(f"/{page_path}")
+    page = await payments.client.get(f"/{page_path}", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "Pay" in page.text and "Cancel" in page.text
-    paid = await payments.client.post(f"/{page_path}/pay")
+    path, link = page_path.split("?", 1)  # the signed link opens the page and pays
+    paid = await payments.client.post(f"/{path}/pay?{link}")
     assert paid.status_code == 200, paid.text
 
     async def active_pack():
@@ -83,7 +84,9 @@ async def test_a_canceled_sandbox_checkout_frees_the_seat_it_held(event_probe, s
         return [s["status"] for s in answer.json()["seats"]]
 
     assert await seats() == ["held"]
-    canceled = await payments.client.post(f"/v1/sandbox/checkout/{order['order_id']}/cancel")
+    canceled = await payments.client.post(
+        f"/v1/sandbox/checkout/{order['order_id']}/cancel", headers=STUDENT
+    )
     assert canceled.status_code == 200
 
     async def freed() -> bool:

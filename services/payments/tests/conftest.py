@@ -325,7 +325,9 @@ async def start_payments(domain_stream, start_service, clock, packs_stand_in, fa
                 success_url="https://app.test/checkout/{order_id}/done",
                 cancel_url="https://app.test/checkout/{order_id}/cancel",
             ),
-            Provider.sandbox: SandboxCheckout(public_base_url="http://payments.test"),
+            Provider.sandbox: SandboxCheckout(
+                public_base_url="http://payments.test", link_secret=WEBHOOK_SECRET
+            ),
         }
         service = await start_service(
             create_app,

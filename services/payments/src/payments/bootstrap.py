@@ -34,7 +34,9 @@ def providers_of(settings: Settings) -> dict[Provider, CheckoutProvider]:
             cancel_url=settings.cancel_url,
         )
     if settings.sandbox_enabled:
-        found[Provider.sandbox] = SandboxCheckout(public_base_url=settings.public_base_url)
+        found[Provider.sandbox] = SandboxCheckout(
+            public_base_url=settings.public_base_url, link_secret=settings.webhook_secret
+        )
     return found
 
 

@@ -123,7 +123,10 @@ async def test_a_canceled_sandbox_checkout_expires_and_returns_its_redemption(pa
     await add_code(payments)
     order = (await payments.checkout(product["product_id"], promo_code="SPRING")).json()
 
-    canceled = await payments.client.post(f"/v1/sandbox/checkout/{order['order_id']}/cancel")
+    canceled = await payments.client.post(
+        f"/v1/sandbox/checkout/{order['order_id']}/cancel",
+        headers=auth_headers("student-1", "student"),
+    )
 
     assert canceled.status_code == 200
     await payments.wait_status(order["order_id"], "expired")

@@ -1,5 +1,10 @@
 """The sandbox checkout answers a browser with pages and a terminal or a script with JSON."""
 
+from urllib.parse import urlsplit
+
+from shared.testing.plugin import auth_headers
+
+STUDENT = auth_headers("student-1", "student")
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
@@ -8,8 +13,8 @@ async def test_a_terminal_gets_the_checkout_and_the_pay_outcome_as_json(payments
     order = (await payments.checkout(product["product_id"])).json()
     order_id = order["order_id"]
 
-    page = await payments.client.get(f"/v1/sandbox/checkout/{order_id}")
-    paid = await payments.client.post(f"/v1/sandbox/checkout/{order_id}/pay")
+    page = await payments.client.get(f"/v1/sandbox/checkout/{order_id}", headers=STUDENT)
+    paid = await payments.client.post(f"/v1/sandbox/checkout/{order_id}/pay", headers=STUDENT)
 
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("application/json")
@@ -32,15 +37,16 @@ async def test_a_terminal_gets_the_checkout_and_the_pay_outcome_as_json(payments
 
 async def test_a_browser_gets_the_pages_with_forms_that_work_behind_a_prefix(payments):
     product = await payments.product()
-    order_id = (await payments.checkout(product["product_id"])).json()["order_id"]
+    order = (await payments.checkout(product["product_id"])).json()
+    order_id, link = order["order_id"], urlsplit(order["redirect_url"])
 
-    page = await payments.client.get(f"/v1/sandbox/checkout/{order_id}", headers=BROWSER)
+    page = await payments.client.get(f"{link.path}?{link.query}", headers=BROWSER)
     canceled = await payments.client.post(
-        f"/v1/sandbox/checkout/{order_id}/cancel", headers=BROWSER
+        f"/v1/sandbox/checkout/{order_id}/cancel?{link.query}", headers=BROWSER
     )
 
     assert page.headers["content-type"].startswith("text/html")
-    assert f'action="{order_id}/pay"' in page.text  # relative to the page, wherever it is
+    assert f'action="{order_id}/pay?token=' in page.text  # relative to the page, wherever it is
     assert canceled.headers["content-type"].startswith("text/html")
     assert "Checkout canceled" in canceled.text
     await payments.wait_status(order_id, "expired")

@@ -11,6 +11,7 @@ from payments.domain.payment_check import ReportedPayment
 @dataclass(frozen=True)
 class CheckoutRequest:
     order_id: UUID
+    student_id: str
     title: str
     amount: int  # minor units, after discounts
     currency: str  # ISO 4217, upper case

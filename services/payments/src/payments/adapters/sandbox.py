@@ -4,8 +4,12 @@ Pay and Cancel on the sandbox page post these events to the service's own
 `/v1/webhooks/stripe`, so a local purchase runs the real verification and fulfilment path.
 """
 
+import hashlib
+import hmac
 import json
+import re
 import time
+from datetime import datetime
 from uuid import UUID, uuid4
 
 import stripe
@@ -16,13 +20,22 @@ API_VERSION = "2025-01-27.acacia"
 
 
 class SandboxCheckout:
-    def __init__(self, *, public_base_url: str) -> None:
+    def __init__(self, *, public_base_url: str, link_secret: str) -> None:
         self._base = public_base_url.rstrip("/")
+        self._secret = link_secret
 
     async def create_checkout(self, request: CheckoutRequest) -> ProviderCheckout:
+        """The page's link carries a token for this order and its student (a browser sends
+        no bearer token), valid until the checkout expires."""
+        token = link_token(
+            order_id=request.order_id,
+            student_id=request.student_id,
+            expires_at=int(request.expires_at.timestamp()),
+            secret=self._secret,
+        )
         return ProviderCheckout(
             provider_ref=session_id(request.order_id),
-            redirect_url=f"{self._base}/v1/sandbox/checkout/{request.order_id}",
+            redirect_url=f"{self._base}/v1/sandbox/checkout/{request.order_id}?token={token}",
         )
 
     async def refund(self, request: RefundRequest) -> str:
@@ -85,3 +98,27 @@ def sign(body: bytes, *, secret: str, timestamp: int | None = None) -> str:
         body.decode(), secret, timestamp=timestamp
     )
     return header
+
+
+LINK_TOKEN = re.compile(r"^[0-9]{1,12}\.[0-9a-f]{64}$")
+
+
+def link_token(*, order_id: UUID, student_id: str, expires_at: int, secret: str) -> str:
+    """`<expiry>.<HMAC-SHA256>` over the order, its student and the expiry (unix seconds)."""
+    return f"{expires_at}.{_link_mac(order_id, student_id, expires_at, secret)}"
+
+
+def link_token_valid(
+    token: str, *, order_id: UUID, student_id: str, secret: str, now: datetime
+) -> bool:
+    """True if `token` was made for this order and student and has not expired."""
+    if not secret or not LINK_TOKEN.fullmatch(token):
+        return False
+    expiry, mac = token.split(".")
+    expected = _link_mac(order_id, student_id, int(expiry), secret)
+    return hmac.compare_digest(mac, expected) and now.timestamp() <= int(expiry)
+
+
+def _link_mac(order_id: UUID, student_id: str, expires_at: int, secret: str) -> str:
+    message = f"sandbox-link|{order_id}|{student_id}|{expires_at}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()

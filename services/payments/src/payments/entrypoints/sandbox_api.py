@@ -3,19 +3,27 @@
 Pay and Cancel post a Stripe-format event, signed with the configured secret, to this
 service's real `/v1/webhooks/stripe` (in process, through the ASGI app). A browser (Accept
 names text/html) gets pages; a terminal or a script gets JSON.
+
+Only the order's student opens, pays or cancels it: an API client with its bearer token, a
+browser with the signed `token` of the checkout's `redirect_url` (bound to the order and the
+student, valid until the checkout expires; the page's forms carry it on). Anyone else: 401
+without credentials, 404 `ORDER_NOT_FOUND` otherwise (decision 0017).
 """
 
 from html import escape
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import httpx
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 
 from payments.adapters import sandbox, views
 from payments.domain.errors import OrderNotFound, ProviderUnavailable
+from payments.entrypoints.deps import Ctx
+from payments.service_layer.context import Context
+from shared.auth import BearerCredentials, current_user
 from shared.db import AnyRow, DbConnection
 from shared.http.deps import ReadDb
 from shared.http.negotiation import prefers_html
@@ -62,8 +70,9 @@ PAGE = """<!doctype html>
 <body>
 <h1>Sandbox checkout</h1>
 <p>{title}: <strong>{amount}</strong> (order {order_id}, {status})</p>
-<form method="post" action="{base}/pay"><button type="submit">Pay</button></form>
-<form method="post" action="{base}/cancel"><button type="submit">Cancel</button></form>
+<form method="post" action="{base}/pay?token={token}"><button type="submit">Pay</button></form>
+<form method="post" action="{base}/cancel?token={token}">
+<button type="submit">Cancel</button></form>
 <p>No money moves: this page signs the event Stripe would send and posts it to the webhook.</p>
 </body></html>
 """
@@ -72,23 +81,82 @@ PAGE = """<!doctype html>
 def _public_base(request: Request, row: AnyRow) -> str:
     """Where clients reach this service: the base of the order's own checkout link."""
     path = f"/v1/sandbox/checkout/{row.order_id}"
-    if row.redirect_url and str(row.redirect_url).endswith(path):
-        return str(row.redirect_url).removesuffix(path)
+    link = str(row.redirect_url or "").split("?", 1)[0]
+    if link.endswith(path):
+        return link.removesuffix(path)
     return str(request.app.state.payments_settings.public_base_url).rstrip("/")
 
 
-async def _sandbox_order(request: Request, db: DbConnection, order_id: UUID) -> AnyRow:
-    if not request.app.state.payments_settings.sandbox_enabled:
+LinkToken = Annotated[
+    str | None,
+    Query(
+        pattern=sandbox.LINK_TOKEN.pattern,
+        description="the signed token of the checkout's `redirect_url` (browsers); API "
+        "clients send their bearer token instead",
+    ),
+]
+ACCESS_ANSWERS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "ORDER_NOT_FOUND: no such sandbox order, or not the caller's"},
+}
+
+
+async def _sandbox_order(
+    request: Request,
+    db: DbConnection,
+    order_id: UUID,
+    *,
+    credentials: BearerCredentials,
+    token: str | None,
+    ctx: Context,
+) -> AnyRow:
+    """The order if the caller is its student (bearer token or signed link)."""
+    settings = request.app.state.payments_settings
+    if not settings.sandbox_enabled:
         raise ProviderUnavailable("the sandbox provider exists only in dev mode")
+    user = None if token is not None else await current_user(request, credentials)
     row = await views.order_by_id(db, order_id)
     if row is None or row.provider != "sandbox":
+        raise OrderNotFound(f"no sandbox order {order_id}")
+    allowed = (
+        user.id == row.student_id
+        if user is not None
+        else sandbox.link_token_valid(
+            token or "",
+            order_id=row.order_id,
+            student_id=row.student_id,
+            secret=settings.webhook_secret,
+            now=ctx.clock.now(),
+        )
+    )
+    if not allowed:
         raise OrderNotFound(f"no sandbox order {order_id}")
     return row
 
 
-@router.get("/checkout/{order_id}", response_model=SandboxCheckoutRead, responses=PAGE_ANSWERS)
-async def sandbox_page(order_id: UUID, request: Request, db: ReadDb) -> Response:
-    row = await _sandbox_order(request, db, order_id)
+def _link_of(request: Request, row: AnyRow) -> str:
+    """A fresh signed link for the page's forms (a browser posts no bearer token)."""
+    return sandbox.link_token(
+        order_id=row.order_id,
+        student_id=row.student_id,
+        expires_at=int(row.expires_at.timestamp()),
+        secret=request.app.state.payments_settings.webhook_secret,
+    )
+
+
+@router.get(
+    "/checkout/{order_id}",
+    response_model=SandboxCheckoutRead,
+    responses={**PAGE_ANSWERS, **ACCESS_ANSWERS},
+)
+async def sandbox_page(
+    order_id: UUID,
+    request: Request,
+    db: ReadDb,
+    ctx: Ctx,
+    credentials: BearerCredentials,
+    token: LinkToken = None,
+) -> Response:
+    row = await _sandbox_order(request, db, order_id, credentials=credentials, token=token, ctx=ctx)
     if not prefers_html(request.headers.get("accept")):
         base = f"{_public_base(request, row)}/v1/sandbox/checkout/{row.order_id}"
         checkout = SandboxCheckoutRead(
@@ -109,20 +177,43 @@ async def sandbox_page(order_id: UUID, request: Request, db: ReadDb) -> Response
             order_id=row.order_id,
             status=escape(row.status),
             base=row.order_id,  # relative: right behind the gateway's prefix too
+            token=_link_of(request, row),
         )
     )
 
 
-@router.post("/checkout/{order_id}/pay", response_model=SandboxOutcome, responses=OUTCOME_ANSWERS)
-async def sandbox_pay(order_id: UUID, request: Request, db: ReadDb) -> Response:
-    return await _post_event(request, await _sandbox_order(request, db, order_id), paid=True)
+@router.post(
+    "/checkout/{order_id}/pay",
+    response_model=SandboxOutcome,
+    responses={**OUTCOME_ANSWERS, **ACCESS_ANSWERS},
+)
+async def sandbox_pay(
+    order_id: UUID,
+    request: Request,
+    db: ReadDb,
+    ctx: Ctx,
+    credentials: BearerCredentials,
+    token: LinkToken = None,
+) -> Response:
+    row = await _sandbox_order(request, db, order_id, credentials=credentials, token=token, ctx=ctx)
+    return await _post_event(request, row, paid=True)
 
 
 @router.post(
-    "/checkout/{order_id}/cancel", response_model=SandboxOutcome, responses=OUTCOME_ANSWERS
+    "/checkout/{order_id}/cancel",
+    response_model=SandboxOutcome,
+    responses={**OUTCOME_ANSWERS, **ACCESS_ANSWERS},
 )
-async def sandbox_cancel(order_id: UUID, request: Request, db: ReadDb) -> Response:
-    return await _post_event(request, await _sandbox_order(request, db, order_id), paid=False)
+async def sandbox_cancel(
+    order_id: UUID,
+    request: Request,
+    db: ReadDb,
+    ctx: Ctx,
+    credentials: BearerCredentials,
+    token: LinkToken = None,
+) -> Response:
+    row = await _sandbox_order(request, db, order_id, credentials=credentials, token=token, ctx=ctx)
+    return await _post_event(request, row, paid=False)
 
 
 async def _post_event(request: Request, row: AnyRow, *, paid: bool) -> Response:

@@ -173,6 +173,7 @@ async def _attach_provider_checkout(
         created = await provider.create_checkout(
             CheckoutRequest(
                 order_id=order.order_id,
+                student_id=order.student_id,
                 title=order.title,
                 amount=order.final_amount,
                 currency=order.currency,
