@@ -39,3 +39,15 @@ async def test_a_prefix_that_is_not_a_plain_path_is_ignored(value):
         docs = (await client.get("/docs", headers={"X-Forwarded-Prefix": value})).text
     assert "servers" not in schema
     assert "'/openapi.json'" in docs or '"/openapi.json"' in docs
+
+
+async def test_the_schema_served_under_the_prefix_declares_the_gateways_own_refusals():
+    async with app_client() as client:
+        behind = await client.get("/openapi.json", headers={"X-Forwarded-Prefix": "/api/p"})
+        direct = (await client.get("/openapi.json")).json()
+    answers = behind.json()["paths"]["/v1/ping"]["get"]["responses"]
+    for status, code in (("401", "UNAUTHORIZED"), ("429", "RATE_LIMITED"), ("503", "UPSTREAM")):
+        assert code in answers[status]["description"]
+        assert "application/problem+json" in answers[status]["content"]
+    assert "413" not in answers  # no body, no body limit
+    assert "429" not in direct["paths"]["/v1/ping"]["get"]["responses"]

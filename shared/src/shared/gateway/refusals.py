@@ -200,3 +200,29 @@ def problem_pages() -> list[dict[str, Any]]:
         }
         for refusal in REFUSALS
     ]
+
+
+# What a client reaching a service through the gateway may get from the gateway itself, on
+# every operation (413 only where a body is sent): declared in the OpenAPI the service serves
+# under its `/api/<service>` prefix (shared.http.docs).
+_ON_EVERY_OPERATION = (UNAUTHORIZED, RATE_LIMITED, UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT)
+
+
+def add_gateway_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Document the gateway's own refusals on every operation of `schema` (in place)."""
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            refusals = list(_ON_EVERY_OPERATION)
+            if operation.get("requestBody"):
+                refusals.append(PAYLOAD_TOO_LARGE)
+            responses = operation["responses"]
+            for refusal in refusals:
+                note = f"{refusal.code} (from the gateway): {refusal.description}"
+                response = responses.setdefault(str(refusal.status), {"description": note})
+                if note not in response["description"]:
+                    response["description"] = f"{response['description']}; {note}"
+                response.setdefault("content", problem)
+    return schema

@@ -1,12 +1,15 @@
 """The documented app: Swagger UI and ReDoc served locally, auth problems on every operation."""
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 
 from shared.auth import BEARER_SCHEME
+from shared.gateway.refusals import add_gateway_problems
 from shared.http.forwarded_prefix import ForwardedPrefix
 from shared.http.problem_docs import add_kernel_problems
 
@@ -34,8 +37,28 @@ def documented_app(**fastapi_kwargs: Any) -> FastAPI:
     behind the gateway's `/api/<service>` prefix they find their schema (ForwardedPrefix)."""
     app = FastAPIOffline(**fastapi_kwargs)
     app.openapi = _openapi_with_auth_problems(app)  # type: ignore[method-assign]
+    _serve_openapi_per_prefix(app)
     app.add_middleware(ForwardedPrefix)
     return app
+
+
+def _serve_openapi_per_prefix(app: FastAPI) -> None:
+    """`/openapi.json` as FastAPI serves it; under the gateway's prefix (a `root_path`), the
+    prefix is the schema's server and the gateway's own refusals are declared too."""
+    url = app.openapi_url
+    if not url:
+        return
+    app.router.routes = [r for r in app.router.routes if getattr(r, "path", None) != url]
+
+    async def openapi(request: Request) -> JSONResponse:
+        root_path = str(request.scope.get("root_path", "")).rstrip("/")
+        if not root_path:
+            return JSONResponse(app.openapi())
+        schema = add_gateway_problems(copy.deepcopy(app.openapi()))
+        schema["servers"] = [{"url": root_path}]
+        return JSONResponse(schema)
+
+    app.add_route(url, openapi, include_in_schema=False)
 
 
 def _openapi_with_auth_problems(app: FastAPI) -> Callable[[], dict[str, Any]]:
