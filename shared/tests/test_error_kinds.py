@@ -41,3 +41,23 @@ def test_a_unit_of_work_without_an_outbox_refuses_to_record_an_event():
                 pack_id="00000000-0000-0000-0000-000000000001", student_id="s", mentor_id="m"
             )
         )
+
+
+def test_every_not_configured_refusal_of_every_service_is_one_non_retryable_409():
+    import booking.domain.errors
+    import notifications.domain.errors
+    import payments.domain.errors
+    import video.domain.errors  # noqa: F401 - loaded so that their refusals are listed
+    from shared.errors import NotConfigured
+    from shared.http.problem_types import _domain_error_classes
+
+    named = [cls for cls in _domain_error_classes() if cls.code.endswith("NOT_CONFIGURED")]
+
+    assert {cls.code for cls in named} >= {
+        "CALENDAR_NOT_CONFIGURED",
+        "DISCORD_NOT_CONFIGURED",
+        "CLERK_WEBHOOKS_NOT_CONFIGURED",
+    }
+    for cls in named:
+        assert issubclass(cls, NotConfigured), cls
+        assert status_for(cls("x")) == 409, cls

@@ -45,6 +45,14 @@ class Conflict(DomainError):
     kind = ErrorKind.conflict
 
 
+class NotConfigured(Conflict):
+    """This deployment is not configured for the feature (no credentials, no secret): 409,
+    never a 503 with `Retry-After`, since retrying cannot help until an operator configures
+    it. Each feature names itself in a stable `<FEATURE>_NOT_CONFIGURED` code."""
+
+    code = "NOT_CONFIGURED"
+
+
 class Forbidden(DomainError):
     code = "FORBIDDEN"
     kind = ErrorKind.forbidden

@@ -1,6 +1,6 @@
 """Refusals of booking's rules, each with a stable code."""
 
-from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from shared.errors import Conflict, Forbidden, InvalidInput, NotConfigured, NotFound, Unavailable
 
 
 class InvalidSchedule(InvalidInput):
@@ -98,7 +98,7 @@ class CalendarConnectFailed(InvalidInput):
     code = "CALENDAR_CONNECT_FAILED"
 
 
-class CalendarNotConfigured(Conflict):
+class CalendarNotConfigured(NotConfigured):
     """This deployment has no Google credentials: mentors have no calendar."""
 
     code = "CALENDAR_NOT_CONFIGURED"

@@ -1,6 +1,13 @@
 """Refusals of the notifications rules, each with a stable code."""
 
-from shared.errors import Conflict, ErrorKind, InvalidInput, NotFound, Unavailable
+from shared.errors import (
+    Conflict,
+    ErrorKind,
+    InvalidInput,
+    NotConfigured,
+    NotFound,
+    Unavailable,
+)
 
 
 class ContactNotFound(NotFound):
@@ -28,5 +35,13 @@ class DiscordUnavailable(Unavailable):
     code = "DISCORD_UNAVAILABLE"
 
 
-class NotConfigured(Unavailable):
-    code = "NOT_CONFIGURED"
+class DiscordNotConfigured(NotConfigured):
+    """No Discord OAuth credentials here (NOTIFICATIONS_DISCORD_CLIENT_ID): no connecting."""
+
+    code = "DISCORD_NOT_CONFIGURED"
+
+
+class ClerkWebhooksNotConfigured(NotConfigured):
+    """No Clerk signing secret here (NOTIFICATIONS_CLERK_WEBHOOK_SECRET): no Clerk events."""
+
+    code = "CLERK_WEBHOOKS_NOT_CONFIGURED"

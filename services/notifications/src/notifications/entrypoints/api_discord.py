@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from notifications.adapters.discord_oauth import DiscordOAuthFailed
 from notifications.adapters.oauth_state import InvalidState, sign_state, user_of_state
-from notifications.domain.errors import BadOAuthState, DiscordUnavailable, NotConfigured
+from notifications.domain.errors import BadOAuthState, DiscordNotConfigured, DiscordUnavailable
 from notifications.entrypoints.deps import Service
 from notifications.entrypoints.schemas import ConnectUrl, DiscordConnected
 from notifications.service_layer.contacts import connect_discord
@@ -17,22 +17,29 @@ router = APIRouter(prefix="/v1", tags=["discord"])
 OAuthParam = Annotated[str, Query(min_length=1, max_length=2000)]
 
 
-@router.get("/me/discord/connect", response_model=ConnectUrl)
+NOT_CONFIGURED: dict[int | str, dict[str, str]] = {
+    409: {"description": "DISCORD_NOT_CONFIGURED: no Discord credentials here (not retryable)"}
+}
+
+
+@router.get("/me/discord/connect", response_model=ConnectUrl, responses=NOT_CONFIGURED)
 async def discord_connect_url(user: CurrentUser, service: Service) -> ConnectUrl:
     """Discord's consent page for the caller; the signed `state` brings them back."""
     if service.oauth is None:
-        raise NotConfigured("Discord OAuth is not configured (NOTIFICATIONS_DISCORD_CLIENT_ID)")
+        raise DiscordNotConfigured(
+            "Discord OAuth is not configured (NOTIFICATIONS_DISCORD_CLIENT_ID)"
+        )
     state = sign_state(user.id, **service.state_key())
     return ConnectUrl(url=service.oauth.consent_url(state))
 
 
-@router.get("/discord/callback", response_model=DiscordConnected)
+@router.get("/discord/callback", response_model=DiscordConnected, responses=NOT_CONFIGURED)
 async def discord_callback(
     code: OAuthParam, state: OAuthParam, uow: Uow, service: Service
 ) -> DiscordConnected:
     """Where Discord sends the user back: the code becomes their Discord id on the contact."""
     if service.oauth is None:
-        raise NotConfigured("Discord OAuth is not configured")
+        raise DiscordNotConfigured("Discord OAuth is not configured")
     try:
         user_id = user_of_state(state, secret=service.state_key()["secret"])
     except InvalidState as exc:

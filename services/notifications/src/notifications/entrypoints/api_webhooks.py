@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import TypeAdapter, ValidationError
 
 from notifications.adapters.clerk import ClerkEventType, ClerkUser, InvalidSignature, verify
-from notifications.domain.errors import BadWebhookSignature, NotConfigured
+from notifications.domain.errors import BadWebhookSignature, ClerkWebhooksNotConfigured
 from notifications.entrypoints.deps import Service
 from notifications.service_layer.contacts import SyncUser, erase_user, sync_user
 from shared.errors import InvalidInput
@@ -25,13 +25,14 @@ _USER_ID: TypeAdapter[str] = TypeAdapter(UserId)
     status_code=204,
     responses={
         401: {"description": "WEBHOOK_SIGNATURE_INVALID: not signed by Clerk, or stale"},
+        409: {"description": "CLERK_WEBHOOKS_NOT_CONFIGURED: no Clerk secret here"},
     },
 )
 async def clerk_webhook(request: Request, uow: Uow, service: Service) -> Response:
     """user.created / user.updated save the identity; user.deleted erases the contact."""
     secret = service.settings.clerk_webhook_secret.get_secret_value()
     if not secret:
-        raise NotConfigured(
+        raise ClerkWebhooksNotConfigured(
             "Clerk webhooks are not configured (NOTIFICATIONS_CLERK_WEBHOOK_SECRET)"
         )
     body = await request.body()
