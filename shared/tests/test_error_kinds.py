@@ -44,10 +44,11 @@ def test_a_unit_of_work_without_an_outbox_refuses_to_record_an_event():
 
 
 def test_every_not_configured_refusal_of_every_service_is_one_non_retryable_409():
-    import booking.domain.errors
-    import notifications.domain.errors
-    import payments.domain.errors
-    import video.domain.errors  # noqa: F401 - loaded so that their refusals are listed
+    # Loaded so that their refusals are listed.
+    import booking.domain.errors  # noqa: F401
+    import notifications.domain.errors  # noqa: F401
+    import payments.domain.errors  # noqa: F401
+    import video.domain.errors  # noqa: F401
     from shared.errors import NotConfigured
     from shared.http.problem_types import _domain_error_classes
 
