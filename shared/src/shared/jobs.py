@@ -52,8 +52,9 @@ class JobRunner:
                 await connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
                 await connection.commit()
 
-    async def run_all(self) -> dict[str, int | None]:
-        return {name: await self.run_now(name, wait_for_lock=False) for name in self.jobs}
+    async def run_all(self, *, wait_for_lock: bool = False) -> dict[str, int | None]:
+        """Every job once; by default skipping those another replica is running."""
+        return {name: await self.run_now(name, wait_for_lock=wait_for_lock) for name in self.jobs}
 
     def start(self) -> None:
         if self.jobs and self._task is None:

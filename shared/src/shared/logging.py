@@ -16,7 +16,24 @@ __all__ = [
     "clear_contextvars",
     "configure",
     "get_logger",
+    "set_clock_offset",
 ]
+
+# The dev clock's offset as it is spelled on every log line (`clock_offset="+71h"`); None at 0.
+_clock_offset: str | None = None
+
+
+def set_clock_offset(label: str | None) -> None:
+    """Called by the dev clock when it moves; a process has one clock, so one label."""
+    global _clock_offset
+    _clock_offset = label
+
+
+def add_clock_offset(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """A structlog processor: says on every line that the dev clock is not real time."""
+    if _clock_offset is not None:
+        event_dict["clock_offset"] = _clock_offset
+    return event_dict
 
 
 class LogFormat(StrEnum):
@@ -45,6 +62,7 @@ def configure(
     as_json = renders_json(log_format, dev_mode=dev_mode) if json is None else json
     shared_processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        add_clock_offset,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

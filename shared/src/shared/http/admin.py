@@ -1,4 +1,4 @@
-"""Operator endpoints every service has: dead letters and due jobs."""
+"""Operator endpoints every service has: dead letters, due jobs and the dev clock."""
 
 from datetime import datetime
 from uuid import UUID
@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.auth import AdminUser
 from shared.errors import DomainError, NotFound
+from shared.http.admin_clock import admin_clock_router
 from shared.http.deps import ReadDb
 from shared.messaging import dead_letters
 from shared.messaging.consumers import NotReplayable
@@ -73,4 +74,5 @@ def admin_router() -> APIRouter:
             raise NotFound(f"no job {name}; jobs: {sorted(runner.jobs)}")
         return {"job": name, "handled": await runner.run_now(name)}
 
+    router.include_router(admin_clock_router())
     return router

@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from shared import logging as shared_logging
 from shared.auth import TokenVerifier
 from shared.http.admin import admin_router
+from shared.http.admin_clock import clock_read
 from shared.http.asyncapi import service_document
 from shared.http.docs import documented_app
 from shared.http.metrics import HttpMetrics
@@ -87,15 +88,15 @@ def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = (
         # HTTP, so it stays ready (200) but says so: status "degraded" and the details.
         failing = runtime.bus.consumers.health.failing()
         status = "not_ready" if not ready else "degraded" if failing else "ready"
-        return JSONResponse(
-            {
-                "status": status,
-                "service": runtime.service,
-                "checks": checks,
-                "failing_consumers": failing,
-            },
-            status_code=200 if ready else 503,
-        )
+        body: dict[str, object] = {
+            "status": status,
+            "service": runtime.service,
+            "checks": checks,
+            "failing_consumers": failing,
+        }
+        if runtime.dev_clock is not None:
+            body["clock"] = clock_read(runtime.dev_clock.reading()).model_dump(mode="json")
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.get(
         "/metrics",

@@ -37,6 +37,7 @@ KERNEL_PROBLEMS = {
     "503": "DATABASE_UNAVAILABLE or UPSTREAM_*: try again after `Retry-After` seconds",
 }
 WRITES = {"post", "put", "patch", "delete"}
+FASTAPI_422 = "Validation Error"  # FastAPI's own description of a request that breaks its schema
 OPERATIONAL_PATHS = {"/healthz", "/readyz", "/metrics", "/asyncapi.json"}
 
 
@@ -62,8 +63,13 @@ def add_kernel_problems(schema: dict[str, Any]) -> dict[str, Any]:
                 if operation.get("requestBody"):
                     _document(responses, "400", KERNEL_PROBLEMS["400"])
             if "422" in responses or operation.get("parameters") or operation.get("requestBody"):
+                # A route's own 422 codes (declared by it) stay next to the kernel's.
+                own = responses.get("422", {}).get("description", "")
+                described = "VALIDATION_FAILED: `errors` lists each field and what is wrong"
                 responses["422"] = {
-                    "description": "VALIDATION_FAILED: `errors` lists each field and what is wrong",
+                    "description": f"{own}; {described}"
+                    if own != FASTAPI_422 and own
+                    else described,
                     "content": _content({"$ref": "#/components/schemas/ValidationProblem"}),
                 }
             for status, response in responses.items():

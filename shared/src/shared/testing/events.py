@@ -13,6 +13,7 @@ from nats.aio.msg import Msg
 from nats.js.api import DeliverPolicy
 from nats.js.errors import NotFoundError
 
+from shared.messaging.dev_clock import bucket_name
 from shared.messaging.events import Envelope, Event, PackShape, PaymentSucceeded
 from shared.messaging.stream import domain_stream, stream_name, subject_for
 
@@ -131,10 +132,13 @@ async def ensure_stream(nats_url: str, namespace: str) -> None:
 
 
 async def delete_stream(nats_url: str, namespace: str) -> None:
+    """The namespace's event stream and its dev clock bucket (every dev-mode service makes one)."""
     nc = await nats.connect(nats_url)
     try:
-        await nc.jetstream().delete_stream(stream_name(namespace))
-    except Exception:
-        pass
+        for name in (stream_name(namespace), f"KV_{bucket_name(namespace)}"):
+            try:
+                await nc.jetstream().delete_stream(name)
+            except Exception:
+                pass
     finally:
         await nc.close()
