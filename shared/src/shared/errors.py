@@ -4,7 +4,9 @@ The HTTP layer maps kinds to statuses in one place (`shared.http.errors`); a res
 the code in its error reply; a subscriber logs it.
 """
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 
 class ErrorKind(StrEnum):
@@ -25,10 +27,17 @@ class DomainError(Exception):
     kind: ErrorKind = ErrorKind.conflict
 
     def __init__(
-        self, detail: str = "", *, code: str | None = None, kind: ErrorKind | None = None
+        self,
+        detail: str = "",
+        *,
+        code: str | None = None,
+        kind: ErrorKind | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
+        """`extra`: machine-readable members of the problem (RFC 9457 extensions)."""
         super().__init__(detail or code or self.code)
         self.detail = detail
+        self.extra = dict(extra or {})
         if code is not None:
             self.code = code
         if kind is not None:

@@ -136,3 +136,19 @@ async def test_bad_scheduling_settings_are_problems_that_change_nothing(driver):
         assert (response.status_code, response.json()["code"]) == (422, code), name
 
     assert await driver.snapshot() == before
+
+
+async def test_a_length_the_mentor_does_not_offer_is_a_problem_naming_the_offered_ones(driver):
+    await driver.publish_profile(session_durations=[60, 30])
+
+    fifteen = await driver.availability(start=START, days=7, duration=15)
+    booked = await driver.book("student-1", START + timedelta(days=1), duration=15)
+    documented = (await driver.client.get("/openapi.json")).json()
+    answers = documented["paths"]["/v1/mentors/{mentor_id}/availability"]["get"]["responses"]
+
+    assert fifteen.status_code == 422  # never 200 with an empty list
+    assert fifteen.headers["content-type"] == "application/problem+json"
+    assert fifteen.json()["code"] == "DURATION_NOT_OFFERED"
+    assert fifteen.json()["offered_durations"] == [30, 60]
+    assert booked.json()["offered_durations"] == [30, 60]
+    assert "DURATION_NOT_OFFERED" in answers["422"]["description"]

@@ -27,6 +27,7 @@ from shared.messaging.request_client import RemoteError, RequestFailed
 log = get_logger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+PROBLEM_MEMBERS = frozenset({"type", "title", "status", "code", "detail"})  # never overridden
 RETRY_AFTER_SECONDS = 2
 CODE_BY_STATUS = {
     400: "BAD_REQUEST",
@@ -120,7 +121,9 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
         if exc.kind is ErrorKind.unavailable:
             return unavailable(exc.code, _title(exc.code), exc.detail)
-        return problem(status_for(exc), exc.code, _title(exc.code), exc.detail)
+        own = getattr(exc, "extra", {})  # a subclass may skip DomainError.__init__
+        extra = {k: v for k, v in own.items() if k not in PROBLEM_MEMBERS}
+        return problem(status_for(exc), exc.code, _title(exc.code), exc.detail, extra=extra)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -158,6 +161,13 @@ def install_problem_handlers(app: FastAPI) -> None:
         return internal_error(exc)
 
     async def database_failure(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, PoolTimeout):  # every pooled connection busy past pool_timeout
+            log.warning("http.database_busy")
+            return unavailable(
+                "DATABASE_BUSY",
+                "The database has no connection free",
+                "nothing was changed; retry shortly",
+            )
         if is_infrastructure_failure(exc):
             log.warning("http.database_unavailable", error=describe_error(exc, limit=300))
             return unavailable(

@@ -89,8 +89,10 @@ def check_request(
 ) -> None:
     """Refuse a duration the mentor does not offer or an empty range."""
     if not schedule.offers(duration_minutes):
+        offered = sorted(schedule.durations)
         raise DurationNotOffered(
-            f"{duration_minutes} min is not offered (offered: {list(schedule.durations)})"
+            f"{duration_minutes} min is not offered (offered: {offered})",
+            extra={"offered_durations": offered},
         )
     if end <= start:
         raise InvalidRange("the range must end after it starts")

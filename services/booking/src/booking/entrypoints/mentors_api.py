@@ -29,6 +29,11 @@ router = APIRouter(prefix="/v1", tags=["mentors"])
 
 MENTOR_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "MENTOR_NOT_FOUND"}}
 """The documented failure of a route on one mentor's public profile."""
+AVAILABILITY_REFUSALS = (
+    "DURATION_NOT_OFFERED: the mentor offers no sessions of this length (never an empty "
+    "list); `offered_durations` lists the lengths they do offer; "
+    "INVALID_AVAILABILITY_RANGE: empty, or longer than 31 days; TOO_MANY_SLOTS: over 500"
+)
 
 
 async def _profile(db: DbConnection, mentor_id: str) -> dict[str, Any]:
@@ -71,7 +76,7 @@ async def get_mentor(mentor_id: MentorId, db: ReadDb) -> dict[str, Any]:
 @router.get(
     "/mentors/{mentor_id}/availability",
     response_model=AvailabilityRead,
-    responses=MENTOR_NOT_FOUND,
+    responses={**MENTOR_NOT_FOUND, 422: {"description": AVAILABILITY_REFUSALS}},
 )
 async def availability(
     mentor_id: MentorId,
