@@ -19,6 +19,7 @@ from mentorship.adminapi import (
     rebuild_projection,
     replay_dead_letter,
 )
+from mentorship.clock_cli import clock_app
 from mentorship.consoles import make_console
 from mentorship.dev import DEFAULT_NATS_PORT, DEFAULT_POSTGRES_PORT, DevOptions, run_dev
 from mentorship.mail_cli import mail_app
@@ -31,6 +32,7 @@ from shared.auth_dev import mint_dev_token
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 dlq_app = typer.Typer(help="Dead letters of the services' consumers.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(clock_app, name="clock")
 app.add_typer(mail_app, name="mail")
 console = make_console()
 errors = make_console(stderr=True)
