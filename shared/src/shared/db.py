@@ -20,11 +20,13 @@ def make_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = 10, pool_timeout: float = 2.0) -> AsyncEngine:
+    """`pool_timeout`: the longest wait for a free connection, then a 503 DATABASE_BUSY."""
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
+        pool_timeout=pool_timeout,
         pool_pre_ping=False,
         # SQL errors and their logs never carry the statement's parameters (emails, names).
         hide_parameters=True,

@@ -107,7 +107,11 @@ class Runtime:
 def build_runtime(
     settings: ServiceSettings, *, alembic_ini: Path, clock: Clock | None = None
 ) -> Runtime:
-    engine = make_engine(settings.database_url, pool_size=settings.database_pool_size)
+    engine = make_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        pool_timeout=settings.database_pool_timeout_seconds,
+    )
     connection_factory = make_connection_factory(engine)
     # Outside dev mode real time, with no KV read at all; a test's clock always wins.
     dev_clock = OffsetClock() if clock is None and settings.dev_mode else None

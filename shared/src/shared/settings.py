@@ -59,6 +59,21 @@ class ServiceSettings(BaseSettings):
     # Deferrals while the database is unreachable: short and growing, so that deferred events
     # land within the last step (3 s) of it coming back.
     consumer_outage_backoff_seconds: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0)
+    # Overload and request limits (decision 0021).
+    rate_limits_enabled: bool = True
+    rate_limit_storage_url: str = "memory://"  # redis://host:6379/0 to share across replicas
+    rate_limit_key_prefix: str = "mentorship-rl"
+    rate_limit_overrides: dict[str, str] = {}  # group -> limits, e.g. {"search": "600/minute"}
+    max_requests_in_flight: int | None = None  # None: 4 x database_pool_size; 0: unbounded
+    database_pool_timeout_seconds: float = 2.0  # waiting for a pooled connection, then 503
+    body_read_timeout_seconds: float = 10.0  # the whole request body, then 408
+
+    @property
+    def requests_in_flight_limit(self) -> int:
+        """The in-flight bound in force; 0 means none."""
+        if self.max_requests_in_flight is None:
+            return 4 * self.database_pool_size
+        return max(self.max_requests_in_flight, 0)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> "ServiceSettings":

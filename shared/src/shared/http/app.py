@@ -15,6 +15,7 @@ from shared.http.admin import admin_router
 from shared.http.admin_clock import clock_read
 from shared.http.asyncapi import service_document
 from shared.http.docs import documented_app
+from shared.http.limits import install_limits
 from shared.http.metrics import HttpMetrics
 from shared.http.problem_types import problem_types_router
 from shared.http.problems import ProblemOnCrash, install_problem_handlers
@@ -47,6 +48,7 @@ def create_app(runtime: Runtime, *, title: str, routers: Iterable[APIRouter] = (
     app.state.verifier = TokenVerifier(settings)
     install_problem_handlers(app)
     app.add_middleware(ProblemOnCrash)  # first added, so innermost: metrics see the 500
+    install_limits(app, runtime)  # body size and read time, rate limits, requests in flight
     app.add_middleware(HttpMetrics, service=runtime.service)
 
     @app.middleware("http")

@@ -46,6 +46,18 @@ KERNEL_PROBLEMS = {
                     "(`X-Request-ID`)."),
         ProblemType("BAD_REQUEST", 400, "The body could not be read (not JSON, or not UTF-8)."),
         ProblemType("HTTP_ERROR", 400, "The HTTP layer refused the request; `detail` says why."),
+        ProblemType("DATABASE_BUSY", 503, "Every database connection of the service was busy "
+                    "for too long; nothing was changed. Retry after `Retry-After` seconds."),
+        ProblemType("OVERLOADED", 503, "The service has as many requests in flight as it "
+                    "takes; this one was not started. Retry after `Retry-After` seconds."),
+        ProblemType("RATE_LIMITED", 429, "A rate limit of this route's group (per user, per "
+                    "client address or per provider) or of failed authentications from this "
+                    "address is used up; `RateLimit-Policy` names it, `RateLimit` says what is "
+                    "left. Retry after `Retry-After` seconds."),
+        ProblemType("PAYLOAD_TOO_LARGE", 413, "The request body is over this route's size; "
+                    "`detail` gives the limit."),
+        ProblemType("REQUEST_TIMEOUT", 408, "The request body did not arrive within the "
+                    "service's read deadline; the connection is closed."),
     )
 }  # fmt: skip
 

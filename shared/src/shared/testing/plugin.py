@@ -60,6 +60,16 @@ def auth_headers(user_id: str, role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+# One client address and deliberate bursts of requests: the functional tests run without the
+# overload protections, which have their own tests (shared/tests/test_limits_*.py) and are on,
+# at their defaults, wherever the suite runs as processes (journeys, `make dev`).
+FUNCTIONAL_TEST_LIMITS: dict[str, Any] = {
+    "rate_limits_enabled": False,
+    "max_requests_in_flight": 0,
+    "database_pool_timeout_seconds": 30.0,
+}
+
+
 @dataclass
 class RunningService:
     app: FastAPI
@@ -104,7 +114,7 @@ async def start_service(
                 jobs_enabled=False,
                 outbox_sweep_seconds=0.5,
                 consumer_backoff_seconds=(0.2, 0.4, 0.8, 1.0),
-                **overrides,
+                **{**FUNCTIONAL_TEST_LIMITS, **overrides},
             )
             app = create_app(settings, **(app_kwargs or {}))
             await stack.enter_async_context(app.router.lifespan_context(app))
