@@ -103,6 +103,12 @@ def test_compose_runs_the_infrastructure_the_services_use() -> None:
     assert notifications["NOTIFICATIONS_SMTP_PORT"] == "1025"
 
 
+def url_port(url: str) -> int | None:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).port
+
+
 def database_host(url: str) -> tuple[str | None, str | None]:
     from sqlalchemy.engine import make_url
 
@@ -297,6 +303,9 @@ def test_each_service_has_a_disruption_budget_an_autoscaler_and_a_network_policy
     ]
     egress_ports = {p["port"] for rule in policy["egress"] for p in rule["ports"]}
     assert {53, 4222, 5432} <= egress_ports
+    redis = k8s_environment(service)[service.env_var("RATE_LIMIT_STORAGE_URL")]
+    assert redis.startswith("redis://"), "the replicas share their rate-limit counters"
+    assert url_port(redis) in egress_ports
     deny = k8s_object("NetworkPolicy", "default-deny")["spec"]
     assert deny == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
 
