@@ -10,10 +10,9 @@ gets 429 on every operation until its window has room.
 
 import math
 from collections.abc import Iterable
-from typing import Any
 
 from prometheus_client import Counter
-from starlette.routing import BaseRoute, Match
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import TokenVerifier, Unauthorized
@@ -92,14 +91,14 @@ class RateLimits:
         self.counters = counters
         self.verifier = verifier
         self.exempt = exempt
-        self.table = {
-            (route.method, route.path): (group, route)
+        self.auth_failures = next(g for g in groups if g.name == AUTH_FAILURES.name)
+        # Starlette's own compilation of a path template (`{session_id}` is one segment).
+        self.patterns = [
+            (route.method, compile_path(route.path)[0], group, route)
             for group in groups
             for route in group.routes
             if route.service == service
-        }
-        self.auth_failures = next(g for g in groups if g.name == AUTH_FAILURES.name)
-        self._routes: list[tuple[BaseRoute, RateLimitGroup, RouteRef]] | None = None
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in self.exempt:
@@ -143,25 +142,15 @@ class RateLimits:
         await self.app(scope, receive, observed_send)
 
     def _match(self, scope: Scope) -> tuple[RateLimitGroup, RouteRef] | None:
-        if not self.table:
-            return None
-        if self._routes is None:
-            self._routes = self._limited_routes(scope["app"].router.routes)
-        for route, group, ref in self._routes:
-            if route.matches(scope)[0] is Match.FULL:
-                return group, ref
+        """The group of the route template this request's method and path match."""
+        path = scope["path"]
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        for method, pattern, group, route in self.patterns:
+            if method == scope["method"] and pattern.match(path):
+                return group, route
         return None
-
-    def _limited_routes(
-        self, routes: Iterable[BaseRoute]
-    ) -> list[tuple[BaseRoute, RateLimitGroup, RouteRef]]:
-        found = []
-        for route in routes:
-            path: Any = getattr(route, "path", None)
-            for method in getattr(route, "methods", None) or ():
-                if (method, path) in self.table:
-                    found.append((route, *self.table[(method, path)]))
-        return found
 
     async def _key(self, scope: Scope, group: RateLimitGroup, route: RouteRef, address: str) -> str:
         if group.key is KeyKind.provider:
