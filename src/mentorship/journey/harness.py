@@ -82,21 +82,24 @@ def running_suite(
     workdir: Path,
     public_base_url: str,
     extra_env: dict[str, str] | None = None,
+    taken_ports: frozenset[int] = frozenset(),
 ) -> Iterator[SuiteProcesses]:
-    """Start the six services (ready, or RuntimeError with their output), stop them after."""
+    """Start the six services (ready, or RuntimeError with their output), stop them after;
+    `taken_ports` are promised to someone else (the gateway, started after)."""
     quiet = Console(file=io.StringIO(), width=200)
     with ExitStack() as stack:
         mail = mail_sink.start(host="127.0.0.1", port=None, directory=workdir / "mail")
         stack.callback(mail.stop)
         procs: dict[str, ServiceProcess] = {}
-        for service in SERVICES:
+        ports = _free_ports(len(SERVICES), avoid=taken_ports)
+        for service, port in zip(SERVICES, ports, strict=True):
             extra = dict(extra_env or {})
             extra[service.env_var("PUBLIC_BASE_URL")] = public_base_url
             if service.name == "notifications":
                 extra |= mail.service_env()
             proc = ServiceProcess(
                 service,
-                port=free_port(),
+                port=port,
                 env=service_env(
                     service,
                     database_url=database_urls[service.name],
@@ -113,6 +116,16 @@ def running_suite(
             procs[service.name] = proc
         wait_ready(procs, timeout=90)
         yield SuiteProcesses(procs=procs, mail=mail, logs=workdir / "logs")
+
+
+def _free_ports(count: int, *, avoid: frozenset[int]) -> list[int]:
+    """`count` distinct free ports, none of them in `avoid`."""
+    ports: list[int] = []
+    while len(ports) < count:
+        port = free_port()
+        if port not in avoid and port not in ports:
+            ports.append(port)
+    return ports
 
 
 def wait_ready(procs: dict[str, ServiceProcess], *, timeout: float) -> None:

@@ -70,15 +70,15 @@ class Suite:
         sent = {"Accept": "application/json", **(headers or {})}
         if as_ is not None:
             sent["Authorization"] = f"Bearer {self.token(as_)}"
-        # As a well-behaved client: a 503 (a service restarting, NATS or a database away) is
-        # retried after its Retry-After with the same request, Idempotency-Key included.
+        # As a well-behaved client: a 503 (a service restarting, NATS or a database away) or a
+        # 429 is retried after its Retry-After with the same request, Idempotency-Key included.
         deadline = time.monotonic() + self.retry_for
         while True:
             self.calls += 1
             response = self.http.request(
                 method, f"/api/{service}{path}", json=json, params=params, headers=sent
             )
-            if response.status_code != 503 or time.monotonic() >= deadline:
+            if response.status_code not in (429, 503) or time.monotonic() >= deadline:
                 return response
             self.retries += 1
             time.sleep(min(_retry_after(response), 2.0))
