@@ -124,6 +124,29 @@ def dev(
 
 
 @app.command()
+def demo(
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="The gateway's base URL (default: the running `make dev`'s)."),
+    ] = None,
+) -> None:
+    """Walk the whole product through the gateway of a running `make dev`, step by step."""
+    from mentorship.journey.demo import run_demo
+
+    url = base_url or _gateway_url()
+    raise typer.Exit(run_demo(url, dev_secret=dev_secret(), console=console))
+
+
+def _gateway_url() -> str:
+    """The running dev stack's gateway, or a usage error saying to start it."""
+    stack = read_stack(repo_root())
+    if stack is None or not stack.gateway_url:
+        errors.print("[red]no dev stack is running here:[/] start it with `make dev` first")
+        raise typer.Exit(2)
+    return stack.gateway_url
+
+
+@app.command()
 def token(
     user: Annotated[str, typer.Option(help="User id (the `sub` claim).")],
     role: Annotated[Role, typer.Option(help="Role claim.")],
