@@ -164,16 +164,18 @@ class DevClockSync:
             return
         self._apply_value(entry.value, entry.revision or 0)
 
-    async def _follow(self, watcher: KeyValue.KeyWatcher) -> None:
+    async def _follow(self, watcher: KeyValue.KeyWatcher | None) -> None:
         while True:
             try:
+                if watcher is None:
+                    watcher = await self._bucket().watch(OFFSET_KEY)
                 await self._watch(watcher)
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:
+            except Exception as exc:  # NATS away: say so, then watch again once it is back
                 log.warning("dev_clock.watch_failed", error=describe_error(exc, limit=300))
                 await asyncio.sleep(1.0)
-                watcher = await self._bucket().watch(OFFSET_KEY)
+            watcher = None
 
     async def _watch(self, watcher: KeyValue.KeyWatcher) -> None:
         try:
