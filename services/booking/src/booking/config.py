@@ -2,10 +2,11 @@
 
 from datetime import timedelta
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from booking.domain.policy import Policy
+from shared.links import DEV_PUBLIC_BASE_URL, link_or_default
 from shared.settings import ServiceSettings
 
 
@@ -18,16 +19,30 @@ class Settings(ServiceSettings):
         (24 * 60, 10), description="reminders this many minutes before the start"
     )
     hold_minutes: int = Field(5, gt=0, le=60, description="how long a slot hold keeps a slot")
+    public_base_url: str = Field(
+        DEV_PUBLIC_BASE_URL, description="the suite's public origin; every link starts here"
+    )
     join_url_base: str = Field(
-        "http://127.0.0.1:3000/sessions", description="the app's page for joining a session"
+        "", description="the app's session pages (default: <public_base_url>/sessions)"
     )
     job_batch_size: int = Field(100, gt=0, description="reminders one due-job round claims")
     google_client_id: str = ""
     google_client_secret: SecretStr = SecretStr("")
-    google_redirect_uri: str = ""
+    google_redirect_uri: str = Field(
+        "", description="default: <public_base_url>/oauth/google/callback (the gateway's)"
+    )
     calendar_token_key: SecretStr = SecretStr("")
     """Fernet key that encrypts refresh tokens at rest (`Fernet.generate_key()`)."""
     calendar_cache_seconds: float = Field(60, ge=0, description="free/busy answers kept this long")
+
+    @model_validator(mode="after")
+    def _links_from_the_public_base_url(self) -> "Settings":
+        base = self.public_base_url
+        self.join_url_base = link_or_default(self.join_url_base, base_url=base, path="/sessions")
+        self.google_redirect_uri = link_or_default(
+            self.google_redirect_uri, base_url=base, path="/oauth/google/callback"
+        )
+        return self
 
     def policy(self) -> Policy:
         return Policy(

@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared.links import DEV_PUBLIC_BASE_URL, link_or_default
 from shared.settings import ServiceSettings
 
 
@@ -29,11 +30,17 @@ class Settings(ServiceSettings):
     discord_authorize_url: str = "https://discord.com/oauth2/authorize"
     discord_client_id: str = ""
     discord_client_secret: SecretStr = SecretStr("")
-    discord_redirect_uri: str = "http://127.0.0.1:8104/v1/discord/callback"
+    discord_redirect_uri: str = Field(
+        "", description="default: <public_base_url>/oauth/discord/callback (the gateway's)"
+    )
     discord_concurrency: int = Field(4, gt=0, description="Discord posts in flight at once")
+    public_base_url: str = Field(
+        DEV_PUBLIC_BASE_URL, description="the suite's public origin; every link starts here"
+    )
     connect_discord_url: str = Field(
-        "http://localhost:3000/settings/discord",
-        description="the app page that starts the Discord connection (linked from emails)",
+        "",
+        description="the app page that starts the Discord connection (linked from emails; "
+        "default: <public_base_url>/settings/discord)",
     )
     oauth_state_secret: SecretStr = SecretStr("dev-secret-oauth-state-change-me")
     oauth_state_minutes: int = Field(10, gt=0)
@@ -49,6 +56,17 @@ class Settings(ServiceSettings):
     senders_enabled: bool = True
     onboarding_reminder_hours: float = Field(48.0, gt=0)
     dev_mail_dir: Path = Path(".dev/mail")
+
+    @model_validator(mode="after")
+    def _links_from_the_public_base_url(self) -> "Settings":
+        base = self.public_base_url
+        self.connect_discord_url = link_or_default(
+            self.connect_discord_url, base_url=base, path="/settings/discord"
+        )
+        self.discord_redirect_uri = link_or_default(
+            self.discord_redirect_uri, base_url=base, path="/oauth/discord/callback"
+        )
+        return self
 
     def secret_values(self) -> dict[str, str]:
         """The Discord bot token and the OAuth state key must be real outside dev mode."""

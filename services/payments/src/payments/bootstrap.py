@@ -35,7 +35,7 @@ def providers_of(settings: Settings) -> dict[Provider, CheckoutProvider]:
         )
     if settings.sandbox_enabled:
         found[Provider.sandbox] = SandboxCheckout(
-            public_base_url=settings.public_base_url, link_secret=settings.webhook_secret
+            public_base_url=settings.public_api_url, link_secret=settings.webhook_secret
         )
     return found
 

@@ -1,9 +1,10 @@
 """Settings of the payments service (environment variables with the PAYMENTS_ prefix)."""
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from payments.adapters.paypal_webhooks import PAYPAL_CERT_ORIGINS
+from shared.links import DEV_PUBLIC_BASE_URL, link_or_default, through_gateway
 from shared.settings import ServiceSettings
 
 # The sandbox signs its events with this when no Stripe webhook secret is set (dev mode only).
@@ -23,15 +24,35 @@ class Settings(ServiceSettings):
     paypal_webhook_id: str = ""
     # Where PAYPAL-CERT-URL may point. PayPal's hosts; tests alone put a loopback origin here.
     paypal_cert_origins: tuple[str, ...] = PAYPAL_CERT_ORIGINS
-    # Where browsers reach this service (sandbox pages); the default is its `mentorship dev` port.
-    public_base_url: str = Field("http://127.0.0.1:8101", description="where this service is")
-    success_url: str = "http://127.0.0.1:3000/checkout/{order_id}/success"
-    cancel_url: str = "http://127.0.0.1:3000/checkout/{order_id}/cancel"
+    # The suite's public origin (the gateway): sandbox pages are at <it>/api/payments/...
+    public_base_url: str = Field(
+        DEV_PUBLIC_BASE_URL, description="the suite's public origin; every link starts here"
+    )
+    success_url: str = Field(
+        "", description="default: <public_base_url>/checkout/{order_id}/success"
+    )
+    cancel_url: str = Field("", description="default: <public_base_url>/checkout/{order_id}/cancel")
     checkout_minutes: int = Field(30, ge=30, le=1440, description="Stripe allows 30 min to 24 h")
     hold_margin_minutes: int = Field(5, ge=0, le=60)
     job_batch_size: int = Field(100, gt=0)
     # In-process webhook processors; 0 leaves processing to the due job (another replica).
     webhook_workers: int = Field(2, ge=0, le=16)
+
+    @model_validator(mode="after")
+    def _links_from_the_public_base_url(self) -> "Settings":
+        base = self.public_base_url
+        self.success_url = link_or_default(
+            self.success_url, base_url=base, path="/checkout/{order_id}/success"
+        )
+        self.cancel_url = link_or_default(
+            self.cancel_url, base_url=base, path="/checkout/{order_id}/cancel"
+        )
+        return self
+
+    @property
+    def public_api_url(self) -> str:
+        """Where clients reach this service's own API: through the gateway's prefix."""
+        return through_gateway(self.public_base_url, self.service_name)
 
     def secret_values(self) -> dict[str, str]:
         """Both providers' keys must be real outside dev mode."""

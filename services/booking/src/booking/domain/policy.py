@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from shared.links import DEV_PUBLIC_BASE_URL, public_link
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -10,7 +12,7 @@ class Policy:
     """A student cancelling closer to the start than this forfeits the credit."""
     reminder_offsets: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(minutes=10))
     hold_duration: timedelta = timedelta(minutes=5)
-    join_url_base: str = "http://127.0.0.1:3000/sessions"
+    join_url_base: str = f"{DEV_PUBLIC_BASE_URL}/sessions"
 
     def join_url(self, session_id: object) -> str:
-        return f"{self.join_url_base.rstrip('/')}/{session_id}/join"
+        return public_link(self.join_url_base, f"{session_id}/join")

@@ -84,7 +84,7 @@ def _public_base(request: Request, row: AnyRow) -> str:
     link = str(row.redirect_url or "").split("?", 1)[0]
     if link.endswith(path):
         return link.removesuffix(path)
-    return str(request.app.state.payments_settings.public_base_url).rstrip("/")
+    return str(request.app.state.payments_settings.public_api_url)
 
 
 LinkToken = Annotated[
