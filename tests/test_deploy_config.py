@@ -159,11 +159,28 @@ def test_k8s_runs_each_service_behind_a_service_on_its_port(service: Service) ->
     assert migrate["command"] == [*MIGRATE, service.name]
 
 
+UVICORN_TRUSTED_PROXIES = "FORWARDED_ALLOW_IPS"  # uvicorn's own, not a settings field
+
+
+@by_name
+def test_k8s_services_take_the_client_address_from_the_gateway_only(service: Service) -> None:
+    """Per-address rate limits and the 401 lockout must not see every client as the gateway."""
+    import ipaddress
+
+    pod = k8s_object("Deployment", service.name)["spec"]["template"]["spec"]
+    (app,) = pod["containers"]
+    env = {entry["name"]: entry["value"] for entry in app.get("env", [])}
+    trusted = env[UVICORN_TRUSTED_PROXIES]
+    assert "*" not in trusted, "trusting every peer believes a forged X-Forwarded-For"
+    networks = [ipaddress.ip_network(part.strip()) for part in trusted.split(",")]
+    assert all(network.is_private for network in networks)
+
+
 @by_name
 def test_k8s_sets_only_settings_fields_and_leaves_dev_mode_off(service: Service) -> None:
     pod = k8s_object("Deployment", service.name)["spec"]["template"]["spec"]
     names = k8s_env_vars(pod)
-    unknown = names - settings_env_vars(service)
+    unknown = names - settings_env_vars(service) - {UVICORN_TRUSTED_PROXIES}
     assert not unknown, f"{service.name} sets unknown variables {sorted(unknown)}"
     for required in ("DATABASE_URL", "NATS_URL", "DEV_MODE", "JWT_JWKS_URL"):
         assert service.env_var(required) in names
