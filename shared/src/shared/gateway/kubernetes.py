@@ -5,6 +5,7 @@ Portable: only Gateway API `v1` fields (Core, plus Extended `timeouts`), no impl
 own resources; those are in `shared.gateway.envoy_gateway`.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from shared.gateway.routes import PublicPath, RouteTable, ServiceRoute
 GATEWAY_API = "gateway.networking.k8s.io/v1"
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 PART_OF = {"app.kubernetes.io/part-of": "mentorship"}
+OBJECT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")  # RFC 1123 label
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def service_route_name(route: ServiceRoute) -> str:
 
 def public_path_route_name(public: PublicPath) -> str:
     """The HTTPRoute of one public path: `/webhooks/stripe` -> `payments-webhooks-stripe`."""
-    return f"{public.service}-{public.path.strip('/').replace('/', '-').replace('.', '-')}"
+    return f"{public.service}-{re.sub(r'[^a-z0-9]+', '-', public.path).strip('-')}"
 
 
 def http_routes(
@@ -151,4 +153,8 @@ def http_routes(
         )
         for public in table.public_paths
     ]
+    names = [route["metadata"]["name"] for route in routes]
+    for name in names:
+        if names.count(name) > 1 or not OBJECT_NAME.match(name):
+            raise ValueError(f"HTTPRoute name {name!r} is not unique or not a Kubernetes name")
     return routes
