@@ -142,7 +142,9 @@ def describe(raw: bytes) -> dict[str, Any]:
         "message_id": message["Message-ID"],
         "from": message["From"],
         "to": message["To"],
-        "subject": message["Subject"],
+        # A long subject is folded right after "Subject:" and Python's parser keeps the
+        # leading space of the unfolded value; a mail client shows it without.
+        "subject": str(message["Subject"] or "").strip(),
         "date": message["Date"],
         "text": text.get_content() if text is not None else None,
         "html": html.get_content() if html is not None else None,
