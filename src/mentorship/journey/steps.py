@@ -4,10 +4,12 @@ what every party sees (HTTP answers and delivered mail) and says in one line wha
 The demo prints those lines; the journey test runs the same steps on a suite it starts itself.
 """
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import unescape
 from typing import Any
 
 from icalendar import Calendar
@@ -185,6 +187,13 @@ def attend(j: Journey, student: Person, number: int) -> dict[str, Any]:
     return session
 
 
+def page_text(html: str) -> list[str]:
+    """The visible lines of a small HTML page (its title, headings and paragraphs)."""
+    blocks = re.findall(r"<(?:h1|h2|p|button)[^>]*>(.*?)</(?:h1|h2|p|button)>", html, re.S)
+    lines = (" ".join(re.sub(r"<[^>]+>", " ", block).split()) for block in blocks)
+    return [unescape(line) for line in lines if line]
+
+
 def _z(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
@@ -256,6 +265,7 @@ def three_checkouts(j: Journey) -> str:
     )
     expect(page.status_code == 200, f"sandbox page: {page.status_code}")
     j.shown.append(f"sandbox checkout page: {order_a['redirect_url']}")
+    j.shown.extend(f"  │ {line}" for line in page_text(page.text))
     j.suite.refused(
         "payments",
         "POST",
