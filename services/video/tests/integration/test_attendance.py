@@ -133,5 +133,6 @@ async def test_a_signed_but_malformed_notice_is_a_problem_not_a_500(video):
     ):
         response = await post_signed(video, body)
         assert (response.status_code, response.json()["code"]) == (422, "INVALID_NOTICE"), body
-    huge = b'{"noticeId": "' + b"x" * 70_000 + b'"}'
-    assert (await post_signed(video, huge)).status_code == 422
+    huge = b'{"noticeId": "' + b"x" * 70_000 + b'"}'  # over the route's 64 KiB (decision 0021)
+    too_large = await post_signed(video, huge)
+    assert (too_large.status_code, too_large.json()["code"]) == (413, "PAYLOAD_TOO_LARGE")
