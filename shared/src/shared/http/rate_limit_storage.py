@@ -79,7 +79,8 @@ class LimitCounters:
         return await self._hit(self._local, item, identifiers)
 
     async def peek(self, item: RateLimitItem, *identifiers: str) -> Outcome:
-        """Whether `item` has room for one more, without counting it."""
+        """Whether `item` has room for one more, without counting it (what is left and the
+        reset are only worked out when it has none)."""
         if self.shared:
             assert self._shared is not None
             try:
@@ -97,8 +98,9 @@ class LimitCounters:
     async def _peek(
         self, limiter: SlidingWindowCounterRateLimiter, item: RateLimitItem, ids: tuple[str, ...]
     ) -> Outcome:
-        allowed = await limiter.test(item, *ids)
-        return await self._outcome(limiter, item, ids, allowed=allowed)
+        if await limiter.test(item, *ids):  # the common case: one storage call, no stats
+            return Outcome(item=item, allowed=True, remaining=1, reset_seconds=0.0)
+        return await self._outcome(limiter, item, ids, allowed=False)
 
     async def _outcome(
         self,
