@@ -30,6 +30,9 @@ CORS_EXPOSE_HEADERS = (
     "x-ratelimit-limit",
     "x-ratelimit-remaining",
     "x-ratelimit-reset",
+    # The services' per-group fields (decision 0021, draft-ietf-httpapi-ratelimit-headers-09).
+    "ratelimit",
+    "ratelimit-policy",
 )
 CORS_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
