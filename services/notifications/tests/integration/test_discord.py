@@ -37,7 +37,7 @@ async def test_a_student_on_discord_gets_a_dm_that_pings_nobody(app, discord):
     [message] = discord.posted("message")
     assert opened == {"recipient_id": DISCORD_ID}
     assert message["allowed_mentions"] == {"parse": []}
-    assert message["content"].startswith("Session booked with m-without-contact (System design)")
+    assert message["content"].startswith("Session booked with your mentor (System design)")
     assert (row.status, row.attempts) == ("sent", 1)
     assert row.provider_message_id
 

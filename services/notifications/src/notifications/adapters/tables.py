@@ -101,3 +101,13 @@ onboarding = Table(
         postgresql_where=text("reminded_at IS NULL AND connected_at IS NULL"),
     ),
 )
+
+# The public names of mentors, from booking's `mentor.updated`: mails name a mentor as their
+# profile does ("Grace"), not by id. Only a newer event replaces a name (`occurred_at`).
+mentor_names = Table(
+    "mentor_names",
+    metadata,
+    Column("mentor_id", String(ID), primary_key=True),
+    Column("display_name", String(200), nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+)

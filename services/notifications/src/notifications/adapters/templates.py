@@ -37,6 +37,7 @@ class Renderer:
             trim_blocks=True,
         )
         self._env.filters["local"] = _local
+        self._env.filters["sentence_start"] = _sentence_start
 
     def render(
         self, template: str, *, facts: dict[str, Any], zone: str, locale: str = "en"
@@ -61,6 +62,12 @@ def _local(context: Context, moment: datetime | str) -> str:
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     return format_local(moment, context["zone"])
+
+
+def _sentence_start(text: str) -> str:
+    """`{{ counterpart | sentence_start }}`: "your student" opens a sentence as "Your student";
+    a name is left as written (unlike `capitalize`, which lowers the rest)."""
+    return text[:1].upper() + text[1:]
 
 
 def _one_line(text: str) -> str:

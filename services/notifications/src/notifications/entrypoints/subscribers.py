@@ -2,15 +2,22 @@
 
 from notifications.service_layer.announce import announce
 from notifications.service_layer.dependencies import Dependencies
+from notifications.service_layer.mentor_names import remember_mentor_name
 from notifications.service_layer.notices import MAKERS
 from shared.messaging import Envelope, Event, MessageBus
+from shared.messaging.events import MentorUpdated
 from shared.uow import UnitOfWork
 
 
 def register(bus: MessageBus, *, deps: Dependencies) -> None:
-    """One durable consumer per event type that gives notices (`notifications-<subject>`)."""
+    """One durable consumer per event type that gives notices (`notifications-<subject>`),
+    and one that keeps the mentors' profile names the mails use."""
     for event_type in MAKERS:
         _subscribe(bus, event_type, deps=deps)
+
+    @bus.consumers.on(MentorUpdated, purpose="mentor-names")
+    async def on_mentor_updated(event: MentorUpdated, uow: UnitOfWork, envelope: Envelope) -> None:
+        await remember_mentor_name(event, occurred_at=envelope.occurred_at, uow=uow)
 
 
 def _subscribe(bus: MessageBus, event_type: type[Event], *, deps: Dependencies) -> None:

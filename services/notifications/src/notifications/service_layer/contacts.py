@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from notifications.adapters import contacts as contacts_repo
+from notifications.adapters import names as names_repo
 from notifications.adapters import onboarding as onboarding_repo
 from notifications.domain.errors import ContactNotFound
 from notifications.domain.model import Channel
@@ -69,7 +70,8 @@ async def sync_user(cmd: SyncUser, *, uow: UnitOfWork, deps: Dependencies) -> Ro
 
 
 async def erase_user(user_id: str, *, uow: UnitOfWork, deps: Dependencies) -> bool:
-    """A deleted user's contact and onboarding are erased; their log keeps no address."""
+    """A deleted user's contact, onboarding and name are erased; their log keeps no address."""
+    await names_repo.forget(uow.connection, user_id)
     return await contacts_repo.erase(uow.connection, user_id)
 
 

@@ -6,8 +6,10 @@ from typing import Any
 
 from notifications.adapters import contacts as contacts_repo
 from notifications.adapters import deliveries as deliveries_repo
+from notifications.adapters import names as names_repo
 from notifications.adapters.templates import Rendered
 from notifications.domain.model import Channel, Contact, DeliveryStatus, Notice
+from notifications.domain.names import counterpart_name, recipient_name
 from notifications.domain.routing import Route, routes_for
 from notifications.service_layer.dependencies import Dependencies
 from shared.uow import UnitOfWork
@@ -30,13 +32,16 @@ async def plan_notices(
     now = deps.clock.now()
     people = {n.recipient for n in notices} | {n.counterpart for n in notices if n.counterpart}
     known = await contacts_repo.get_many(uow.connection, people)
+    profile_names = await names_repo.get_many(uow.connection, people)
     rows = []
     for notice in notices:
         contact = known.get(notice.recipient)
         routes = routes_for(
             contact, kind=notice.kind, discord_ready=deps.policy.discord_ready, only=notice.only
         )
-        rendered = _render(notice, contact=contact, known=known, deps=deps)
+        rendered = _render(
+            notice, contact=contact, known=known, profile_names=profile_names, deps=deps
+        )
         for route in routes:
             rows.append(
                 _row(
@@ -57,14 +62,27 @@ async def plan_notices(
 
 
 def _render(
-    notice: Notice, *, contact: Contact | None, known: dict[str, Contact], deps: Dependencies
+    notice: Notice,
+    *,
+    contact: Contact | None,
+    known: dict[str, Contact],
+    profile_names: dict[str, str],
+    deps: Dependencies,
 ) -> Rendered:
-    counterpart = known.get(notice.counterpart) if notice.counterpart else None
+    """The message in the reader's zone, naming people by their names (decision 0018)."""
+    other = known.get(notice.counterpart) if notice.counterpart else None
+    counterpart = counterpart_name(
+        notice.counterpart, audience=notice.audience, profile_names=profile_names, contact=other
+    )
     facts = {
         **notice.facts,
         "audience": notice.audience.value,
-        "recipient": contact.name if contact else notice.recipient,
-        "counterpart": counterpart.name if counterpart else (notice.counterpart or ""),
+        "recipient": recipient_name(notice.recipient, profile_names=profile_names, contact=contact),
+        "counterpart": counterpart or "",
+        "counterpart_named": bool(
+            notice.counterpart
+            and (notice.counterpart in profile_names or (other and other.display_name))
+        ),
         "connect_url": deps.policy.connect_discord_url,
     }
     return deps.renderer.render(
