@@ -2,18 +2,30 @@
 service's OpenAPI and declares its 429; the services' body sizes are the gateway's route
 table's; the kernel app factory applies the limits to a real service."""
 
+import asyncio
 import importlib
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
+import httpx
 import pytest
+import uvicorn
+from fastapi import FastAPI, Request
 from starlette.routing import compile_path
 
 from mentorship.services import SERVICE_NAMES, repo_root
+from shared.auth import TokenVerifier
+from shared.embedded.ports import free_port
 from shared.gateway.routes import default_route_table_path, load_route_table
 from shared.http.body_limits import DEFAULT_BODY_BYTES, body_limit
+from shared.http.limits import install_limits
+from shared.http.problems import install_problem_handlers
 from shared.http.rate_limit_policy import GROUPS
+from shared.settings import ServiceSettings
 from shared.testing.plugin import auth_headers
 
 TABLE = load_route_table(default_route_table_path(repo_root()))
@@ -90,3 +102,46 @@ async def test_the_app_factory_limits_a_real_services_group(start_service):
     assert answers[0].headers["ratelimit-policy"] == '"search";q=2;w=60'
     assert answers[2].json()["code"] == "RATE_LIMITED"
     assert int(answers[2].headers["retry-after"]) >= 1
+
+
+async def test_a_services_429_and_its_rate_limit_fields_pass_through_the_gateway(start_gateway):
+    config = ServiceSettings(dev_mode=True, rate_limit_overrides={"search": "2/minute"})
+    app = FastAPI()
+    app.state.verifier = TokenVerifier(config)
+    install_problem_handlers(app)
+    install_limits(app, SimpleNamespace(settings=config, service="search"))  # type: ignore[arg-type]
+    seen: list[str] = []
+
+    @app.get("/v1/mentors/search")
+    async def search(request: Request) -> dict[str, str]:
+        seen.append(request.client.host if request.client else "")
+        return {"ok": "yes"}
+
+    async with serving(app) as upstream:
+        gateway = await start_gateway({"search": upstream})
+        async with httpx.AsyncClient(base_url=gateway, timeout=10) as http:
+            answers = [await http.get("/api/search/v1/mentors/search") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429], answers[-1].text
+    assert answers[0].headers["ratelimit-policy"] == '"search";q=2;w=60'
+    assert answers[2].json()["code"] == "RATE_LIMITED"
+    assert int(answers[2].headers["retry-after"]) >= 1
+    assert answers[2].headers["ratelimit"].startswith('"search";r=0;')
+    assert len(seen) == 2 and all(seen), seen  # counted per the address uvicorn was given
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[str]:
+    """`app` behind uvicorn on a free loopback port, in this event loop."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(10):
+            while not server.started:  # noqa: ASYNC110 - uvicorn has no started event
+                await asyncio.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 10)
