@@ -71,3 +71,15 @@ def test_no_default_names_a_front_end_port_that_does_not_exist(service, monkeypa
 
     assert ":3000" not in settings.model_dump_json()
     assert "localhost:" not in settings.model_dump_json()
+
+
+def test_make_dev_points_every_service_s_links_at_its_gateway(monkeypatch) -> None:
+    from mentorship.dev import Infra, _service_env
+    from mentorship.services import get_service
+
+    monkeypatch.delenv("BOOKING_PUBLIC_BASE_URL", raising=False)
+    infra = Infra(nats_url="nats://127.0.0.1:1", database_urls={"booking": "x"}, gateway_port=18100)
+
+    env = _service_env(get_service("booking"), infra)
+
+    assert env["BOOKING_PUBLIC_BASE_URL"] == "http://127.0.0.1:18100"

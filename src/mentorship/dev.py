@@ -244,6 +244,8 @@ def _service_env(service: Service, infra: Infra, *, json_logs: bool = False) -> 
     )
     if service.name == "notifications" and infra.mail is not None:
         env.update(infra.mail.service_env())
+    if infra.gateway_port is not None:  # every link in a mail starts at the gateway
+        env.setdefault(service.env_var("PUBLIC_BASE_URL"), f"http://127.0.0.1:{infra.gateway_port}")
     return env
 
 
