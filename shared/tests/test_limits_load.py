@@ -10,13 +10,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+import pytest
 import uvicorn
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
+from pydantic import ValidationError
 from sqlalchemy import text
 
 from shared.db import make_engine
 from shared.http.body_limits import body_limit
+from shared.settings import ServiceSettings
 
 from .limits_app import limited_app
 
@@ -160,3 +163,12 @@ async def test_a_body_sent_a_byte_at_a_time_gets_408_and_a_closed_connection_at_
     assert b"REQUEST_TIMEOUT" in body
     assert 1.0 <= elapsed < 3.0, f"closed after {elapsed:.1f} s"
     assert gate.bodies_read == 0
+
+
+def test_the_in_flight_bound_is_four_times_the_pool_by_default_and_never_negative():
+    assert ServiceSettings(dev_mode=True).requests_in_flight_limit == 40
+    assert ServiceSettings(dev_mode=True, database_pool_size=5).requests_in_flight_limit == 20
+    assert ServiceSettings(dev_mode=True, max_requests_in_flight=0).requests_in_flight_limit == 0
+    for bad in ({"max_requests_in_flight": -1}, {"body_read_timeout_seconds": 0}):
+        with pytest.raises(ValidationError):
+            ServiceSettings(dev_mode=True, **bad)

@@ -1,6 +1,6 @@
 """Settings every service shares; each service subclasses with its own env prefix."""
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -64,16 +64,16 @@ class ServiceSettings(BaseSettings):
     rate_limit_storage_url: str = "memory://"  # redis://host:6379/0 to share across replicas
     rate_limit_key_prefix: str = "mentorship-rl"
     rate_limit_overrides: dict[str, str] = {}  # group -> limits, e.g. {"search": "600/minute"}
-    max_requests_in_flight: int | None = None  # None: 4 x database_pool_size; 0: unbounded
-    database_pool_timeout_seconds: float = 2.0  # waiting for a pooled connection, then 503
-    body_read_timeout_seconds: float = 10.0  # the whole request body, then 408
+    max_requests_in_flight: int | None = Field(default=None, ge=0)  # None: 4 x pool; 0: none
+    database_pool_timeout_seconds: float = Field(default=2.0, gt=0)  # then 503 DATABASE_BUSY
+    body_read_timeout_seconds: float = Field(default=10.0, gt=0)  # the whole body, then 408
 
     @property
     def requests_in_flight_limit(self) -> int:
         """The in-flight bound in force; 0 means none."""
         if self.max_requests_in_flight is None:
             return 4 * self.database_pool_size
-        return max(self.max_requests_in_flight, 0)
+        return self.max_requests_in_flight
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> "ServiceSettings":
