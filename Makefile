@@ -6,30 +6,35 @@ USER_BIN := $(shell python3 -m site --user-base 2>/dev/null)/bin
 SHELL_PATH := $(PATH)
 export PATH := $(USER_BIN):$(HOME)/.local/bin:$(PATH)
 
-.PHONY: dev test lint sync uv
+.PHONY: dev test lint sync sync-all uv
 
 dev: sync
 	uv run --no-sync mentorship dev
 
 # Everything CI runs (.ci/run): the lint, then the whole suite; fails if either fails.
-test: sync
+test: sync-all
 	@status=0; \
 	$(MAKE) --no-print-directory lint || status=$$?; \
 	uv run --no-sync pytest || status=$$?; \
 	exit $$status
 
 # The shape, mechanically: lint, format, strict types, layer contracts (docs/architecture.md).
-lint: uv
+lint: sync-all
 	uv run --no-sync ruff check .
 	uv run --no-sync ruff format --check .
 	uv run --no-sync mypy
 	uv run --no-sync lint-imports
 
+# `make dev` installs the `dev` group only (no test tools to fetch; any already there stay);
+# `make test` and `make lint` install every group (pyproject.toml, decision 0018).
 sync: uv
-	uv sync --all-packages --frozen
+	uv sync --all-packages --frozen --inexact
 	@PATH="$(SHELL_PATH)" command -v uv >/dev/null 2>&1 || echo "note: uv is in $$(dirname $$(command -v uv)), \
 	not on your shell's PATH: use the make targets (make token, make health, ...) or run once: \
 	eval \"\$$(make -s path)\" (or export PATH=\"$$(dirname $$(command -v uv)):\$$PATH\")" >&2
+
+sync-all: uv
+	uv sync --all-packages --frozen --all-groups
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv 2>/dev/null \
