@@ -67,6 +67,8 @@ async def test_anonymous_callers_are_limited_per_client_address():
         assert [(await first.get(path)).status_code for _ in range(2)] == [200, 200]
         assert_rate_limited(await first.get(path), '"availability";q=2;w=60')
         assert (await second.get(path)).status_code == 200
+        head = await first.head(path)  # HEAD runs the GET handler: it counts as one
+        assert (head.status_code, head.headers["retry-after"] > "0") == (429, True)
         # A signed-in caller from the same address has a counter of their own.
         mine = await first.get(path, headers=auth_headers("dave", "student"))
         assert mine.status_code == 200

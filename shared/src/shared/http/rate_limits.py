@@ -147,8 +147,10 @@ class RateLimits:
         root = scope.get("root_path", "")
         if root and path.startswith(root):
             path = path[len(root) :]
+        # HEAD runs the GET route's handler (Starlette answers it), so it counts as a GET.
+        asked = "GET" if scope["method"] == "HEAD" else scope["method"]
         for method, pattern, group, route in self.patterns:
-            if method == scope["method"] and pattern.match(path):
+            if method == asked and pattern.match(path):
                 return group, route
         return None
 
