@@ -8,6 +8,7 @@ in front of these; the services keep these per-user ones and apply them when cal
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import cache
 
 from limits import RateLimitItem, parse_many
 
@@ -38,9 +39,14 @@ class RateLimitGroup:
     routes: tuple[RouteRef, ...]
     description: str
 
-    def items(self) -> list[RateLimitItem]:
+    def items(self) -> tuple[RateLimitItem, ...]:
         """The parsed limits, longest window first."""
-        return sorted(parse_many(self.limits), key=lambda item: -item.get_expiry())
+        return _parsed(self.limits)
+
+
+@cache
+def _parsed(limits: str) -> tuple[RateLimitItem, ...]:
+    return tuple(sorted(parse_many(limits), key=lambda item: -item.get_expiry()))
 
 
 def _routes(service: str, *pairs: tuple[str, str], provider: str = "") -> tuple[RouteRef, ...]:

@@ -10,6 +10,7 @@ gets 429 on every operation until its window has room.
 
 import math
 from collections.abc import Iterable
+from functools import cache
 
 from prometheus_client import Counter
 from starlette.routing import compile_path
@@ -43,6 +44,7 @@ def policy_name(group: RateLimitGroup, outcome_or_window: Outcome | int) -> str:
     return f"{group.name}-{window}s"
 
 
+@cache
 def policy_header(group: RateLimitGroup) -> str:
     """`"booking-60s";q=30;w=60, "booking-1s";q=5;w=1` (a structured-field list)."""
     return ", ".join(
