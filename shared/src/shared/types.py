@@ -160,10 +160,29 @@ def _sane_year(value: date) -> date:
     return value
 
 
-Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_only), AfterValidator(_sane_year)]
+# The schema states the year range too (format plus a pattern on the year), so a generated
+# client never sends an instant the service refuses.
+SANE_YEAR_PATTERN = r"^(19[7-9][0-9]|2[01][0-9][0-9])-"
+# A whole day, so that it also bounds a map's keys (Feb 29 left out rather than promised).
+SANE_DAY_PATTERN = (
+    r"^(19[7-9][0-9]|2[01][0-9][0-9])-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+    r"|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)$"
+)
+
+Timestamp = Annotated[
+    AwareDatetime,
+    BeforeValidator(_iso_only),
+    AfterValidator(_sane_year),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": SANE_YEAR_PATTERN}),
+]
 """An aware instant (offset required), ISO 8601, year 1970–2199."""
 
-Day = Annotated[date, BeforeValidator(_iso_only), AfterValidator(_sane_year)]
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_only),
+    AfterValidator(_sane_year),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": SANE_DAY_PATTERN}),
+]
 """A calendar day `YYYY-MM-DD`, year 1970–2199."""
 
 # ---- paging -----------------------------------------------------------------------------

@@ -134,3 +134,13 @@ async def test_bad_checkout_input_is_a_problem_with_a_code_and_nothing_is_stored
     assert (no_key.status_code, no_key.json()["code"]) == (422, "VALIDATION_FAILED")
     assert (unknown_code.status_code, unknown_code.json()["code"]) == (422, "PROMO_NOT_FOUND")
     assert await payments.snapshot() == before
+
+
+async def test_a_provider_not_configured_here_is_a_409_not_retryable(payments):
+    product = await payments.product()
+
+    response = await payments.checkout(product["product_id"], provider="paypal")
+
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] == "PROVIDER_NOT_CONFIGURED"
+    assert "retry-after" not in response.headers

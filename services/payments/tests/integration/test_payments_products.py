@@ -154,7 +154,10 @@ async def test_a_product_field_cannot_be_set_to_null(payments):
     )
 
     assert response.status_code == 422
-    assert response.json()["code"] == "NULL_FIELD"
+    assert response.json()["code"] == "VALIDATION_FAILED"
+    assert response.json()["errors"][0]["type"] == "null_not_allowed"
+    schema = (await payments.client.get("/openapi.json")).json()["components"]["schemas"]
+    assert schema["ProductUpdate"]["properties"]["price_amount"]["type"] == "integer"
 
 
 async def test_an_unknown_product_is_a_404_problem(payments):

@@ -5,6 +5,7 @@ BAD_SEARCHES = [
     {"per_page": 101},
     {"page": 0},
     {"page": 10_001},
+    {"page": 102},  # the schema's bound: (page - 1) * per_page stays within 10,000 results
     {"accepting_students": "maybe"},
     {"sort": "cheapest"},
     {"experience_level": "wizard"},

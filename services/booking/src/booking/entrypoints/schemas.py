@@ -62,7 +62,9 @@ class ScheduleFields(BaseModel):
 
     weekly_hours: dict[DayName, DayHours] = {}
     date_overrides: Annotated[dict[Day, DayHours], Field(max_length=400)] = Field(
-        default={}, description="hours replacing the weekly ones on a date; [] is a day off"
+        default={},
+        description="hours replacing the weekly ones on a date; [] is a day off",
+        json_schema_extra={"additionalProperties": False},  # every key is a Day
     )
     buffer_before_minutes: Annotated[int, int_range(ge=0, le=240)] = 0
     buffer_after_minutes: Annotated[int, int_range(ge=0, le=240)] = 0

@@ -74,7 +74,11 @@ class ContactRead(BaseModel):
 class DiscordWebhookUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: Annotated[str, Field(max_length=300), AfterValidator(_discord_webhook)]
+    url: Annotated[
+        str,
+        Field(max_length=300, json_schema_extra={"pattern": WEBHOOK_URL.pattern}),
+        AfterValidator(_discord_webhook),
+    ]
 
 
 class DeliveryRead(BaseModel):

@@ -1,6 +1,14 @@
 """Refusals of the payments rules, each with a stable code; HTTP statuses are mapped once."""
 
-from shared.errors import Conflict, DomainError, ErrorKind, Forbidden, InvalidInput, NotFound
+from shared.errors import (
+    Conflict,
+    DomainError,
+    ErrorKind,
+    Forbidden,
+    InvalidInput,
+    NotConfigured,
+    NotFound,
+)
 
 
 class ProductNotFound(NotFound):
@@ -19,10 +27,10 @@ class OwnProduct(Forbidden):
     code = "OWN_PRODUCT"
 
 
-class ProviderUnavailable(InvalidInput):
-    """The provider is not configured here (or sandbox outside dev mode)."""
+class ProviderNotConfigured(NotConfigured):
+    """The provider is not configured on this platform (or the sandbox outside dev mode)."""
 
-    code = "PROVIDER_UNAVAILABLE"
+    code = "PROVIDER_NOT_CONFIGURED"
 
 
 class ProviderFailed(DomainError):

@@ -31,8 +31,11 @@ PagingQuery = Annotated[Paging, Query()]
     status_code=201,
     responses={
         404: {"description": "PRODUCT_NOT_FOUND / PROMO_NOT_FOUND"},
-        409: {"description": "the seat hold or the promo code was refused (packs' code)"},
-        503: {"description": "packs is silent, or PROVIDER_UNAVAILABLE / PROVIDER_FAILED"},
+        409: {
+            "description": "the seat hold or the promo code was refused (packs' code), or "
+            "PROVIDER_NOT_CONFIGURED"
+        },
+        503: {"description": "packs is silent, or PROVIDER_FAILED"},
     },
 )
 async def checkout(body: CheckoutCreate, user: Buyer, key: IdempotencyKey, ctx: Ctx) -> OrderRead:

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
 
 from payments.adapters import sandbox, views
-from payments.domain.errors import OrderNotFound, ProviderUnavailable
+from payments.domain.errors import OrderNotFound, ProviderNotConfigured
 from payments.entrypoints.deps import Ctx
 from payments.service_layer.context import Context
 from shared.auth import BearerCredentials, current_user
@@ -112,7 +112,7 @@ async def _sandbox_order(
     """The order if the caller is its student (bearer token or signed link)."""
     settings = request.app.state.payments_settings
     if not settings.sandbox_enabled:
-        raise ProviderUnavailable("the sandbox provider exists only in dev mode")
+        raise ProviderNotConfigured("the sandbox provider exists only in dev mode")
     user = None if token is not None else await current_user(request, credentials)
     row = await views.order_by_id(db, order_id)
     if row is None or row.provider != "sandbox":

@@ -13,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from shared.types import Currency, Timestamp, UserId, line
+from shared.types import Currency, PatchModel, Timestamp, UserId, line
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True), line(200, min_length=1)]
 PriceAmount = Annotated[int, Field(gt=0, le=100_000_000, description="minor units (cents)")]
@@ -35,10 +35,8 @@ class ProductCreate(BaseModel):
     grandfathered: bool = Field(False, description="a returning student keeps their price")
 
 
-class ProductUpdate(BaseModel):
-    """Only the fields sent are changed."""
-
-    model_config = ConfigDict(extra="forbid")
+class ProductUpdate(PatchModel):
+    """Only the fields sent are changed; a field may be left out but not sent as null."""
 
     title: Title | None = None
     price_amount: PriceAmount | None = None
@@ -149,18 +147,37 @@ class RefundRead(BaseModel):
     created_at: datetime
 
 
-class PromoCodeCreate(BaseModel):
+class _PromoScope(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: PromoCodeText
-    kind: Literal["percent", "fixed"]
-    percent_off: Annotated[int, Field(ge=1, le=100)] | None = None
-    amount_off: PriceAmount | None = None
-    currency: Currency | None = None
     expires_at: Timestamp | None = None
     max_redemptions: Annotated[int, Field(gt=0, le=1_000_000)] | None = None
     product_id: UUID | None = None
     mentor_id: UserId | None = None
+
+
+class PercentPromoCreate(_PromoScope):
+    """A share off the price: `percent_off` only (no amount or currency)."""
+
+    kind: Literal["percent"]
+    percent_off: Annotated[int, Field(ge=1, le=100)]
+    amount_off: None = None
+    currency: None = None
+
+
+class FixedPromoCreate(_PromoScope):
+    """An amount off in one currency: `amount_off` and `currency` (no percent)."""
+
+    kind: Literal["fixed"]
+    amount_off: PriceAmount
+    currency: Currency
+    percent_off: None = None
+
+
+# The schema says which fields each kind takes (a oneOf on `kind`), so a generated client
+# never sends a combination the service refuses.
+PromoCodeCreate = Annotated[PercentPromoCreate | FixedPromoCreate, Field(discriminator="kind")]
 
 
 class PromoCodeRead(BaseModel):

@@ -7,7 +7,7 @@ from typing import Protocol
 from uuid import UUID
 
 from payments.adapters.providers import CheckoutProvider
-from payments.domain.errors import ProviderUnavailable
+from payments.domain.errors import ProviderNotConfigured
 from payments.domain.model import Provider
 from shared.clock import Clock
 from shared.messaging import packs_requests as contract
@@ -33,5 +33,5 @@ class Context:
 
     def provider(self, name: Provider) -> CheckoutProvider:
         if name not in self.providers:
-            raise ProviderUnavailable(f"provider {name} is not configured on this platform")
+            raise ProviderNotConfigured(f"provider {name} is not configured on this platform")
         return self.providers[name]

@@ -9,7 +9,7 @@ from payments.adapters import promos as promos_repo
 from payments.domain.errors import PromoExists
 from payments.domain.pricing import PromoKind
 from payments.service_layer.context import Context
-from shared.errors import InvalidInput
+from shared.errors import Conflict, InvalidInput
 from shared.uow import UnitOfWork
 
 
@@ -36,8 +36,8 @@ async def create_promo(cmd: CreatePromo, *, uow: UnitOfWork, ctx: Context) -> di
     ):
         raise InvalidInput("a fixed code has amount_off and currency", code="PROMO_INVALID")
     now = ctx.clock.now()
-    if cmd.expires_at is not None and cmd.expires_at <= now:
-        raise InvalidInput("the expiry is in the past", code="PROMO_INVALID")
+    if cmd.expires_at is not None and cmd.expires_at <= now:  # well formed, but too late now
+        raise Conflict("the expiry is in the past", code="PROMO_EXPIRY_PASSED")
     row = {**asdict(cmd), "code": cmd.code.upper(), "kind": cmd.kind.value, "created_at": now}
     if not await promos_repo.add(uow.connection, **row):
         raise PromoExists(f"promo code {row['code']} exists")

@@ -43,8 +43,6 @@ def to_query(params: MentorSearchParams, *, now: datetime) -> MentorSearch:
     if params.min_price is not None and params.max_price is not None:
         if params.min_price > params.max_price:
             raise InvalidInput("min_price must not exceed max_price", code="INVALID_PRICE_RANGE")
-    if params.page * params.per_page > 10_000 + params.per_page:
-        raise InvalidInput("pages beyond the 10,000th result are not served", code="PAGE_TOO_DEEP")
     available = None
     if params.available is not None:
         available = window_range(params.available, timezone=params.tz, now=now)

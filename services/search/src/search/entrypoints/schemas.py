@@ -9,7 +9,8 @@ from search.domain.experience import ExperienceLevel
 from search.domain.query import MAX_PER_PAGE, AvailabilityWindow, SortOrder
 from shared.types import IanaTimezone, MinorUnits, ShortText, line
 
-MAX_PAGE = 10_000
+MAX_RESULTS = 10_000  # results beyond the 10,000th are not served
+MAX_PAGE = MAX_RESULTS // MAX_PER_PAGE + 1  # so that every page the schema allows is served
 Word = Annotated[str, line(50, min_length=1)]
 
 
