@@ -47,6 +47,8 @@ async def test_bad_contact_details_are_422_problems(notifications):
         {"email": "a@example.com", "channels": []},
         {"email": "a@example.com", "channels": ["sms"]},
         {"email": "a@example.com", "timezone": "Europe/Atlantis"},
+        {"email": "a@example.com", "timezone": "localtime"},  # the host's zone, not IANA's
+        {"email": "a@example.com", "timezone": "Factory"},
     ):
         response = await notifications.client.put("/v1/contacts/me", json=body, headers=STUDENT)
         assert response.status_code == 422, body

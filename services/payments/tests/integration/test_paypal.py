@@ -370,3 +370,30 @@ async def test_a_capture_that_reports_another_amount_does_not_pay_the_order(
         )
     ).json()
     assert (mismatch["reported_amount"], mismatch["event_id"]) == (100, "capture:CAPTURE-1")
+
+
+@pytest.mark.parametrize(
+    ("resource", "outcome"),
+    [
+        ("not an object", "dead: resource is not an object"),
+        ({"id": "REFUND-\u0000", "custom_id": "x"}, "dead: resource.id is not a provider id"),
+        ({"id": "REFUND-2", "links": 5}, "no such order"),
+    ],
+)
+async def test_a_signed_paypal_event_of_the_wrong_shape_ends_once(
+    paypal_payments, fake_paypal, resource, outcome
+):
+    cert_url = f"{fake_paypal.url}/v1/notifications/certs/CERT-1"
+    body = json.dumps(
+        {
+            "id": f"WH-{uuid.uuid4().hex}",
+            "event_type": "PAYMENT.CAPTURE.REFUNDED",
+            "resource": resource,
+        }  # fmt: skip
+    ).encode()
+
+    response = await post_paypal(paypal_payments, body, fake_paypal.sign(body, cert_url=cert_url))
+    await paypal_payments.settled()
+
+    assert response.status_code == 200, response.text
+    assert await paypal_payments.count("SELECT outcome FROM webhook_events") == outcome

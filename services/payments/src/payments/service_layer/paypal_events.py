@@ -78,7 +78,8 @@ async def _count_paypal_refund(
 
 async def _order_of_capture(uow: UnitOfWork, resource: dict[str, Any]) -> AnyRow | None:
     """A refund names its capture in its `up` link (…/v2/payments/captures/<id>)."""
-    for link in resource.get("links") or []:
+    links = resource.get("links")
+    for link in links if isinstance(links, list) else []:
         if (
             isinstance(link, dict)
             and link.get("rel") == "up"
