@@ -112,3 +112,29 @@ async def test_a_signed_event_of_the_wrong_shape_ends_once_as_a_dead_letter(paym
     [listed] = dead.json()
     assert listed["event_id"] == event["id"] and reason in listed["dead_reason"]
     assert await payments.recorded(PaymentSucceeded) == []
+
+
+async def test_an_event_that_always_fails_is_dead_lettered_after_its_attempts(
+    payments, monkeypatch
+):
+    from payments.entrypoints.webhook_worker import MAX_ATTEMPTS
+    from payments.service_layer import webhooks
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("cannot apply")
+
+    monkeypatch.setattr(webhooks, "apply_stripe", broken)
+    order = await pending_order(payments)
+    await payments.stripe(
+        "checkout.session.completed", payments.session_object(order), event_id="evt_broken_1"
+    )
+
+    for _ in range(MAX_ATTEMPTS + 2):
+        await payments.runtime.jobs.run_now("process-webhook-events")
+
+    row = await payments.count(
+        "SELECT attempts || ' ' || dead_reason FROM webhook_events WHERE processed_at IS NOT NULL"
+    )
+    assert row.startswith(f"{MAX_ATTEMPTS} failed {MAX_ATTEMPTS} times: RuntimeError")
+    [dead] = (await payments.client.get("/v1/webhook-events/dead", headers=ADMIN)).json()
+    assert dead["event_id"] == "evt_broken_1"

@@ -163,8 +163,10 @@ webhook_events = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("processed_at", DateTime(timezone=True)),
     Column("outcome", String(200)),
-    # Set when the event can never be applied (its shape is wrong): processed once, kept.
+    # Set when the event can never be applied (its shape is wrong, or it failed
+    # MAX_ATTEMPTS times): processed, kept with the reason.
     Column("dead_reason", String(500)),
+    Column("attempts", Integer, nullable=False, server_default="0"),
     Index(
         "ix_webhook_events_unprocessed",
         "received_at",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from payments.adapters.tables import webhook_events
@@ -92,3 +92,35 @@ async def unprocessed(session: DbConnection, *, limit: int) -> list[tuple[str, s
         .limit(limit)
     )
     return [(row.provider, row.event_id) for row in await session.execute(query)]
+
+
+async def record_failure(
+    session: DbConnection,
+    *,
+    provider: str,
+    event_id: str,
+    error: str,
+    now: datetime,
+    max_attempts: int,
+) -> bool:
+    """Count a failed attempt; True if it was the last one and the event is now dead."""
+    attempts = webhook_events.c.attempts + 1
+    last = attempts >= max_attempts
+    reason = f"failed {max_attempts} times: {error}"[:500]
+    result = await session.execute(
+        update(webhook_events)
+        .where(
+            webhook_events.c.provider == provider,
+            webhook_events.c.event_id == event_id,
+            webhook_events.c.processed_at.is_(None),
+        )
+        .values(
+            attempts=attempts,
+            processed_at=case((last, now), else_=None),
+            dead_reason=case((last, reason), else_=None),
+            outcome=case((last, f"dead: {reason}"[:200]), else_=None),
+        )
+        .returning(webhook_events.c.dead_reason)
+    )
+    row = result.first()
+    return row is not None and row.dead_reason is not None

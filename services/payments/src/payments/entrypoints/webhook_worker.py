@@ -9,11 +9,14 @@ import asyncio
 import contextlib
 
 from payments.adapters import webhook_events as events_repo
+from payments.metrics import DEAD_WEBHOOK_EVENTS
 from payments.service_layer.context import Context
 from payments.service_layer.webhooks import process_event
 from shared.logging import get_logger
 
 log = get_logger(__name__)
+
+MAX_ATTEMPTS = 10  # failed applications of one event before it is dead-lettered
 
 
 class WebhookWorker:
@@ -48,9 +51,31 @@ class WebhookWorker:
                 )
                 await uow.commit()
             return outcome
-        except Exception as exc:  # stays unprocessed; the due job tries again
+        except Exception as exc:  # stays unprocessed; the due job tries again, a few times
             log.exception("webhook.process_failed", event_id=event_id, error=repr(exc))
+            await self._count_failure(provider=provider, event_id=event_id, error=repr(exc))
             return None
+
+    async def _count_failure(self, *, provider: str, event_id: str, error: str) -> None:
+        """After MAX_ATTEMPTS failures the event ends as a dead letter, so that a few events
+        that always fail cannot hold the sweep's batch forever."""
+        try:
+            async with self._ctx.uow() as uow:
+                dead = await events_repo.record_failure(
+                    uow.connection,
+                    provider=provider,
+                    event_id=event_id,
+                    error=error,
+                    now=self._ctx.clock.now(),
+                    max_attempts=MAX_ATTEMPTS,
+                )
+                await uow.commit()
+        except Exception as exc:  # the database itself is failing: count nothing, try later
+            log.warning("webhook.failure_not_counted", event_id=event_id, error=repr(exc))
+            return
+        if dead:
+            DEAD_WEBHOOK_EVENTS.labels(provider=provider).inc()
+            log.warning("webhook.dead_lettered", provider=provider, event_id=event_id, reason=error)
 
     async def sweep(self) -> int:
         """Process every stored event still unprocessed (a crash, a failure, a restart)."""
