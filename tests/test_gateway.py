@@ -424,3 +424,17 @@ def test_a_gateway_that_cannot_start_says_why_with_envoys_log(tmp_path: Path, mo
     assert "invalid perl operator" in str(failure.value)  # the tail of Envoy's own log
     assert not gateway.running
     assert json.loads((tmp_path / "envoy.json").read_text())["static_resources"]
+
+
+async def test_the_rate_limit_counts_each_client_address_on_its_own(start_gateway, recorders):
+    table = dataclasses.replace(TABLE, rate_limit=RateLimit(requests_per_second=1, burst=2))
+    url = await start_gateway(recorders, table=table)
+    other = httpx.AsyncHTTPTransport(local_address="127.0.0.2")  # another client, same machine
+    async with (
+        httpx.AsyncClient(base_url=url) as first,
+        httpx.AsyncClient(base_url=url, transport=other) as second,
+    ):
+        spent = [(await first.get("/api/search/v1/x")).status_code for _ in range(6)]
+        fresh = [(await second.get("/api/search/v1/x")).status_code for _ in range(2)]
+    assert 429 in spent
+    assert fresh == [200, 200]
