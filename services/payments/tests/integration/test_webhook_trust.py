@@ -72,7 +72,7 @@ async def test_only_an_admin_reads_the_mismatches(payments):
 async def mismatch_count(payments) -> float:
     text = (await payments.client.get("/metrics")).text
     for line in text.splitlines():
-        if line.startswith('payments_amount_mismatches_total{provider="stripe"}'):
+        if line.startswith('mentorship_payments_amount_mismatches_total{provider="stripe"}'):
             return float(line.split()[-1])
     return 0.0
 
