@@ -438,3 +438,15 @@ async def test_the_rate_limit_counts_each_client_address_on_its_own(start_gatewa
         fresh = [(await second.get("/api/search/v1/x")).status_code for _ in range(2)]
     assert 429 in spent
     assert fresh == [200, 200]
+
+
+async def test_a_browser_can_read_the_gateways_own_refusals(gateway):
+    origin = {"Origin": "http://localhost:5173"}
+    async with httpx.AsyncClient(base_url=gateway) as client:
+        refused = await client.get("/api/packs/v1/me/packs", headers=origin | bearer("x.y.z"))
+        unknown = await client.get("/nope", headers=origin)
+    for response in (refused, unknown):
+        assert response.headers.get("access-control-allow-origin") == origin["Origin"], (
+            response.status_code
+        )
+    assert refused.status_code == 401 and unknown.status_code == 404

@@ -21,7 +21,7 @@ from shared.gateway.filters import (
     rate_limit_filter,
     typed,
 )
-from shared.gateway.refusals import local_reply_config, problem_pages
+from shared.gateway.refusals import NOT_FOUND_HEADER, local_reply_config, problem_pages
 from shared.gateway.routes import RouteTable
 
 __all__ = ["IDENTITY_HEADERS", "JwtSettings", "cluster_name", "render_envoy_config"]
@@ -55,6 +55,7 @@ IDENTITY_HEADERS = (
 FORWARDED_PREFIX = "X-Forwarded-Prefix"
 REQUEST_ID = "X-Request-ID"
 CONNECT_TIMEOUT = "1s"
+NOT_FOUND_CLUSTER = "not_found"
 MAX_CONNECTIONS = 10_000  # client connections open at once; past it Envoy refuses new ones
 ACCESS_LOG_FORMAT = {
     "time": "%START_TIME%",
@@ -93,6 +94,7 @@ def render_envoy_config(
     if unknown:
         raise ValueError(f"upstreams name services the route table lacks: {', '.join(unknown)}")
     clusters = [_cluster(name, upstreams.get(name)) for name in table.service_names]
+    clusters.append(_empty_cluster(NOT_FOUND_CLUSTER))
     if jwt.jwks_url:
         clusters.append(jwks_cluster(jwt.jwks_url))
     manager = _connection_manager(table, jwt=jwt, cors_origins=cors_origins)
@@ -184,7 +186,7 @@ def _connection_manager(
 def _strip_client_headers() -> dict[str, Any]:
     """Removed before anything reads them: Envoy then makes a new request id for every
     request, and only the gateway sets X-Forwarded-Prefix."""
-    removed = [*IDENTITY_HEADERS, REQUEST_ID.lower(), FORWARDED_PREFIX.lower()]
+    removed = [*IDENTITY_HEADERS, REQUEST_ID.lower(), FORWARDED_PREFIX.lower(), NOT_FOUND_HEADER]
     return {
         "name": "envoy.http.early_header_mutation.header_mutation",
         "typed_config": {
@@ -232,6 +234,22 @@ def _route_config(table: RouteTable, *, cors_origins: Sequence[str]) -> dict[str
         for service in table.services
     ]
     routes += problem_pages()
+    # Last: everything else, to a cluster with no endpoint, marked so that the refusal is a
+    # 404 ROUTE_NOT_FOUND. A real route (neither "no route" nor a direct response): only then
+    # does Envoy apply the CORS policy, and a browser can read the problem.
+    routes.append(
+        {
+            "name": "not_found",
+            "match": {"prefix": "/"},
+            "route": {"cluster": NOT_FOUND_CLUSTER},
+            "request_headers_to_add": [
+                {
+                    "header": {"key": NOT_FOUND_HEADER, "value": "1"},
+                    "append_action": "OVERWRITE_IF_EXISTS_OR_ADD",
+                }
+            ],
+        }
+    )
     virtual_host: dict[str, Any] = {
         "name": "suite",
         "domains": ["*"],
@@ -244,14 +262,17 @@ def _route_config(table: RouteTable, *, cors_origins: Sequence[str]) -> dict[str
     return {"name": "routes", "virtual_hosts": [virtual_host]}
 
 
-def _cluster(service: str, base_url: str | None) -> dict[str, Any]:
-    name = cluster_name(service)
-    cluster: dict[str, Any] = {
+def _empty_cluster(name: str) -> dict[str, Any]:
+    return {
         "name": name,
         "type": "STATIC",
         "connect_timeout": CONNECT_TIMEOUT,
         "load_assignment": {"cluster_name": name, "endpoints": []},
     }
+
+
+def _cluster(service: str, base_url: str | None) -> dict[str, Any]:
+    cluster = _empty_cluster(cluster_name(service))
     if base_url is None:
         return cluster
     parts = urlsplit(base_url)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 PROBLEM_JSON = "application/problem+json"
+NOT_FOUND_HEADER = "x-gateway-route-not-found"  # set by the catch-all route only
 RETRY_AFTER_SECONDS = 2  # the services' own 503s say the same (shared.http.problems)
 
 
@@ -85,7 +86,6 @@ REFUSALS: tuple[Refusal, ...] = (
 
 # Envoy's response flags (access-log letters) that say which refusal a local reply is.
 _FLAGS = {
-    ROUTE_NOT_FOUND.code: ["NR"],
     UPSTREAM_UNAVAILABLE.code: ["UF", "UH", "URX", "UO"],
     UPSTREAM_TIMEOUT.code: ["UT"],
 }
@@ -145,14 +145,18 @@ def _status_is(status: int) -> dict[str, Any]:
 
 def local_reply_config() -> dict[str, Any]:
     """Envoy's local_reply_config: one mapper per refusal, a generic problem for the rest."""
-    mappers = [
+    # First: the catch-all route's refusal (no endpoint, 503 by Envoy) is a 404 here.
+    not_found = {"header_filter": {"header": {"name": NOT_FOUND_HEADER, "present_match": True}}}
+    mappers = [_mapper(ROUTE_NOT_FOUND, not_found, detail=ROUTE_NOT_FOUND.description)]
+    mappers += [
         _mapper(
             refusal,
             {"response_flag_filter": {"flags": _FLAGS[refusal.code]}},
             detail=refusal.description,
         )
-        for refusal in (ROUTE_NOT_FOUND, UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT)
+        for refusal in (UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT)
     ]
+
     mappers += [
         _mapper(refusal, _status_is(_STATUSES[refusal.code]), detail="%LOCAL_REPLY_BODY%")
         for refusal in (UNAUTHORIZED, FORBIDDEN, PAYLOAD_TOO_LARGE, RATE_LIMITED)
