@@ -59,3 +59,19 @@ async def test_the_openapi_says_both_answers(payments):
     assert set(pay["200"]["content"]) == {"application/json", "text/html"}
     assert pay["200"]["content"]["application/json"]["schema"]["$ref"].endswith("SandboxOutcome")
     assert "502" in pay
+
+
+async def test_a_refused_webhook_is_a_502_problem_for_a_terminal(payments, monkeypatch):
+    from payments.adapters import sandbox
+
+    product = await payments.product()
+    order_id = (await payments.checkout(product["product_id"])).json()["order_id"]
+    monkeypatch.setattr(sandbox, "sign", lambda body, *, secret: "t=1,v1=forged")
+
+    paid = await payments.client.post(f"/v1/sandbox/checkout/{order_id}/pay", headers=STUDENT)
+
+    assert paid.status_code == 502
+    assert paid.headers["content-type"] == "application/problem+json"
+    assert paid.json()["code"] == "SANDBOX_WEBHOOK_REFUSED"
+    assert paid.json()["order_id"] == order_id and paid.json()["webhook_status"] == 400
+    assert (await payments.order(order_id))["status"] == "pending"

@@ -27,6 +27,7 @@ from shared.auth import BearerCredentials, current_user
 from shared.db import AnyRow, DbConnection
 from shared.http.deps import ReadDb
 from shared.http.negotiation import prefers_html
+from shared.http.problems import problem
 
 router = APIRouter(prefix="/v1/sandbox", tags=["sandbox"])
 
@@ -59,9 +60,8 @@ PAGE_ANSWERS: dict[int | str, dict[str, Any]] = {
 OUTCOME_ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {"content": HTML, "description": "JSON, or a page when Accept names text/html"},
     502: {
-        "model": SandboxOutcome,
-        "content": HTML,
-        "description": "the webhook refused the signed event (`webhook_status` says how)",
+        "description": "SANDBOX_WEBHOOK_REFUSED: the webhook refused the signed event "
+        "(`webhook_status` says how); a browser gets a page",
     },
 }
 
@@ -236,6 +236,14 @@ async def _post_event(request: Request, row: AnyRow, *, paid: bool) -> Response:
             },
         )
     status = 200 if answer.status_code == 200 else 502
+    if not prefers_html(request.headers.get("accept")) and status == 502:
+        return problem(
+            502,
+            "SANDBOX_WEBHOOK_REFUSED",
+            "The webhook refused the sandbox's event",
+            f"/v1/webhooks/stripe answered {answer.status_code}; nothing was paid or canceled",
+            extra={"order_id": str(row.order_id), "webhook_status": answer.status_code},
+        )
     if not prefers_html(request.headers.get("accept")):
         outcome = SandboxOutcome(
             order_id=row.order_id,
