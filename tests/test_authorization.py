@@ -220,7 +220,7 @@ async def seed(world: World, *, nats_url: str, namespace: str) -> None:
     async def pack_id() -> Any:
         return await scalar(packs.runtime.connection_factory, "SELECT id FROM packs LIMIT 1")
 
-    pack = await eventually(pack_id, within=20)
+    pack = await eventually(pack_id, within=30)
     start = (datetime.now(UTC) + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
     free = await world.ok(
         "booking",
@@ -254,7 +254,7 @@ async def seed(world: World, *, nats_url: str, namespace: str) -> None:
         ]
         return all(counts)
 
-    await eventually(everyone_heard, within=20)
+    await eventually(everyone_heard, within=30)
     delivery = await scalar(
         world.services["notifications"].runtime.connection_factory,
         "SELECT delivery_id FROM deliveries WHERE recipient = :student LIMIT 1",
