@@ -368,6 +368,6 @@ def _key(operation: Operation) -> tuple[str, str, str]:
 
 
 def _unavailable(attempt: Attempt) -> bool:
-    """A 503 problem with its own code (an upstream that did not answer, a provider not
-    configured here) is a documented refusal, not a crash."""
+    """A 503 problem with its own code (an upstream that did not answer) is a documented
+    refusal, not a crash."""
     return attempt.status == 503 and '"code":"' in attempt.body and '"INTERNAL"' not in attempt.body
