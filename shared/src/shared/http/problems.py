@@ -168,13 +168,6 @@ def install_problem_handlers(app: FastAPI) -> None:
                 "The database has no connection free",
                 "nothing was changed; retry shortly",
             )
-        if isinstance(exc, PoolTimeout):  # every pooled connection busy past pool_timeout
-            log.warning("http.database_busy")
-            return unavailable(
-                "DATABASE_BUSY",
-                "The database has no connection free",
-                "nothing was changed; retry shortly",
-            )
         if is_infrastructure_failure(exc):
             log.warning("http.database_unavailable", error=describe_error(exc, limit=300))
             return unavailable(
