@@ -15,7 +15,6 @@ import importlib
 import logging
 import os
 import time
-import tomllib
 import uuid
 import zlib
 from collections.abc import Iterator
@@ -24,137 +23,28 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi import routing
 
-from shared.auth_dev import DEV_JWT_SECRET
 from shared.messaging.events import Envelope
+from shared.testing.authorization import (
+    CALLERS,
+    ISSUER,
+    USERS,
+    Keys,
+    Row,
+    load_table,
+    parse_row,
+    routes_of,
+)
 from shared.testing.events import a_purchase, publish_raw
 from shared.testing.helpers import eventually
 from shared.testing.rows import scalar
 
 TABLE_PATH = Path(__file__).with_name("authorization.toml")
 SERVICES = ("payments", "packs", "booking", "notifications", "video", "search")
-ISSUER = "https://clerk.mentorship.test"
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 PROBLEM = "application/problem+json"
-
-# The callers, with (user id, role) for those holding a good token; the order is the order of
-# the requests of one operation: refused callers first, the object's own people before others.
-USERS = {
-    "student": ("authz-student", "student"),
-    "mentor": ("authz-mentor", "mentor"),
-    "other_student": ("authz-other-student", "student"),
-    "other_mentor": ("authz-other-mentor", "mentor"),
-    "admin": ("authz-admin", "admin"),
-}
-# Tokens that must not pass: expired, signed with another key, of another issuer, an HS256 one
-# signed with the well-known dev secret (dev mode is on, but an RS256 key is configured), and
-# one with no signature at all (`alg: none`).
-BAD_TOKENS = ("expired", "bad_signature", "other_issuer", "dev_token", "unsigned")
-CALLERS = ("anonymous", *BAD_TOKENS, *USERS)
-SIGNED_IN = frozenset(USERS)
-WHO: dict[str, frozenset[str]] = {
-    "anyone": frozenset(CALLERS),
-    "provider": frozenset(),  # a provider's signature, which none of our callers holds
-    "authenticated": SIGNED_IN,
-    "student": frozenset({"student", "other_student"}),
-    "mentor": frozenset({"mentor", "other_mentor"}),
-    "admin": frozenset({"admin"}),
-    "owner": frozenset({"student"}),
-    "the mentor": frozenset({"mentor"}),
-    "participant": frozenset({"student", "mentor"}),
-}
-ROW_KEYS = {"who", "others", "anonymous", "defect", "dev_only", "note", *CALLERS}
 # Request order: reads, then writes, then what ends an object (cancel, refund, pay, delete).
 ENDINGS = ("/cancel", "/refunds", "/pay")
-
-
-# ---- the table ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Row:
-    allowed: frozenset[str]
-    refused: dict[str, int]
-    defect: str = ""
-
-
-def parse_row(where: str, spec: dict[str, Any]) -> Row:
-    unknown = set(spec) - ROW_KEYS
-    assert not unknown, f"{where}: unknown keys {sorted(unknown)} in {TABLE_PATH.name}"
-    terms = [term.strip() for term in spec["who"].split(",")]
-    assert all(term in WHO for term in terms), f"{where}: who = {spec['who']!r}; use {list(WHO)}"
-    # A caller named in the row is refused with its own status, whatever `who` says.
-    allowed = frozenset().union(*(WHO[term] for term in terms)) - set(spec)
-    refused = {}
-    for caller in CALLERS:
-        if caller in allowed:
-            continue
-        default = spec.get("anonymous", 401) if caller not in SIGNED_IN else spec.get("others")
-        status = spec.get(caller, default)
-        assert status is not None, f"{where}: say what refused callers get (others = 403|404)"
-        refused[caller] = status
-    return Row(allowed=allowed, refused=refused, defect=spec.get("defect", ""))
-
-
-def load_table() -> dict[str, dict[str, Row]]:
-    """service -> "METHOD /path" -> Row; `[every_service]` rows apply to each service."""
-    document = tomllib.loads(TABLE_PATH.read_text())
-    common = document.get("every_service", {})
-    table = {}
-    for service in SERVICES:
-        rows = {**common, **document.get(service, {})}
-        table[service] = {name: parse_row(f"{service} {name}", spec) for name, spec in rows.items()}
-    return table
-
-
-def routes_of(app: Any) -> set[str]:
-    """Every "METHOD /path" the app answers, those hidden from its OpenAPI too."""
-    found = set()
-    for context in routing.iter_route_contexts(app.routes):
-        for method in context.methods or ():
-            if method in METHODS:
-                found.add(f"{method} {context.path_format}")
-    return found
-
-
-# ---- tokens ------------------------------------------------------------------------------
-
-
-@dataclass
-class Keys:
-    private: Any = field(default_factory=lambda: rsa.generate_private_key(65537, 2048))
-    stranger: Any = field(default_factory=lambda: rsa.generate_private_key(65537, 2048))
-
-    @property
-    def public_pem(self) -> str:
-        return (
-            self.private.public_key()
-            .public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-            .decode()
-        )
-
-    def token(self, user: str, role: str, *, issuer: str = ISSUER, age: int = 0, key=None) -> str:
-        now = int(time.time()) - age
-        claims = {"sub": user, "role": role, "iss": issuer, "iat": now, "exp": now + 600}
-        return jwt.encode(claims, key or self.private, algorithm="RS256")
-
-    def headers(self) -> dict[str, dict[str, str]]:
-        tokens = {caller: self.token(*user) for caller, user in USERS.items()}
-        tokens["expired"] = self.token(*USERS["student"], age=3600)
-        tokens["bad_signature"] = self.token(*USERS["student"], key=self.stranger)
-        tokens["other_issuer"] = self.token(*USERS["student"], issuer="https://evil.example")
-        claims = jwt.decode(tokens["student"], options={"verify_signature": False})
-        tokens["dev_token"] = jwt.encode(claims, DEV_JWT_SECRET, algorithm="HS256")
-        tokens["unsigned"] = jwt.encode(claims, None, algorithm="none")
-        headers = {caller: {"Authorization": f"Bearer {t}"} for caller, t in tokens.items()}
-        return {"anonymous": {}, **headers}
 
 
 # ---- the seeded objects ------------------------------------------------------------------
@@ -389,7 +279,7 @@ async def test_every_route_answers_each_kind_of_caller_as_the_authorization_tabl
     start_service, event_probe, nats_url, namespace
 ):
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    table = load_table()
+    table = load_table(TABLE_PATH, SERVICES)
     keys = Keys()
     started = time.monotonic()
     services = {}
@@ -517,6 +407,6 @@ def test_a_row_that_refuses_someone_must_say_with_what():
 
 
 def test_the_table_loads_and_names_every_service():
-    table = load_table()
+    table = load_table(TABLE_PATH, SERVICES)
     assert set(table) == set(SERVICES)
     assert all("GET /healthz" in rows for rows in table.values())
