@@ -143,15 +143,18 @@ def credit_state(j: Journey, session: dict[str, Any], viewer: Person) -> str:
     return str(credit["status"])
 
 
+def checkout_request(j: Journey, student: Person) -> dict[str, Any]:
+    """A checkout of the mentor's product with the sandbox provider, as `student`."""
+    return {
+        "as_": student,
+        "headers": {"Idempotency-Key": f"checkout-{uuid.uuid4()}"},
+        "json": {"product_id": j.product_id, "provider": "sandbox"},
+    }
+
+
 def checkout(j: Journey, student: Person) -> dict[str, Any]:
     order: dict[str, Any] = j.suite.call(
-        "payments",
-        "POST",
-        "/v1/checkout",
-        expect=201,
-        as_=student,
-        headers={"Idempotency-Key": f"checkout-{uuid.uuid4()}"},
-        json={"product_id": j.product_id, "provider": "sandbox"},
+        "payments", "POST", "/v1/checkout", expect=201, **checkout_request(j, student)
     )
     j.orders_of(student).append(order["order_id"])
     return order
@@ -267,13 +270,7 @@ def three_checkouts(j: Journey) -> str:
     j.shown.append(f"sandbox checkout page: {order_a['redirect_url']}")
     j.shown.extend(f"  │ {line}" for line in page_text(page.text))
     j.suite.refused(
-        "payments",
-        "POST",
-        "/v1/checkout",
-        code="NO_SEAT_AVAILABLE",
-        as_=c,
-        headers={"Idempotency-Key": f"checkout-{uuid.uuid4()}"},
-        json={"product_id": j.product_id, "provider": "sandbox"},
+        "payments", "POST", "/v1/checkout", code="NO_SEAT_AVAILABLE", **checkout_request(j, c)
     )
     orders_of_c = j.suite.call("payments", "GET", "/v1/me/orders", as_=c)["items"]
     expect(not orders_of_c, f"the refused student has orders: {orders_of_c}")
