@@ -60,6 +60,7 @@ class Journey:
     orders: dict[str, list[str]] = field(default_factory=dict)  # student id -> order ids
     sessions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # student -> booked
     shown: list[str] = field(default_factory=list)  # lines a demo prints besides the step's
+    resent_mails: dict[str, int] = field(default_factory=dict)  # user id -> copies resent
 
     def orders_of(self, student: Person) -> list[str]:
         return self.orders.setdefault(student.user_id, [])
