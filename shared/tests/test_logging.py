@@ -39,6 +39,7 @@ def test_outside_dev_mode_lines_are_json_and_the_flag_forces_json_in_dev(capsys)
 
 def test_uvicorn_lines_go_through_the_same_renderer(capsys) -> None:
     logging.getLogger("uvicorn.error").addHandler(logging.StreamHandler())
+    logging.getLogger("uvicorn.error").setLevel(logging.WARNING)  # as uvicorn --log-level does
     configure(log_format=LogFormat.json)
     logging.getLogger("uvicorn.error").info("Started server process [%d]", 42)
     (line,) = capsys.readouterr().err.strip().splitlines()

@@ -105,11 +105,13 @@ def configure(
     root.setLevel(level.upper())
     # Readiness probes read the migration state; alembic would log two lines per probe.
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    # uvicorn installs its own handlers before the app starts: send its lines through ours.
+    # uvicorn installs its own handlers (and levels) before the app starts: send its lines
+    # through ours, at the service's one level.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)
         logger.handlers = []
         logger.propagate = True
+        logger.setLevel(logging.NOTSET)
 
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
