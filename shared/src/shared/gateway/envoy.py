@@ -55,6 +55,10 @@ IDENTITY_HEADERS = (
 FORWARDED_PREFIX = "X-Forwarded-Prefix"
 REQUEST_ID = "X-Request-ID"
 CONNECT_TIMEOUT = "1s"
+# Below uvicorn's keep-alive (5 s): Envoy drops an idle upstream connection before the
+# service does, so it never sends a request on one the service is closing (a 503 "UC"
+# without Retry-After, seen under load in bench/load_mix.py).
+UPSTREAM_IDLE_TIMEOUT = "4s"
 NOT_FOUND_CLUSTER = "not_found"
 MAX_CONNECTIONS = 10_000  # client connections open at once; past it Envoy refuses new ones
 ACCESS_LOG_FORMAT = {
@@ -284,6 +288,13 @@ def _cluster(service: str, base_url: str | None) -> dict[str, Any]:
     except ValueError:
         cluster["type"] = "STRICT_DNS"
         cluster["dns_lookup_family"] = "V4_PREFERRED"
+    cluster["typed_extension_protocol_options"] = {
+        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+            "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+            "common_http_protocol_options": {"idle_timeout": UPSTREAM_IDLE_TIMEOUT},
+            "explicit_http_config": {"http_protocol_options": {}},
+        }
+    }
     cluster["load_assignment"]["endpoints"] = [
         {
             "lb_endpoints": [
