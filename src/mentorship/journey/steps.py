@@ -4,208 +4,43 @@ what every party sees (HTTP answers and delivered mail) and says in one line wha
 The demo prints those lines; the journey test runs the same steps on a suite it starts itself.
 """
 
-import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html import unescape
-from typing import Any
 
 from icalendar import Calendar
 
+from mentorship.journey.actions import (
+    DURATION,
+    attend,
+    book,
+    checkout,
+    checkout_request,
+    complete,
+    credit_state,
+    directory_card,
+    expect,
+    first_slot,
+    live_seat,
+    mails_about,
+    open_slots,
+    pack_of,
+    page_text,
+    pay,
+    readable,
+    seat_of,
+    wait_for_mail,
+)
 from mentorship.journey.cast import CAPACITY, MENTOR_HOURS, PRODUCT, Journey
 from mentorship.journey.suite import JourneyFailed, Person, eventually
 
 NOTICE_MINUTES = 60
-DURATION = PRODUCT["session_minutes"]
 
 
 @dataclass(frozen=True)
 class Step:
     title: str
     run: Callable[[Journey], str]
-
-
-def expect(condition: object, message: str) -> None:
-    if not condition:
-        raise JourneyFailed(message)
-
-
-# --- helpers the steps share ---------------------------------------------------------------
-
-
-def subjects(j: Journey, person: Person) -> list[str]:
-    return [str(mail["subject"]) for mail in j.suite.mails(to=person.email)]
-
-
-def mails_about(j: Journey, person: Person, words: str) -> list[dict[str, Any]]:
-    return [m for m in j.suite.mails(to=person.email) if words in str(m["subject"])]
-
-
-def wait_for_mail(j: Journey, person: Person, words: str, *, count: int = 1) -> dict[str, Any]:
-    """The newest mail to `person` whose subject holds `words`, once `count` such have come."""
-    found: list[dict[str, Any]] = eventually(
-        lambda: (m := mails_about(j, person, words)) and len(m) >= count and m,
-        what=f"{count} mail(s) to {person.name} with {words!r} (got {subjects(j, person)})",
-    )
-    return found[0]
-
-
-def pack_of(j: Journey, student: Person) -> list[dict[str, Any]]:
-    packs: list[dict[str, Any]] = j.suite.call("packs", "GET", "/v1/me/packs", as_=student)
-    return [p for p in packs if p["mentor_id"] == j.cast.mentor.user_id]
-
-
-def seat_of(j: Journey, student: Person) -> dict[str, Any] | None:
-    seats = j.suite.call(
-        "packs", "GET", f"/v1/mentors/{j.cast.mentor.user_id}/seats", as_=j.cast.mentor
-    )["seats"]
-    return next((s for s in seats if s["student_id"] == student.user_id), None)
-
-
-def live_seat(j: Journey, student: Person) -> dict[str, Any]:
-    seat = seat_of(j, student)
-    expect(seat is not None, f"{student.name} has no seat with the mentor")
-    assert seat is not None
-    return seat
-
-
-def directory_card(j: Journey) -> dict[str, Any] | None:
-    found = j.suite.call(
-        "search", "GET", "/v1/mentors/search", params={"q": j.cast.mentor.name, "per_page": 50}
-    )
-    return next((c for c in found["items"] if c["mentor_id"] == j.cast.mentor.user_id), None)
-
-
-def first_slot(
-    j: Journey, *, viewer: Person | None = None, after: timedelta = timedelta(0)
-) -> dict[str, Any]:
-    """The first free slot from `after` on (suite time)."""
-    now = j.suite.now(j.cast.admin) + after
-    slots = open_slots(j, now, now + timedelta(days=7), viewer=viewer)
-    expect(slots, f"no free slot for {j.cast.mentor.name} in the coming week")
-    return slots[0]
-
-
-def open_slots(
-    j: Journey, start: datetime, end: datetime, *, viewer: Person | None = None
-) -> list[dict[str, Any]]:
-    answer = j.suite.call(
-        "booking",
-        "GET",
-        f"/v1/mentors/{j.cast.mentor.user_id}/availability",
-        as_=viewer,
-        params={"from": _z(start), "to": _z(end), "duration": DURATION},
-    )
-    slots: list[dict[str, Any]] = answer["slots"]
-    return slots
-
-
-def book(j: Journey, student: Person, slot: dict[str, Any], topic: str) -> dict[str, Any]:
-    session: dict[str, Any] = j.suite.call(
-        "booking",
-        "POST",
-        "/v1/sessions",
-        expect=201,
-        as_=student,
-        headers={"Idempotency-Key": f"book-{uuid.uuid4()}"},
-        json={
-            "mentor_id": j.cast.mentor.user_id,
-            "starts_at": slot["starts_at"],
-            "duration_minutes": DURATION,
-            "topic": topic,
-        },
-    )
-    j.sessions_of(student).append(session)
-    return session
-
-
-def complete(j: Journey, session: dict[str, Any]) -> None:
-    """Move the suite past the session's end and let its mentor mark it completed."""
-    ends_at = datetime.fromisoformat(session["ends_at"])
-    if j.suite.now(j.cast.admin) < ends_at:
-        j.suite.set_clock(j.cast.admin, ends_at + timedelta(minutes=1))
-    done = j.suite.call(
-        "booking",
-        "PATCH",
-        f"/v1/instructor/sessions/{session['session_id']}",
-        as_=j.cast.mentor,
-        json={"status": "completed", "notes": "good progress"},
-    )
-    expect(done["status"] == "completed", f"session not completed: {done}")
-
-
-def credit_state(j: Journey, session: dict[str, Any], viewer: Person) -> str:
-    credit = j.suite.call(
-        "packs", "GET", f"/v1/sessions/{session['session_id']}/credit", as_=viewer
-    )
-    return str(credit["status"])
-
-
-def checkout_request(j: Journey, student: Person) -> dict[str, Any]:
-    """A checkout of the mentor's product with the sandbox provider, as `student`."""
-    return {
-        "as_": student,
-        "headers": {"Idempotency-Key": f"checkout-{uuid.uuid4()}"},
-        "json": {"product_id": j.product_id, "provider": "sandbox"},
-    }
-
-
-def checkout(j: Journey, student: Person) -> dict[str, Any]:
-    order: dict[str, Any] = j.suite.call(
-        "payments", "POST", "/v1/checkout", expect=201, **checkout_request(j, student)
-    )
-    j.orders_of(student).append(order["order_id"])
-    return order
-
-
-def pay(j: Journey, student: Person, order_id: str) -> dict[str, Any]:
-    """The sandbox's Pay button, pressed by the order's student; then the pack it brings."""
-    before = {p["id"] for p in pack_of(j, student)}
-    j.suite.call("payments", "POST", f"/v1/sandbox/checkout/{order_id}/pay", as_=student)
-    paid = eventually(
-        lambda: (
-            j.suite.call("payments", "GET", f"/v1/orders/{order_id}", as_=student)["status"]
-            == "paid"
-        ),
-        what=f"order {order_id} paid",
-    )
-    expect(paid, "order not paid")
-    new: list[dict[str, Any]] = eventually(
-        lambda: [p for p in pack_of(j, student) if p["id"] not in before],
-        what=f"a new pack for {student.name}",
-    )
-    return new[0]
-
-
-def attend(j: Journey, student: Person, number: int) -> dict[str, Any]:
-    """Book the first free slot, then have it happen and be completed."""
-    session = book(j, student, first_slot(j, viewer=student), f"Practice session {number}")
-    complete(j, session)
-    eventually(
-        lambda: credit_state(j, session, student) == "consumed",
-        what=f"{student.name}'s credit of session {number} consumed",
-    )
-    return session
-
-
-def page_text(html: str) -> list[str]:
-    """The visible lines of a small HTML page (its title, headings and paragraphs)."""
-    blocks = re.findall(r"<(?:h1|h2|p|button)[^>]*>(.*?)</(?:h1|h2|p|button)>", html, re.S)
-    lines = (" ".join(re.sub(r"<[^>]+>", " ", block).split()) for block in blocks)
-    return [unescape(line) for line in lines if line]
-
-
-def _z(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def _local(moment: str) -> str:
-    return datetime.fromisoformat(moment).strftime("%a %d %b %H:%M UTC")
-
-
-# --- the steps -------------------------------------------------------------------------------
 
 
 def set_up_mentor(j: Journey) -> str:
@@ -331,7 +166,7 @@ def a_books(j: Journey) -> str:
     reminders = [m["subject"] for m in mails_about(j, a, "Reminder: session")]
     expect(len(reminders) == 2, f"{len(reminders)} reminders instead of 2: {reminders}")
     return (
-        f"{a.name} booked {_local(session['starts_at'])}; gone from availability for everyone; "
+        f"{a.name} booked {readable(session['starts_at'])}; gone from availability for everyone; "
         "confirmation with a matching .ics to both; reminders 24 h and 10 min before, once each"
     )
 
@@ -406,7 +241,7 @@ def a_grace_ends(j: Journey) -> str:
     wait_for_mail(j, a, "was released")
     warnings = len(mails_about(j, a, "Final reminder"))
     expect(warnings == 1, f"{warnings} final warnings instead of 1")
-    return f"final warning 12 h before the end, once; seat released at {_local(ends.isoformat())}"
+    return f"final warning 12 h before the end, once; seat released at {readable(ends.isoformat())}"
 
 
 def refund_b(j: Journey) -> str:
@@ -447,7 +282,7 @@ def refund_b(j: Journey) -> str:
     expect(profile["review_count"] == 1, f"the review is not on the profile: {profile}")
     wait_for_mail(j, b, "Refund of")
     return (
-        f"refund: {b.name}'s {_local(session['starts_at'])} session canceled, credits void, "
+        f"refund: {b.name}'s {readable(session['starts_at'])} session canceled, credits void, "
         f"seat released; directory: accepting again, {card['open_seats']} open; "
         f"profile rating {profile['average_rating']} ({profile['review_count']} review)"
     )
