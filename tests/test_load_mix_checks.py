@@ -12,7 +12,7 @@ from mentorship.services import SERVICE_NAMES, repo_root
 from shared.testing.databases import DatabaseFactory
 
 sys.path.insert(0, str(repo_root() / "bench"))
-import load_mix  # noqa: E402
+import load_checks  # noqa: E402
 
 Urls = dict[str, str]
 
@@ -45,9 +45,9 @@ def session(mentor: str, starts: str, ends: str, blocked: str, pack: uuid.UUID) 
 
 Check = Callable[[Urls], Awaitable[tuple[bool, str]]]
 CHECKS: tuple[Check, ...] = (
-    load_mix.check_double_booking,
-    load_mix.check_packs,
-    load_mix.check_events,
+    load_checks.check_double_booking,
+    load_checks.check_packs,
+    load_checks.check_events,
 )
 
 
@@ -70,7 +70,7 @@ async def test_overlapping_sessions_of_one_mentor_fail_the_double_booking_check(
         session("m1", "2030-01-01T10:00Z", "2030-01-01T11:00Z", day1, pack),
         session("m1", "2030-01-01T10:30Z", "2030-01-01T11:30Z", day2, pack),
     )
-    ok, detail = await load_mix.check_double_booking(urls)
+    ok, detail = await load_checks.check_double_booking(urls)
     assert not ok and "pairs of one mentor: 1" in detail
 
 
@@ -86,7 +86,7 @@ async def test_a_pack_whose_counters_disagree_with_its_credits_fails(databases):
             expires_at) VALUES ('{pack}', '{uuid.uuid4()}', '{seat}', 's1', 'm1',
             '{uuid.uuid4()}', 'active', 4, 60, 30, 1, now(), now() + interval '30 days')""",
     )
-    ok, detail = await load_mix.check_packs(urls)
+    ok, detail = await load_checks.check_packs(urls)
     assert not ok and "differ from their credits 1" in detail
 
 
@@ -104,13 +104,13 @@ async def test_an_unpublished_or_undelivered_event_fails_the_delivery_check(data
         urls["video"],
         f"INSERT INTO inbox (consumer, event_id) VALUES ('video-sessions', '{first}')",
     )
-    ok, detail = await load_mix.check_events(urls)
+    ok, detail = await load_checks.check_events(urls)
     assert not ok and "missing 1" in detail  # video saw one session.booked, not the other
     await execute(
         urls["video"],
         f"INSERT INTO inbox (consumer, event_id) VALUES ('video-sessions', '{second}')",
     )
-    assert (await load_mix.check_events(urls))[0]
+    assert (await load_checks.check_events(urls))[0]
     await execute(urls["booking"], f"UPDATE outbox SET published_at = NULL WHERE id = '{first}'")
-    ok, detail = await load_mix.check_events(urls)
+    ok, detail = await load_checks.check_events(urls)
     assert not ok and "unpublished 1" in detail
