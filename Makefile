@@ -6,7 +6,7 @@ USER_BIN := $(shell python3 -m site --user-base 2>/dev/null)/bin
 SHELL_PATH := $(PATH)
 export PATH := $(USER_BIN):$(HOME)/.local/bin:$(PATH)
 
-.PHONY: dev test lint sync sync-all uv
+.PHONY: dev test unit lint sync sync-all uv
 
 dev: sync
 	uv run --no-sync mentorship dev
@@ -18,12 +18,41 @@ test: sync-all
 	uv run --no-sync pytest || status=$$?; \
 	exit $$status
 
-# The shape, mechanically: lint, format, strict types, layer contracts (docs/architecture.md).
+# The fast tier: every service's tests/unit and the kernel tests that need no server (no NATS,
+# no PostgreSQL; shared.testing.unit_only drops the tests whose fixtures reach them). Two
+# kernel tests stay for `make test`: test_embedded starts the servers itself, test_imports
+# imports every module first in a fresh interpreter (15 s).
+unit: sync-all
+	uv run --no-sync pytest -p shared.testing.unit_only -q shared/tests services/*/tests/unit \
+		--ignore=shared/tests/test_embedded.py --ignore=shared/tests/test_imports.py
+
+# The scale-out fault tests (decision 0034): two processes of every service on a three-node
+# NATS cluster, the journey walked while a node, then one replica of each service, is
+# SIGKILLed and a node paused; then every effect once. Minutes of both cores: not in `make test`.
+.PHONY: test-cluster
+test-cluster: sync-all
+	MENTORSHIP_CLUSTER_TESTS=1 uv run --no-sync pytest -q -s \
+		shared/tests/test_nats_cluster.py tests/test_scale_out.py
+
+# The shape, mechanically: lint, format, strict types, layer contracts (docs/architecture.md),
+# and the shape checks a tool cannot do alone: the kernel skeleton in every main.py, route and
+# fake module names, the decision template, the architecture doc against the event catalog.
 lint: sync-all
 	uv run --no-sync ruff check .
 	uv run --no-sync ruff format --check .
 	uv run --no-sync mypy
 	uv run --no-sync lint-imports
+	uv run --no-sync pytest -q -p shared.testing.unit_only -p no:cacheprovider \
+		shared/tests/test_service_skeleton.py tests/test_decision_notes.py \
+		shared/tests/test_architecture_doc.py
+
+# Every benchmark under bench/, one after the other under one lock (others' benchmarks wait),
+# at sizes that fit ~10 minutes, then bench/REPORT.md and bench/charts/ (decision 0028).
+# make bench BENCH_LABEL="trial run"; outputs in /tmp/bench-run.
+.PHONY: bench
+BENCH_LABEL ?= run
+bench: sync-all
+	flock /tmp/bench.lock uv run --no-sync python bench/run_all.py --label "$(BENCH_LABEL)"
 
 # `make dev` installs the `dev` group only (no test tools to fetch; any already there stay);
 # `make test` and `make lint` install every group (pyproject.toml, decision 0018).

@@ -6,8 +6,10 @@ Two figures, each next to a floor measured in the same run:
   zone, DST-aware, minus busy time with buffers, notice and horizon) against a naive floor
   that walks the same candidate slots precomputed in UTC with the same bisect check;
 - `GET /v1/mentors/{id}/availability` through the whole service (in-process ASGI transport:
-  routing, validation, two SQL reads, the calendar port, JSON) against `/healthz` on the same
-  app and transport (the HTTP stack's own floor).
+  routing, validation, its one SQL read, the calendar port, JSON) against `/healthz` on the
+  same app and transport (the HTTP stack's own floor), and against the same SQL (the
+  service's own statement text) on a bare asyncpg connection plus the same `free_slots`,
+  measured in the same interleaved rounds (decision 0036).
 
 Starts embedded NATS and Postgres, migrates a booking database and seeds it with SQL.
 
@@ -16,6 +18,7 @@ Starts embedded NATS and Postgres, migrates a booking database and seeds it with
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 import uuid
@@ -26,6 +29,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from booking.adapters.bookings import MENTOR_TIME
 from booking.config import Settings
 from booking.domain.availability import BusyTime, Interval, Slot, blocked_by, free_slots
 from booking.domain.calendar import CalendarBusy, CalendarStatus
@@ -43,15 +47,6 @@ MENTOR = "mentor-bench"
 ZONE = "America/New_York"  # the range crosses the March 8 spring-forward
 HOURS = (Hours.parse("08:00", "12:00"), Hours.parse("13:00", "21:00"))
 BUFFER = timedelta(minutes=10)
-
-
-RAW_MENTOR = "SELECT * FROM mentors WHERE mentor_id = $1"
-RAW_BUSY = """
-SELECT lower(blocked), upper(blocked) FROM sessions
-WHERE mentor_id = $1 AND status = 'scheduled' AND blocked && $2
-UNION ALL
-SELECT lower(blocked), upper(blocked) FROM slot_holds
-WHERE mentor_id = $1 AND expires_at > $3 AND blocked && $2"""
 
 
 def schedule() -> Schedule:
@@ -209,6 +204,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         nats_namespace="bench",
         jobs_enabled=False,
         log_level="WARNING",
+        rate_limits_enabled=False,  # one client asks thousands of times a minute
     )
     app = create_app(settings, clock=FakeClock(NOW), calendar=BenchCalendar(calendar))
     params = {
@@ -217,7 +213,35 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         "duration": 60,
         "tz": "Europe/Berlin",
     }
-    http, health = [], []
+    http, health, raw_samples = [], [], []
+    # The raw floor of the HTTP figure: the service's statement on a bare asyncpg connection
+    # (no pool, no transaction) plus the same computation, no framework.
+    raw = await asyncpg.connect(postgres.url("booking_bench"))
+    raw_values = {
+        "mentor_id": MENTOR,
+        "student_id": "",
+        "starts_at": NOW,
+        "ends_at": NOW + timedelta(days=30),
+        "now": NOW,
+    }
+    raw_args = [raw_values[name] for name in MENTOR_TIME.names]
+
+    async def raw_availability() -> float:
+        started = time.perf_counter()
+        row = await raw.fetchrow(MENTOR_TIME.sql, *raw_args)
+        taken = [Interval(s, e) for s, e in zip(row["busy_starts"], row["busy_ends"], strict=True)]
+        found = free_slots(
+            sched,
+            start=NOW,
+            end=NOW + timedelta(days=30),
+            duration_minutes=60,
+            busy=BusyTime(taken + calendar),
+            now=NOW,
+        )
+        elapsed = time.perf_counter() - started
+        assert len(found) == len(slots)
+        return elapsed
+
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as client,
@@ -236,6 +260,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         for _ in range(50):
             await timed(path, params)
             await timed("/healthz", None)
+            await raw_availability()
         if args.profile:
             import cProfile
             import pstats
@@ -245,36 +270,16 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
             for _ in range(100):
                 await timed(path, params)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+            pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "tottime")).print_stats(45)
+            await raw.close()
             return
-        for _ in range(4):
+        for _ in range(4):  # interleaved rounds: a change of load falls on all three alike
             for _ in range(args.requests // 4):
                 http.append(await timed(path, params))
             for _ in range(args.requests // 4):
                 health.append(await timed("/healthz", None))
-
-    # The raw floor of the HTTP figure: the same two reads on a bare asyncpg connection
-    # (mentor row, busy ranges) plus the same computation, no framework.
-    raw = await asyncpg.connect(postgres.url("booking_bench"))
-    window = asyncpg.Range(NOW - timedelta(days=1), NOW + timedelta(days=31))
-
-    async def raw_availability() -> float:
-        started = time.perf_counter()
-        async with raw.transaction():
-            await raw.fetchrow(RAW_MENTOR, MENTOR)
-            rows = await raw.fetch(RAW_BUSY, MENTOR, window, NOW)
-        found = free_slots(
-            sched,
-            start=NOW,
-            end=NOW + timedelta(days=30),
-            duration_minutes=60,
-            busy=BusyTime([Interval(r[0], r[1]) for r in rows] + calendar),
-            now=NOW,
-        )
-        assert len(found) == len(slots)
-        return time.perf_counter() - started
-
-    raw_samples = [await raw_availability() for _ in range(args.requests)]
+            for _ in range(args.requests // 4):
+                raw_samples.append(await raw_availability())
     await raw.close()
 
     print(

@@ -1,11 +1,15 @@
 """Event hop: commit of a state change → the consumer's committed effect, over real JetStream.
 
 Prints p50/p99 and throughput of the kernel's path (outbox → relay → JetStream → durable pull
-consumer → inbox + effect + commit) and, measured in the same run on the same servers, the raw
-floors: a bare nats-py JetStream publish → pull-consume round trip, a bare request–reply, and
-the same hop written by hand (nats-py waiting pull consumer + asyncpg transaction).
+consumer → inbox + effect + commit) and, on the same servers in the same run, the floors
+(bench/event_hop_floors.py): a bare nats-py JetStream round trip, a bare request-reply, and
+the same hop written by hand on nats-py + asyncpg, one event at a time and as a burst
+(producers commit an outbox row then publish; the consumer applies what it pulled in one
+transaction). The kernel and the hand-written hop run in interleaved rounds, so a busy
+machine weighs on both alike. Ends with the issue 19 targets: hop p50 <= 1.5x the
+hand-written hop, burst >= 50% of the hand-written burst.
 
-    uv run python bench/event_hop.py [--samples 300] [--burst 2000]
+    uv run python bench/event_hop.py [--samples 300] [--burst 2000] [--batch-size 50]
 """
 
 import argparse
@@ -16,21 +20,29 @@ import uuid
 from pathlib import Path
 
 import asyncpg
-import nats
-from nats.js.api import ConsumerConfig, StreamConfig
+from event_hop_floors import (
+    PRODUCERS,
+    HandWrittenBurst,
+    HandWrittenHop,
+    raw_jetstream,
+    raw_request_reply,
+    run_burst,
+)
 from sqlalchemy import Column, String, Table, Uuid
 from sqlalchemy.dialects.postgresql import insert
-from stats import print_row
+from stats import p50, print_row, rotated
 
 from shared.clock import SystemClock
 from shared.db import make_connection_factory, make_engine, make_metadata
 from shared.embedded import EmbeddedNats, EmbeddedPostgres
 from shared.logging import LogFormat
 from shared.logging import configure as configure_logging
-from shared.messaging import MessageBus
+from shared.messaging import MessageBus, observe
 from shared.messaging.events import PackDepleted
 from shared.messaging.tables import kernel_metadata
 from shared.settings import ServiceSettings
+
+ROUNDS = 4
 
 bench_metadata = make_metadata()
 effects = Table(
@@ -41,172 +53,104 @@ effects = Table(
 )
 
 
-async def kernel_hop(nats_url: str, database_url: str, samples: int, burst: int):
-    engine = make_engine(database_url, pool_size=20)
-    async with engine.begin() as connection:
-        await connection.run_sync(kernel_metadata.create_all)
-        await connection.run_sync(bench_metadata.create_all)
-    settings = ServiceSettings(
-        service_name="bench",
-        dev_mode=True,
-        database_url=database_url,
-        nats_url=nats_url,
-        nats_namespace="hop",
-    )
-    bus = MessageBus(
-        settings=settings, connection_factory=make_connection_factory(engine), clock=SystemClock()
-    )
-    committed_at: dict[uuid.UUID, float] = {}
-    applied: dict[uuid.UUID, asyncio.Future] = {}
-    loop = asyncio.get_running_loop()
+def loadavg() -> str:
+    with open("/proc/loadavg") as file:
+        return file.read().strip()
 
-    @bus.consumers.on(PackDepleted, purpose="hop")
-    async def apply(event_, uow, envelope):
-        await uow.connection.execute(
-            insert(effects).values(event_id=envelope.id, student_id=event_.student_id)
+
+class KernelHop:
+    """A MessageBus whose consumer inserts one effect row per event through the inbox.
+
+    The hop starts when the producer's transaction has committed (the relay is called right
+    after the database commit) and ends when the consumer's transaction has committed
+    (`observe.event_handled` runs right after it, alone or in a batch)."""
+
+    def __init__(self, nats_url: str, database_url: str, batch_size: int) -> None:
+        self._engine = make_engine(database_url, pool_size=20)
+        settings = ServiceSettings(
+            service_name="bench",
+            dev_mode=True,
+            database_url=database_url,
+            nats_url=nats_url,
+            nats_namespace="hop",
+            consumer_batch_size=batch_size,
         )
+        self.bus = MessageBus(
+            settings=settings,
+            connection_factory=make_connection_factory(self._engine),
+            clock=SystemClock(),
+        )
+        self._committed_at: dict[uuid.UUID, float] = {}
+        self._applied: dict[uuid.UUID, asyncio.Future[float]] = {}
 
-    # The hop starts when the producer's transaction has committed (the relay is called right
-    # after the database commit) and ends when the consumer's transaction has committed
-    # (`process` returns right after it).
-    relay_after_commit = bus.relay.after_commit
+        @self.bus.consumers.on(PackDepleted, purpose="hop")
+        async def apply(event_, uow, envelope):
+            await uow.connection.execute(
+                insert(effects).values(event_id=envelope.id, student_id=event_.student_id)
+            )
 
-    def producer_committed(rows):
-        for row in rows:
-            committed_at[row["id"]] = time.perf_counter()
-        relay_after_commit(rows)
+        relay_after_commit = self.bus.relay.after_commit
 
-    bus.relay.after_commit = producer_committed
-    process = bus.consumers.process
+        def producer_committed(rows):
+            for row in rows:
+                self._committed_at[row["id"]] = time.perf_counter()
+            relay_after_commit(rows)
 
-    async def consumer_committed(consumer, envelope, **kwargs):
-        result = await process(consumer, envelope, **kwargs)
-        applied[envelope.id].set_result(time.perf_counter())
-        return result
+        self.bus.relay.after_commit = producer_committed
+        self._event_handled = observe.event_handled
 
-    bus.consumers.process = consumer_committed
-    await bus.start()
+    def _consumer_committed(self, **fields) -> None:
+        self._applied.pop(uuid.UUID(fields["event_id"])).set_result(time.perf_counter())
+        self._event_handled(**fields)
 
-    async def one() -> float:
-        async with bus.uow() as uow:
+    async def start(self) -> None:
+        async with self._engine.begin() as connection:
+            await connection.run_sync(kernel_metadata.create_all)
+            await connection.run_sync(bench_metadata.create_all)
+        observe.event_handled = self._consumer_committed
+        await self.bus.start()
+
+    async def stop(self) -> None:
+        await self.bus.stop()
+        observe.event_handled = self._event_handled
+        await self._engine.dispose()
+
+    async def one(self) -> float:
+        async with self.bus.uow() as uow:
             envelope = uow.record(PackDepleted(pack_id=uuid.uuid4(), student_id="s", mentor_id="m"))
-            applied[envelope.id] = loop.create_future()
+            applied = self._applied[envelope.id] = asyncio.get_running_loop().create_future()
             await uow.commit()
-        return await applied[envelope.id] - committed_at[envelope.id]
-
-    for _ in range(20):
-        await one()
-    latencies = [await one() for _ in range(samples)]
-
-    started = time.perf_counter()
-    semaphore = asyncio.Semaphore(16)
-
-    async def bounded() -> float:
-        async with semaphore:
-            return await one()
-
-    await asyncio.gather(*(bounded() for _ in range(burst)))
-    throughput = burst / (time.perf_counter() - started)
-    await bus.stop()
-    await engine.dispose()
-    return latencies, throughput
+        return await applied - self._committed_at.pop(envelope.id)
 
 
-async def raw_jetstream(nats_url: str, samples: int, burst: int):
-    nc = await nats.connect(nats_url)
-    js = nc.jetstream()
-    await js.add_stream(StreamConfig(name="RAW", subjects=["raw.>"], duplicate_window=120))
-    psub = await js.pull_subscribe("raw.hop", durable="raw-hop", config=ConsumerConfig(ack_wait=30))
-
-    async def one() -> float:
-        started = time.perf_counter()
-        await js.publish("raw.hop", b"x" * 400, headers={"Nats-Msg-Id": uuid.uuid4().hex})
-        (message,) = await psub.fetch(1, timeout=5)
-        await message.ack()
-        return time.perf_counter() - started
-
-    for _ in range(20):
-        await one()
-    latencies = [await one() for _ in range(samples)]
-
-    started = time.perf_counter()
-    publishing = asyncio.gather(*(js.publish("raw.hop", b"x" * 400) for _ in range(burst)))
-    received = 0
-    while received < burst:
-        for message in await psub.fetch(64, timeout=5):
-            await message.ack()
-            received += 1
-    await publishing
-    throughput = burst / (time.perf_counter() - started)
-    await nc.close()
-    return latencies, throughput
-
-
-async def raw_hop(nats_url: str, postgres_url: str, samples: int):
-    """The same hop written by hand: a waiting nats-py pull consumer whose callback commits
-    the inbox row and the effect with asyncpg. No framework, no pool, no ORM: the floor."""
-    nc = await nats.connect(nats_url)
-    js = nc.jetstream()
-    await js.add_stream(StreamConfig(name="RAWHOP", subjects=["rawhop.>"], duplicate_window=120))
-    psub = await js.pull_subscribe("rawhop.x", durable="raw-hop")
-    connection = await asyncpg.connect(postgres_url)
-    applied: asyncio.Queue[float] = asyncio.Queue()
-
-    async def consume() -> None:
-        while True:
-            try:
-                (message,) = await psub.fetch(1, timeout=5)
-            except TimeoutError:
-                continue
-            event_id = uuid.UUID(message.headers["Nats-Msg-Id"])
-            async with connection.transaction():
-                await connection.execute(
-                    "INSERT INTO inbox (consumer, event_id) VALUES ('raw', $1) "
-                    "ON CONFLICT DO NOTHING",
-                    event_id,
-                )
-                await connection.execute(
-                    "INSERT INTO effects (event_id, student_id) VALUES ($1, 's')", event_id
-                )
-            applied.put_nowait(time.perf_counter())
-            await message.ack()
-
-    consumer = asyncio.create_task(consume())
-    latencies = []
-    for n in range(samples + 20):
-        started = time.perf_counter()
-        await js.publish("rawhop.x", b"x" * 400, headers={"Nats-Msg-Id": str(uuid.uuid4())})
-        latency = await applied.get() - started
-        if n >= 20:
-            latencies.append(latency)
-    consumer.cancel()
-    await connection.close()
-    await nc.close()
-    return latencies
-
-
-async def raw_request_reply(nats_url: str, samples: int):
-    nc = await nats.connect(nats_url)
-
-    async def echo(message) -> None:
-        await message.respond(message.data)
-
-    await nc.subscribe("raw.echo", cb=echo)
-    for _ in range(20):
-        await nc.request("raw.echo", b"ping", timeout=2)
-    latencies = []
-    for _ in range(samples):
-        started = time.perf_counter()
-        await nc.request("raw.echo", b"x" * 200, timeout=2)
-        latencies.append(time.perf_counter() - started)
-    await nc.close()
-    return latencies
+async def interleaved(args, kernel: KernelHop, hop: HandWrittenHop, burst: HandWrittenBurst):
+    """Latencies and events per second of both hops, in rotated rounds."""
+    sequential = {"kernel": kernel.one, "hand-written": hop.one}
+    bursts = {"kernel": kernel.one, "hand-written": burst.one}
+    latencies: dict[str, list[float]] = {name: [] for name in sequential}
+    seconds = dict.fromkeys(bursts, 0.0)
+    for one in (*sequential.values(), burst.one):
+        for _ in range(20):
+            await one()
+    for round_ in range(ROUNDS):
+        for name in rotated(list(sequential), round_):
+            one = sequential[name]
+            latencies[name] += [await one() for _ in range(args.samples // ROUNDS)]
+        for name in rotated(list(bursts), round_):
+            seconds[name] += (args.burst // ROUNDS) / await run_burst(
+                bursts[name], args.burst // ROUNDS
+            )
+    rates = {name: (args.burst // ROUNDS) * ROUNDS / seconds[name] for name in bursts}
+    return latencies, rates
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--burst", type=int, default=2000)
+    parser.add_argument(
+        "--batch-size", type=int, default=50, help="the kernel's consumer_batch_size"
+    )
     parser.add_argument(
         "--fast-postgres",
         action="store_true",
@@ -224,26 +168,41 @@ async def main() -> None:
         admin = await asyncpg.connect(postgres.url())
         await admin.execute("CREATE DATABASE bench")
         await admin.close()
+        load_before = loadavg()
         raw_js, raw_js_rate = await raw_jetstream(nats_server.url, args.samples, args.burst)
         raw_rr = await raw_request_reply(nats_server.url, args.samples)
-        hop, hop_rate = await kernel_hop(
-            nats_server.url, postgres.sqlalchemy_url("bench"), args.samples, args.burst
-        )
-        floor = await raw_hop(nats_server.url, postgres.url("bench"), args.samples)
+        kernel = KernelHop(nats_server.url, postgres.sqlalchemy_url("bench"), args.batch_size)
+        hop = HandWrittenHop(nats_server.url, postgres.url("bench"))
+        burst = HandWrittenBurst(nats_server.url, postgres.url("bench"), args.batch_size)
+        for variant in (kernel, hop, burst):  # the kernel first: it creates the tables
+            await variant.start()
+        latencies, rates = await interleaved(args, kernel, hop, burst)
+        for variant in (kernel, hop, burst):
+            await variant.stop()
     print(
-        f"\nevent hop benchmark: {args.samples} sequential samples, burst of {args.burst}"
-        " with 16 concurrent producers\n"
+        f"\nevent hop benchmark: {args.samples} sequential samples and a burst of {args.burst}"
+        f" ({PRODUCERS} concurrent producers) per variant in {ROUNDS} interleaved rounds;"
+        f" batches of up to {args.batch_size}\n"
+        f"/proc/loadavg before: {load_before}, after: {loadavg()}\n"
     )
     print_row("raw nats-py JetStream publish -> pull-consume", raw_js, raw_js_rate)
     print_row("raw nats-py request-reply", raw_rr)
-    print_row("raw hop: nats-py pull + asyncpg inbox+effect", floor)
-    print_row("event hop: commit -> consumer's committed effect", hop, hop_rate)
-    p50 = lambda samples: sorted(samples)[len(samples) // 2]  # noqa: E731
-    print(
-        f"\nratio event hop p50 / raw JetStream p50: {p50(hop) / p50(raw_js):.2f}x (target <= 3x)"
+    print_row(
+        "hand-written hop: nats-py + asyncpg", latencies["hand-written"], rates["hand-written"]
     )
-    print(f"ratio event hop p50 / raw hand-written hop p50: {p50(hop) / p50(floor):.2f}x")
-    print(f"ratio raw hand-written hop p50 / raw JetStream p50: {p50(floor) / p50(raw_js):.2f}x")
+    print_row(
+        "event hop: commit -> consumer's committed effect", latencies["kernel"], rates["kernel"]
+    )
+    hop_p50, floor_p50 = p50(latencies["kernel"]), p50(latencies["hand-written"])
+    print(f"\nratio event hop p50 / raw JetStream p50: {hop_p50 / p50(raw_js):.2f}x")
+    print(f"ratio hand-written hop p50 / raw JetStream p50: {floor_p50 / p50(raw_js):.2f}x")
+    print(
+        f"ratio event hop p50 / hand-written hop p50: {hop_p50 / floor_p50:.2f}x (target <= 1.5x)"
+    )
+    print(
+        f"ratio event hop burst / hand-written burst: {rates['kernel'] / rates['hand-written']:.0%}"
+        " (target >= 50%)"
+    )
 
 
 if __name__ == "__main__":

@@ -9,15 +9,17 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 import asyncpg
 import httpx
 
+from packs.adapters.unit_of_work import SqlPacksUnitOfWork
 from packs.service_layer.fulfil_purchase import fulfil_purchase
 from shared.embedded import EmbeddedNats, EmbeddedPostgres
+from shared.http.server import UVICORN_OPTIONS
 from shared.messaging.events import PackShape, PaymentSucceeded
 from shared.migrate import upgrade_to_head
 
@@ -62,9 +64,16 @@ def free_port() -> int:
 
 
 def start_server(
-    service: str, *, port: int, database_url: str, nats_url: str, **extra: str
+    service: str,
+    *,
+    port: int,
+    database_url: str,
+    nats_url: str,
+    uvicorn_options: Sequence[str] = UVICORN_OPTIONS,
+    **extra: str,
 ) -> subprocess.Popen[bytes]:
-    """The service under uvicorn in its own process; `extra` settings become `<SERVICE>_<KEY>`."""
+    """The service under uvicorn in its own process, started as the kernel starts it
+    (`uvicorn_options`); `extra` settings become `<SERVICE>_<KEY>`."""
     prefix = service.upper()
     env = {
         **os.environ,
@@ -78,7 +87,7 @@ def start_server(
     }
     command = [
         sys.executable, "-m", "uvicorn", "--factory", f"{service}.main:create_app",
-        "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+        "--host", "127.0.0.1", "--port", str(port), *uvicorn_options, "--no-access-log",
         "--timeout-keep-alive", "120",  # the callers' connections stay open between rounds
         "--log-level", "warning",
     ]  # fmt: skip
@@ -115,5 +124,5 @@ async def seed_packs(
             pack=pack,
         )
         async with runtime.uow() as uow:
-            await fulfil_purchase(purchase, uow=uow, deps=deps)
+            await fulfil_purchase(purchase, uow=SqlPacksUnitOfWork(uow), deps=deps)
             await uow.commit()

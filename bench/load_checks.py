@@ -103,9 +103,12 @@ async def check_events(dbs: dict[str, str]) -> tuple[bool, str]:
     # A consumer that handled one event of a type must have every event of that type.
     missing = 0
     phantom = 0
-    for ids in inbox.values():
+    strays: list[str] = []
+    for consumer, ids in inbox.items():
         types = {published[i] for i in ids if i in published}
-        phantom += sum(1 for i in ids if i not in published)
+        not_published = [i for i in ids if i not in published]
+        phantom += len(not_published)
+        strays += [f"{consumer}: {i}" for i in not_published[:3]]
         missing += sum(1 for i, t in published.items() if t in types and i not in ids)
     duplicates = (
         await fetch(
@@ -119,10 +122,11 @@ async def check_events(dbs: dict[str, str]) -> tuple[bool, str]:
         dbs["notifications"], "SELECT status, count(*) FROM deliveries GROUP BY 1"
     )
     ok = unpublished == 0 and missing == 0 and duplicates == 0 and dead == 0
+    stray_list = f" ({', '.join(strays)})" if strays else ""
     return ok, (
         f"{len(published)} outbox events, unpublished {unpublished}; {rows_in} inbox "
         f"rows over {len(inbox)} consumers, missing {missing}, not from any outbox "
-        f"{phantom}; dead letters {dead}; deliveries "
+        f"{phantom}{stray_list}; dead letters {dead}; deliveries "
         f"{', '.join(f'{r[0]} {r[1]}' for r in sorted(deliveries))}, duplicated "
         f"(event, channel, recipient) {duplicates}"
     )

@@ -34,13 +34,17 @@ from typing import Any
 
 import asyncpg
 
-from mentorship.journey.harness import SuiteProcesses, running_suite
+from mentorship.journey.harness import SuiteProcesses, behind_gateway
 from mentorship.services import SERVICE_NAMES, repo_root
 from shared.auth_dev import DEV_JWT_SECRET, mint_dev_token
-from shared.embedded import EmbeddedPostgres, free_port
+from shared.embedded import EmbeddedPostgres
 from shared.embedded.gateway import EmbeddedGateway
-from shared.gateway.envoy import JwtSettings
-from shared.gateway.routes import RateLimit, default_route_table_path, load_route_table
+from shared.gateway.routes import (
+    RateLimit,
+    RouteTable,
+    default_route_table_path,
+    load_route_table,
+)
 
 sys.path.insert(0, str(Path(__file__).parent))
 from harness import cpu_seconds, create_databases, with_embedded  # noqa: E402
@@ -614,6 +618,23 @@ def report(title: str, result: dict) -> dict[str, float]:
 # --- the run --------------------------------------------------------------------------------
 
 
+def route_table_for_load() -> RouteTable:
+    """The repository's route table with the gateway's per-client bucket lifted: every load
+    client is one loopback address, so that bucket would measure itself; the services'
+    per-user limits and load shedding stay as they ship."""
+    table = load_route_table(default_route_table_path(repo_root()))
+    return dataclasses.replace(table, rate_limit=RateLimit(1_000_000, 1_000_000))
+
+
+def make_world(prefix: str, *, mentors: int, students: int) -> World:
+    """`mentors` mentors, `students` students spread over them in turn, and an operator."""
+    cast = [Person.make(f"{prefix}-mentor-{i:02d}", "mentor") for i in range(mentors)]
+    learners = [Person.make(f"{prefix}-student-{i:03d}", "student") for i in range(students)]
+    world = World(cast, learners, Person.make(f"{prefix}-ops", "admin"))
+    world.mentor_of = {s.user_id: cast[i % len(cast)] for i, s in enumerate(learners)}
+    return world
+
+
 def processes(suite: SuiteProcesses, gateway: EmbeddedGateway) -> dict[str, int | None]:
     return {**{name: proc.pid for name, proc in suite.procs.items()}, "gateway": gateway.pid}
 
@@ -625,36 +646,19 @@ async def run(args: argparse.Namespace, nats_url: str, postgres: EmbeddedPostgre
     await create_databases(postgres, inis)
     dbs = {s: postgres.url(s) for s in SERVICE_NAMES}
     workdir = Path(args.workdir)
-    gateway_port = free_port()
-    table = load_route_table(default_route_table_path(repo_root()))
-    # Every load client is one loopback address to the gateway: its per-client bucket would
-    # measure itself; the services' per-user limits and load shedding stay on.
-    table = dataclasses.replace(table, rate_limit=RateLimit(1_000_000, 1_000_000))
-    with (
-        running_suite(
-            database_urls={s: postgres.sqlalchemy_url(s) for s in SERVICE_NAMES},
-            nats_url=nats_url,
-            namespace=NAMESPACE,
-            workdir=workdir,
-            public_base_url=f"http://127.0.0.1:{gateway_port}",
-            taken_ports=frozenset({gateway_port}),
-        ) as suite,
-        EmbeddedGateway(
-            table,
-            upstreams=suite.urls,
-            jwt=JwtSettings(dev_secret=DEV_JWT_SECRET),
-            port=gateway_port,
-            work_dir=workdir / "gateway",
-        ) as gateway,
-    ):
+    with behind_gateway(
+        database_urls={s: postgres.sqlalchemy_url(s) for s in SERVICE_NAMES},
+        nats_url=nats_url,
+        namespace=NAMESPACE,
+        workdir=workdir,
+        table=route_table_for_load(),
+    ) as (suite, gateway):
+        gateway_port = gateway.port
         print(
             f"  six services and the gateway up in {time.monotonic() - started:.0f} s "
             f"({'fsync off' if args.fast_postgres else 'durable commits'}); logs in {workdir}"
         )
-        mentors = [Person.make(f"lm-mentor-{i:02d}", "mentor") for i in range(args.mentors)]
-        students = [Person.make(f"lm-student-{i:03d}", "student") for i in range(args.students)]
-        world = World(mentors, students, Person.make("lm-ops", "admin"))
-        world.mentor_of = {s.user_id: mentors[i % len(mentors)] for i, s in enumerate(students)}
+        world = make_world("lm", mentors=args.mentors, students=args.students)
         await set_up(gateway_port, world, dbs, ahead=args.ahead)
         print(f"  {await settle(dbs, within=240)} (the clock jump's reminders)")
 

@@ -163,7 +163,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         # One large active pack (and seat) per student with the bench mentor.
         await seed_packs(
             runtime,
-            app.state.packs,
+            app.state.deps,
             service_students + floor_students,
             mentor=MENTOR,
             paid_at=datetime.now(UTC),

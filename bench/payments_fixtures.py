@@ -6,6 +6,7 @@ import json
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import asyncpg
 import nats
@@ -116,24 +117,28 @@ def signed_event(order_id: uuid.UUID) -> tuple[bytes, str]:
 
 
 class PurchaseWatch:
-    """When each order's `pack.purchased` reached this process (JetStream, ordered consumer)."""
+    """When each order's `pack.purchased` reached this process (JetStream, ordered consumer),
+    and its `payment.succeeded` (payments' share of the hop; packs' is the rest)."""
 
     def __init__(self) -> None:
         self.seen: dict[str, float] = {}
+        self.paid: dict[str, float] = {}
         self._nc = None
 
     async def start(self, nats_url: str) -> None:
         self._nc = await nats.connect(nats_url)
-        await self._nc.jetstream().subscribe(
-            subject_for(NAMESPACE, "pack.purchased"),
-            stream=stream_name(NAMESPACE),
-            ordered_consumer=True,
-            deliver_policy=DeliverPolicy.NEW,
-            cb=self._on,
-        )
+        for subject, seen in (("pack.purchased", self.seen), ("payment.succeeded", self.paid)):
+            await self._nc.jetstream().subscribe(
+                subject_for(NAMESPACE, subject),
+                stream=stream_name(NAMESPACE),
+                ordered_consumer=True,
+                deliver_policy=DeliverPolicy.NEW,
+                cb=partial(self._on, seen),
+            )
 
-    async def _on(self, message) -> None:
-        self.seen[json.loads(message.data)["data"]["order_id"]] = time.perf_counter()
+    @staticmethod
+    async def _on(seen: dict[str, float], message) -> None:
+        seen[json.loads(message.data)["data"]["order_id"]] = time.perf_counter()
 
     async def wait(self, order_ids: list[str], *, within: float = 120.0) -> None:
         async with asyncio.timeout(within):

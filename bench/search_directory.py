@@ -172,10 +172,18 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         database_url=database_url,
         nats_url=nats_url,
         database_pool_size=str(POOL_SIZE),
+        # Rate limits off: one caller asking 2,000 times meets the directory's 10/s limit at
+        # once; the limiter's own cost is bench/limits_overhead.py's subject.
+        rate_limits_enabled="false",
     )
     try:
         await wait_until_indexed(postgres.url("search_bench"), events, server)
         indexing_seconds = time.perf_counter() - started
+        print(
+            f"indexing: {events} events in {indexing_seconds:.1f} s from service start"
+            f" = {events / indexing_seconds:,.0f} events/s (target >= 2,000/s)",
+            flush=True,
+        )
         statements = await captured_statements(database_url)
         floor = await asyncpg.connect(postgres.url("search_bench"))
         http_samples: list[float] = []
@@ -220,10 +228,6 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
         f" Postgres with {durability(args.fast_postgres)}"
     )
     print(
-        f"indexing: {events} events in {indexing_seconds:.1f} s from service start"
-        f" = {events / indexing_seconds:,.0f} events/s (target >= 1,000/s)"
-    )
-    print(
         f"\nquery {json.dumps(QUERY)} + facets: {total} matches,"
         f" one caller, {len(http_samples)} requests each"
     )
@@ -233,7 +237,7 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     floor_p50 = p50(floor_samples) * 1000
     print(
         f"\nHTTP p50 {http_p50:.2f} ms (target <= 10 ms); ratio HTTP p50 / floor p50:"
-        f" {http_p50 / floor_p50:.2f}x"
+        f" {http_p50 / floor_p50:.2f}x (target <= 2x)"
     )
 
 

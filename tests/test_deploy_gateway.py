@@ -115,6 +115,39 @@ def test_every_service_of_the_route_table_is_a_compose_upstream() -> None:
         assert any(p.endswith(f":{deploy_files.COMPOSE_PORT}") for p in services[name]["ports"])
 
 
+def test_the_compose_gateway_reaches_every_replica_of_each_service() -> None:
+    """Compose's DNS answers a service's name with the address of each of its containers, and
+    a STRICT_DNS cluster makes every address a host of its own, re-resolved while it runs, so
+    the gateway balances over all replicas, those `docker compose up --scale` adds included."""
+    services = compose_services()
+    config = yaml.safe_load((ROOT / "deploy" / "compose" / "envoy.yaml").read_text())
+    clusters = {c["name"]: c for c in config["static_resources"]["clusters"]}
+    for name in table().service_names:
+        cluster = clusters[cluster_name(name)]
+        assert cluster["type"] == "STRICT_DNS", "a LOGICAL_DNS or STATIC cluster uses one address"
+        assert "respect_dns_ttl" not in cluster and "dns_refresh_rate" not in cluster  # 5 s
+        (endpoints,) = cluster["load_assignment"]["endpoints"]
+        hosts = {
+            e["endpoint"]["address"]["socket_address"]["address"] for e in endpoints["lb_endpoints"]
+        }
+        assert hosts == {name}, "the service's name, not one container's"
+        entry = services[name]
+        assert entry["deploy"]["replicas"] >= 2
+        assert not {"container_name", "hostname", "network_mode"} & set(entry), (
+            "a fixed container name or another network hides the replicas from the gateway"
+        )
+        # A replica that is starting or has died but is still in DNS: the connection fails,
+        # the request goes to another replica and the failing one sits out a while.
+        assert cluster["outlier_detection"]["consecutive_local_origin_failure"] == 2
+    routes = config["static_resources"]["listeners"][0]["filter_chains"][0]["filters"][0][
+        "typed_config"
+    ]["route_config"]["virtual_hosts"][0]["routes"]
+    to_services = [r for r in routes if r.get("route", {}).get("cluster", "").startswith("svc_")]
+    assert to_services and all(
+        "connect-failure" in r["route"]["retry_policy"]["retry_on"] for r in to_services
+    )
+
+
 def test_the_compose_gateway_verifies_the_dev_secret_the_compose_services_use() -> None:
     from shared.auth_dev import DEV_JWT_SECRET
 

@@ -174,6 +174,18 @@ async def test_openapi_docs_and_asyncapi_work_under_the_prefix(start_gateway, re
             assert asyncapi.status_code == 200 and "asyncapi" in asyncapi.json()
 
 
+async def test_a_services_problem_type_resolves_through_the_gateway(start_gateway, real_apps):
+    url = await start_gateway(real_apps)
+    async with httpx.AsyncClient(base_url=url) as client:
+        for service in SERVICES:
+            refused = await client.get(f"/api/{service.name}/v1/no-such-route")
+            assert refused.status_code == 404, refused.text
+            problem_type = refused.json()["type"]
+            assert problem_type == f"/api/{service.name}/problems/NOT_FOUND"
+            page = await client.get(problem_type)
+            assert page.status_code == 200 and "NOT_FOUND" in page.text, problem_type
+
+
 async def test_the_same_service_called_directly_keeps_its_own_docs_and_servers(real_apps):
     async with httpx.AsyncClient(base_url=real_apps["packs"]) as client:
         schema = (await client.get("/openapi.json")).json()

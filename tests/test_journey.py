@@ -14,15 +14,12 @@ from pathlib import Path
 import pytest
 
 from mentorship.journey.cast import Cast, Journey
-from mentorship.journey.harness import SuiteProcesses, running_suite
+from mentorship.journey.harness import SuiteProcesses, behind_gateway
 from mentorship.journey.steps import STEPS
 from mentorship.journey.suite import Suite
 from mentorship.services import SERVICES, repo_root
 from shared.auth_dev import DEV_JWT_SECRET
 from shared.embedded import EmbeddedNats, EmbeddedPostgres, free_port
-from shared.embedded.gateway import EmbeddedGateway
-from shared.gateway.envoy import JwtSettings
-from shared.gateway.routes import default_route_table_path, load_route_table
 from shared.testing.databases import DatabaseFactory
 
 pytestmark = pytest.mark.timeout(600)
@@ -51,25 +48,14 @@ async def product(
     extra_env: dict[str, str] | None = None,
 ) -> AsyncIterator[tuple[SuiteProcesses, str]]:
     """The six services and the gateway in front of them; (processes, gateway base URL)."""
-    gateway_port = free_port()
-    public = f"http://127.0.0.1:{gateway_port}"
-    with running_suite(
+    with behind_gateway(
         database_urls=database_urls,
         nats_url=nats_url,
         namespace=namespace,
         workdir=workdir,
-        public_base_url=public,
-        taken_ports=frozenset({gateway_port}),
         extra_env=extra_env,
-    ) as suite:
-        with EmbeddedGateway(
-            load_route_table(default_route_table_path(repo_root())),
-            upstreams=suite.urls,
-            jwt=JwtSettings(dev_secret=DEV_JWT_SECRET),
-            port=gateway_port,
-            work_dir=workdir / "gateway",
-        ) as gateway:
-            yield suite, gateway.url
+    ) as (suite, gateway):
+        yield suite, gateway.url
 
 
 def walk(base_url: str, *, faults: dict[int, Fault] | None = None, suite=None) -> Journey:

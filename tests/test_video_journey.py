@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 from typer.testing import CliRunner
 
-from booking.adapters.sessions import add_session, save_session
+from booking.adapters.bookings import SqlBookings
+from booking.adapters.sessions import SqlSessions
 from booking.config import Settings as BookingSettings
 from booking.domain.availability import Interval
 from booking.domain.sessions import Actor, Session, SessionStatus
@@ -26,6 +27,22 @@ from video.main import create_app as create_video
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ADMIN = auth_headers("root", "admin")
+
+
+async def add_session(db, session, *, blocked, idempotency_key, fingerprint, now) -> bool:
+    """Booking's own insert of a session (no reminders), for a snapshot to carry."""
+    return await SqlBookings(db).insert(
+        session,
+        blocked=blocked,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+        reminders=[],
+        now=now,
+    )
+
+
+async def save_session(db, session, *, now) -> None:
+    await SqlSessions(db).save(session, now=now)
 
 
 def a_session(student: str, *, starts_in: timedelta) -> Session:

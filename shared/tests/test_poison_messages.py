@@ -10,7 +10,7 @@ import nats
 import pytest
 from sqlalchemy import text
 
-from shared.messaging import consumers, dead_letters
+from shared.messaging import consumers, dead_letters, outcomes
 from shared.messaging.consumers import NotReplayable
 from shared.messaging.dead_letters import DeadLetterNotFound, DeadLetterReason
 from shared.messaging.events import MentorUpdated, SessionCompleted
@@ -82,6 +82,7 @@ class RecordingLog:
 def logs(monkeypatch) -> RecordingLog:
     recording = RecordingLog()
     monkeypatch.setattr(consumers, "log", recording)
+    monkeypatch.setattr(outcomes, "log", recording)
     return recording
 
 

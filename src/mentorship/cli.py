@@ -109,6 +109,20 @@ def dev(
         bool,
         typer.Option("--json-logs", envvar="MENTORSHIP_JSON_LOGS", help="Services log JSON."),
     ] = False,
+    nats_cluster: Annotated[
+        int,
+        typer.Option(
+            envvar="MENTORSHIP_NATS_CLUSTER",
+            help="NATS nodes: 3 runs a cluster on loopback with the event stream at R3.",
+        ),
+    ] = 1,
+    replicas: Annotated[
+        int,
+        typer.Option(
+            envvar="MENTORSHIP_REPLICAS",
+            help="Processes of each service, behind the gateway (replica k: dev port + 10k).",
+        ),
+    ] = 1,
 ) -> None:
     """Run NATS, Postgres, the services and the gateway on this machine until Ctrl-C."""
     options = DevOptions(
@@ -119,6 +133,8 @@ def dev(
         gateway_port=gateway_port,
         ready_timeout=ready_timeout,
         json_logs=json_logs,
+        nats_cluster=nats_cluster,
+        replicas=replicas,
     )
     raise typer.Exit(run_dev(options, console))
 

@@ -4,7 +4,8 @@
     uv run python -m mentorship.deploy_files --check   # exit 1 if one is stale
 
 - `deploy/compose/envoy.yaml`: the compose gateway (Envoy, the dev renderer with compose's
-  upstream hostnames and the dev token secret the compose services verify).
+  upstream hostnames, each resolving to every replica, and the dev token secret the compose
+  services verify).
 - `deploy/k8s/gateway.yaml`: the Gateway and its HTTPRoutes (portable Gateway API).
 - `deploy/k8s/envoy-gateway/policies.yaml`: Envoy Gateway's policies (JWT, CORS, request id,
   identity headers, body limits, rate limit).
@@ -43,7 +44,13 @@ class DeployFile:
 
 
 def compose_envoy_config(table: RouteTable) -> dict[str, Any]:
-    """Envoy's bootstrap for docker-compose.yml: every service at `http://<name>:8000`."""
+    """Envoy's bootstrap for docker-compose.yml: every service at `http://<name>:8000`.
+
+    One name per service, not one URL per replica: compose's DNS answers the service's name
+    with the address of each of its containers, and the STRICT_DNS cluster this renders makes
+    every address a host (re-resolved every 5 s), so the gateway balances over however many
+    replicas run (`deploy.replicas`, `--scale`). Decision 0034.
+    """
     return render_envoy_config(
         table,
         upstreams={name: f"http://{name}:{COMPOSE_PORT}" for name in table.service_names},

@@ -21,7 +21,7 @@ from mentorship.supervisor import COLORS, ServiceProcess
 from mentorship.tables import dev_table
 from mentorship.watchdog import Watchdog, how_it_ended
 from notifications.adapters import mail_sink
-from shared.embedded import EmbeddedNats, EmbeddedPostgres, ensure_databases
+from shared.embedded import EmbeddedNats, EmbeddedNatsCluster, EmbeddedPostgres, ensure_databases
 from shared.embedded.gateway import EmbeddedGateway
 from shared.embedded.ports import port_is_open
 
@@ -29,6 +29,13 @@ from shared.embedded.ports import port_is_open
 # every run; off the usual 4222/5432 so that a local NATS or Postgres is left alone.
 DEFAULT_NATS_PORT = 14222
 DEFAULT_POSTGRES_PORT = 15432
+# Replica k (0-based) of a service listens on its dev port + 10 k: packs at 8102, 8112, 8122.
+REPLICA_PORT_STEP = 10
+MAX_REPLICAS = 9
+MAX_NATS_NODES = 7
+# The domain stream's copies on a cluster: three (it goes on with one node down), or every
+# node of a smaller one.
+CLUSTER_STREAM_REPLICAS = 3
 
 
 class DevError(RuntimeError):
@@ -46,6 +53,22 @@ class DevOptions:
     gateway_port: int | None = None  # None: the route table's port (8100) if free, else any
     ready_timeout: float = 60.0
     json_logs: bool = False
+    nats_cluster: int = 1  # NATS nodes: 1 is one server, 3 a cluster with the stream at R3
+    replicas: int = 1  # processes of each service, behind the gateway (decision 0034)
+
+
+def replica_port(service: Service, index: int) -> int:
+    """Where replica `index` (0-based) of `service` listens."""
+    return service.dev_port + REPLICA_PORT_STEP * index
+
+
+def replica_label(service: Service, index: int, replicas: int) -> str:
+    """`packs` alone; `packs-1`, `packs-2` … for several replicas."""
+    return service.name if replicas == 1 else f"{service.name}-{index + 1}"
+
+
+def stream_replicas(nats_nodes: int) -> int:
+    return min(nats_nodes, CLUSTER_STREAM_REPLICAS)
 
 
 @dataclass
@@ -54,7 +77,8 @@ class Infra:
 
     nats_url: str
     database_urls: dict[str, str]
-    nats: EmbeddedNats | None = None
+    nats: EmbeddedNats | EmbeddedNatsCluster | None = None
+    stream_replicas: int = 1
     postgres: EmbeddedPostgres | None = None
     mail: mail_sink.MailSink | None = None
     gateway: EmbeddedGateway | None = None
@@ -64,7 +88,7 @@ class Infra:
 def run_dev(options: DevOptions, console: Console) -> int:
     """Run the stack until Ctrl-C, SIGTERM or a child's death; return the exit code."""
     try:
-        _preflight(options.services)
+        _preflight(options)
     except DevError as exc:
         console.print(f"[bold red]error:[/] {exc}")
         return 1
@@ -94,18 +118,21 @@ def _run(options: DevOptions, console: Console, stack: ExitStack) -> None:
     _migrate(options, infra, console)
     procs = []
     for index, service in enumerate(options.services):
-        proc = ServiceProcess(
-            service,
-            port=service.dev_port,
-            env=_service_env(service, infra, json_logs=options.json_logs),
-            cwd=options.root,
-            log_file=options.root / ".dev" / "logs" / f"{service.name}.log",
-            console=console,
-            color=COLORS[index % len(COLORS)],
-        )
-        stack.callback(proc.stop)
-        proc.start()
-        procs.append(proc)
+        for replica in range(options.replicas):
+            label = replica_label(service, replica, options.replicas)
+            proc = ServiceProcess(
+                service,
+                port=replica_port(service, replica),
+                env=_service_env(service, infra, json_logs=options.json_logs),
+                cwd=options.root,
+                log_file=options.root / ".dev" / "logs" / f"{label}.log",
+                console=console,
+                color=COLORS[index % len(COLORS)],
+                label=label,
+            )
+            stack.callback(proc.stop)
+            proc.start()
+            procs.append(proc)
     health = _wait_ready(procs, infra, options.ready_timeout)
     _start_gateway(options, infra, procs, console, stack)
     console.print(dev_table(procs, health))
@@ -116,7 +143,7 @@ def _run(options: DevOptions, console: Console, stack: ExitStack) -> None:
         StackInfo(
             nats_url=infra.nats_url,
             postgres_url=infra.postgres.url() if infra.postgres else "",
-            services={p.service.name: p.base_url for p in procs},
+            services={name: urls[0] for name, urls in _upstreams(procs).items()},
             gateway_url=infra.gateway.url if infra.gateway else "",
         ),
     )
@@ -128,9 +155,16 @@ def _run(options: DevOptions, console: Console, stack: ExitStack) -> None:
     _watch(procs, infra, console)
 
 
-def _preflight(services: list[Service]) -> None:
-    """Fail before starting anything if a service is missing or its port is taken."""
-    for service in services:
+def _preflight(options: DevOptions) -> None:
+    """Fail before starting anything if a service is missing, a port is taken or a count is
+    out of range."""
+    if not 1 <= options.replicas <= MAX_REPLICAS:
+        raise DevError(f"--replicas must be 1 to {MAX_REPLICAS}, not {options.replicas}")
+    if not 1 <= options.nats_cluster <= MAX_NATS_NODES:
+        raise DevError(f"--nats-cluster must be 1 to {MAX_NATS_NODES}, not {options.nats_cluster}")
+    if options.nats_cluster > 1 and os.environ.get("NATS_URL"):
+        raise DevError("NATS_URL is set: unset it to let --nats-cluster start a cluster")
+    for service in options.services:
         module = service.app.split(":", 1)[0]
         try:
             found = importlib.util.find_spec(module) is not None
@@ -138,15 +172,31 @@ def _preflight(services: list[Service]) -> None:
             found = False
         if not found:
             raise DevError(f"{service.name}: cannot import {module} (expected create_app() there)")
-        if port_is_open("127.0.0.1", service.dev_port):
-            raise DevError(f"{service.name}: port {service.dev_port} is already in use")
+        for replica in range(options.replicas):
+            port = replica_port(service, replica)
+            if port_is_open("127.0.0.1", port):
+                label = replica_label(service, replica, options.replicas)
+                raise DevError(f"{label}: port {port} is already in use")
 
 
 def _start_infra(options: DevOptions, console: Console, stack: ExitStack) -> Infra:
     """NATS unless NATS_URL is set; Postgres unless every <SERVICE>_DATABASE_URL is set."""
     dev_dir = options.root / ".dev"
     infra = Infra(nats_url=os.environ.get("NATS_URL", ""), database_urls={})
-    if not infra.nats_url:
+    if options.nats_cluster > 1:
+        cluster = infra.nats = EmbeddedNatsCluster(
+            options.nats_cluster, data_dir=dev_dir / "nats-cluster"
+        )
+        stack.callback(cluster.stop)
+        with console.status(f"starting a NATS cluster of {options.nats_cluster} (JetStream)…"):
+            cluster.start()
+        infra.nats_url = cluster.url
+        infra.stream_replicas = stream_replicas(options.nats_cluster)
+        console.print(
+            f"NATS      {options.nats_cluster} nodes, stream at R{infra.stream_replicas}: "
+            f"{infra.nats_url}  [dim]data {cluster.data_dir}[/]"
+        )
+    elif not infra.nats_url:
         port = _port(options.nats_port, DEFAULT_NATS_PORT, "NATS", console)
         infra.nats = EmbeddedNats(dev_dir / "nats", port=port)
         stack.callback(infra.nats.stop)
@@ -194,7 +244,7 @@ def _start_gateway(
     """Envoy in front of the services, on the port chosen in `_start_infra`."""
     gateway = infra.gateway = dev_gateway(
         options.root,
-        upstreams={p.service.name: p.base_url for p in procs},
+        upstreams=_upstreams(procs),
         port=infra.gateway_port,
         origins=cors_origins(),
     )
@@ -205,6 +255,14 @@ def _start_gateway(
         except (RuntimeError, FileNotFoundError) as exc:
             raise DevError(str(exc)) from exc
     console.print(f"Gateway   {gateway.url}  [dim]/api/<service>/…, log {gateway.log_file}[/]")
+
+
+def _upstreams(procs: list[ServiceProcess]) -> dict[str, list[str]]:
+    """Every replica's base URL, by service."""
+    upstreams: dict[str, list[str]] = {}
+    for proc in procs:
+        upstreams.setdefault(proc.service.name, []).append(proc.base_url)
+    return upstreams
 
 
 def _port(explicit: int | None, default: int, label: str, console: Console) -> int | None:
@@ -236,6 +294,7 @@ def _service_env(service: Service, infra: Infra, *, json_logs: bool = False) -> 
         {
             service.env_var("DATABASE_URL"): infra.database_urls[service.name],
             service.env_var("NATS_URL"): infra.nats_url,
+            service.env_var("STREAM_REPLICAS"): str(infra.stream_replicas),
             service.env_var("DEV_MODE"): "true",
             service.env_var("JWT_DEV_SECRET"): dev_secret(),
             service.env_var("LOG_FORMAT"): "json" if json_logs else "console",
@@ -252,7 +311,7 @@ def _service_env(service: Service, infra: Infra, *, json_logs: bool = False) -> 
 def _wait_ready(procs: list[ServiceProcess], infra: Infra, timeout: float) -> dict[str, Readiness]:
     """Poll every `/readyz` until all are ready or `timeout`; fail if anything dies."""
     health: dict[str, Readiness] = {}
-    pending = {p.service.name: p for p in procs}
+    pending = {p.label: p for p in procs}
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=2.0) as client:
         while pending:
@@ -293,7 +352,7 @@ def _raise_if_exited(proc: ServiceProcess, *, during: str) -> None:
     code = proc.exit_code()
     if code is not None:
         raise DevError(
-            f"{proc.service.name} exited unexpectedly during {during} {how_it_ended(code)}; "
+            f"{proc.label} exited unexpectedly during {during} {how_it_ended(code)}; "
             f"last output:\n{proc.output_tail()}"
         )
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mentorship.adminapi import dev_secret
 from shared.embedded.gateway import EmbeddedGateway
-from shared.gateway.envoy import JwtSettings
+from shared.gateway.envoy import JwtSettings, Upstream
 from shared.gateway.routes import RouteTable, default_route_table_path, load_route_table
 
 CORS_ORIGINS_ENV = "MENTORSHIP_CORS_ORIGINS"
@@ -29,7 +29,7 @@ def cors_origins() -> tuple[str, ...]:
 def dev_gateway(
     root: Path,
     *,
-    upstreams: Mapping[str, str],
+    upstreams: Mapping[str, Upstream],
     port: int | None,
     origins: Sequence[str],
 ) -> EmbeddedGateway:

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from shared.messaging.events import EVENTS, Envelope
 from shared.messaging.stream import stream_name, subject_for
+from shared.settings import split_servers
 
 PRODUCER = "mentorship-cli"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -36,19 +37,24 @@ def build_envelope(subject: str, data: str, *, correlation_id: str | None = None
     return Envelope.wrap(payload, producer=PRODUCER, correlation_id=correlation_id)
 
 
-def require_loopback(nats_url: str) -> None:
-    """Hand-made events are for the dev stack only: refuse any NATS off this machine."""
-    host = urlsplit(nats_url).hostname or ""
-    if host not in LOOPBACK:
-        raise PublishError(f"{nats_url} is not on this machine; publish is for the dev stack only")
+def require_loopback(nats_url: str) -> list[str]:
+    """Hand-made events are for the dev stack only: refuse any NATS off this machine. The
+    servers of the URL (several, comma-separated, for a cluster)."""
+    servers = split_servers(nats_url)
+    for server in servers or [""]:
+        if (urlsplit(server).hostname or "") not in LOOPBACK:
+            raise PublishError(
+                f"{server or nats_url!r} is not on this machine; publish is for the dev stack only"
+            )
+    return servers
 
 
 async def publish_envelope(envelope: Envelope, *, nats_url: str, namespace: str = "") -> int:
     """Publish with `Nats-Msg-Id` = event id (JetStream dedupes a repeat); the stream sequence."""
-    require_loopback(nats_url)
+    servers = require_loopback(nats_url)
     try:
         connection = await nats.connect(
-            nats_url, connect_timeout=3, max_reconnect_attempts=0, allow_reconnect=False
+            servers, connect_timeout=3, max_reconnect_attempts=0, allow_reconnect=False
         )
     except (OSError, NatsError) as exc:
         raise PublishError(f"cannot reach NATS at {nats_url}: is `make dev` running?") from exc

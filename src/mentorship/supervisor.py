@@ -13,6 +13,7 @@ from rich.text import Text
 
 from mentorship.services import Service
 from shared.embedded.process import parent_death_signal, terminate
+from shared.http.server import UVICORN_OPTIONS
 
 COLORS = ("cyan", "magenta", "green", "yellow", "blue", "bright_red")
 
@@ -31,8 +32,12 @@ class ServiceProcess:
         console: Console,
         color: str = "cyan",
         command: Sequence[str] | None = None,
+        label: str | None = None,
     ) -> None:
         self.service = service
+        # What the console, tables and the watchdog call this process: the service's name,
+        # or `packs-2` for the second of several replicas.
+        self.label = label or service.name
         self._command = list(command) if command else None
         self.port = port
         self._env = env
@@ -53,7 +58,7 @@ class ServiceProcess:
         """Spawn uvicorn in a new session, so that it gets no terminal signal of its own."""
         argv = self._command or [
             sys.executable, "-m", "uvicorn", self.service.app, "--factory",
-            "--host", "127.0.0.1", "--port", str(self.port),
+            "--host", "127.0.0.1", "--port", str(self.port), *UVICORN_OPTIONS,
         ]  # fmt: skip
         self._log_file.parent.mkdir(parents=True, exist_ok=True)
         self._proc = subprocess.Popen(
@@ -66,9 +71,7 @@ class ServiceProcess:
             start_new_session=True,
             preexec_fn=parent_death_signal(signal.SIGTERM),
         )
-        self._reader = threading.Thread(
-            target=self._pump, name=f"{self.service.name}-output", daemon=True
-        )
+        self._reader = threading.Thread(target=self._pump, name=f"{self.label}-output", daemon=True)
         self._reader.start()
 
     @property
@@ -105,7 +108,7 @@ class ServiceProcess:
         console, which drops them when it is no terminal, and plain text for the log file.
         """
         assert self._proc is not None and self._proc.stdout is not None
-        prefix = Text(f"{self.service.name:<13}│ ", style=self._color)
+        prefix = Text(f"{self.label:<15}│ ", style=self._color)
         with self._log_file.open("a", encoding="utf-8") as log:
             for raw in self._proc.stdout:
                 line = Text.from_ansi(raw.decode("utf-8", errors="replace").rstrip("\n"))

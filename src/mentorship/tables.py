@@ -26,7 +26,7 @@ def dev_table(procs: Sequence[ServiceProcess], health: Mapping[str, Readiness]) 
         table.add_column(column, no_wrap=True)
     table.add_column("health", overflow="fold")
     for proc in procs:
-        name = proc.service.name
+        name = proc.label
         table.add_row(name, proc.base_url, f"{proc.base_url}/docs", health_cell(health[name]))
     return table
 

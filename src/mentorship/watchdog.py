@@ -55,7 +55,7 @@ class Watchdog:
 
     def check(self) -> None:
         for proc in self._procs:
-            name = proc.service.name
+            name = proc.label
             if name in self.given_up:
                 continue
             if name in self._due:
@@ -69,7 +69,7 @@ class Watchdog:
                 self._after_crash(proc, code)
 
     def _after_crash(self, proc: ServiceProcess, code: int) -> None:
-        name, policy = proc.service.name, self._policy
+        name, policy = proc.label, self._policy
         recent = self._restarts[name]
         while recent and self._now() - recent[0] > policy.window_seconds:
             recent.popleft()

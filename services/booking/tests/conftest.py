@@ -13,7 +13,7 @@ from shared.messaging.events import Event
 from shared.testing.plugin import auth_headers
 from shared.testing.rows import recorded_events, scalar, table_rows
 
-from .fake_packs import FakePacks
+from .integration.fakes import FakePacks
 
 # Monday 2026-03-02 09:00 UTC (10:00 in Berlin).
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

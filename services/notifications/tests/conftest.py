@@ -1,27 +1,24 @@
 """Fixtures for notifications tests: a real SMTP sink, Discord on loopback, a service driver."""
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs
 
 import pytest
 import uvicorn
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from notifications.adapters import mail_sink
 from notifications.adapters.tables import deliveries
 from notifications.config import Settings
 from notifications.main import ALEMBIC_INI, create_app
-from shared.embedded.ports import free_port
 from shared.messaging.events import Envelope, Event
 from shared.testing.events import ensure_stream, publish_raw
 from shared.testing.helpers import eventually
 from shared.testing.plugin import auth_headers
+
+from .unit.fakes import FakeDiscord
 
 ADMIN = auth_headers("admin-1", "admin")
 BOT_TOKEN = "MTA.test-bot.token"
@@ -34,70 +31,6 @@ def mail() -> Any:
     sink = mail_sink.start(unknown={"unknown@example.com"})
     yield sink
     sink.stop()
-
-
-class FakeDiscord:
-    """Discord's HTTP API on loopback: DM channels, channel messages, webhooks, OAuth."""
-
-    def __init__(self) -> None:
-        self.requests: list[tuple[str, str, dict, float]] = []
-        self.scripted: list[tuple[int, dict, dict]] = []  # next responses to messages
-        self.users = {"good-code": "987654321098765432"}
-        self.app = self._build()
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/api/v10"
-
-    def reply_next(self, status: int, body: dict, headers: dict | None = None) -> None:
-        self.scripted.append((status, body, headers or {}))
-
-    def posted(self, kind: str) -> list[dict]:
-        return [body for path_kind, _, body, _ in self.requests if path_kind == kind]
-
-    def _build(self) -> FastAPI:
-        app = FastAPI()
-
-        async def record(kind: str, request: Request) -> dict:
-            if kind == "token":  # a form, as OAuth2 sends it
-                body = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
-            else:
-                body = await request.json()
-            self.requests.append((kind, request.url.path, body, asyncio.get_running_loop().time()))
-            return body
-
-        def scripted_or(default: dict) -> JSONResponse:
-            if self.scripted:
-                status, body, headers = self.scripted.pop(0)
-                return JSONResponse(body, status_code=status, headers=headers)
-            return JSONResponse(default)
-
-        @app.post("/api/v10/users/@me/channels")
-        async def open_dm(request: Request):
-            body = await record("dm", request)
-            return {"id": f"dm-{body['recipient_id']}", "type": 1}
-
-        @app.post("/api/v10/channels/{channel_id}/messages")
-        async def message(channel_id: str, request: Request):
-            await record("message", request)
-            return scripted_or({"id": str(uuid.uuid4().int)[:18], "channel_id": channel_id})
-
-        @app.post("/api/v10/webhooks/{webhook_id}/{token}")
-        async def webhook(webhook_id: str, token: str, request: Request):
-            await record("webhook", request)
-            return scripted_or({"id": str(uuid.uuid4().int)[:18], "webhook_id": webhook_id})
-
-        @app.post("/api/v10/oauth2/token")
-        async def token(request: Request):
-            body = await record("token", request)
-            if body.get("code") not in self.users:
-                return JSONResponse({"error": "invalid_grant"}, status_code=400)
-            return {"access_token": f"access-{body['code']}", "token_type": "Bearer"}
-
-        @app.get("/api/v10/users/@me")
-        async def me(request: Request):
-            code = request.headers["authorization"].removeprefix("Bearer access-")
-            return {"id": self.users[code], "username": "ada"}
-
-        return app
 
 
 @pytest.fixture
@@ -123,7 +56,7 @@ class NotificationsDriver:
         self.service = service
         self.client = service.client
         self.runtime = service.runtime
-        self.app = service.app.state.notifications
+        self.deps = service.app.state.deps
         self.nats_url = nats_url
         self.namespace = namespace
 
@@ -142,8 +75,8 @@ class NotificationsDriver:
         query = select(deliveries).order_by(deliveries.c.recipient, deliveries.c.channel)
         for column, value in where.items():
             query = query.where(deliveries.c[column] == value)
-        async with self.runtime.connection_factory() as session:
-            return list(await session.execute(query))
+        async with self.runtime.connection_factory() as connection:
+            return list(await connection.execute(query))
 
     async def settled(self, count: int, *, within: float = 10.0, **where) -> list:
         """Wait until `count` matching deliveries are no longer pending."""

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from packs.adapters.tables import packs, seats
+from packs.adapters.unit_of_work import SqlPacksUnitOfWork
 from packs.config import Settings
 from packs.domain.model import SettlementOutcome
 from packs.main import ALEMBIC_INI, create_app
@@ -36,15 +37,16 @@ class PacksDriver:
         self.service = service
         self.client = service.client
         self.runtime = service.runtime
-        self.deps = service.app.state.packs
+        self.deps = service.app.state.deps
         self.clock = clock
         self.nats_url = nats_url
         self.namespace = namespace
 
     async def run(self, use_case, *args, **kwargs) -> Any:
-        """Run a use case in one unit of work and commit it, as an entry point does."""
+        """Run a use case on packs' repositories in one unit of work and commit it, as an entry
+        point does."""
         async with self.runtime.uow() as uow:
-            result = await use_case(*args, uow=uow, deps=self.deps, **kwargs)
+            result = await use_case(*args, uow=SqlPacksUnitOfWork(uow), deps=self.deps, **kwargs)
             await uow.commit()
         return result
 

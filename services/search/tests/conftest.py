@@ -27,7 +27,7 @@ from shared.messaging.tables import inbox
 from shared.testing.events import publish_raw
 from shared.testing.plugin import auth_headers
 
-from .fake_owners import FakeOwners
+from .integration.fakes import FakeOwners
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ADMIN = auth_headers("ops", "admin")
@@ -109,7 +109,7 @@ class SearchDriver:
         self.service = service
         self.client = service.client
         self.runtime = service.runtime
-        self.ctx = service.app.state.search
+        self.deps = service.app.state.deps
         self.clock = clock
         self.nats_url = nats_url
         self.namespace = namespace
@@ -128,7 +128,7 @@ class SearchDriver:
         async with self.runtime.uow() as uow:
             for event in events:
                 stamp = Stamp(at, uuid.uuid4())
-                await record_fact(event, stamp=stamp, uow=uow, ctx=self.ctx)
+                await record_fact(event, stamp=stamp, uow=uow, deps=self.deps)
             await uow.commit()
 
     async def publish_all(self, deliveries: list[tuple[Envelope, str]]) -> None:
@@ -184,7 +184,7 @@ class SearchDriver:
     async def rebuild_paged(self, *, page_size: int) -> dict:
         """A rebuild in small snapshot pages, as the use case runs it (no HTTP)."""
         report = await rebuild_directory(
-            ctx=self.ctx,
+            deps=self.deps,
             requester=self.runtime.bus.requester,
             uow_factory=self.runtime.uow,
             connection_factory=self.runtime.connection_factory,

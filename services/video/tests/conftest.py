@@ -38,7 +38,7 @@ class VideoDriver:
         self.service = service
         self.client = service.client
         self.runtime = service.runtime
-        self.deps = service.app.state.video
+        self.deps = service.app.state.deps
         self.clock = clock
         self.nats_url = nats_url
         self.namespace = namespace

@@ -32,6 +32,14 @@ class User:
     def is_admin(self) -> bool:
         return self.role is Role.admin
 
+    def acts_for(self, *owners: str, role: Role | None = None) -> bool:
+        """The one permission rule of the routes: an admin, or one of `owners` themself (and,
+        with `role`, only in that role). A route answers 403 or, to hide that a resource
+        exists, 404 when it is False."""
+        if self.is_admin:
+            return True
+        return self.id in owners and (role is None or self.role is role)
+
 
 class Unauthorized(DomainError):
     code = "UNAUTHORIZED"
@@ -125,4 +133,5 @@ def require_role(*roles: Role) -> Any:  # FastAPI types Depends(...) as Any
     return Depends(check)
 
 
-AdminUser = Annotated[User, require_role(Role.admin)]
+Admin = Annotated[User, require_role(Role.admin)]
+"""An operator; routes take it from `shared.http.deps` with the other aliases."""

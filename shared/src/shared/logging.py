@@ -1,6 +1,7 @@
 """One logging setup: structlog, JSON by default, colored lines in dev, context ids bound."""
 
 import logging
+import random
 import sys
 from enum import StrEnum
 from typing import Any
@@ -16,11 +17,18 @@ __all__ = [
     "clear_contextvars",
     "configure",
     "get_logger",
+    "log_access",
     "set_clock_offset",
 ]
 
 # The dev clock's offset as it is spelled on every log line (`clock_offset="+71h"`); None at 0.
 _clock_offset: str | None = None
+
+
+# The share of HTTP requests that get an access line (`log_access`); set by `configure`.
+_access_sample_rate = 0.0
+ACCESS_LOGGER = "shared.http.access"
+_access_stdlib = logging.getLogger(ACCESS_LOGGER)
 
 
 def set_clock_offset(label: str | None) -> None:
@@ -57,8 +65,15 @@ def configure(
     log_format: LogFormat = LogFormat.auto,
     dev_mode: bool = False,
     json: bool | None = None,
+    access_log_sample_rate: float | None = None,
 ) -> None:
-    """Route structlog and stdlib logging (FastStream, uvicorn) through one renderer."""
+    """Route structlog and stdlib logging (FastStream, uvicorn) through one renderer; an
+    access line for every HTTP request in dev mode, for none outside it, unless
+    `access_log_sample_rate` (0 to 1) says which share gets one."""
+    global _access_sample_rate
+    _access_sample_rate = (
+        (1.0 if dev_mode else 0.0) if access_log_sample_rate is None else access_log_sample_rate
+    )
     as_json = renders_json(log_format, dev_mode=dev_mode) if json is None else json
     shared_processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
@@ -116,3 +131,24 @@ def configure(
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
     return structlog.stdlib.get_logger(name)
+
+
+_access_log = get_logger(ACCESS_LOGGER)
+
+
+def log_access(*, method: str, path: str, route: str, status: int, seconds: float) -> None:
+    """One `http.request` line for the configured share of requests (decision 0024); the
+    query string is left out (it may carry a code or a token). Costs a comparison when off."""
+    rate = _access_sample_rate
+    if rate <= 0.0 or (rate < 1.0 and random.random() >= rate):
+        return
+    if not _access_stdlib.isEnabledFor(logging.INFO):
+        return  # a level above INFO: skip the processors too
+    _access_log.info(
+        "http.request",
+        method=method,
+        path=path,
+        route=route,
+        status=status,
+        duration_ms=round(seconds * 1000, 1),
+    )

@@ -127,7 +127,10 @@ def build_runtime(
     )
     if dev_clock is not None:
         runtime.dev_clock = DevClockSync(
-            clock=dev_clock, namespace=settings.nats_namespace, on_change=runtime.clock_moved
+            clock=dev_clock,
+            namespace=settings.nats_namespace,
+            on_change=runtime.clock_moved,
+            replicas=settings.stream_replicas,
         )
     runtime.add_job("prune-messaging-tables", lambda: prune_messaging_tables(connection_factory))
     return runtime

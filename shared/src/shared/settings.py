@@ -17,6 +17,17 @@ def is_placeholder(value: str) -> bool:
     return not value or any(marker in lowered for marker in PLACEHOLDER_MARKERS)
 
 
+# How long the domain stream keeps an event: the most a deployment may set (the inboxes are
+# pruned after twice this, so a redelivered event always finds its inbox row).
+EVENT_RETENTION_SECONDS = 7 * 24 * 3600.0
+NATS_SCHEMES = ("nats", "tls", "ws", "wss")
+
+
+def split_servers(nats_url: str) -> list[str]:
+    """The servers of a comma-separated NATS URL setting, in order, blanks dropped."""
+    return [server.strip() for server in nats_url.split(",") if server.strip()]
+
+
 WEAK_DATABASE_PASSWORDS = frozenset({"password", "postgres", "secret", "admin", "root"})
 
 
@@ -38,12 +49,23 @@ class ServiceSettings(BaseSettings):
     dev_mode: bool = False
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.auto
+    # Share of HTTP requests with an access line: None is all in dev mode, none outside it.
+    access_log_sample_rate: float | None = Field(default=None, ge=0, le=1)
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
     database_pool_size: int = 10
+    # One server, or several of one cluster comma-separated: the client gets every one of
+    # them (`nats_servers`), so it reconnects to another when the one it uses dies.
     nats_url: str = "nats://127.0.0.1:4222"
     # Prefixes every subject and the stream name, so that several deployments (or test
     # runs) can share one NATS server without seeing each other's events.
     nats_namespace: str = ""
+    # The domain stream's copies (1 on one server, 3 on a three-node cluster) and its age
+    # limit; every service applies them to the stream at start (decision 0034). The dev
+    # clock's KV bucket has the same replicas.
+    stream_replicas: int = Field(default=1, ge=1, le=5)
+    stream_max_age_seconds: float = Field(
+        default=EVENT_RETENTION_SECONDS, gt=0, le=EVENT_RETENTION_SECONDS
+    )
     request_timeout_seconds: float = 2.0
     jwt_dev_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_jwks_url: str = ""
@@ -59,6 +81,8 @@ class ServiceSettings(BaseSettings):
     # Deferrals while the database is unreachable: short and growing, so that deferred events
     # land within the last step (3 s) of it coming back.
     consumer_outage_backoff_seconds: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0)
+    # Most messages a consumer pulls and applies in one transaction (decision 0027).
+    consumer_batch_size: int = Field(default=50, ge=1, le=1_000)
     # Overload and request limits (decision 0021).
     rate_limits_enabled: bool = True
     rate_limit_storage_url: str = "memory://"  # redis://host:6379/0 to share across replicas
@@ -74,6 +98,26 @@ class ServiceSettings(BaseSettings):
         if self.max_requests_in_flight is None:
             return 4 * self.database_pool_size
         return self.max_requests_in_flight
+
+    @property
+    def nats_servers(self) -> list[str]:
+        """Every server of `nats_url`, for the client's server pool."""
+        return split_servers(self.nats_url)
+
+    @model_validator(mode="after")
+    def _check_nats_servers(self) -> "ServiceSettings":
+        servers = self.nats_servers
+        if not servers:
+            raise ValueError("NATS_URL names no server")
+        for number, server in enumerate(servers, 1):
+            # Never the URL itself in the message: it may hold a user and password.
+            scheme, sep, rest = server.partition("://")
+            if not sep or scheme not in NATS_SCHEMES or not rest.rpartition("@")[2]:
+                raise ValueError(
+                    f"NATS_URL server {number} of {len(servers)} is not a URL like "
+                    f"nats://host:4222 (schemes: {', '.join(NATS_SCHEMES)})"
+                )
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> "ServiceSettings":

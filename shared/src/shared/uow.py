@@ -2,7 +2,7 @@
 
 from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 from shared.db import ConnectionFactory, DbConnection
 
@@ -13,6 +13,8 @@ OutboxRow = dict[str, Any]
 """One row of the kernel's outbox table: `id`, `subject`, `envelope` (JSON)."""
 
 AfterCommit = Callable[[Sequence[OutboxRow]], Awaitable[None] | None]
+BeforeCommit = Callable[[], Awaitable[None]]
+Step = TypeVar("Step", bound=BeforeCommit)
 
 
 class EventOutbox(Protocol):
@@ -49,11 +51,12 @@ class UnitOfWork:
         self._outbox = outbox
         self._after_commit = after_commit
         self._recorded: list[Envelope] = []
+        self._before_commit: dict[object, BeforeCommit] = {}
         self.connection: DbConnection
 
     async def __aenter__(self) -> Self:
         self.connection = await self._connection_factory().start()
-        self._recorded = []
+        self._recorded, self._before_commit = [], {}
         return self
 
     async def __aexit__(
@@ -78,7 +81,18 @@ class UnitOfWork:
         """Envelopes recorded since the last commit or rollback (for tests and logs)."""
         return tuple(self._recorded)
 
+    def before_commit(self, key: object, make: Callable[[], Step]) -> Step:
+        """The step kept under `key` (made by `make()` on first use), awaited in this
+        transaction just before the next commit; dropped by a rollback. A consumer's handlers
+        gather a batch's work in it and write it in a few statements (decision 0029)."""
+        if key not in self._before_commit:
+            self._before_commit[key] = make()
+        return self._before_commit[key]  # type: ignore[return-value]  # made by make() above
+
     async def commit(self) -> None:
+        steps, self._before_commit = list(self._before_commit.values()), {}
+        for step in steps:
+            await step()
         recorded, self._recorded = self._recorded, []
         rows: Sequence[OutboxRow] = ()
         if recorded:
@@ -91,8 +105,33 @@ class UnitOfWork:
                 await result
 
     async def rollback(self) -> None:
-        self._recorded = []
+        self._recorded, self._before_commit = [], {}
         await self.connection.rollback()
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class RecordsEvents(Protocol):
+    """What a use case asks of its unit of work besides its repositories."""
+
+    def record(self, event: "Event") -> "Envelope":
+        """Announce `event` if and only if the unit of work commits."""
+        ...
+
+
+class Repositories:
+    """A service's repositories on one kernel unit of work: what its use cases take as `uow`.
+
+    A service declares its repositories once: a Protocol naming them (`uow.seats`, ...) with
+    `RecordsEvents`, and a subclass of this that builds the SQL ones on `uow.connection`, so
+    they share the unit of work's transaction (outbox and inbox rows included). Its fake, for
+    unit tests, subclasses `shared.testing.fakes.FakeUnitOfWork` with in-memory ones. The
+    entry point still opens and commits the kernel unit of work.
+    """
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.unit_of_work = uow
+
+    def record(self, event: "Event") -> "Envelope":
+        return self.unit_of_work.record(event)

@@ -1,6 +1,7 @@
 """The six services as separate processes on free ports, for the journey tests: each with
 its own database and the test's NATS namespace, due jobs ticking every second, mail to a local
-SMTP sink. Faults are one call away: `kill(name)` then `start(name)`."""
+SMTP sink; with `replicas=N`, N processes of each (named `packs-1`, `packs-2`, …) sharing its
+database. Faults are one call away: `kill(name)` then `start(name)`."""
 
 import io
 import os
@@ -15,17 +16,22 @@ import httpx
 from rich.console import Console
 
 from mentorship.adminapi import check_ready
+from mentorship.dev import replica_label
 from mentorship.services import SERVICES, Service, repo_root
 from mentorship.supervisor import ServiceProcess
 from notifications.adapters import mail_sink
 from shared.auth_dev import DEV_JWT_SECRET
+from shared.embedded.gateway import EmbeddedGateway
 from shared.embedded.ports import free_port
 from shared.embedded.process import signal_group
+from shared.gateway.envoy import JwtSettings
+from shared.gateway.routes import RouteTable, default_route_table_path, load_route_table
 
 
 @dataclass
 class SuiteProcesses:
-    """Six running services; `urls` maps a name to its base URL."""
+    """Six running services; `urls` maps a process's name to its base URL, `upstreams` a
+    service to the base URLs of its replicas (what the gateway is given)."""
 
     procs: dict[str, ServiceProcess]
     mail: mail_sink.MailSink
@@ -34,6 +40,13 @@ class SuiteProcesses:
 
     def __post_init__(self) -> None:
         self.urls = {name: proc.base_url for name, proc in self.procs.items()}
+
+    @property
+    def upstreams(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for proc in self.procs.values():
+            found.setdefault(proc.service.name, []).append(proc.base_url)
+        return found
 
     def kill(self, name: str) -> None:
         """SIGKILL a service's whole process group: no shutdown, no goodbye."""
@@ -83,23 +96,25 @@ def running_suite(
     public_base_url: str,
     extra_env: dict[str, str] | None = None,
     taken_ports: frozenset[int] = frozenset(),
+    replicas: int = 1,
 ) -> Iterator[SuiteProcesses]:
-    """Start the six services (ready, or RuntimeError with their output), stop them after;
-    `taken_ports` are promised to someone else (the gateway, started after)."""
+    """Start the six services, `replicas` processes each (ready, or RuntimeError with their
+    output), stop them after; `taken_ports` are promised to someone else (the gateway)."""
     quiet = Console(file=io.StringIO(), width=200)
     with ExitStack() as stack:
         mail = mail_sink.start(host="127.0.0.1", port=None, directory=workdir / "mail")
         stack.callback(mail.stop)
         procs: dict[str, ServiceProcess] = {}
-        ports = _free_ports(len(SERVICES), avoid=taken_ports)
-        for service, port in zip(SERVICES, ports, strict=True):
+        ports = iter(_free_ports(len(SERVICES) * replicas, avoid=taken_ports))
+        for service, replica in ((s, k) for s in SERVICES for k in range(replicas)):
+            label = replica_label(service, replica, replicas)
             extra = dict(extra_env or {})
             extra[service.env_var("PUBLIC_BASE_URL")] = public_base_url
             if service.name == "notifications":
                 extra |= mail.service_env()
             proc = ServiceProcess(
                 service,
-                port=port,
+                port=next(ports),
                 env=service_env(
                     service,
                     database_url=database_urls[service.name],
@@ -108,14 +123,50 @@ def running_suite(
                     extra=extra,
                 ),
                 cwd=repo_root(),
-                log_file=workdir / "logs" / f"{service.name}.log",
+                log_file=workdir / "logs" / f"{label}.log",
                 console=quiet,
+                label=label,
             )
             stack.callback(proc.stop)
             proc.start()
-            procs[service.name] = proc
+            procs[label] = proc
         wait_ready(procs, timeout=90)
         yield SuiteProcesses(procs=procs, mail=mail, logs=workdir / "logs")
+
+
+@contextmanager
+def behind_gateway(
+    *,
+    database_urls: dict[str, str],
+    nats_url: str,
+    namespace: str,
+    workdir: Path,
+    extra_env: dict[str, str] | None = None,
+    replicas: int = 1,
+    table: RouteTable | None = None,
+) -> Iterator[tuple[SuiteProcesses, EmbeddedGateway]]:
+    """`running_suite` with the real gateway in front of every replica, on a port of its own:
+    the services' links point at it and it verifies their dev tokens. `table` defaults to the
+    repository's route table."""
+    gateway_port = free_port()
+    with running_suite(
+        database_urls=database_urls,
+        nats_url=nats_url,
+        namespace=namespace,
+        workdir=workdir,
+        public_base_url=f"http://127.0.0.1:{gateway_port}",
+        extra_env=extra_env,
+        taken_ports=frozenset({gateway_port}),
+        replicas=replicas,
+    ) as suite:
+        with EmbeddedGateway(
+            table or load_route_table(default_route_table_path(repo_root())),
+            upstreams=suite.upstreams,
+            jwt=JwtSettings(dev_secret=DEV_JWT_SECRET),
+            port=gateway_port,
+            work_dir=workdir / "gateway",
+        ) as gateway:
+            yield suite, gateway
 
 
 def _free_ports(count: int, *, avoid: frozenset[int]) -> list[int]:

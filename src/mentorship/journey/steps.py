@@ -4,6 +4,7 @@ what every party sees (HTTP answers and delivered mail) and says in one line wha
 The demo prints those lines; the journey test runs the same steps on a suite it starts itself.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,6 +36,9 @@ from mentorship.journey.cast import CAPACITY, MENTOR_HOURS, PRODUCT, Journey
 from mentorship.journey.suite import JourneyFailed, Person, eventually
 
 NOTICE_MINUTES = 60
+# A German reader's refund: "Erstattung von 120,00 €", "… am Donnerstag, 2. April 2026, 10:00".
+GERMAN_REFUND = re.compile(r"Erstattung von \d{1,3}(\.\d{3})*,\d{2} €")
+GERMAN_DATE = re.compile(r"am (Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag), \d")
 
 
 @dataclass(frozen=True)
@@ -65,13 +69,10 @@ def set_up_mentor(j: Journey) -> str:
         },
     )
     for person in (m, *j.cast.students):
-        j.suite.call(
-            "notifications",
-            "PUT",
-            "/v1/contacts/me",
-            as_=person,
-            json={"email": person.email, "display_name": person.name, "timezone": "Europe/Paris"},
-        )
+        contact = {"email": person.email, "display_name": person.name, "timezone": "Europe/Paris"}
+        if person is j.cast.b:  # B reads German: mails, dates and amounts (decision 0035)
+            contact["locale"] = "de"
+        j.suite.call("notifications", "PUT", "/v1/contacts/me", as_=person, json=contact)
     j.suite.call(
         "packs",
         "PUT",
@@ -86,7 +87,8 @@ def set_up_mentor(j: Journey) -> str:
     return (
         f"{m.name}: 9-17 every day (Europe/Paris), capacity {CAPACITY}, "
         f"product {PRODUCT['sessions_count']} x {DURATION} min for "
-        f"{PRODUCT['price_amount'] / 100:.2f} {PRODUCT['currency']}; listed in search"
+        f"{PRODUCT['price_amount'] / 100:.2f} {PRODUCT['currency']}; listed in search; "
+        f"{j.cast.b.name} reads German"
     )
 
 
@@ -280,11 +282,16 @@ def refund_b(j: Journey) -> str:
     )
     profile = j.suite.call("booking", "GET", f"/v1/mentors/{j.cast.mentor.user_id}")
     expect(profile["review_count"] == 1, f"the review is not on the profile: {profile}")
-    wait_for_mail(j, b, "Refund of")
+    refund = wait_for_mail(j, b, "Erstattung von")  # B reads German (locale "de")
+    expect(
+        GERMAN_REFUND.fullmatch(refund["subject"]) and GERMAN_DATE.search(refund["text"] or ""),
+        f"{b.name}'s refund mail is not in German formats: {refund['subject']!r}",
+    )
     return (
         f"refund: {b.name}'s {readable(session['starts_at'])} session canceled, credits void, "
         f"seat released; directory: accepting again, {card['open_seats']} open; "
-        f"profile rating {profile['average_rating']} ({profile['review_count']} review)"
+        f"profile rating {profile['average_rating']} ({profile['review_count']} review); "
+        f"mail in German: {refund['subject']!r}"
     )
 
 

@@ -4,6 +4,7 @@ from booking.adapters.google.calendar import GoogleCalendar
 from booking.adapters.google.oauth import GoogleOAuth, HttpFactory, default_http
 from booking.adapters.google.token_vault import TokenVault
 from booking.adapters.packs_client import PacksClient
+from booking.adapters.unit_of_work import own_reads, own_units
 from booking.config import Settings
 from booking.entrypoints import jobs, mentor_snapshot, snapshots, subscribers
 from booking.service_layer.dependencies import Dependencies
@@ -46,7 +47,8 @@ def bootstrap(
         policy=settings.policy(),
         packs=PacksClient(runtime.bus.requester),
         calendar=calendar or NoCalendar(),
-        uow_factory=runtime.uow,
+        own_unit=own_units(runtime.uow),
+        own_reads=own_reads(runtime.connection_factory),
         connector=connector,
     )
     subscribers.register(runtime.bus, deps=deps)

@@ -26,6 +26,11 @@ class Settings(ServiceSettings):
         "", description="the app's session pages (default: <public_base_url>/sessions)"
     )
     job_batch_size: int = Field(100, gt=0, description="reminders one due-job round claims")
+    # A booking waits on a packs request and a commit, so requests past a little over the
+    # pool only queue: 12, not the kernel's 4 x pool (decisions 0023, 0031).
+    max_requests_in_flight: int | None = Field(
+        12, ge=0, description="requests answered at once, then 503 OVERLOADED; 0: no bound"
+    )
     google_client_id: str = ""
     google_client_secret: SecretStr = SecretStr("")
     google_redirect_uri: str = Field(

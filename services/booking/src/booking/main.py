@@ -10,7 +10,7 @@ from booking.config import Settings
 from booking.entrypoints import routers
 from booking.service_layer.ports import Calendar
 from shared.clock import Clock
-from shared.http.app import create_app as create_http_app
+from shared.http.app import create_http_app
 from shared.runtime import build_runtime
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
@@ -26,6 +26,4 @@ def create_app(
     settings = settings or Settings()
     runtime = build_runtime(settings, alembic_ini=ALEMBIC_INI, clock=clock)
     deps = bootstrap(runtime, settings=settings, calendar=calendar, google_http=google_http)
-    app = create_http_app(runtime, title="Booking", routers=routers.ALL)
-    app.state.booking = deps
-    return app
+    return create_http_app(runtime, title="Booking", deps=deps, routers=routers.ALL)

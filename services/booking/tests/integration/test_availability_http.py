@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from booking.entrypoints.jobs import ANNOUNCE_AVAILABILITY
+from booking.entrypoints.schemas import AvailabilityRead
 from shared.messaging.events import MentorAvailabilityChanged
 
 from ..conftest import MENTOR, PROFILE, START, berlin
@@ -31,6 +32,10 @@ async def test_availability_lists_working_hours_after_the_notice_in_utc_and_the_
     first = body["slots"][0]
     assert first["local_starts_at"] == "2026-03-03T04:00:00-05:00"
     assert first["local_ends_at"] == "2026-03-03T05:00:00-05:00"
+    # Built without a model per slot, the answer is still the documented model's bytes.
+    assert response.headers["content-type"] == "application/json"
+    documented = AvailabilityRead.model_validate_json(response.content)
+    assert response.content == documented.model_dump_json().encode()
 
 
 async def test_a_range_over_31_days_too_many_slots_or_an_unoffered_duration_are_problems(driver):
@@ -152,3 +157,6 @@ async def test_a_length_the_mentor_does_not_offer_is_a_problem_naming_the_offere
     assert fifteen.json()["offered_durations"] == [30, 60]
     assert booked.json()["offered_durations"] == [30, 60]
     assert "DURATION_NOT_OFFERED" in answers["422"]["description"]
+    assert answers["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/AvailabilityRead"
+    }

@@ -57,6 +57,19 @@ async def test_an_offset_already_past_at_booking_time_is_never_sent(driver):
     assert await reminders(driver) == [(session, 10)]
 
 
+async def test_a_reminder_whose_session_has_started_is_marked_done_and_never_sent(driver):
+    """After a job pause or a dev-clock jump, the 24 h and 10 min reminders come too late."""
+    await driver.publish_profile()
+    driver.packs.grant("student-1", MENTOR)
+    await driver.booked("student-1", WED_10)
+
+    driver.clock.set(WED_10 + timedelta(minutes=5))
+    assert await driver.run_job(SEND_REMINDERS) == 2  # both handled: marked done
+    assert await driver.run_job(SEND_REMINDERS) == 0
+
+    assert await reminders(driver) == []
+
+
 async def test_a_rescheduled_session_reminds_at_the_new_times_only_a_canceled_one_never(driver):
     await driver.publish_profile()
     driver.packs.grant("student-1", MENTOR)
@@ -100,13 +113,13 @@ async def test_two_replicas_running_the_job_at_once_send_each_reminder_once(
         app_kwargs={"clock": clock},
         job_batch_size=2,
     )
-    clock.set(berlin("2026-03-04T12:00"))  # both reminders of all twelve are due
+    clock.set(berlin("2026-03-03T12:00"))  # the 24 h reminders of all twelve are due
 
     # The kernel's advisory lock is per job name, so go around it: each replica runs the
     # job's body directly and only SKIP LOCKED keeps them apart.
     jobs = [driver.runtime.jobs.jobs[SEND_REMINDERS], other.runtime.jobs.jobs[SEND_REMINDERS]]
     sent = await asyncio.gather(*(job.run() for job in jobs for _ in range(3)))
 
-    assert sum(sent) == 24
+    assert sum(sent) == 12
     events = await reminders(driver)
-    assert len(events) == len(set(events)) == 24
+    assert len(events) == len(set(events)) == 12

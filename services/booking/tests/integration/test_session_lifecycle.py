@@ -8,7 +8,6 @@ from shared.messaging.events import (
     PackRevoked,
     SessionCanceled,
     SessionCompleted,
-    SessionNoShow,
     SessionRescheduled,
 )
 from shared.testing.events import publish_raw
@@ -151,35 +150,6 @@ async def test_the_mentor_completes_a_held_session_once_however_often_it_is_sent
     assert (no_show_after.status_code, no_show_after.json()["code"]) == (409, "ILLEGAL_TRANSITION")
     assert (other_mentor.status_code, other_mentor.json()["code"]) == (403, "NOT_YOUR_SESSION")
     assert await driver.count("SELECT count(*) FROM sessions WHERE notes = 'mine now'") == 0
-
-
-async def test_completing_a_canceled_session_is_refused_and_a_no_show_is_recorded_once(driver):
-    await driver.publish_profile()
-    canceled = await booked(driver)
-    missed = await booked(driver, THU_15)
-    await driver.client.patch(
-        f"/v1/instructor/sessions/{canceled['session_id']}",
-        json={"status": "canceled", "reason": "conference"},
-        headers=as_mentor(driver),
-    )
-    driver.clock.set(THU_15 + timedelta(minutes=20))
-
-    complete = await driver.client.patch(
-        f"/v1/instructor/sessions/{canceled['session_id']}",
-        json={"status": "completed"},
-        headers=as_mentor(driver),
-    )
-    for _ in range(2):
-        await driver.client.patch(
-            f"/v1/instructor/sessions/{missed['session_id']}",
-            json={"status": "no_show"},
-            headers=as_mentor(driver),
-        )
-
-    assert (complete.status_code, complete.json()["code"]) == (409, "ILLEGAL_TRANSITION")
-    [cancel] = await driver.recorded(SessionCanceled)
-    assert (cancel.canceled_by, cancel.late, cancel.reason) == ("mentor", False, "conference")
-    assert len(await driver.recorded(SessionNoShow)) == 1
 
 
 async def test_a_revoked_pack_cancels_its_future_sessions_without_penalty(

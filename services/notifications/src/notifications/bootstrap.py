@@ -1,14 +1,13 @@
-"""Wires notifications: context, channel adapters, consumers, senders and due jobs.
+"""Wires notifications: dependencies, channel adapters, consumers, senders and due jobs.
 
-Nothing connects until `start()` (called from the app's lifespan after the runtime starts).
+Nothing connects until the runtime starts; the senders start after it (`Senders.start`, the
+app's `on_start` hook) and stop before it.
 """
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
-from sqlalchemy import Row
 
 from notifications.adapters.discord import DiscordClient
 from notifications.adapters.discord_oauth import DiscordOAuth
@@ -16,7 +15,7 @@ from notifications.adapters.smtp import Email, SmtpConfig, SmtpSender
 from notifications.adapters.templates import Renderer
 from notifications.adapters.wakeups import Wakeups
 from notifications.config import Settings
-from notifications.domain.model import Channel
+from notifications.domain.model import Channel, Delivery
 from notifications.domain.retries import Backoff, SendResult
 from notifications.entrypoints import jobs, subscribers
 from notifications.entrypoints.senders import ChannelSender
@@ -56,32 +55,25 @@ def message_id(delivery_id: object, sender: str) -> str:
 
 
 @dataclass
-class Notifications:
+class Senders:
+    """One sending loop per channel, woken by Postgres NOTIFY; owns the HTTP client."""
+
     settings: Settings
-    runtime: Runtime
-    deps: Dependencies
     http: httpx.AsyncClient
     smtp: SmtpSender
     discord: DiscordClient
-    oauth: DiscordOAuth | None
-    senders: dict[Channel, ChannelSender] = field(default_factory=dict)
+    loops: dict[Channel, ChannelSender] = field(default_factory=dict)
     wakeups: Wakeups | None = None
 
-    def state_key(self) -> dict[str, Any]:
-        return {
-            "secret": self.settings.oauth_state_secret.get_secret_value(),
-            "ttl_seconds": self.settings.oauth_state_minutes * 60,
-        }
-
     def wake(self, channel: str | None = None) -> None:
-        for name, sender in self.senders.items():
+        for name, sender in self.loops.items():
             if channel is None or name == channel:
                 sender.wake()
 
-    async def send_email(self, delivery: Row[Any]) -> SendResult:
+    async def send_email(self, delivery: Delivery) -> SendResult:
         email = Email(
             message_id=message_id(delivery.delivery_id, self.settings.smtp_from),
-            to=delivery.address,
+            to=delivery.address or "",  # a pending delivery always has one
             subject=delivery.subject or "",
             text=delivery.body_text or "",
             html=delivery.body_html or "",
@@ -90,13 +82,13 @@ class Notifications:
         )
         return await self.smtp.send(email)
 
-    async def send_discord(self, delivery: Row[Any]) -> SendResult:
-        return await self.discord.send(delivery.address, delivery.body_text or "")
+    async def send_discord(self, delivery: Delivery) -> SendResult:
+        return await self.discord.send(delivery.address or "", delivery.body_text or "")
 
     async def start(self) -> None:
         if not self.settings.senders_enabled:
             return
-        for sender in self.senders.values():
+        for sender in self.loops.values():
             sender.start()
         self.wakeups = Wakeups(self.settings.database_url, on_due=self.wake)
         await self.wakeups.start()
@@ -104,18 +96,14 @@ class Notifications:
     async def stop(self) -> None:
         if self.wakeups is not None:
             await self.wakeups.stop()
-        for sender in self.senders.values():
+        for sender in self.loops.values():
             await sender.stop()
+        await self.smtp.close()
         await self.http.aclose()
 
 
-def bootstrap(runtime: Runtime, *, settings: Settings) -> Notifications:
+def bootstrap(runtime: Runtime, *, settings: Settings) -> tuple[Dependencies, Senders]:
     """Register everything notifications serves; nothing connects until started."""
-    deps = Dependencies(
-        clock=runtime.clock,
-        renderer=Renderer(),
-        policy=policy_of(settings),
-    )
     http = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
     oauth = None
     if settings.discord_client_id:
@@ -127,10 +115,18 @@ def bootstrap(runtime: Runtime, *, settings: Settings) -> Notifications:
             client_secret=settings.discord_client_secret.get_secret_value(),
             redirect_uri=settings.discord_redirect_uri,
         )
-    service = Notifications(
+    deps = Dependencies(
+        clock=runtime.clock,
+        renderer=Renderer(),
+        policy=policy_of(settings),
+        oauth=oauth,
+        oauth_state_secret=settings.oauth_state_secret,
+        oauth_state_ttl_seconds=settings.oauth_state_minutes * 60,
+        clerk_webhook_secret=settings.clerk_webhook_secret,
+        dev_mail_dir=settings.dev_mail_dir if settings.dev_mode else None,
+    )
+    senders = Senders(
         settings=settings,
-        runtime=runtime,
-        deps=deps,
         http=http,
         smtp=SmtpSender(smtp_config(settings)),
         discord=DiscordClient(
@@ -138,13 +134,12 @@ def bootstrap(runtime: Runtime, *, settings: Settings) -> Notifications:
             api_url=settings.discord_api_url,
             bot_token=settings.discord_bot_token.get_secret_value(),
         ),
-        oauth=oauth,
     )
     for channel, deliver, slots in (
-        (Channel.email, service.send_email, settings.email_concurrency),
-        (Channel.discord, service.send_discord, settings.discord_concurrency),
+        (Channel.email, senders.send_email, settings.email_concurrency),
+        (Channel.discord, senders.send_discord, settings.discord_concurrency),
     ):
-        service.senders[channel] = ChannelSender(
+        senders.loops[channel] = ChannelSender(
             channel,
             runtime=runtime,
             deps=deps,
@@ -155,4 +150,4 @@ def bootstrap(runtime: Runtime, *, settings: Settings) -> Notifications:
         )
     subscribers.register(runtime.bus, deps=deps)
     jobs.register(runtime, deps=deps)
-    return service
+    return deps, senders

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 
 from notifications.adapters import mail_sink
-from shared.messaging.events import Envelope, SessionBooked, SessionReminderDue
+from shared.messaging.events import Envelope, PaymentRefunded, SessionBooked, SessionReminderDue
 from shared.testing.helpers import eventually
 from shared.testing.plugin import auth_headers
 
@@ -179,6 +179,66 @@ async def test_html_and_template_syntax_in_user_text_render_inert(notifications,
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "{{ 7 * 7 }}" in text and "49" not in text
     assert "{{ config }}{% raw %}" in student["Subject"]
+
+
+async def test_a_german_reader_is_mailed_in_german_with_german_dates_and_amounts(
+    notifications, mail
+):
+    await notifications.contact("s-de", display_name="Lena", timezone="Europe/Berlin", locale="de")
+    await notifications.contact("m-en", display_name="Grace", timezone="Europe/London")
+    refund = PaymentRefunded(
+        order_id=uuid.uuid4(),
+        refund_id=uuid.uuid4(),
+        student_id="s-de",
+        mentor_id="m-en",
+        amount=123_450,
+        currency="EUR",
+        full=False,
+        refunded_at=STARTS,
+    )
+    await notifications.publish(refund)
+
+    await eventually(lambda: _received(mail, 1))
+    [german] = [m.message for m in mail.received]
+    text = german.get_body(("plain",)).get_content()
+    html = german.get_body(("html",)).get_content()
+
+    assert german["Subject"].strip() == "Erstattung von 1.234,50 €"
+    assert text.startswith("Hallo Lena,")
+    assert "Wir haben 1.234,50\xa0€ für Ihr Paket bei Grace erstattet (eine Teilerstattung)" in text
+    assert "am Montag, 2. März 2026, 10:00 MEZ (Europe/Berlin)" in text
+    assert '<html lang="de">' in html
+
+
+async def test_a_booking_invites_each_reader_in_their_own_language(notifications, mail):
+    await notifications.contact(
+        "s-at", display_name="Lena", timezone="Europe/Vienna", locale="de_AT"
+    )
+    await notifications.contact("m-en", display_name="Grace", timezone="Europe/London")
+    await notifications.publish(booked("s-at", "m-en", topic=""))
+
+    await eventually(lambda: _received(mail, 2))
+    by_rcpt = {m.rcpt_tos[0]: m.message for m in mail.received}
+    student, mentor = by_rcpt["s-at@example.com"], by_rcpt["m-en@example.com"]
+    [student_event] = _invite_event(student)
+    [mentor_event] = _invite_event(mentor)
+
+    assert student["Subject"].strip() == (
+        "Sitzung mit Grace gebucht: Montag, 2. März 2026, 10:00 MEZ (Europe/Vienna)"
+    )
+    assert mentor["Subject"].strip() == (
+        "Session booked with Lena: Monday 2 March 2026, 09:00 GMT (Europe/London)"
+    )
+    assert str(student_event["summary"]) == "Mentoring-Sitzung mit Grace"
+    assert student_event["summary"].params["LANGUAGE"] == "de-AT"
+    assert str(student_event["description"]).startswith("Teilnehmen: https://")
+    assert str(mentor_event["summary"]) == "Mentorship session with Lena"
+    assert student_event.decoded("dtstart") == mentor_event.decoded("dtstart") == STARTS
+
+
+def _invite_event(message) -> list:
+    [invite] = list(message.iter_attachments())
+    return icalendar.Calendar.from_ical(invite.get_content()).walk("VEVENT")
 
 
 async def _received(mail, count: int) -> bool:

@@ -4,6 +4,7 @@ lease is timed by the database's clock, so moving the service's clock does not e
 import asyncio
 from datetime import timedelta
 
+from notifications.adapters.unit_of_work import SqlNotificationsUnitOfWork
 from notifications.domain.model import Channel
 from notifications.entrypoints.jobs import BURY_LOST_SENDS
 from notifications.service_layer.sending import claim_due
@@ -28,7 +29,8 @@ async def test_a_claimed_last_attempt_that_never_reports_back_is_dead_after_its_
     envelope = await app.publish(booked(mentor="m-without-contact"))
     await eventually(lambda: app.deliveries(event_id=envelope.id))
     async with app.runtime.uow() as uow:  # a sender claims it, then its process dies
-        [claimed] = await claim_due(Channel.email, uow=uow, deps=app.app.deps, limit=10)
+        repositories = SqlNotificationsUnitOfWork(uow)
+        [claimed] = await claim_due(Channel.email, uow=repositories, deps=app.deps, limit=10)
         await uow.commit()
 
     before = await app.run_job(BURY_LOST_SENDS)

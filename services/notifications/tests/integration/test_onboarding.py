@@ -50,32 +50,5 @@ async def test_a_first_purchase_asks_to_connect_discord_and_reminds_once_after_4
     await eventually(lambda: _mails_to(mail, "s1@example.com", 3))  # purchase + 2 onboarding
 
 
-async def test_no_reminder_once_the_student_connected_discord(app, clock):
-    await app.contact("s2")
-    await app.publish(purchased("s2"))
-    await eventually(lambda: onboarding_mails(app, "s2"))
-    async with app.runtime.uow() as uow:
-        from notifications.service_layer.contacts import connect_discord
-
-        await connect_discord("s2", "123456789012345678", uow=uow, deps=app.app.deps)
-        await uow.commit()
-    clock.advance(timedelta(hours=49))
-
-    assert await app.run_job(ONBOARDING_REMINDERS) == 0
-    assert [r.template for r in await onboarding_mails(app, "s2")] == ["onboarding"]
-
-
-async def test_a_renewal_or_an_already_connected_student_gets_no_onboarding(app):
-    await app.contact("s3", discord_id="123456789012345678")
-    await app.publish(purchased("s3"))
-    await app.publish(purchased("s4", renewal=True))
-
-    await eventually(lambda: app.deliveries(recipient="s4"))
-    await eventually(lambda: app.deliveries(recipient="s3"))
-
-    assert await onboarding_mails(app, "s3") == []
-    assert await onboarding_mails(app, "s4") == []
-
-
 async def _mails_to(mail, address: str, count: int) -> bool:
     return sum(1 for m in mail.received if m.rcpt_tos == [address]) >= count

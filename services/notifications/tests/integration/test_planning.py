@@ -46,49 +46,6 @@ async def test_a_recipient_without_a_contact_is_skipped_with_the_reason_once_how
     assert delivery.attempts == 0
 
 
-async def test_a_student_who_prefers_two_channels_gets_a_delivery_on_each(notifications):
-    await notifications.contact(
-        "student-2", discord_id="123456789012345678", channels=["email", "discord"]
-    )
-    envelope = await notifications.publish(purchased("student-2", renewal=True))
-
-    found = await eventually(
-        lambda: _at_least(notifications, 2, recipient="student-2", event_id=envelope.id)
-    )
-
-    assert {(d.channel, d.address) for d in found} == {
-        ("email", "student-2@example.com"),
-        ("discord", "123456789012345678"),
-    }
-    # No bot token in this service: a DM cannot be sent, and is not retried.
-    assert {(d.channel, d.status) for d in found} >= {("discord", "skipped")}
-    [discord] = [d for d in found if d.channel == "discord"]
-    assert discord.skip_reason == "not configured"
-
-
-async def test_reminders_go_where_the_contact_routes_that_kind(notifications, mail):
-    from shared.messaging.events import SessionReminderDue
-
-    await notifications.contact(
-        "s-routes",
-        discord_id="123456789012345678",
-        channels=["email"],
-        kind_channels={"reminder": ["discord"], "marketing": []},
-    )
-    event = SessionReminderDue(
-        session_id=uuid.uuid4(),
-        mentor_id="m-routes",
-        student_id="s-routes",
-        starts_at=datetime.now(UTC) + timedelta(days=1),
-        offset_minutes=1440,
-    )
-    await notifications.publish(event)
-
-    rows = await eventually(lambda: notifications.deliveries(recipient="s-routes"))
-
-    assert [(r.channel, r.kind) for r in rows] == [("discord", "reminder")]
-
-
 async def test_only_admins_read_the_delivery_log(notifications):
     student = await notifications.client.get("/v1/deliveries", headers=auth_headers("s", "student"))
     anonymous = await notifications.client.get("/v1/deliveries")
@@ -96,8 +53,3 @@ async def test_only_admins_read_the_delivery_log(notifications):
     assert student.status_code == 403
     assert student.json()["code"] == "FORBIDDEN"
     assert anonymous.status_code == 401
-
-
-async def _at_least(notifications, count: int, **where) -> list | None:
-    found = await notifications.deliveries(**where)
-    return found if len(found) >= count else None

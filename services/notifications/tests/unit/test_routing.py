@@ -18,7 +18,7 @@ def test_a_kind_routed_to_discord_only_goes_to_discord_and_a_muted_kind_nowhere(
         "u1",
         email="u1@example.com",
         discord_id=DISCORD_ID,
-        kind_channels={"reminder": ["discord"], "marketing": []},
+        kind_channels={Kind.reminder: (Channel.discord,), Kind.marketing: ()},
     )
 
     assert channels_for(contact, Kind.reminder) == [Channel.discord]

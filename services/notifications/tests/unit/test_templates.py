@@ -99,10 +99,16 @@ def test_a_cancellation_says_who_canceled_why_and_whether_the_credit_is_forfeite
     assert "the session's credit is used" in text
 
 
+def _attachments(event: ev.Event) -> tuple[dict, ...]:
+    [student, _] = notices_for(event, now=NOW)
+    facts = {**student.facts, "audience": "student", "recipient": "Ada", "counterpart": "Grace"}
+    rendered = Renderer().render(student.template, facts=facts, zone="UTC", invite=student.invite)
+    return rendered.attachments
+
+
 def test_a_booking_carries_an_ics_invite_for_the_email():
     [event] = [e for e in one_of_each() if isinstance(e, ev.SessionBooked)]
-    [student, _] = notices_for(event, now=NOW)
-    [invite] = student.attachments
+    [invite] = _attachments(event)
 
     assert invite["filename"] == "session.ics"
     assert f"UID:session-{event.session_id}@mentorship" in invite["content"]
@@ -110,8 +116,7 @@ def test_a_booking_carries_an_ics_invite_for_the_email():
 
 def test_a_reschedule_carries_an_updated_invite_with_the_same_uid_and_a_higher_sequence():
     [event] = [e for e in one_of_each() if isinstance(e, ev.SessionRescheduled)]
-    [student, _] = notices_for(event, now=NOW)
-    [invite] = student.attachments
+    [invite] = _attachments(event)
 
     assert f"UID:session-{event.session_id}@mentorship" in invite["content"]
     assert "SEQUENCE:1" in invite["content"]

@@ -8,7 +8,7 @@ from packs.bootstrap import bootstrap
 from packs.config import Settings
 from packs.entrypoints import api, credits_api
 from shared.clock import Clock
-from shared.http.app import create_app as create_http_app
+from shared.http.app import create_http_app
 from shared.runtime import build_runtime
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
@@ -18,6 +18,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     settings = settings or Settings()
     runtime = build_runtime(settings, alembic_ini=ALEMBIC_INI, clock=clock)
     deps = bootstrap(runtime, settings=settings)
-    app = create_http_app(runtime, title="Packs", routers=[api.router, credits_api.router])
-    app.state.packs = deps
-    return app
+    routers = [api.router, credits_api.router]
+    return create_http_app(runtime, title="Packs", deps=deps, routers=routers)

@@ -89,7 +89,11 @@ async def test_a_mentor_cannot_change_another_mentors_capacity(packs_app):
         (
             contract.SEAT_HOLD,
             json.dumps(
-                {"order_id": str(uuid.uuid4()), "student_id": "s 1", "mentor_id": "m1"}
+                {
+                    "order_id": "00000000-0000-4000-8000-000000000092",
+                    "student_id": "s 1",
+                    "mentor_id": "m1",
+                }
             ).encode(),
         ),  # a space in a user id
         (contract.CREDIT_RELEASE, b"{}"),

@@ -27,7 +27,7 @@ ENDS_IN = [
 ]
 
 
-async def test_the_seats_the_job_claims_are_exactly_those_the_domain_says_to_warn(packs_app):
+async def test_the_seats_the_job_finds_are_exactly_those_the_domain_says_to_warn(packs_app):
     now = packs_app.clock.now()
     async with packs_app.runtime.uow() as uow:
         connection = uow.connection
@@ -50,12 +50,12 @@ async def test_the_seats_the_job_claims_are_exactly_those_the_domain_says_to_war
         await uow.commit()
 
     async with packs_app.runtime.uow() as uow:
-        claimed = await seats_repo.claim_warnable(
-            uow.connection, now=now, window=WINDOW, limit=1000
+        found = await seats_repo.SqlSeats(uow.connection).grace_warnings_due(
+            now=now, window=WINDOW, limit=1000
         )
         rows = await uow.connection.execute(select(seats))
         every_seat = [seats_repo.to_seat(row) for row in rows]
     due = {s.id for s in every_seat if grace_warning_due(s, now=now, policy=Policy())}
 
-    assert {s.id for s in claimed} == due
+    assert {seat.id for seat in found} == due
     assert len(due) == 4  # from `WINDOW` before the end until the end: WINDOW, -TICK, 1h, TICK

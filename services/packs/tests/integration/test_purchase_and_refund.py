@@ -8,6 +8,7 @@ from packs.entrypoints.jobs import EXPIRE_HOLDS
 from packs.service_layer.change_capacity import ChangeCapacity, change_capacity
 from packs.service_layer.revoke_pack import revoke_pack
 from shared.messaging.events import (
+    MentorCapacityChanged,
     PackPurchased,
     PackPurchaseRejected,
     PackRevoked,
@@ -58,6 +59,28 @@ async def test_the_same_order_paid_twice_makes_one_pack(packs_app):
     await eventually(one_pack)
     assert await packs_app.count("SELECT count(*) FROM packs") == 1
     assert len(await packs_app.recorded(PackPurchased)) == 1
+
+
+async def test_thirty_concurrent_purchases_without_holds_for_three_open_seats_seat_exactly_three(
+    packs_app,
+):
+    """No over-allocation, and each announcement's live count (the one counted before the seat
+    was added, plus one: no recount) is what the table holds after that purchase."""
+    await packs_app.run(change_capacity, ChangeCapacity("m1", 3))
+    results = await asyncio.gather(*(packs_app.buy(f"s{n}", "m1") for n in range(30)))
+    assert len([r for r in results if r is not None]) == 3
+    assert len(await packs_app.recorded(PackPurchaseRejected)) == 27
+    live = "SELECT count(*) FROM seats WHERE mentor_id = 'm1' AND status = 'active'"
+    assert await packs_app.count(live) == 3
+    assert await packs_app.count("SELECT count(*) FROM packs") == 3
+    # Outbox order need not be commit order: the figures are compared as a set of counts.
+    announced = await packs_app.recorded(MentorCapacityChanged)
+    assert sorted((e.capacity, e.live_seats, e.open_seats) for e in announced) == [
+        (3, 0, 3),  # the capacity change
+        (3, 1, 2),
+        (3, 2, 1),
+        (3, 3, 0),
+    ]
 
 
 async def test_a_purchase_whose_hold_ended_while_the_mentor_filled_up_is_rejected(packs_app):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from packs.adapters.capacity import lock_capacity
 from packs.entrypoints.jobs import EXPIRE_HOLDS
 from packs.service_layer.change_capacity import ChangeCapacity, change_capacity
 from packs.service_layer.hold_seat import HoldSeat, hold_seat
@@ -34,6 +35,14 @@ async def test_fifty_concurrent_holds_for_three_open_seats_give_exactly_three(pa
         "SELECT count(*) FROM seats WHERE mentor_id = 'mentor-1' AND status = 'held'"
     )
     assert live == 3
+    announced = await packs_app.recorded(MentorCapacityChanged)
+    # Each new seat's announcement counts it (no recount); outbox order need not be commit order.
+    assert sorted((e.live_seats, e.open_seats) for e in announced) == [
+        (0, 3),
+        (1, 2),
+        (2, 1),
+        (3, 0),
+    ]
 
 
 async def test_fifty_concurrent_hold_requests_over_nats_give_exactly_three(packs_app):
@@ -140,3 +149,35 @@ async def test_lowering_capacity_below_live_seats_frees_nothing_and_blocks_new_h
     with pytest.raises(DomainError) as refused:
         await packs_app.hold("s4", "m1")
     assert refused.value.code == "NO_SEAT_AVAILABLE"
+
+
+async def test_a_first_use_racing_another_waits_for_it_and_reads_the_row_it_committed(packs_app):
+    """The capacity lock is one statement (insert-or-lock); the one that lost the first-use race
+    sees neither row in its snapshot and takes the lock in a second statement."""
+    async with packs_app.runtime.uow() as first:
+        assert await lock_capacity(first.connection, mentor_id="new", default=7) == 7
+        async with packs_app.runtime.uow() as second:
+            waiting = asyncio.create_task(
+                lock_capacity(second.connection, mentor_id="new", default=9)
+            )
+            await asyncio.sleep(0.3)
+            assert not waiting.done()  # behind the first's uncommitted row
+            await first.commit()
+            assert await waiting == 7
+            await second.commit()
+    assert await packs_app.count("SELECT count(*) FROM mentor_capacity") == 1
+
+
+async def test_thirty_concurrent_first_holds_of_a_mentor_never_configured_give_its_default(
+    packs_app,
+):
+    async def hold(n: int):
+        try:
+            return await packs_app.run(hold_seat, HoldSeat(uuid.uuid4(), f"s{n}", "fresh"))
+        except DomainError as refused:
+            return refused.code
+
+    results = await asyncio.gather(*(hold(n) for n in range(30)))
+    default = packs_app.deps.policy.default_capacity
+    assert len([r for r in results if not isinstance(r, str)]) == default
+    assert await packs_app.count("SELECT count(*) FROM seats WHERE status = 'held'") == default

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from packs.domain.cancellation import forfeits_credit
+from packs.domain.cancellation import Canceller, forfeits_credit
 from packs.domain.errors import InvalidHold, NoSeatAvailable
 from packs.domain.model import Pack, PackStatus, ReleaseReason, Seat, SeatStatus
 from packs.domain.policy import Policy
@@ -111,7 +111,7 @@ def test_a_seat_with_a_live_pack_is_kept():
 
 
 def test_only_a_students_late_cancel_forfeits_the_credit():
-    assert forfeits_credit(canceled_by="student", late=True)
-    assert not forfeits_credit(canceled_by="student", late=False)
-    assert not forfeits_credit(canceled_by="mentor", late=True)
-    assert not forfeits_credit(canceled_by="system", late=True)
+    assert forfeits_credit(canceled_by=Canceller.student, late=True)
+    assert not forfeits_credit(canceled_by=Canceller.student, late=False)
+    assert not forfeits_credit(canceled_by=Canceller.mentor, late=True)
+    assert not forfeits_credit(canceled_by=Canceller.system, late=True)

@@ -4,14 +4,17 @@ from datetime import timedelta
 
 from payments.adapters import stripe_gateway
 from payments.adapters.paypal import PayPalOrders
+from payments.adapters.paypal_webhooks import PayPalVerifier
 from payments.adapters.providers import CheckoutProvider
 from payments.adapters.sandbox import SandboxCheckout
 from payments.adapters.seat_holds import PacksSeatHolds
+from payments.adapters.webhook_intake import BatchedWebhookIntake
+from payments.adapters.webhook_queue import WebhookQueue
 from payments.config import Settings
 from payments.domain.model import Provider
 from payments.entrypoints import jobs, product_snapshot, subscribers
 from payments.entrypoints.webhook_worker import WebhookWorker
-from payments.service_layer.context import Context
+from payments.service_layer.dependencies import Dependencies
 from shared.runtime import Runtime
 
 
@@ -45,20 +48,26 @@ def bootstrap(
     *,
     settings: Settings,
     providers: dict[Provider, CheckoutProvider] | None = None,
-) -> tuple[Context, WebhookWorker]:
+) -> tuple[Dependencies, WebhookWorker]:
     """Register everything payments serves; nothing connects until the runtime starts."""
-    ctx = Context(
+    deps = Dependencies(
+        settings=settings,
         clock=runtime.clock,
         uow=runtime.uow,
         seat_holds=PacksSeatHolds(runtime.bus.requester),
         providers=providers_of(settings) if providers is None else providers,
+        paypal_verifier=PayPalVerifier(
+            webhook_id=settings.paypal_webhook_id, allowed_origins=settings.paypal_cert_origins
+        ),
+        webhooks=WebhookQueue(enabled=settings.webhook_workers > 0),
+        webhook_intake=BatchedWebhookIntake(runtime.connection_factory),
         checkout_lifetime=timedelta(minutes=settings.checkout_minutes),
         hold_margin=timedelta(minutes=settings.hold_margin_minutes),
     )
     worker = WebhookWorker(
-        ctx=ctx, batch_size=settings.job_batch_size, concurrency=settings.webhook_workers
+        deps=deps, batch_size=settings.job_batch_size, concurrency=settings.webhook_workers
     )
-    subscribers.register(runtime.bus, ctx=ctx)
+    subscribers.register(runtime.bus, deps=deps)
     product_snapshot.register(runtime.bus)  # snapshot.product, for search (decision 0006)
-    jobs.register(runtime, ctx=ctx, worker=worker, batch_size=settings.job_batch_size)
-    return ctx, worker
+    jobs.register(runtime, deps=deps, worker=worker, batch_size=settings.job_batch_size)
+    return deps, worker

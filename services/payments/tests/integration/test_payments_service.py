@@ -74,6 +74,6 @@ async def test_the_sandbox_is_refused_outside_dev_mode(start_service, domain_str
     pay = await service.client.post(f"/v1/sandbox/checkout/{uuid.uuid4()}/pay")
 
     assert page.status_code == pay.status_code == 404
-    settings = service.app.state.payments_settings
+    settings = service.app.state.deps.settings
     assert Provider.sandbox not in providers_of(settings)
     assert settings.webhook_secret == ""  # no sandbox secret to sign with

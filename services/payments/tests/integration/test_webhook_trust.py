@@ -115,15 +115,18 @@ async def test_a_signed_event_of_the_wrong_shape_ends_once_as_a_dead_letter(paym
 
 
 async def test_an_event_that_always_fails_is_dead_lettered_after_its_attempts(
-    payments, monkeypatch
+    start_payments, monkeypatch
 ):
+    # No in-process worker: each sweep below is one attempt (a worker holding the event
+    # would make a sweep skip it, SKIP LOCKED, and the count race the loop).
+    payments = await start_payments(webhook_workers=0)
     from payments.entrypoints.webhook_worker import MAX_ATTEMPTS
     from payments.service_layer import webhooks
 
     async def broken(*args, **kwargs):
         raise RuntimeError("cannot apply")
 
-    monkeypatch.setattr(webhooks, "apply_stripe", broken)
+    monkeypatch.setattr(webhooks, "apply_report", broken)
     order = await pending_order(payments)
     await payments.stripe(
         "checkout.session.completed", payments.session_object(order), event_id="evt_broken_1"

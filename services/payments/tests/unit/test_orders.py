@@ -1,26 +1,12 @@
 """An order's status only moves forward; refunds never pass what was paid."""
 
-import uuid
-from datetime import UTC, datetime
-
 import pytest
 
 from payments.domain.errors import OrderNotRefundable, RefundExceedsPaid
-from payments.domain.model import Order, OrderStatus
+from payments.domain.model import OrderStatus
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def order(status: OrderStatus = OrderStatus.pending, *, refunded: int = 0, promo=None) -> Order:
-    return Order(
-        order_id=uuid.uuid4(),
-        student_id="s",
-        mentor_id="m",
-        status=status,
-        final_amount=40000,
-        refunded_amount=refunded,
-        promo_code=promo,
-    )
+from .builders import NOW
+from .builders import an_order as order
 
 
 def test_a_pending_order_is_paid_once():
@@ -107,3 +93,11 @@ def test_a_redemption_comes_back_once_and_only_for_an_unfulfilled_order():
     assert expired.take_back_promo() is False
     assert paid.take_back_promo() is False
     assert refunded_first.take_back_promo() is True
+
+
+def test_a_pending_order_can_expire_only_once_its_checkout_is_over():
+    pending = order()
+
+    assert pending.checkout_over(NOW) is False
+    assert pending.checkout_over(pending.expires_at) is True
+    assert order(OrderStatus.paid).checkout_over(pending.expires_at) is False

@@ -4,7 +4,7 @@ from search.adapters.embedded_backend import EmbeddedBackend
 from search.adapters.shadows import directory_shadows
 from search.config import Settings
 from search.entrypoints import subscribers
-from search.service_layer.context import Context
+from search.service_layer.dependencies import Dependencies
 from search.service_layer.ports import SearchBackend
 from shared.runtime import Runtime
 
@@ -25,14 +25,14 @@ def make_backend(runtime: Runtime, *, settings: Settings) -> SearchBackend:
 
 def bootstrap(
     runtime: Runtime, *, settings: Settings, backend: SearchBackend | None = None
-) -> Context:
+) -> Dependencies:
     """Register everything search serves; nothing connects until the runtime starts."""
-    ctx = Context(
+    deps = Dependencies(
         clock=runtime.clock,
         backend=backend or make_backend(runtime, settings=settings),
         shadows=directory_shadows(
             connection_factory=runtime.connection_factory, clock=runtime.clock
         ),
     )
-    subscribers.register(runtime.bus, ctx=ctx)
-    return ctx
+    subscribers.register(runtime.bus, deps=deps)
+    return deps

@@ -18,7 +18,7 @@ from search.adapters.shadows import directory_shadows
 from search.config import Settings
 from search.domain.stamp import Stamp
 from search.main import ALEMBIC_INI, create_app
-from search.service_layer.context import Context
+from search.service_layer.dependencies import Dependencies
 from search.service_layer.record_facts import record_facts
 from shared.clock import FakeClock
 from shared.db import make_connection_factory, make_engine
@@ -125,7 +125,7 @@ async def seeded(databases, facts) -> AsyncIterator[tuple[str, list[Seeded]]]:
     engine = make_engine(url)
     connections = make_connection_factory(engine)
     clock = FakeClock(facts.T0)
-    ctx = Context(
+    deps = Dependencies(
         clock=clock,
         backend=EmbeddedBackend(connections),
         shadows=directory_shadows(connection_factory=connections, clock=clock),
@@ -134,7 +134,7 @@ async def seeded(databases, facts) -> AsyncIterator[tuple[str, list[Seeded]]]:
     async with UnitOfWork(connections) as uow:
         for m in mentors:
             stamped = [(event, Stamp(facts.T0, uuid.uuid4())) for event in facts_of(m, facts)]
-            await record_facts(stamped, uow=uow, ctx=ctx)
+            await record_facts(stamped, uow=uow, deps=deps)
         await uow.commit()
     await engine.dispose()
     yield url, mentors

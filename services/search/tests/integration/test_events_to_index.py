@@ -4,6 +4,8 @@ import asyncio
 import uuid
 from datetime import date, timedelta
 
+from search.domain.stamp import Stamp
+from search.service_layer.record_facts import record_fact
 from shared.testing.helpers import eventually
 
 
@@ -117,3 +119,30 @@ async def test_concurrent_facts_of_one_mentor_leave_the_document_of_all_of_them(
     [mentor] = (await search.search())["items"]
     assert mentor["price_amount"] == min(prices)
     assert (mentor["open_seats"], mentor["rating_count"]) == (4, 9)
+
+
+async def test_facts_of_one_mentor_in_one_batch_keep_the_newest_whatever_their_order(search, facts):
+    """A consumer's batch is written together at its commit: the newest fact of each group
+    and of each product wins, as it does when they come one at a time."""
+    newer = Stamp(facts.T0 + timedelta(minutes=1), uuid.uuid4())
+    older = Stamp(facts.T0, uuid.uuid4())
+    product_id = uuid.uuid4()
+    batch = [
+        (facts.profile("m1", display_name="New Name"), newer),
+        (facts.profile("m1", display_name="Old Name"), older),
+        (facts.product("m1", price=30_000, product_id=product_id), newer),
+        (facts.product("m1", price=10_000, product_id=product_id), older),
+        (facts.seats("m1", open_seats=2), older),
+        (facts.seats("m1", open_seats=5), newer),
+    ]
+    async with search.runtime.uow() as uow:
+        for event, stamp in batch:
+            await record_fact(event, stamp=stamp, uow=uow, deps=search.deps)
+        await uow.commit()
+
+    [mentor] = (await search.search())["items"]
+    assert (mentor["display_name"], mentor["price_amount"], mentor["open_seats"]) == (
+        "New Name",
+        30_000,
+        5,
+    )

@@ -3,6 +3,7 @@
 from shared.messaging.snapshots import ShadowRebuild
 from shared.runtime import Runtime
 from video.adapters.tables import projection_rebuilds, sessions, sessions_rebuild
+from video.adapters.token_records import BatchedTokenRecords
 from video.config import Settings
 from video.entrypoints import subscribers
 from video.service_layer.ports import Dependencies
@@ -23,6 +24,7 @@ def bootstrap(runtime: Runtime, *, settings: Settings) -> Dependencies:
         policy=settings.join_policy(),
         agora=settings.agora(),
         rebuild=rebuild,
+        tokens=BatchedTokenRecords(runtime.connection_factory),
         snapshot_page_size=settings.snapshot_page_size,
     )
     subscribers.register(runtime.bus, deps=deps)

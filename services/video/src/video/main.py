@@ -5,11 +5,11 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from shared.clock import Clock
-from shared.http.app import create_app as create_http_app
+from shared.http.app import create_http_app
 from shared.runtime import build_runtime
 from video.bootstrap import bootstrap
 from video.config import Settings
-from video.entrypoints import admin, api, callbacks
+from video.entrypoints import admin_api, agora_api, api
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
@@ -18,8 +18,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     settings = settings or Settings()
     runtime = build_runtime(settings, alembic_ini=ALEMBIC_INI, clock=clock)
     deps = bootstrap(runtime, settings=settings)
-    app = create_http_app(
-        runtime, title="Video", routers=[api.router, callbacks.router, admin.router]
-    )
-    app.state.video = deps
-    return app
+    routers = [api.router, agora_api.router, admin_api.router]
+    return create_http_app(runtime, title="Video", deps=deps, routers=routers)

@@ -8,11 +8,10 @@ import tempfile
 import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 
 from shared.embedded.ports import free_port, log_tail, port_is_open, start_on_a_port, wait_until
-from shared.embedded.process import spawn, terminate
-from shared.gateway.envoy import JwtSettings, render_envoy_config
+from shared.embedded.process import Started, spawn, terminate
+from shared.gateway.envoy import JwtSettings, Upstream, render_envoy_config
 from shared.gateway.routes import RouteTable
 
 HOST = "127.0.0.1"
@@ -33,8 +32,9 @@ def envoy_binary() -> Path:
     return path
 
 
-class EmbeddedGateway:
-    """Envoy on 127.0.0.1 in front of `upstreams` ({service: base URL}), routed by `table`.
+class EmbeddedGateway(Started):
+    """Envoy on 127.0.0.1 in front of `upstreams` ({service: base URL, or the base URLs of its
+    replicas}), routed by `table`.
 
     Its config and log live in `work_dir` (a temporary one, deleted by `stop()`, if none).
     """
@@ -43,7 +43,7 @@ class EmbeddedGateway:
         self,
         table: RouteTable,
         *,
-        upstreams: Mapping[str, str],
+        upstreams: Mapping[str, Upstream],
         jwt: JwtSettings,
         cors_origins: Sequence[str] = (),
         port: int | None = None,
@@ -150,14 +150,3 @@ class EmbeddedGateway:
         code = terminate(self._proc, timeout=timeout)
         self._proc = None
         return code
-
-    def __enter__(self) -> "EmbeddedGateway":
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -5,11 +5,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 
 from shared.embedded.ports import log_tail, port_is_open, start_on_a_port, wait_until
-from shared.embedded.process import spawn, terminate
+from shared.embedded.process import Started, spawn, terminate
 
 HOST = "127.0.0.1"
 
@@ -28,7 +28,7 @@ def nats_server_binary() -> Path:
     return Path(found)
 
 
-class EmbeddedNats:
+class EmbeddedNats(Started):
     """A JetStream-enabled nats-server on 127.0.0.1, its store kept in `data_dir`.
 
     Without `data_dir`, a fresh temporary directory is used and deleted by `stop()`.
@@ -41,6 +41,7 @@ class EmbeddedNats:
         port: int | None = None,
         log_file: Path | None = None,
         start_timeout: float = 20.0,
+        extra_args: Sequence[str] = (),
     ) -> None:
         self._temp_root: Path | None = None
         if data_dir is None:
@@ -49,6 +50,7 @@ class EmbeddedNats:
         self.data_dir = Path(data_dir).resolve()
         self.log_file = log_file or self.data_dir.with_name(self.data_dir.name + ".log")
         self.start_timeout = start_timeout
+        self.extra_args = tuple(extra_args)  # cluster flags: name, routes (EmbeddedNatsCluster)
         self._fixed_port = port
         self.port = port or 0
         self._proc: subprocess.Popen[bytes] | None = None
@@ -90,6 +92,7 @@ class EmbeddedNats:
             "-p", str(self.port),
             "-js",
             "-sd", str(self.data_dir),
+            *self.extra_args,
         ]  # fmt: skip
         proc = self._proc = spawn(argv, log_file=self.log_file, death_signal=signal.SIGTERM)
         ready = wait_until(
@@ -114,21 +117,28 @@ class EmbeddedNats:
             shutil.rmtree(self._temp_root, ignore_errors=True)
         return code
 
+    def kill(self) -> int | None:
+        """SIGKILL the server (no shutdown at all), keeping its store; return the exit code."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+        return self._stop_process()
+
+    def pause(self) -> None:
+        """SIGSTOP: the server holds its sockets and answers nothing (a partition)."""
+        if self._proc is not None:
+            self._proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT after `pause()`."""
+        if self._proc is not None:
+            self._proc.send_signal(signal.SIGCONT)
+
     def _stop_process(self, *, timeout: float = 10.0) -> int | None:
         """Stop the server, keeping its store; return the exit code."""
         if self._proc is None:
             return None
+        if self._proc.poll() is None:
+            self.resume()  # a paused server would sit on SIGTERM until the SIGKILL
         code = terminate(self._proc, timeout=timeout)
         self._proc = None
         return code
-
-    def __enter__(self) -> "EmbeddedNats":
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -6,12 +6,11 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
-from types import TracebackType
 
 from shared.embedded.pg_runas import RunAs, own_dir, resolve_run_as
 from shared.embedded.pg_stale import clear_stale_lock
 from shared.embedded.ports import log_tail, port_is_open, start_on_a_port, wait_until
-from shared.embedded.process import spawn, terminate
+from shared.embedded.process import Started, spawn, terminate
 
 HOST = "127.0.0.1"
 SUPERUSER = "postgres"
@@ -31,7 +30,7 @@ def postgres_bin_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
-class EmbeddedPostgres:
+class EmbeddedPostgres(Started):
     """A PostgreSQL server on 127.0.0.1 with trust auth for `postgres`, data kept in `data_dir`.
 
     Without `data_dir`, a fresh temporary directory is used and deleted by `stop()`. As root,
@@ -208,14 +207,3 @@ class EmbeddedPostgres:
             self._temp_socket_dir = Path(tempfile.mkdtemp(prefix="pgsock-"))
             own_dir(self._temp_socket_dir, self._run_as)
         return self._temp_socket_dir
-
-    def __enter__(self) -> "EmbeddedPostgres":
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -2,7 +2,10 @@
 
 `render_envoy_config(table, upstreams=..., listen_port=..., jwt=..., ...)` returns a dict that
 Envoy reads as JSON (or YAML, dumped by the caller). A service absent from `upstreams` keeps
-its routes, on a cluster with no endpoint: the gateway answers 503 UPSTREAM_UNAVAILABLE.
+its routes, on a cluster with no endpoint: the gateway answers 503 UPSTREAM_UNAVAILABLE. A
+service given several base URLs (replicas) is balanced round robin over them; a request whose
+connection to one fails is sent to another, and a replica that keeps failing is left out for a
+while (decision 0034).
 """
 
 import ipaddress
@@ -24,7 +27,10 @@ from shared.gateway.filters import (
 from shared.gateway.refusals import NOT_FOUND_HEADER, local_reply_config, problem_pages
 from shared.gateway.routes import RouteTable
 
-__all__ = ["IDENTITY_HEADERS", "JwtSettings", "cluster_name", "render_envoy_config"]
+__all__ = ["IDENTITY_HEADERS", "JwtSettings", "Upstream", "cluster_name", "render_envoy_config"]
+
+# A service's base URL, or the base URLs of its replicas.
+Upstream = str | Sequence[str]
 
 # Headers a client could send to pass itself off as someone; no service reads them, and the
 # gateway removes them so that none ever will by accident (decision 0015).
@@ -60,6 +66,7 @@ CONNECT_TIMEOUT = "1s"
 # without Retry-After, seen under load in bench/load_mix.py).
 UPSTREAM_IDLE_TIMEOUT = "4s"
 NOT_FOUND_CLUSTER = "not_found"
+REPLICA_RETRIES = 2  # another replica, then a third (or the first again, after a while)
 MAX_CONNECTIONS = 10_000  # client connections open at once; past it Envoy refuses new ones
 ACCESS_LOG_FORMAT = {
     "time": "%START_TIME%",
@@ -82,7 +89,7 @@ def cluster_name(service: str) -> str:
 def render_envoy_config(
     table: RouteTable,
     *,
-    upstreams: Mapping[str, str],
+    upstreams: Mapping[str, Upstream],
     listen_port: int,
     jwt: JwtSettings,
     cors_origins: Sequence[str] = (),
@@ -92,16 +99,19 @@ def render_envoy_config(
 ) -> dict[str, Any]:
     """The bootstrap: one listener on `listen_port`, one cluster per service of the table.
 
-    `upstreams` maps a service name to its base URL (`http://127.0.0.1:8102`, `http://packs:8000`).
+    `upstreams` maps a service name to its base URL (`http://127.0.0.1:8102`, `http://packs:8000`)
+    or to the base URLs of its replicas.
     """
     unknown = sorted(set(upstreams) - set(table.service_names))
     if unknown:
         raise ValueError(f"upstreams name services the route table lacks: {', '.join(unknown)}")
-    clusters = [_cluster(name, upstreams.get(name)) for name in table.service_names]
+    endpoints = {name: base_urls(upstream) for name, upstream in upstreams.items()}
+    clusters = [_cluster(name, endpoints.get(name, ())) for name in table.service_names]
     clusters.append(_empty_cluster(NOT_FOUND_CLUSTER))
     if jwt.jwks_url:
         clusters.append(jwks_cluster(jwt.jwks_url))
-    manager = _connection_manager(table, jwt=jwt, cors_origins=cors_origins)
+    replicated = frozenset(name for name, urls in endpoints.items() if may_be_replicas(name, urls))
+    manager = _connection_manager(table, jwt=jwt, cors_origins=cors_origins, replicated=replicated)
     return {
         "admin": {"address": _address(admin_address, admin_port)},
         "overload_manager": {
@@ -135,8 +145,16 @@ def _address(host: str, port: int) -> dict[str, Any]:
     return {"socket_address": {"address": host, "port_value": port}}
 
 
+def base_urls(upstream: Upstream) -> tuple[str, ...]:
+    return (upstream,) if isinstance(upstream, str) else tuple(upstream)
+
+
 def _connection_manager(
-    table: RouteTable, *, jwt: JwtSettings, cors_origins: Sequence[str]
+    table: RouteTable,
+    *,
+    jwt: JwtSettings,
+    cors_origins: Sequence[str],
+    replicated: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     filters = [cors_filter()] if cors_origins else []
     filters += [
@@ -180,7 +198,7 @@ def _connection_manager(
                     },
                 }
             ],
-            "route_config": _route_config(table, cors_origins=cors_origins),
+            "route_config": _route_config(table, cors_origins=cors_origins, replicated=replicated),
             "http_filters": filters,
             "local_reply_config": local_reply_config(),
         },
@@ -202,17 +220,49 @@ def _strip_client_headers() -> dict[str, Any]:
     }
 
 
-def _route_config(table: RouteTable, *, cors_origins: Sequence[str]) -> dict[str, Any]:
+def _route(
+    service: str, *, prefix_rewrite: str, timeout: str, replicated: frozenset[str]
+) -> dict[str, Any]:
+    route: dict[str, Any] = {
+        "cluster": cluster_name(service),
+        "prefix_rewrite": prefix_rewrite,
+        "timeout": timeout,
+    }
+    if service in replicated:
+        # Only failures before the request reached a replica: it is safe to send it to
+        # another one (a POST included); what a replica answered is never repeated.
+        route["retry_policy"] = {
+            "retry_on": "connect-failure,refused-stream,reset-before-request",
+            "num_retries": REPLICA_RETRIES,
+            "retry_host_predicate": [
+                {
+                    "name": "envoy.retry_host_predicates.previous_hosts",
+                    "typed_config": {
+                        "@type": typed(
+                            "extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate"
+                        )
+                    },
+                }
+            ],
+            "host_selection_retry_max_attempts": 3,
+        }
+    return route
+
+
+def _route_config(
+    table: RouteTable, *, cors_origins: Sequence[str], replicated: frozenset[str]
+) -> dict[str, Any]:
     timeout = f"{table.route_timeout_seconds}s"
     routes: list[dict[str, Any]] = [
         {
             "name": f"public{public.path.replace('/', '_')}",
             "match": {"path": public.path},
-            "route": {
-                "cluster": cluster_name(public.service),
-                "prefix_rewrite": public.upstream_path,
-                "timeout": timeout,
-            },
+            "route": _route(
+                public.service,
+                prefix_rewrite=public.upstream_path,
+                timeout=timeout,
+                replicated=replicated,
+            ),
             "typed_per_filter_config": body_limit(public.max_body_bytes),
         }
         for public in table.public_paths
@@ -221,11 +271,9 @@ def _route_config(table: RouteTable, *, cors_origins: Sequence[str]) -> dict[str
         {
             "name": f"api_{service.name}",
             "match": {"prefix": service.prefix + "/"},
-            "route": {
-                "cluster": cluster_name(service.name),
-                "prefix_rewrite": "/",
-                "timeout": timeout,
-            },
+            "route": _route(
+                service.name, prefix_rewrite="/", timeout=timeout, replicated=replicated
+            ),
             # The service builds its docs links and OpenAPI `servers` from it (shared.http).
             "request_headers_to_add": [
                 {
@@ -275,17 +323,12 @@ def _empty_cluster(name: str) -> dict[str, Any]:
     }
 
 
-def _cluster(service: str, base_url: str | None) -> dict[str, Any]:
+def _cluster(service: str, urls: tuple[str, ...]) -> dict[str, Any]:
     cluster = _empty_cluster(cluster_name(service))
-    if base_url is None:
+    if not urls:
         return cluster
-    parts = urlsplit(base_url)
-    if parts.scheme != "http" or not parts.hostname or parts.path not in ("", "/"):
-        raise ValueError(f"upstream of {service} must be http://host:port, not {base_url!r}")
-    host, port = parts.hostname, parts.port or 80
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
+    addresses = [_host_port(service, url) for url in urls]
+    if any(not _is_ip(host) for host, _ in addresses):
         cluster["type"] = "STRICT_DNS"
         cluster["dns_lookup_family"] = "V4_PREFERRED"
     cluster["typed_extension_protocol_options"] = {
@@ -298,8 +341,47 @@ def _cluster(service: str, base_url: str | None) -> dict[str, Any]:
     cluster["load_assignment"]["endpoints"] = [
         {
             "lb_endpoints": [
-                {"endpoint": {"address": {"socket_address": {"address": host, "port_value": port}}}}
+                {"endpoint": {"address": {"socket_address": {"address": h, "port_value": p}}}}
+                for h, p in addresses
             ]
         }
     ]
+    if may_be_replicas(service, urls):
+        # A replica whose connections keep failing (down, restarting) sits out a while. Only
+        # those: a 503 a replica answers is its own load shedding (OVERLOADED, DATABASE_BUSY),
+        # and ejecting it for that would pile its share onto the others (seen in
+        # bench/scale_out.py), so Envoy's default ejection on five 5xx in a row is off.
+        cluster["outlier_detection"] = {
+            "split_external_local_origin_errors": True,
+            "consecutive_local_origin_failure": 2,
+            "enforcing_consecutive_local_origin_failure": 100,
+            "enforcing_local_origin_success_rate": 0,
+            "enforcing_consecutive_5xx": 0,
+            "enforcing_consecutive_gateway_failure": 0,
+            "enforcing_success_rate": 0,
+            "interval": "1s",
+            "base_ejection_time": "5s",
+            "max_ejection_percent": 50,
+        }
     return cluster
+
+
+def _host_port(service: str, base_url: str) -> tuple[str, int]:
+    parts = urlsplit(base_url)
+    if parts.scheme != "http" or not parts.hostname or parts.path not in ("", "/"):
+        raise ValueError(f"upstream of {service} must be http://host:port, not {base_url!r}")
+    return parts.hostname, parts.port or 80
+
+
+def may_be_replicas(service: str, urls: tuple[str, ...]) -> bool:
+    """Several base URLs, or a DNS name (compose's service name resolves to every replica of
+    `--scale`): balance, retry a failed connection elsewhere, leave a failing host out."""
+    return len(urls) > 1 or any(not _is_ip(_host_port(service, url)[0]) for url in urls)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

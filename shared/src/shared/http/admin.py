@@ -3,13 +3,13 @@
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.auth import AdminUser
+from shared.auth import Admin
 from shared.errors import DomainError, NotFound
 from shared.http.admin_clock import admin_clock_router
-from shared.http.deps import ReadDb
+from shared.http.deps import ReadDb, ServiceRuntime
 from shared.messaging import dead_letters
 from shared.messaging.consumers import NotReplayable
 from shared.messaging.dead_letters import DeadLetterReason
@@ -45,16 +45,16 @@ def admin_router() -> APIRouter:
 
     @router.get("/dead-letters", response_model=list[DeadLetterRead])
     async def list_dead_letters(
-        db: ReadDb, _: AdminUser, include_replayed: bool = False
+        db: ReadDb, _: Admin, include_replayed: bool = False
     ) -> list[DeadLetterRead]:
         letters = await dead_letters.list_all(db, include_replayed=include_replayed)
         return [DeadLetterRead.model_validate(letter) for letter in letters]
 
     @router.post("/dead-letters/{dead_letter_id}/replay")
     async def replay_dead_letter(
-        request: Request, dead_letter_id: int, _: AdminUser
+        dead_letter_id: int, _: Admin, runtime: ServiceRuntime
     ) -> dict[str, object]:
-        consumers = request.app.state.runtime.bus.consumers
+        consumers = runtime.bus.consumers
         try:
             applied = await consumers.replay(dead_letter_id)
         except dead_letters.DeadLetterNotFound as exc:
@@ -68,8 +68,8 @@ def admin_router() -> APIRouter:
         return {"id": dead_letter_id, "applied": applied}
 
     @router.post("/jobs/{name}/run")
-    async def run_job(request: Request, name: str, _: AdminUser) -> dict[str, object]:
-        runner = request.app.state.runtime.jobs
+    async def run_job(name: str, _: Admin, runtime: ServiceRuntime) -> dict[str, object]:
+        runner = runtime.jobs
         if name not in runner.jobs:
             raise NotFound(f"no job {name}; jobs: {sorted(runner.jobs)}")
         return {"job": name, "handled": await runner.run_now(name)}

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.auth import AdminUser
+from shared.auth import Admin
 from shared.clock import InvalidDuration, format_offset, parse_duration
 from shared.errors import DomainError, ErrorKind
 from shared.messaging.dev_clock import ClockReading, DevClockSync, OffsetOutOfRange
@@ -122,12 +122,12 @@ def admin_clock_router() -> APIRouter:
     router = APIRouter(prefix="/clock")
 
     @router.get("", response_model=ClockRead, responses=DISABLED)
-    async def read_clock(request: Request, _: AdminUser) -> ClockRead:
+    async def read_clock(request: Request, _: Admin) -> ClockRead:
         """The suite's clock as this service applies it."""
         return clock_read(_dev_clock(request).reading())
 
     @router.put("", response_model=ClockRead, responses={**DISABLED, **INVALID})
-    async def move_clock(request: Request, body: ClockChange, _: AdminUser) -> ClockRead:
+    async def move_clock(request: Request, body: ClockChange, _: Admin) -> ClockRead:
         """Move the clock of every service of the deployment (one shared offset)."""
         dev_clock = _dev_clock(request)
         change = _change(body, real_now=dev_clock.reading().real_now)

@@ -1,10 +1,13 @@
-"""HTTP request count and latency per route template and status (`mentorship_http_*`)."""
+"""HTTP request count and latency per route template and status (`mentorship_http_*`), and the
+sampled access line (`shared.logging.log_access`)."""
 
 import time
 from typing import Any
 
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.logging import log_access
 
 HTTP_REQUESTS = Counter(
     "mentorship_http_requests_total",
@@ -27,11 +30,14 @@ def route_template(scope: Scope) -> str:
 
 
 class HttpMetrics:
-    """Pure ASGI middleware: observes every HTTP request once its response has started."""
+    """Pure ASGI middleware: observes every HTTP request once the app is done with it."""
 
     def __init__(self, app: ASGIApp, *, service: str) -> None:
         self.app = app
         self.service = service
+        # The labelled children per (method, route, status): `labels()` per request cost more
+        # than the observation itself. As bounded as the series they stand for.
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,6 +55,15 @@ class HttpMetrics:
         try:
             await self.app(scope, receive, record_status)
         finally:
-            labels = (self.service, scope["method"], route_template(scope), str(status))
-            HTTP_REQUESTS.labels(*labels).inc()
-            HTTP_SECONDS.labels(*labels).observe(time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            method, route = scope["method"], route_template(scope)
+            children = self._children.get((method, route, status))
+            if children is None:
+                labels = (self.service, method, route, str(status))
+                children = (HTTP_REQUESTS.labels(*labels), HTTP_SECONDS.labels(*labels))
+                self._children[(method, route, status)] = children
+            children[0].inc()
+            children[1].observe(seconds)
+            log_access(
+                method=method, path=scope["path"], route=route, status=status, seconds=seconds
+            )

@@ -4,6 +4,7 @@ a short page saying what it means and what to do."""
 import html
 import inspect
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from fastapi import APIRouter
@@ -92,9 +93,15 @@ def known_problems() -> dict[str, ProblemType]:
     return problems
 
 
+problems_base: ContextVar[str] = ContextVar("problems_base", default="")
+"""The path this service is reached under for the current request: `/api/<service>` behind
+the gateway (its `X-Forwarded-Prefix`), "" when called directly. Set by `RequestContext`."""
+
+
 def problem_type_uri(code: str) -> str:
-    """The `type` of a problem with this code: a relative URI this service answers."""
-    return f"{PROBLEMS_PATH}/{code}"
+    """The `type` of a problem with this code: a relative URI this service answers, under the
+    gateway's prefix when the request came through it (so the link resolves there too)."""
+    return f"{problems_base.get()}{PROBLEMS_PATH}/{code}"
 
 
 def problem_types_router() -> APIRouter:

@@ -29,6 +29,14 @@ def content_length(scope: Scope) -> int | None:
     return None
 
 
+def may_have_body(scope: Scope) -> bool:
+    """False when HTTP/1.1 framing says there is none: no Content-Length (or 0), not chunked."""
+    for name, value in scope.get("headers", ()):
+        if name == b"transfer-encoding" or (name == b"content-length" and value != b"0"):
+            return True
+    return False
+
+
 def too_large(limit: int) -> JSONResponse:
     return problem(
         413,
@@ -58,8 +66,8 @@ class BodyLimits:
         self.read_timeout_seconds = read_timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or not may_have_body(scope):
+            await self.app(scope, receive, send)  # nothing to bound or to wait for
             return
         limit = body_limit(self.service, scope["path"])
         declared = content_length(scope)

@@ -26,6 +26,8 @@ Rep = TypeVar("Rep", bound=BaseModel)
 
 log = get_logger(__name__)
 
+PING_INTERVAL_SECONDS = 5
+
 
 def make_broker(settings: ServiceSettings) -> NatsBroker:
     """A NatsBroker that nacks (never terminates) failed messages and reconnects forever."""
@@ -34,12 +36,16 @@ def make_broker(settings: ServiceSettings) -> NatsBroker:
     # what matters is logged by the kernel itself with event ids bound.
     logger.setLevel(logging.WARNING)
     return NatsBroker(
-        settings.nats_url,
+        settings.nats_servers,  # every server of the cluster, for reconnecting to another
         name=settings.service_name,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         max_reconnect_attempts=-1,
         reconnect_time_wait=1,
         connect_timeout=5,
+        # A server that stops answering (paused, partitioned) is left for another of the
+        # cluster after two unanswered pings, ~10 s, not nats-py's 2 x 120 s (decision 0034).
+        ping_interval=PING_INTERVAL_SECONDS,
+        max_outstanding_pings=2,
         graceful_timeout=10.0,
         logger=logger,
         log_level=logging.DEBUG,  # per-message "Received/Processed" lines are debug noise
@@ -80,6 +86,9 @@ class MessageBus:
                 backoff_seconds=settings.consumer_backoff_seconds,
                 outage_backoff_seconds=settings.consumer_outage_backoff_seconds,
             ),
+            batch_size=settings.consumer_batch_size,
+            stream_replicas=settings.stream_replicas,
+            stream_max_age_seconds=settings.stream_max_age_seconds,
         )
         self.requester = Requester(
             broker=self.broker, namespace=self.namespace, timeout=settings.request_timeout_seconds
@@ -105,6 +114,7 @@ class MessageBus:
 
     async def start(self) -> None:
         await self.broker.start()
+        await self.consumers.start()
         await self.responders.start(self.broker.connection)
         self._sweeper = asyncio.create_task(
             self.relay.run_sweeper(every_seconds=self.settings.outbox_sweep_seconds)
@@ -114,6 +124,7 @@ class MessageBus:
         if self._sweeper is not None:
             self._sweeper.cancel()
         await self.responders.stop()
+        await self.consumers.stop()
         try:
             await self.relay.drain()
         except Exception as exc:  # the database is down: the next start's sweep publishes

@@ -1,41 +1,54 @@
-"""Durable pull consumers: inbox for idempotency, backoff on failure, dead letters at the end."""
+"""Durable pull consumers: inbox for idempotency, a batch applied in one unit of work, backoff
+on failure, dead letters at the end."""
 
-import json
+import asyncio
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from typing import TypeVar
 
-from faststream import AckPolicy
-from faststream.nats import NatsBroker, NatsMessage, PullSub
-from nats.js.api import ConsumerConfig, DeliverPolicy
+from faststream.nats import NatsBroker
+from nats.aio.msg import Msg
 from pydantic import ValidationError
 
 from shared.logging import bound_contextvars, get_logger
 from shared.messaging import context, dead_letters, inbox, observe
 from shared.messaging.consumer_health import ConsumerHealth
-from shared.messaging.dead_letters import DeadLetterReason
 from shared.messaging.events import Envelope, Event
-from shared.messaging.failures import RetryPolicy, describe_error, is_infrastructure_failure
-from shared.messaging.metrics import EVENTS_CONSUMED
-from shared.messaging.stream import domain_stream, subject_for
+from shared.messaging.failures import (
+    RetryPolicy,
+    describe_error,
+    is_conflict,
+    is_infrastructure_failure,
+)
+from shared.messaging.outcomes import Consumer, Delivery, Handler, Outcomes, TypeMismatch
+from shared.messaging.pulling import PullLoop
+from shared.messaging.stream import (
+    RETENTION_SECONDS,
+    declare_domain_stream,
+    stream_name,
+    subject_for,
+    while_busy,
+)
 from shared.uow import UnitOfWork, UnitOfWorkFactory
 
 log = get_logger(__name__)
 
 E = TypeVar("E", bound=Event)
-Handler = Callable[[Any, UnitOfWork, Envelope], Awaitable[None]]
 
-
-@dataclass(frozen=True)
-class Consumer:
-    name: str
-    event_type: type[Event]
-    handler: Handler
+GRACE_SECONDS = 10.0
+"""How long a stopping consumer lets the messages it is applying finish."""
 
 
 class EventConsumers:
-    """Registers one durable pull consumer per (service, purpose) on the domain stream."""
+    """One durable pull consumer per (service, purpose) on the domain stream.
+
+    Each pulls what is ready (up to `batch_size`) and applies it in one unit of work: one
+    inbox statement claims every event id, the handlers run in delivery order, one commit,
+    then each message is acked. If anything in the batch fails, the batch is rolled back and
+    each message is applied on its own, so a poison message retries and dead-letters alone.
+    """
 
     def __init__(
         self,
@@ -45,17 +58,21 @@ class EventConsumers:
         namespace: str,
         uow_factory: UnitOfWorkFactory,
         retry: RetryPolicy,
-        max_workers: int = 8,
+        batch_size: int,
+        stream_replicas: int = 1,
+        stream_max_age_seconds: float = RETENTION_SECONDS,
     ) -> None:
         self.service = service
-        self._max_workers = max_workers
+        self._stream_replicas = stream_replicas
+        self._stream_max_age_seconds = stream_max_age_seconds
         self._broker = broker
         self._namespace = namespace
         self._uow_factory = uow_factory
-        self._retry = retry
-        self._stream = domain_stream(namespace)
+        self._batch_size = batch_size
+        self._loops: list[PullLoop] = []
         self.by_name: dict[str, Consumer] = {}
         self.health = ConsumerHealth()
+        self._outcomes = Outcomes(uow_factory=uow_factory, retry=retry, health=self.health)
 
     def on(self, event_type: type[E], *, purpose: str) -> Callable[[Handler], Handler]:
         """Decorate `async def handler(event, uow, envelope)`; it must not commit."""
@@ -65,111 +82,97 @@ class EventConsumers:
             if consumer.name in self.by_name:
                 raise ValueError(f"consumer {consumer.name} registered twice")
             self.by_name[consumer.name] = consumer
-            self._subscribe(consumer)
             return handler
 
         return register
 
-    def _subscribe(self, consumer: Consumer) -> None:
-        subject = subject_for(self._namespace, consumer.event_type.subject)
-
-        @self._broker.subscriber(
-            subject,
-            stream=self._stream,
-            durable=consumer.name,
-            # One message per pull: nats-py's batched fetch waits for the rest of a batch
-            # after the first message arrives; workers give the concurrency instead.
-            pull_sub=PullSub(batch_size=1, timeout=5.0),
-            max_workers=self._max_workers,
-            config=ConsumerConfig(
-                durable_name=consumer.name,
-                filter_subject=subject,
-                deliver_policy=DeliverPolicy.ALL,
-                ack_wait=30,
-                # No ceiling: JetStream would drop a message silently past it. Handler
-                # failures are dead-lettered by us at `max_attempts`; infrastructure
-                # failures wait for the database to come back.
-                max_deliver=-1,
+    async def start(self) -> None:
+        """Declare the domain stream and start pulling (the broker is connected)."""
+        jetstream = self._broker.connection.jetstream()
+        await while_busy(
+            lambda: declare_domain_stream(
+                jetstream,
+                self._namespace,
+                replicas=self._stream_replicas,
+                max_age_seconds=self._stream_max_age_seconds,
             ),
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            title=consumer.name,
+            what="the domain stream",
         )
-        async def receive(body: object) -> None:
-            await self._receive(consumer, self._broker.context.get_local("message"))
+        for consumer in self.by_name.values():
+            loop = PullLoop(
+                jetstream=jetstream,
+                stream=stream_name(self._namespace),
+                subject=subject_for(self._namespace, consumer.event_type.subject),
+                durable=consumer.name,
+                batch_size=self._batch_size,
+                receive=partial(self._receive, consumer),
+            )
+            await loop.start()
+            self._loops.append(loop)
 
-    async def _receive(self, consumer: Consumer, message: NatsMessage) -> None:
-        attempt = message.raw_message.metadata.num_delivered
+    async def stop(self) -> None:
+        loops, self._loops = self._loops, []
+        await asyncio.gather(*(loop.stop(grace_seconds=GRACE_SECONDS) for loop in loops))
+
+    async def _receive(self, consumer: Consumer, messages: list[Msg]) -> None:
+        accepted = [await self._outcomes.accept(consumer, message) for message in messages]
+        deliveries = [delivery for delivery in accepted if delivery is not None]
+        if len(deliveries) > 1:
+            failure = await self._apply_together(consumer, deliveries)
+            if failure is None:
+                return
+            if is_infrastructure_failure(failure) and not is_conflict(failure):
+                # The database is not answering: each message alone would only wait again.
+                for delivery in deliveries:
+                    await self._outcomes.failed(consumer, delivery, failure)
+                return
+        for delivery in deliveries:
+            await self._apply_alone(consumer, delivery)
+
+    async def _apply_together(
+        self, consumer: Consumer, deliveries: list[Delivery]
+    ) -> Exception | None:
+        """Apply the batch in one unit of work and ack it; the failure if it rolled back."""
+        started = time.perf_counter()
         try:
-            envelope = Envelope.model_validate_json(message.body)
-        except ValidationError as exc:
-            # A message that can never be parsed is not retried: it goes straight to the DLQ.
-            await self._refuse(consumer, message, DeadLetterReason.unparseable, exc, attempt)
-            return
-        if envelope.type != consumer.event_type.subject:
-            # Never applied as the fact its subject names, nor as the one its type names.
-            mismatch = TypeMismatch(envelope.type, consumer.event_type.subject)
-            await self._refuse(consumer, message, DeadLetterReason.type_mismatch, mismatch, attempt)
-            return
-        try:
-            payload = consumer.event_type.model_validate(envelope.data)
-        except ValidationError as exc:
-            await self._refuse(consumer, message, DeadLetterReason.invalid_payload, exc, attempt)
-            return
-        try:
-            await self.process(consumer, envelope, payload=payload)
+            async with self._uow_factory() as uow:
+                fresh = await inbox.claim_each(
+                    uow.connection,
+                    consumer=consumer.name,
+                    event_ids=[delivery.envelope.id for delivery in deliveries],
+                )
+                first_times: list[bool] = []
+                for delivery in deliveries:
+                    first_time = delivery.envelope.id in fresh
+                    fresh.discard(delivery.envelope.id)  # a second copy in the batch: a duplicate
+                    if first_time:
+                        with _handling(consumer, delivery.envelope):
+                            await consumer.handler(delivery.payload, uow, delivery.envelope)
+                    first_times.append(first_time)
+                await uow.commit()
         except Exception as exc:
-            await self._after_failure(consumer, message, envelope, exc, attempt)
+            log.info(
+                "event.batch_split",
+                consumer=consumer.name,
+                size=len(deliveries),
+                error=describe_error(exc),
+            )
+            return exc
+        seconds = (time.perf_counter() - started) / len(deliveries)
+        for delivery, first_time in zip(deliveries, first_times, strict=True):
+            _observe(consumer, delivery.envelope, seconds=seconds, first_time=first_time)
+            await delivery.message.ack()
+        self.health.succeeded(consumer.name)
+        return None
+
+    async def _apply_alone(self, consumer: Consumer, delivery: Delivery) -> None:
+        try:
+            await self.process(consumer, delivery.envelope, payload=delivery.payload)
+        except Exception as exc:
+            await self._outcomes.failed(consumer, delivery, exc)
             return
         self.health.succeeded(consumer.name)
-        await message.ack()
-
-    async def _refuse(
-        self,
-        consumer: Consumer,
-        message: NatsMessage,
-        reason: DeadLetterReason,
-        exc: Exception,
-        attempt: int,
-    ) -> None:
-        """Dead-letter a message that no retry can fix, then ack it."""
-        if await self._dead_letter(consumer, message, reason=reason, exc=exc, attempts=attempt):
-            await message.ack()
-
-    async def _after_failure(
-        self,
-        consumer: Consumer,
-        message: NatsMessage,
-        envelope: Envelope,
-        exc: Exception,
-        attempt: int,
-    ) -> None:
-        error = describe_error(exc)
-        self.health.failed(consumer.name, error)
-        if is_infrastructure_failure(exc):
-            # The database is down or the transaction lost a race: not the event's fault, so
-            # it never counts toward dead-lettering; short growing deferrals until it passes.
-            delay = self._retry.outage_delay_after(attempt)
-            outcome = "deferred"
-        elif attempt >= self._retry.max_attempts:
-            reason = DeadLetterReason.handler_failed
-            if await self._dead_letter(
-                consumer, message, reason=reason, exc=exc, attempts=attempt, counted=True
-            ):
-                await message.ack()
-            return
-        else:
-            delay = self._retry.delay_after(attempt)
-            outcome = "retry"
-        log.warning(
-            f"event.{outcome}",
-            consumer=consumer.name,
-            event_id=str(envelope.id),
-            attempt=attempt,
-            retry_in=delay,
-            error=error,
-        )
-        EVENTS_CONSUMED.labels(consumer.name, outcome).inc()
-        await message.nack(delay=delay)
+        await delivery.message.ack()
 
     async def process(
         self,
@@ -181,86 +184,19 @@ class EventConsumers:
     ) -> bool:
         """Apply the handler once per (consumer, event id); False if it was a duplicate."""
         started = time.perf_counter()
-        with bound_contextvars(
-            event_id=str(envelope.id),
-            event_type=envelope.type,
-            correlation_id=envelope.correlation_id,
-            consumer=consumer.name,
-        ):
-            correlation = context.correlation_id.set(envelope.correlation_id)
-            causation = context.causation_id.set(str(envelope.id))
-            try:
-                async with self._uow_factory() as uow:
-                    first_time = await inbox.claim(
-                        uow.connection, consumer=consumer.name, event_id=envelope.id
-                    )
-                    if first_time:
-                        await consumer.handler(payload or envelope.payload(), uow, envelope)
-                    if before_commit is not None:
-                        await before_commit(uow)
-                    await uow.commit()
-            finally:
-                context.correlation_id.reset(correlation)
-                context.causation_id.reset(causation)
-        observe.event_handled(
-            consumer=consumer.name,
-            event_type=envelope.type,
-            event_id=str(envelope.id),
-            correlation_id=envelope.correlation_id,
-            seconds=time.perf_counter() - started,
-            first_time=first_time,
-        )
-        return first_time
-
-    async def _dead_letter(
-        self,
-        consumer: Consumer,
-        message: NatsMessage,
-        *,
-        reason: DeadLetterReason,
-        exc: Exception,
-        attempts: int,
-        counted: bool = False,
-    ) -> bool:
-        """Store the message as a dead letter; if that fails, nack it with an outage delay."""
-        error = describe_error(exc)
-        if not counted:
-            self.health.failed(consumer.name, error)
-        body: bytes = message.body
-        try:
+        with _handling(consumer, envelope):
             async with self._uow_factory() as uow:
-                await dead_letters.store(
-                    uow.connection,
-                    consumer=consumer.name,
-                    subject=consumer.event_type.subject,
-                    body=body,
-                    reason=reason,
-                    error=error,
-                    attempts=attempts,
-                    event_type=_event_type_of(exc, body),
+                first_time = await inbox.claim(
+                    uow.connection, consumer=consumer.name, event_id=envelope.id
                 )
+                if first_time:
+                    await consumer.handler(payload or envelope.payload(), uow, envelope)
+                if before_commit is not None:
+                    await before_commit(uow)
                 await uow.commit()
-        except Exception as store_exc:
-            delay = self._retry.outage_delay_after(attempts)
-            log.error(
-                "event.dead_letter_not_stored",
-                consumer=consumer.name,
-                attempt=attempts,
-                retry_in=delay,
-                error=describe_error(store_exc),
-            )
-            EVENTS_CONSUMED.labels(consumer.name, "dead_letter_failed").inc()
-            await message.nack(delay=delay)
-            return False
-        log.error(
-            "event.dead_lettered",
-            consumer=consumer.name,
-            reason=reason.value,
-            attempts=attempts,
-            error=error,
-        )
-        EVENTS_CONSUMED.labels(consumer.name, "dead_lettered").inc()
-        return True
+                seconds = time.perf_counter() - started
+                _observe(consumer, envelope, seconds=seconds, first_time=first_time)
+        return first_time
 
     async def replay(self, dead_letter_id: int) -> bool:
         """Run a dead letter through its consumer again; raises if it fails again."""
@@ -290,21 +226,34 @@ class EventConsumers:
         return applied
 
 
-class TypeMismatch(ValueError):
-    def __init__(self, envelope_type: str, subject: str) -> None:
-        super().__init__(f"an envelope of type {envelope_type!r} on subject {subject!r}")
-        self.envelope_type = envelope_type
-
-
 class NotReplayable(ValueError):
     """A dead letter that no replay can apply: it is not an envelope of its subject."""
 
 
-def _event_type_of(exc: Exception, body: bytes) -> str | None:
-    if isinstance(exc, TypeMismatch):
-        return exc.envelope_type
-    try:
-        value = json.loads(body).get("type")
-    except (ValueError, AttributeError):
-        return None
-    return value if isinstance(value, str) else None
+@contextmanager
+def _handling(consumer: Consumer, envelope: Envelope) -> Iterator[None]:
+    """Logs bound to the event; events it records caused by it, in its correlation."""
+    with bound_contextvars(
+        event_id=str(envelope.id),
+        event_type=envelope.type,
+        correlation_id=envelope.correlation_id,
+        consumer=consumer.name,
+    ):
+        correlation = context.correlation_id.set(envelope.correlation_id)
+        causation = context.causation_id.set(str(envelope.id))
+        try:
+            yield
+        finally:
+            context.correlation_id.reset(correlation)
+            context.causation_id.reset(causation)
+
+
+def _observe(consumer: Consumer, envelope: Envelope, *, seconds: float, first_time: bool) -> None:
+    observe.event_handled(
+        consumer=consumer.name,
+        event_type=envelope.type,
+        event_id=str(envelope.id),
+        correlation_id=envelope.correlation_id,
+        seconds=seconds,
+        first_time=first_time,
+    )

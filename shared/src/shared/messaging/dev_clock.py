@@ -20,6 +20,7 @@ from shared import logging as shared_logging
 from shared.clock import MAX_OFFSET, OffsetClock, format_offset
 from shared.logging import get_logger
 from shared.messaging.failures import describe_error
+from shared.messaging.stream import StreamConfigError, ensure_replicas, while_busy
 
 OFFSET_KEY = "offset_seconds"
 MOVE_ATTEMPTS = 10
@@ -59,14 +60,24 @@ def decode(value: bytes | None) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-async def open_bucket(connection: NatsClient, namespace: str) -> KeyValue:
-    """The deployment's clock bucket, created on first use (same config from every service)."""
+async def open_bucket(connection: NatsClient, namespace: str, *, replicas: int = 1) -> KeyValue:
+    """The deployment's clock bucket, created on first use (same config from every service),
+    with as many replicas as the domain stream; an existing one is brought to that number."""
     js = connection.jetstream()
+    name = bucket_name(namespace)
     try:
-        return await js.key_value(bucket_name(namespace))
+        bucket = await js.key_value(name)
     except nats.js.errors.BucketNotFoundError:
-        config = KeyValueConfig(bucket=bucket_name(namespace), history=5, storage=StorageType.FILE)
-        return await js.create_key_value(config)
+        config = KeyValueConfig(bucket=name, history=5, storage=StorageType.FILE, replicas=replicas)
+        try:
+            bucket = await js.create_key_value(config)
+        except nats.js.errors.APIError as exc:
+            raise StreamConfigError(
+                f"NATS refused the dev clock's bucket {name} with {replicas} replica(s): "
+                f"{exc.description} (code {exc.err_code})"
+            ) from exc
+    await ensure_replicas(js, f"KV_{name}", replicas)
+    return bucket
 
 
 class DevClockSync:
@@ -79,9 +90,11 @@ class DevClockSync:
         namespace: str,
         on_change: Callable[[], None],
         poll_seconds: float = 5.0,
+        replicas: int = 1,
     ) -> None:
         self.clock = clock
         self.namespace = namespace
+        self.replicas = replicas
         self.revision = 0
         self._on_change = on_change
         self._poll_seconds = poll_seconds
@@ -90,11 +103,15 @@ class DevClockSync:
 
     async def start(self, connection: NatsClient) -> None:
         """Read the offset before the first request is served, then follow it."""
-        self._kv = await open_bucket(connection, self.namespace)
-        await self._reload()
+        self._kv = await while_busy(
+            lambda: open_bucket(connection, self.namespace, replicas=self.replicas),
+            what="the dev clock bucket",
+        )
+        await while_busy(self._reload, what="the dev clock")
         # Subscribed here, not in the task: a stop right after start never cancels a watch
         # half set up (nats-py then waits on it for good).
-        watcher = await self._kv.watch(OFFSET_KEY)
+        kv = self._kv
+        watcher = await while_busy(lambda: kv.watch(OFFSET_KEY), what="the dev clock watch")
         self._task = asyncio.create_task(self._follow(watcher))
 
     async def stop(self) -> None:

@@ -78,6 +78,13 @@ def is_infrastructure_failure(exc: BaseException) -> bool:
     return sqlstate is not None and (sqlstate in TRANSIENT_SQLSTATES or sqlstate.startswith("08"))
 
 
+def is_conflict(exc: BaseException) -> bool:
+    """A deadlock or serialization failure: the transaction lost a race with another one."""
+    return _sqlstate(exc) in CONFLICT_SQLSTATES
+
+
+CONFLICT_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
 TRANSIENT_SQLSTATES = {
     "40001",  # serialization failure
     "40P01",  # deadlock detected

@@ -16,6 +16,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from shared.http.server import server_config
 from shared.messaging.stream import stream_name
 from shared.testing.databases import DatabaseFactory
 
@@ -43,7 +44,7 @@ def serve_over_http(databases: DatabaseFactory, nats_url: str, namespace: str) -
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         server = uvicorn.Server(
-            uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+            server_config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
         )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

@@ -6,23 +6,23 @@ from sqlalchemy import and_, case, func, or_, select
 
 from booking.adapters.tables import mentor_capacity, sessions, student_packs, student_seats
 from booking.domain.sessions import SessionStatus
+from booking.domain.student_packs import LIVE_SEATS, PackStatus, SeatStatus
 from shared.db import AnyRow, DbConnection
 
-LIVE_SEATS = ("active", "grace")
 CONSUMED = or_(
     sessions.c.status.in_([SessionStatus.completed, SessionStatus.no_show]),
     and_(sessions.c.status == SessionStatus.canceled, sessions.c.late.is_(True)),
 )
 
 
-async def capacity_of(db: DbConnection, mentor_id: str) -> AnyRow | None:
+async def capacity_of(connection: DbConnection, mentor_id: str) -> AnyRow | None:
     query = select(mentor_capacity).where(mentor_capacity.c.mentor_id == mentor_id)
-    return (await db.execute(query)).first()
+    return (await connection.execute(query)).first()
 
 
-async def students_of(db: DbConnection, mentor_id: str, *, now: datetime) -> list[AnyRow]:
+async def students_of(connection: DbConnection, mentor_id: str, *, now: datetime) -> list[AnyRow]:
     """Live seats with their live packs' expiry, sessions bought, used and booked."""
-    live_pack = and_(student_packs.c.status == "active", student_packs.c.expires_at > now)
+    live_pack = and_(student_packs.c.status == PackStatus.active, student_packs.c.expires_at > now)
     packs = (
         select(
             student_packs.c.seat_id,
@@ -55,7 +55,7 @@ async def students_of(db: DbConnection, mentor_id: str, *, now: datetime) -> lis
         .group_by(student_packs.c.seat_id)
         .subquery()
     )
-    rows = await db.execute(
+    rows = await connection.execute(
         select(
             student_seats.c.student_id,
             student_seats.c.seat_id,
@@ -70,7 +70,7 @@ async def students_of(db: DbConnection, mentor_id: str, *, now: datetime) -> lis
         .outerjoin(per_seat, per_seat.c.seat_id == student_seats.c.seat_id)
         .where(student_seats.c.mentor_id == mentor_id, student_seats.c.status.in_(LIVE_SEATS))
         .order_by(
-            case((student_seats.c.status == "grace", 0), else_=1),
+            case((student_seats.c.status == SeatStatus.grace, 0), else_=1),
             student_seats.c.grace_ends_at,
             student_seats.c.student_id,
         )
@@ -79,16 +79,16 @@ async def students_of(db: DbConnection, mentor_id: str, *, now: datetime) -> lis
 
 
 async def sessions_around(
-    db: DbConnection, mentor_id: str, *, now: datetime, limit: int
+    connection: DbConnection, mentor_id: str, *, now: datetime, limit: int
 ) -> tuple[list[AnyRow], list[AnyRow]]:
     """The next and the most recent sessions of the mentor."""
     mine = select(sessions).where(sessions.c.mentor_id == mentor_id)
-    upcoming = await db.execute(
+    upcoming = await connection.execute(
         mine.where(sessions.c.status == SessionStatus.scheduled, sessions.c.ends_at > now)
         .order_by(sessions.c.starts_at)
         .limit(limit)
     )
-    recent = await db.execute(
+    recent = await connection.execute(
         mine.where(sessions.c.starts_at <= now).order_by(sessions.c.starts_at.desc()).limit(limit)
     )
     return list(upcoming), list(recent)

@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, func, select, text, update
+from sqlalchemy import ColumnElement, Row, Select, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from booking.adapters.tables import mentors, sessions
@@ -66,36 +66,14 @@ def schedule_columns(schedule: Schedule) -> dict[str, Any]:
     }
 
 
-async def get_mentor(session: DbConnection, mentor_id: str, *, lock: bool = False) -> AnyRow | None:
-    query = select(mentors).where(mentors.c.mentor_id == mentor_id)
-    if lock:
-        query = query.with_for_update()
-    return (await session.execute(query)).first()
-
-
-async def upsert_mentor(
-    session: DbConnection, *, mentor_id: str, fields: dict[str, Any], now: datetime
-) -> AnyRow:
-    statement = insert(mentors).values(
-        mentor_id=mentor_id, **fields, created_at=now, updated_at=now
-    )
-    return (
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["mentor_id"], set_={**fields, "updated_at": now}
-            ).returning(*mentors.c)
-        )
-    ).one()
-
-
 # A booking may commit a little after the announcer's read began; looking back this far
 # catches it (at the cost of announcing such a mentor once more).
 ANNOUNCE_OVERLAP = "30 seconds"
 
 
-async def mentors_with_changed_sessions(db: DbConnection, *, limit: int) -> list[str]:
-    """Mentors whose sessions changed since their availability was last announced."""
-    changed = (
+def _sessions_changed() -> ColumnElement[bool]:
+    """The mentor's sessions changed since their availability was last announced."""
+    return (
         select(sessions.c.mentor_id)
         .where(
             sessions.c.mentor_id == mentors.c.mentor_id,
@@ -107,19 +85,59 @@ async def mentors_with_changed_sessions(db: DbConnection, *, limit: int) -> list
         )
         .exists()
     )
-    rows = await db.execute(
-        select(mentors.c.mentor_id)
-        .where(changed)
-        .order_by(mentors.c.availability_announced_at.nulls_first())
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    return [row.mentor_id for row in rows]
 
 
-async def mark_announced(db: DbConnection, mentor_id: str) -> None:
-    await db.execute(
-        update(mentors)
-        .where(mentors.c.mentor_id == mentor_id)
-        .values(availability_announced_at=func.now())
-    )
+class SqlMentors:
+    """`MentorRepository` in SQL."""
+
+    def __init__(self, connection: DbConnection) -> None:
+        self._connection = connection
+
+    async def schedule(self, mentor_id: str) -> Schedule | None:
+        row = await self._row(select(mentors).where(mentors.c.mentor_id == mentor_id))
+        return None if row is None else schedule_of(row)
+
+    async def profile(self, mentor_id: str, *, lock: bool = False) -> dict[str, Any] | None:
+        query = select(mentors).where(mentors.c.mentor_id == mentor_id)
+        row = await self._row(query.with_for_update() if lock else query)
+        return None if row is None else dict(row._mapping)
+
+    async def upsert(
+        self, mentor_id: str, *, fields: dict[str, Any], now: datetime
+    ) -> dict[str, Any]:
+        statement = insert(mentors).values(
+            mentor_id=mentor_id, **fields, created_at=now, updated_at=now
+        )
+        upsert = statement.on_conflict_do_update(
+            index_elements=["mentor_id"], set_={**fields, "updated_at": now}
+        )
+        return dict((await self._connection.execute(upsert.returning(*mentors.c))).one()._mapping)
+
+    async def with_changed_sessions(self, *, limit: int) -> list[str]:
+        rows = await self._connection.execute(
+            select(mentors.c.mentor_id)
+            .where(_sessions_changed())
+            .order_by(mentors.c.availability_announced_at.nulls_first())
+            .limit(limit)
+        )
+        return [row.mentor_id for row in rows]
+
+    async def claim_changed(self, mentor_id: str) -> Schedule | None:
+        query = (
+            select(mentors)
+            .where(mentors.c.mentor_id == mentor_id, _sessions_changed())
+            .with_for_update(skip_locked=True)
+        )
+        row = await self._row(query)
+        return None if row is None else schedule_of(row)
+
+    async def mark_announced(self, mentor_id: str) -> None:
+        await self._connection.execute(
+            update(mentors)
+            .where(mentors.c.mentor_id == mentor_id)
+            .values(availability_announced_at=func.now())
+        )
+
+    async def _row(self, query: Select[Any]) -> AnyRow | None:
+        row: AnyRow | None = (await self._connection.execute(query)).first()
+        return row

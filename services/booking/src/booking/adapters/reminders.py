@@ -3,86 +3,98 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, and_, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 
+from booking.adapters.repositories import DueReminder, ReminderKey
 from booking.adapters.tables import session_reminders, sessions
 from booking.domain.sessions import SessionStatus
-from shared.db import AnyRow, DbConnection
+from shared.db import DbConnection
 
 
-async def plan_reminders(
-    db: DbConnection,
-    *,
-    session_id: UUID,
-    sequence: int,
-    due: list[tuple[int, datetime]],
-    replace: bool = True,
-) -> None:
-    """Replace the session's unsent reminders with `due` (offset minutes, due at).
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Unsent reminders due by `now`, of the session's current schedule, still scheduled."""
+    return and_(
+        session_reminders.c.sent_at.is_(None),
+        session_reminders.c.due_at <= now,
+        session_reminders.c.sequence == sessions.c.sequence,
+        sessions.c.status == SessionStatus.scheduled,
+    )
 
-    `replace=False` for a session just inserted: it has none to drop.
-    """
-    if replace:
-        await drop_unsent(db, session_id)
-    if due:
-        await db.execute(
-            insert(session_reminders)
-            .values(
-                [
-                    {
-                        "session_id": session_id,
-                        "sequence": sequence,
-                        "offset_minutes": offset,
-                        "due_at": at,
-                    }
-                    for offset, at in due
-                ]
+
+def _is(key: ReminderKey) -> ColumnElement[bool]:
+    return and_(
+        session_reminders.c.session_id == key.session_id,
+        session_reminders.c.sequence == key.sequence,
+        session_reminders.c.offset_minutes == key.offset_minutes,
+    )
+
+
+class SqlReminders:
+    """`ReminderRepository` in SQL."""
+
+    def __init__(self, connection: DbConnection) -> None:
+        self._connection = connection
+
+    async def plan(
+        self,
+        *,
+        session_id: UUID,
+        sequence: int,
+        due: list[tuple[int, datetime]],
+    ) -> None:
+        await self.drop_unsent(session_id)
+        if due:
+            await self._connection.execute(
+                insert(session_reminders)
+                .values(
+                    [
+                        {
+                            "session_id": session_id,
+                            "sequence": sequence,
+                            "offset_minutes": offset,
+                            "due_at": at,
+                        }
+                        for offset, at in due
+                    ]
+                )
+                .on_conflict_do_nothing()
             )
-            .on_conflict_do_nothing()
+
+    async def drop_unsent(self, session_id: UUID) -> None:
+        await self._connection.execute(
+            delete(session_reminders).where(
+                session_reminders.c.session_id == session_id,
+                session_reminders.c.sent_at.is_(None),
+            )
         )
 
-
-async def drop_unsent(db: DbConnection, session_id: UUID) -> None:
-    await db.execute(
-        delete(session_reminders).where(
-            session_reminders.c.session_id == session_id, session_reminders.c.sent_at.is_(None)
+    async def due(self, *, now: datetime, limit: int) -> list[ReminderKey]:
+        rows = await self._connection.execute(
+            select(
+                session_reminders.c.session_id,
+                session_reminders.c.sequence,
+                session_reminders.c.offset_minutes,
+            )
+            .join(sessions, sessions.c.session_id == session_reminders.c.session_id)
+            .where(_due(now))
+            .order_by(session_reminders.c.due_at)
+            .limit(limit)
         )
-    )
+        return [ReminderKey(row.session_id, row.sequence, row.offset_minutes) for row in rows]
 
-
-async def claim_due(db: DbConnection, *, now: datetime, limit: int) -> list[AnyRow]:
-    """Due, unsent reminders of scheduled sessions, locked; other replicas skip them."""
-    rows = await db.execute(
-        select(
-            session_reminders.c.session_id,
-            session_reminders.c.sequence,
-            session_reminders.c.offset_minutes,
-            sessions.c.mentor_id,
-            sessions.c.student_id,
-            sessions.c.starts_at,
+    async def claim(self, key: ReminderKey, *, now: datetime) -> DueReminder | None:
+        rows = await self._connection.execute(
+            select(sessions.c.starts_at)
+            .select_from(session_reminders)
+            .join(sessions, sessions.c.session_id == session_reminders.c.session_id)
+            .where(_due(now), _is(key))
+            .with_for_update(of=session_reminders, skip_locked=True)
         )
-        .join(sessions, sessions.c.session_id == session_reminders.c.session_id)
-        .where(
-            session_reminders.c.sent_at.is_(None),
-            session_reminders.c.due_at <= now,
-            session_reminders.c.sequence == sessions.c.sequence,
-            sessions.c.status == SessionStatus.scheduled,
-        )
-        .order_by(session_reminders.c.due_at)
-        .limit(limit)
-        .with_for_update(of=session_reminders, skip_locked=True)
-    )
-    return list(rows)
+        row = rows.first()
+        return None if row is None else DueReminder(key, row.starts_at)
 
-
-async def mark_sent(db: DbConnection, row: AnyRow, *, now: datetime) -> None:
-    await db.execute(
-        update(session_reminders)
-        .where(
-            session_reminders.c.session_id == row.session_id,
-            session_reminders.c.sequence == row.sequence,
-            session_reminders.c.offset_minutes == row.offset_minutes,
+    async def mark_sent(self, key: ReminderKey, *, now: datetime) -> None:
+        await self._connection.execute(
+            update(session_reminders).where(_is(key)).values(sent_at=now)
         )
-        .values(sent_at=now)
-    )

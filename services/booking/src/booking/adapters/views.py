@@ -12,19 +12,21 @@ from booking.domain.sessions import SessionStatus
 from shared.db import AnyRow, DbConnection
 
 
-async def mentor_profile(db: DbConnection, mentor_id: str) -> dict[str, Any] | None:
-    row = (await db.execute(select(mentors).where(mentors.c.mentor_id == mentor_id))).first()
+async def mentor_profile(connection: DbConnection, mentor_id: str) -> dict[str, Any] | None:
+    row = (
+        await connection.execute(select(mentors).where(mentors.c.mentor_id == mentor_id))
+    ).first()
     if row is None:
         return None
-    average, count = await rating_of(db, mentor_id)
+    average, count = await rating_of(connection, mentor_id)
     return {**row._mapping, "average_rating": average, "review_count": count}
 
 
 async def live_packs_of_student(
-    db: DbConnection, student_id: str, *, now: datetime
+    connection: DbConnection, student_id: str, *, now: datetime
 ) -> list[AnyRow]:
     """The student's packs that have not expired, soonest to expire first."""
-    rows = await db.execute(
+    rows = await connection.execute(
         select(student_packs)
         .where(student_packs.c.student_id == student_id, student_packs.c.expires_at > now)
         .order_by(student_packs.c.expires_at)
@@ -43,7 +45,7 @@ class SessionFilter:
 
 
 async def list_sessions(
-    db: DbConnection, where: SessionFilter, *, now: datetime, limit: int, offset: int
+    connection: DbConnection, where: SessionFilter, *, now: datetime, limit: int, offset: int
 ) -> tuple[list[AnyRow], int]:
     """Matching sessions (upcoming soonest first, otherwise newest first) and their total."""
     query = select(sessions)
@@ -70,13 +72,13 @@ async def list_sessions(
         if where.when == "upcoming"
         else (sessions.c.starts_at.desc(), sessions.c.session_id)
     )
-    rows = await db.execute(query.order_by(*order).limit(limit).offset(offset))
-    total = await db.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await connection.execute(query.order_by(*order).limit(limit).offset(offset))
+    total = await connection.scalar(select(func.count()).select_from(query.subquery()))
     return list(rows), total or 0
 
 
 async def session_counts_by_mentor(
-    db: DbConnection, *, starts_from: datetime | None, starts_before: datetime | None
+    connection: DbConnection, *, starts_from: datetime | None, starts_before: datetime | None
 ) -> list[AnyRow]:
     """Per mentor: sessions by status in the range, for operators."""
     query = select(
@@ -91,5 +93,7 @@ async def session_counts_by_mentor(
         query = query.where(sessions.c.starts_at >= starts_from)
     if starts_before is not None:
         query = query.where(sessions.c.starts_at < starts_before)
-    rows = await db.execute(query.group_by(sessions.c.mentor_id).order_by(sessions.c.mentor_id))
+    rows = await connection.execute(
+        query.group_by(sessions.c.mentor_id).order_by(sessions.c.mentor_id)
+    )
     return list(rows)

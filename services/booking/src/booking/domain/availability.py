@@ -121,14 +121,15 @@ def free_slots(
     slots: list[Slot] = []
     for working in working_intervals(schedule, first_day, last_day):
         slot_start = working.start
-        while slot_start + length <= working.end:
+        if slot_start < earliest:  # the slots before `earliest`, skipped in one step
+            slot_start += length * -((working.start - earliest) // length)
+        while slot_start + length <= working.end and slot_start < latest:
             slot_end = slot_start + length
-            if earliest <= slot_start < latest:
-                blocked = blocked_by(schedule, slot_start, slot_end)
-                if busy.is_free(blocked.start, blocked.end):
-                    slots.append(Slot(slot_start, slot_end))
-                    if limit is not None and len(slots) > limit:
-                        raise TooManySlots(f"more than {limit} slots; ask for a shorter range")
+            blocked = blocked_by(schedule, slot_start, slot_end)
+            if busy.is_free(blocked.start, blocked.end):
+                slots.append(Slot(slot_start, slot_end))
+                if limit is not None and len(slots) > limit:
+                    raise TooManySlots(f"more than {limit} slots; ask for a shorter range")
             slot_start = slot_end
     return slots
 
@@ -156,10 +157,15 @@ def check_bookable(
             "notice or horizon"
         )
     slot = offered[0]
+    check_free(schedule, slot, busy=busy)
+    return slot
+
+
+def check_free(schedule: Schedule, slot: Slot, *, busy: BusyTime) -> None:
+    """Refuse a slot that `busy` takes, its buffers included."""
     blocked = blocked_by(schedule, slot.start, slot.end)
     if not busy.is_free(blocked.start, blocked.end):
         raise TimeSlotUnavailable("that time was just taken")
-    return slot
 
 
 @dataclass(frozen=True)

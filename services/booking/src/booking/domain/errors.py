@@ -43,10 +43,6 @@ class SessionNotFound(NotFound):
     code = "SESSION_NOT_FOUND"
 
 
-class HoldNotFound(NotFound):
-    code = "SLOT_HOLD_NOT_FOUND"
-
-
 class NotYourSession(Forbidden):
     code = "NOT_YOUR_SESSION"
 

@@ -34,11 +34,3 @@ def first_instant_at_or_after(day: date, at: time, zone: ZoneInfo) -> datetime:
         else:
             low = middle
     return high
-
-
-def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The instants a local calendar day starts and ends (23, 24 or 25 hours apart)."""
-    return (
-        first_instant_at_or_after(day, time(0, 0), zone),
-        first_instant_at_or_after(day + timedelta(days=1), time(0, 0), zone),
-    )

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from booking.domain.errors import IllegalTransition, SessionNotScheduled
+from booking.domain.errors import IllegalTransition, NotYourSession, SessionNotScheduled
 
 
 class SessionStatus(StrEnum):
@@ -47,14 +47,6 @@ class Session:
     @property
     def duration(self) -> timedelta:
         return self.ends_at - self.starts_at
-
-    def role_of(self, user_id: str) -> Actor | None:
-        """The user's part in this session, None for anyone else."""
-        if user_id == self.student_id:
-            return Actor.student
-        if user_id == self.mentor_id:
-            return Actor.mentor
-        return None
 
     def cancel(self, *, by: Actor, now: datetime, reason: str, late_window: timedelta) -> bool:
         """Cancel; a student inside the window cancels late (the credit is forfeited).
@@ -111,3 +103,29 @@ def reminder_times(
         for offset in offsets
         if starts_at - offset > now
     ]
+
+
+def reminder_too_late(starts_at: datetime, *, now: datetime) -> bool:
+    """A reminder found after its session started (a job pause, a clock jump) is not sent."""
+    return now >= starts_at
+
+
+def participant(session: Session, user_id: str) -> Actor:
+    """The user's part in the session (its student or its mentor); anyone else is refused."""
+    if user_id == session.student_id:
+        return Actor.student
+    if user_id == session.mentor_id:
+        return Actor.mentor
+    raise NotYourSession("only the session's student or mentor may see or change it")
+
+
+def check_mentor(session: Session, user_id: str) -> None:
+    """Only the session's mentor records what happened."""
+    if user_id != session.mentor_id:
+        raise NotYourSession("only the session's mentor may update it")
+
+
+def check_student(session: Session, user_id: str) -> None:
+    """Only the session's student reviews it."""
+    if user_id != session.student_id:
+        raise NotYourSession("only the session's student may review it")

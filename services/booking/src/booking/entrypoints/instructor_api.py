@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from booking.adapters import dashboard as dashboard_repo
 from booking.adapters import views
 from booking.adapters.sessions import session_of
+from booking.adapters.unit_of_work import SqlBookingUnitOfWork
 from booking.domain.sessions import SessionStatus
 from booking.entrypoints.deps import Deps
 from booking.entrypoints.session_schemas import InstructorUpdate, SessionRead
@@ -38,7 +39,7 @@ async def update(
         recording_url=body.recording_url,
         reason=body.reason,
     )
-    session = await update_session(command, uow=uow, deps=deps)
+    session = await update_session(command, uow=SqlBookingUnitOfWork(uow), deps=deps)
     await uow.commit()
     return session_read(session)
 

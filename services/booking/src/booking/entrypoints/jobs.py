@@ -1,9 +1,18 @@
-"""Due jobs of booking, run every interval by the kernel's runner."""
+"""Due jobs of booking, run every interval by the kernel's runner (one replica per job at a time).
 
-from booking.service_layer.announce_availability import announce_changed_availability
-from booking.service_layer.credits import retry_credit_releases
+Each is the kernel's one loop: a use case finds the due rows, another claims and steps each in
+its own unit of work (FOR UPDATE SKIP LOCKED), on booking's repositories.
+"""
+
+from booking.adapters.unit_of_work import SqlBookingUnitOfWork
+from booking.service_layer.announce_availability import (
+    announce_changed_availability,
+    mentors_to_announce,
+)
+from booking.service_layer.credits import pending_credit_releases, retry_credit_release
 from booking.service_layer.dependencies import Dependencies
-from booking.service_layer.send_reminders import send_due_reminders
+from booking.service_layer.send_reminders import due_reminders, send_reminder
+from shared.jobs import due_job
 from shared.runtime import Runtime
 
 SEND_REMINDERS = "send-session-reminders"
@@ -12,30 +21,30 @@ ANNOUNCE_AVAILABILITY = "announce-availability"
 
 
 def register(runtime: Runtime, *, deps: Dependencies, batch_size: int) -> None:
-    async def send_reminders() -> int:
-        sent = 0
-        while True:
-            async with runtime.uow() as uow:
-                claimed = await send_due_reminders(uow=uow, deps=deps, limit=batch_size)
-                await uow.commit()
-            sent += claimed
-            if claimed < batch_size:
-                return sent
-
-    async def retry_releases() -> int:
-        async with runtime.uow() as uow:
-            released = await retry_credit_releases(uow=uow, deps=deps, limit=batch_size)
-            await uow.commit()
-        return released
-
-    async def announce_availability() -> int:
-        async with runtime.uow() as uow:
-            announced = await announce_changed_availability(
-                uow=uow, now=deps.clock.now(), limit=batch_size
-            )
-            await uow.commit()
-        return announced
-
-    runtime.add_job(SEND_REMINDERS, send_reminders)
-    runtime.add_job(ANNOUNCE_AVAILABILITY, announce_availability)
-    runtime.add_job(RETRY_RELEASES, retry_releases)
+    reminders = due_job(
+        runtime.uow,
+        find=due_reminders,
+        step=send_reminder,
+        deps=deps,
+        batch_size=batch_size,
+        repositories=SqlBookingUnitOfWork,
+    )
+    availability = due_job(
+        runtime.uow,
+        find=mentors_to_announce,
+        step=announce_changed_availability,
+        deps=deps,
+        batch_size=batch_size,
+        repositories=SqlBookingUnitOfWork,
+    )
+    releases = due_job(
+        runtime.uow,
+        find=pending_credit_releases,
+        step=retry_credit_release,
+        deps=deps,
+        batch_size=batch_size,
+        repositories=SqlBookingUnitOfWork,
+    )
+    runtime.add_job(SEND_REMINDERS, reminders)
+    runtime.add_job(ANNOUNCE_AVAILABILITY, availability)
+    runtime.add_job(RETRY_RELEASES, releases)

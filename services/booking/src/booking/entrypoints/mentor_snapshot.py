@@ -9,14 +9,15 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from booking.adapters import busy as busy_repo
+from booking.adapters.busy import SqlBusy
 from booking.adapters.mentor_snapshot import latest_reviews, mentors_after
 from booking.adapters.mentors import schedule_of
-from booking.domain.availability import BusyTime, Interval, summarize
+from booking.service_layer.announce_availability import current_availability
+from booking.service_layer.save_profile import mentor_updated
 from shared.clock import Clock
 from shared.db import DbConnection
 from shared.messaging import MessageBus
-from shared.messaging.events import MentorAvailabilityChanged, MentorUpdated, ReviewSubmitted
+from shared.messaging.events import ReviewSubmitted
 from shared.messaging.snapshots import Fact, ReadPage, SnapshotEntry, serve_snapshot
 
 MENTOR_SNAPSHOT = "mentor"
@@ -42,28 +43,14 @@ def page_reader(clock: Clock) -> ReadPage:
         rows = await mentors_after(connection, after=after, limit=limit)
         newest_reviews = await latest_reviews(connection, [row.mentor_id for row in rows])
         now = clock.now()
+        busy = SqlBusy(connection)
         entries = []
         for row in rows:
-            profile = {
-                name: row._mapping[name]
-                for name in MentorUpdated.model_fields
-                if name in row._mapping
-            }
-            facts = [Fact(MentorUpdated(**profile), row.updated_at)]
+            facts = [Fact(mentor_updated(dict(row._mapping)), row.updated_at)]
             if (review := newest_reviews.get(row.mentor_id)) is not None:
                 facts.append(_review(review))
-            schedule = schedule_of(row)
-            taken = await busy_repo.busy_intervals(
-                connection,
-                mentor_id=row.mentor_id,
-                during=Interval(now, now + schedule.horizon),
-                now=now,
-            )
-            summary = summarize(schedule, busy=BusyTime(taken), now=now)
-            availability = MentorAvailabilityChanged(
-                mentor_id=row.mentor_id,
-                next_available_at=summary.next_available_at,
-                available_days=summary.available_days,
+            availability = await current_availability(
+                row.mentor_id, schedule=schedule_of(row), busy=busy, now=now
             )
             facts.append(Fact(availability, now))
             entries.append(SnapshotEntry(position=row.mentor_id, facts=facts))

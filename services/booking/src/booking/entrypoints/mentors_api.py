@@ -3,20 +3,23 @@
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from booking.adapters import reviews as reviews_repo
 from booking.adapters import views
+from booking.adapters.unit_of_work import SqlBookingUnitOfWork
 from booking.domain.errors import MentorNotFound
 from booking.entrypoints.deps import Deps, MentorId
 from booking.entrypoints.schemas import (
+    AVAILABILITY_JSON,
+    AvailabilityJson,
     AvailabilityRead,
     EligibilityRead,
     MentorProfileRead,
     MentorProfileUpdate,
     ReviewRead,
     ReviewsPage,
-    SlotRead,
+    SlotJson,
     StudentPackRead,
 )
 from booking.service_layer.availability import GetAvailability, get_availability
@@ -49,7 +52,7 @@ async def put_my_profile(
 ) -> dict[str, Any]:
     """A mentor creates or replaces their profile and scheduling settings."""
     command = SaveMentorProfile(user.id, profile=body.profile(), schedule=body.schedule())
-    await save_mentor_profile(command, uow=uow, deps=deps)
+    await save_mentor_profile(command, uow=SqlBookingUnitOfWork(uow), deps=deps)
     await uow.commit()
     return await _profile(uow.connection, user.id)
 
@@ -80,34 +83,29 @@ async def get_mentor(mentor_id: MentorId, db: ReadDb) -> dict[str, Any]:
 )
 async def availability(
     mentor_id: MentorId,
-    db: ReadDb,
     deps: Deps,
     start: Annotated[Timestamp, Query(alias="from")],
     end: Annotated[Timestamp, Query(alias="to")],
     duration: Annotated[int, int_range(ge=1, le=480), Query()],
     tz: Annotated[IanaTimezone, Query()] = "UTC",
-) -> AvailabilityRead:
+) -> Response:
     """Free slots starting in [from, to) (≤ 31 days, ≤ 500 slots), in UTC and in `tz`."""
-    found = await get_availability(
-        GetAvailability(mentor_id, start, end, duration), db=db, deps=deps
-    )
+    query = GetAvailability(mentor_id, start, end, duration)
+    found = await get_availability(query, deps=deps)
     zone = ZoneInfo(tz)
-    return AvailabilityRead(
+    answer = AvailabilityJson(
         mentor_id=mentor_id,
         mentor_timezone=found.mentor_timezone,
         timezone=tz,
         duration_minutes=duration,
         calendar_status=found.calendar_status.value,
         slots=[
-            SlotRead(
-                starts_at=slot.start,
-                ends_at=slot.end,
-                local_starts_at=slot.start.astimezone(zone),
-                local_ends_at=slot.end.astimezone(zone),
-            )
+            SlotJson(slot.start, slot.end, slot.start.astimezone(zone), slot.end.astimezone(zone))
             for slot in found.slots
         ],
     )
+    # AvailabilityRead's bytes, built once (decision 0036): `response_model` documents them.
+    return Response(AVAILABILITY_JSON.dump_json(answer), media_type="application/json")
 
 
 @router.get(

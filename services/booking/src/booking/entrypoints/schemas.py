@@ -4,11 +4,12 @@ The profile's public fields are declared once, in `ProfileFields`; the stored co
 `mentor.updated` payload are filled from it by name.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
 from booking.domain.schedule import Hours, Schedule, Weekday
 from shared.types import SINGLE_LINE, Day, IanaTimezone, LongText, int_range
@@ -127,6 +128,8 @@ class SlotRead(BaseModel):
     local_ends_at: datetime
 
 
+# The documented answer (no docstring: it would enter the schema); its bytes are built from
+# `AvailabilityJson` (decision 0036).
 class AvailabilityRead(BaseModel):
     mentor_id: str
     mentor_timezone: str
@@ -134,6 +137,33 @@ class AvailabilityRead(BaseModel):
     duration_minutes: int
     calendar_status: Literal["not_connected", "ok", "unavailable"]
     slots: list[SlotRead]
+
+
+@dataclass(slots=True)
+class SlotJson:
+    """`SlotRead`'s fields, serialized and never validated."""
+
+    starts_at: datetime
+    ends_at: datetime
+    local_starts_at: datetime
+    local_ends_at: datetime
+
+
+@dataclass(slots=True)
+class AvailabilityJson:
+    """`AvailabilityRead`'s fields: the answer serialized by pydantic's own serializer without a
+    model per slot (the values come from the use case, already checked). A unit test holds the
+    two to the same fields and the same bytes."""
+
+    mentor_id: str
+    mentor_timezone: str
+    timezone: str
+    duration_minutes: int
+    calendar_status: Literal["not_connected", "ok", "unavailable"]
+    slots: list[SlotJson]
+
+
+AVAILABILITY_JSON: TypeAdapter[AvailabilityJson] = TypeAdapter(AvailabilityJson)
 
 
 class EligibilityRead(BaseModel):

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from booking.domain.sessions import Actor
 from shared.types import SINGLE_LINE, PatchModel, Text, Timestamp, UserId, int_range
 
 Topic = Annotated[
@@ -77,7 +78,7 @@ class SessionRead(BaseModel):
     recording_url: str | None
     completed_at: datetime | None
     canceled_at: datetime | None
-    canceled_by: str | None
+    canceled_by: Actor | None
     cancel_reason: str
     late: bool
 

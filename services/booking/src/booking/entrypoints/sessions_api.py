@@ -6,11 +6,12 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Header, Query, Response
 
-from booking.adapters import sessions as sessions_repo
 from booking.adapters import views
 from booking.adapters.ics import session_invite
-from booking.domain.errors import NotYourSession, SessionNotFound
-from booking.domain.sessions import Session
+from booking.adapters.sessions import get_session as find_session
+from booking.adapters.unit_of_work import SqlBookingUnitOfWork
+from booking.domain.errors import SessionNotFound
+from booking.domain.sessions import Session, participant
 from booking.entrypoints.deps import Deps, Participant
 from booking.entrypoints.session_schemas import (
     IdempotencyKey,
@@ -30,7 +31,6 @@ from booking.service_layer.dependencies import Dependencies
 from booking.service_layer.hold_slot import HoldSlot, hold_slot
 from booking.service_layer.reschedule_session import RescheduleSession, reschedule_session
 from booking.service_layer.submit_review import SubmitReview, submit_review
-from shared.auth import User
 from shared.db import DbConnection
 from shared.http.deps import Mentor, ReadDb, Student, Uow
 from shared.types import IanaTimezone, Page, Paging
@@ -77,7 +77,7 @@ async def create_slot_hold(
 ) -> SlotHoldRead:
     """Keep a slot for a few minutes (5 by default); others see it taken meanwhile."""
     command = HoldSlot(user.id, body.mentor_id, body.starts_at, body.duration_minutes)
-    held = await hold_slot(command, uow=uow, deps=deps)
+    held = await hold_slot(command, uow=SqlBookingUnitOfWork(uow), deps=deps)
     await uow.commit()
     return SlotHoldRead(**held.__dict__)
 
@@ -125,7 +125,7 @@ async def reschedule(
 ) -> SessionRead:
     """Move the session (student or mentor); the credit stays, the notice rule applies."""
     command = RescheduleSession(session_id, user.id, body.starts_at)
-    session = await reschedule_session(command, uow=uow, deps=deps)
+    session = await reschedule_session(command, uow=SqlBookingUnitOfWork(uow), deps=deps)
     await uow.commit()
     return session_read(session)
 
@@ -139,9 +139,8 @@ async def cancel(
     session_id: UUID, body: SessionCancel, user: Participant, uow: Uow, deps: Deps
 ) -> SessionRead:
     """Cancel (student or mentor); a student inside the notice window cancels late."""
-    session = await cancel_session(
-        CancelSession(session_id, user.id, body.reason), uow=uow, deps=deps
-    )
+    command = CancelSession(session_id, user.id, body.reason)
+    session = await cancel_session(command, uow=SqlBookingUnitOfWork(uow), deps=deps)
     await uow.commit()
     return session_read(session)
 
@@ -157,7 +156,7 @@ async def review(
 ) -> ReviewAddedRead:
     """The student reviews a completed session, once."""
     command = SubmitReview(session_id, user.id, body.rating, body.comment)
-    added = await submit_review(command, uow=uow, deps=deps)
+    added = await submit_review(command, uow=SqlBookingUnitOfWork(uow), deps=deps)
     await uow.commit()
     return ReviewAddedRead(**added.__dict__)
 
@@ -168,7 +167,7 @@ async def review(
     responses=session_responses(),
 )
 async def get_session(session_id: UUID, user: Participant, db: ReadDb) -> SessionRead:
-    return session_read(await _participants(db, session_id, user))
+    return session_read(await _participants_session(db, session_id, user.id))
 
 
 @router.get(
@@ -178,7 +177,7 @@ async def get_session(session_id: UUID, user: Participant, db: ReadDb) -> Sessio
 )
 async def ics(session_id: UUID, user: Participant, db: ReadDb, deps: Deps) -> Response:
     """The session as an iCalendar invite (a cancel once canceled)."""
-    session = await _participants(db, session_id, user)
+    session = await _participants_session(db, session_id, user.id)
     return Response(
         session_invite(session, stamp=deps.clock.now()),
         media_type="text/calendar",
@@ -186,12 +185,11 @@ async def ics(session_id: UUID, user: Participant, db: ReadDb, deps: Deps) -> Re
     )
 
 
-async def _participants(db: DbConnection, session_id: UUID, user: User) -> Session:
-    session = await sessions_repo.get_session(db, session_id)
+async def _participants_session(db: DbConnection, session_id: UUID, user_id: str) -> Session:
+    session = await find_session(db, session_id)
     if session is None:
         raise SessionNotFound(f"no session {session_id}")
-    if session.role_of(user.id) is None:
-        raise NotYourSession("only the session's student or mentor may see it")
+    participant(session, user_id)
     return session
 
 

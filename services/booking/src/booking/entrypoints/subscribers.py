@@ -1,5 +1,6 @@
 """Events booking acts on, each through the kernel's inbox (once per event id)."""
 
+from booking.adapters.unit_of_work import SqlBookingUnitOfWork
 from booking.service_layer.dependencies import Dependencies
 from booking.service_layer.packs import (
     record_capacity,
@@ -35,34 +36,37 @@ def register(bus: MessageBus, *, deps: Dependencies) -> None:
 
     @consumers.on(PackPurchased, purpose="pack-purchased")
     async def on_pack_purchased(event: PackPurchased, uow: UnitOfWork, envelope: Envelope) -> None:
-        await record_purchased_pack(event, uow=uow, now=deps.clock.now(), at=envelope.occurred_at)
+        await record_purchased_pack(
+            event, uow=SqlBookingUnitOfWork(uow), now=deps.clock.now(), at=envelope.occurred_at
+        )
 
     @consumers.on(PackRevoked, purpose="pack-revoked")
     async def on_pack_revoked(event: PackRevoked, uow: UnitOfWork, envelope: Envelope) -> None:
-        await record_pack_status(event, uow=uow, at=envelope.occurred_at)
-        await cancel_sessions_of_revoked_pack(event, uow=uow, deps=deps)
+        booking = SqlBookingUnitOfWork(uow)
+        await record_pack_status(event, uow=booking, at=envelope.occurred_at)
+        await cancel_sessions_of_revoked_pack(event, uow=booking, deps=deps)
 
     @consumers.on(PackDepleted, purpose="pack-depleted")
     async def on_depleted(event: PackDepleted, uow: UnitOfWork, envelope: Envelope) -> None:
-        await record_pack_status(event, uow=uow, at=envelope.occurred_at)
+        await record_pack_status(event, uow=SqlBookingUnitOfWork(uow), at=envelope.occurred_at)
 
     @consumers.on(PackExpired, purpose="pack-expired")
     async def on_expired(event: PackExpired, uow: UnitOfWork, envelope: Envelope) -> None:
-        await record_pack_status(event, uow=uow, at=envelope.occurred_at)
+        await record_pack_status(event, uow=SqlBookingUnitOfWork(uow), at=envelope.occurred_at)
 
     @consumers.on(SeatGraceStarted, purpose="seat-grace-started")
     async def on_grace(event: SeatGraceStarted, uow: UnitOfWork, envelope: Envelope) -> None:
-        await record_seat(event, uow=uow, at=envelope.occurred_at)
+        await record_seat(event, uow=SqlBookingUnitOfWork(uow), at=envelope.occurred_at)
 
     @consumers.on(SeatReleased, purpose="seat-released")
     async def on_released(event: SeatReleased, uow: UnitOfWork, envelope: Envelope) -> None:
-        await record_seat(event, uow=uow, at=envelope.occurred_at)
+        await record_seat(event, uow=SqlBookingUnitOfWork(uow), at=envelope.occurred_at)
 
     @consumers.on(MentorCapacityChanged, purpose="mentor-capacity-changed")
     async def on_capacity(
         event: MentorCapacityChanged, uow: UnitOfWork, envelope: Envelope
     ) -> None:
-        await record_capacity(event, uow=uow, at=envelope.occurred_at)
+        await record_capacity(event, uow=SqlBookingUnitOfWork(uow), at=envelope.occurred_at)
 
     if isinstance(deps.calendar, NoCalendar):
         return  # no calendar provider: nothing to keep in step, no consumers to run

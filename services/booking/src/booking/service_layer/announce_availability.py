@@ -2,48 +2,57 @@
 
 from datetime import datetime
 
-from booking.adapters import busy as busy_repo
-from booking.adapters import mentors as mentors_repo
+from booking.adapters.repositories import BookingUnitOfWork, BusyRepository
 from booking.domain.availability import BusyTime, Interval, summarize
 from booking.domain.schedule import Schedule
+from booking.service_layer.dependencies import Dependencies
 from shared.messaging.events import MentorAvailabilityChanged
-from shared.uow import UnitOfWork
 
 
-async def announce_availability(
-    mentor_id: str, *, schedule: Schedule, uow: UnitOfWork, now: datetime
-) -> None:
-    """Record the mentor's availability over the horizon as booking's tables see it now.
+async def current_availability(
+    mentor_id: str, *, schedule: Schedule, busy: BusyRepository, now: datetime
+) -> MentorAvailabilityChanged:
+    """The mentor's availability over the horizon as booking's tables see it now.
 
     Calendar busy time is not asked here (no provider call inside a transaction): the
     directory's "next available" is a hint; booking re-checks the calendar.
     """
     horizon = Interval(now, now + schedule.horizon)
-    taken = await busy_repo.busy_intervals(
-        uow.connection, mentor_id=mentor_id, during=horizon, now=now
-    )
+    taken = await busy.intervals(mentor_id=mentor_id, during=horizon, now=now)
     summary = summarize(schedule, busy=BusyTime(taken), now=now)
-    await mentors_repo.mark_announced(uow.connection, mentor_id)
-    uow.record(
-        MentorAvailabilityChanged(
-            mentor_id=mentor_id,
-            next_available_at=summary.next_available_at,
-            available_days=summary.available_days,
-        )
+    return MentorAvailabilityChanged(
+        mentor_id=mentor_id,
+        next_available_at=summary.next_available_at,
+        available_days=summary.available_days,
     )
 
 
-async def announce_changed_availability(*, uow: UnitOfWork, now: datetime, limit: int) -> int:
-    """The due job: announce every mentor whose sessions changed (SKIP LOCKED per mentor).
+async def announce_availability(
+    mentor_id: str, *, schedule: Schedule, uow: BookingUnitOfWork, now: datetime
+) -> None:
+    """Record the mentor's current availability and that it was announced."""
+    event = await current_availability(mentor_id, schedule=schedule, busy=uow.busy, now=now)
+    await uow.mentors.mark_announced(mentor_id)
+    uow.record(event)
+
+
+async def mentors_to_announce(
+    *, uow: BookingUnitOfWork, deps: Dependencies, limit: int
+) -> list[str]:
+    """Mentors whose sessions changed since the last announcement (not locked)."""
+    return await uow.mentors.with_changed_sessions(limit=limit)
+
+
+async def announce_changed_availability(
+    mentor_id: str, *, uow: BookingUnitOfWork, deps: Dependencies
+) -> bool:
+    """The due job's step: announce a mentor whose sessions changed (SKIP LOCKED per mentor).
 
     Bookings, cancels and reschedules only stamp `sessions.changed_at`; computing the horizon
     here keeps that work out of the booking transaction.
     """
-    announced = 0
-    for mentor_id in await mentors_repo.mentors_with_changed_sessions(uow.connection, limit=limit):
-        row = await mentors_repo.get_mentor(uow.connection, mentor_id)
-        assert row is not None
-        schedule = mentors_repo.schedule_of(row)
-        await announce_availability(mentor_id, schedule=schedule, uow=uow, now=now)
-        announced += 1
-    return announced
+    schedule = await uow.mentors.claim_changed(mentor_id)
+    if schedule is None:
+        return False
+    await announce_availability(mentor_id, schedule=schedule, uow=uow, now=deps.clock.now())
+    return True

@@ -4,8 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from booking.adapters import busy as busy_repo
-from booking.adapters import mentors as mentors_repo
+from booking.adapters.repositories import BusyRepository, MentorRepository
 from booking.domain.availability import (
     MAX_RANGE,
     BusyTime,
@@ -13,6 +12,7 @@ from booking.domain.availability import (
     Slot,
     blocked_by,
     check_bookable,
+    check_free,
     check_request,
     free_slots,
 )
@@ -20,7 +20,6 @@ from booking.domain.calendar import CalendarStatus
 from booking.domain.errors import CalendarUnavailable, InvalidRange, MentorNotFound
 from booking.domain.schedule import Schedule
 from booking.service_layer.dependencies import Dependencies
-from shared.db import DbConnection
 
 
 @dataclass(frozen=True)
@@ -38,19 +37,26 @@ class Availability:
     calendar_status: CalendarStatus
 
 
-async def load_schedule(db: DbConnection, mentor_id: str) -> Schedule:
-    row = await mentors_repo.get_mentor(db, mentor_id)
-    if row is None:
+async def load_schedule(mentors: MentorRepository, mentor_id: str) -> Schedule:
+    schedule = await mentors.schedule(mentor_id)
+    if schedule is None:
         raise MentorNotFound(f"no mentor profile {mentor_id}")
-    return mentors_repo.schedule_of(row)
+    return schedule
 
 
-async def get_availability(
-    query: GetAvailability, *, db: DbConnection, deps: Dependencies
-) -> Availability:
-    """Free slots; with the calendar unreachable nothing is offered and the answer says why."""
-    schedule = await load_schedule(db, query.mentor_id)
+async def get_availability(query: GetAvailability, *, deps: Dependencies) -> Availability:
+    """Free slots; with the calendar unreachable nothing is offered and the answer says why.
+
+    One read outside any transaction: the schedule and booking's busy time together.
+    """
     now = deps.clock.now()
+    async with deps.own_reads() as reads:
+        found = await reads.bookings.mentor_time(
+            mentor_id=query.mentor_id, during=Interval(query.start, query.end), now=now
+        )
+    if found is None:
+        raise MentorNotFound(f"no mentor profile {query.mentor_id}")
+    schedule, taken = found
     check_request(
         schedule, start=query.start, end=query.end, duration_minutes=query.duration_minutes
     )
@@ -60,7 +66,6 @@ async def get_availability(
     calendar = await deps.calendar.busy(query.mentor_id, window)
     if calendar.status is CalendarStatus.unavailable:
         return Availability(schedule.timezone, [], calendar.status)
-    taken = await busy_repo.busy_intervals(db, mentor_id=query.mentor_id, during=window, now=now)
     slots = free_slots(
         schedule,
         start=query.start,
@@ -77,7 +82,7 @@ def _margin(schedule: Schedule) -> timedelta:
 
 
 async def bookable_slot(
-    db: DbConnection,
+    busy: BusyRepository,
     *,
     schedule: Schedule,
     mentor_id: str,
@@ -88,28 +93,41 @@ async def bookable_slot(
     except_session: UUID | None = None,
 ) -> Slot:
     """The slot if it is free now in booking's tables and in the mentor's calendar."""
-    now = deps.clock.now()
     end = start + timedelta(minutes=duration_minutes)
-    around = blocked_by(schedule, start, end)
-    taken = await busy_repo.busy_intervals(
-        db,
+    taken = await busy.intervals(
         mentor_id=mentor_id,
-        during=around,
-        now=now,
+        during=blocked_by(schedule, start, end),
+        now=deps.clock.now(),
         student_id=student_id,
         except_session=except_session,
     )
+    return await free_slot(
+        schedule,
+        taken=taken,
+        mentor_id=mentor_id,
+        start=start,
+        duration_minutes=duration_minutes,
+        deps=deps,
+    )
+
+
+async def free_slot(
+    schedule: Schedule,
+    *,
+    taken: list[Interval],
+    mentor_id: str,
+    start: datetime,
+    duration_minutes: int,
+    deps: Dependencies,
+) -> Slot:
+    """The slot if `taken` (booking's tables) and the mentor's calendar leave it free."""
+    now = deps.clock.now()
+    around = blocked_by(schedule, start, start + timedelta(minutes=duration_minutes))
     slot = check_bookable(
         schedule, start=start, duration_minutes=duration_minutes, busy=BusyTime(taken), now=now
     )
     calendar = await deps.calendar.busy(mentor_id, around)
     if calendar.status is CalendarStatus.unavailable:
         raise CalendarUnavailable("the mentor's calendar did not answer; try again shortly")
-    check_bookable(
-        schedule,
-        start=start,
-        duration_minutes=duration_minutes,
-        busy=BusyTime(calendar.intervals),
-        now=now,
-    )
+    check_free(schedule, slot, busy=BusyTime(calendar.intervals))
     return slot

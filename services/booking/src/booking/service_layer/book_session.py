@@ -2,21 +2,24 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
-from booking.adapters import holds as holds_repo
-from booking.adapters import reminders as reminders_repo
-from booking.adapters import sessions as sessions_repo
-from booking.domain.availability import Slot, blocked_by
-from booking.domain.errors import IdempotencyKeyReused, PacksUnavailable, TimeSlotUnavailable
+from booking.adapters.repositories import BookingCheck, BookingReads, KeyedBooking, OwnBookingUnit
+from booking.domain.availability import Interval, Slot, blocked_by
+from booking.domain.errors import (
+    IdempotencyKeyReused,
+    MentorNotFound,
+    PacksRefused,
+    PacksUnavailable,
+    TimeSlotUnavailable,
+)
 from booking.domain.schedule import Schedule
 from booking.domain.sessions import Session, SessionStatus, reminder_times
-from booking.service_layer.availability import bookable_slot, load_schedule
+from booking.service_layer import session_events
+from booking.service_layer.availability import free_slot
 from booking.service_layer.credits import release_quietly
 from booking.service_layer.dependencies import Dependencies
-from shared.messaging.events import SessionBooked
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -49,13 +52,19 @@ async def book_session(cmd: BookSession, *, deps: Dependencies) -> Booking:
     """The session, new or the one this idempotency key already booked.
 
     A saga across two services, so it runs its own units of work (the one use case that
-    commits): it checks the slot in one, asks packs for a credit holding no database
-    connection, then inserts and commits in a second. The exclusion constraint decides between
-    concurrent bookings of one time; every credit of a booking that did not commit is released
-    before the caller hears why (409 TIME_SLOT_UNAVAILABLE, 503, …).
+    commits): it checks the slot in one read outside any transaction, asks packs for a credit
+    holding no database connection, then inserts and commits in one unit of work. The
+    exclusion constraint decides between concurrent bookings of one time; every credit of a
+    booking that did not commit is released before the caller hears why (409
+    TIME_SLOT_UNAVAILABLE, 503, …). Decision 0031 counts the round trips.
     """
-    async with deps.uow_factory() as uow:
-        found = await _check(cmd, uow=uow, deps=deps)
+    async with deps.bookings_in_flight.one_at_a_time((cmd.student_id, cmd.idempotency_key)):
+        return await _book(cmd, deps=deps)
+
+
+async def _book(cmd: BookSession, *, deps: Dependencies) -> Booking:
+    async with deps.own_reads() as reads:
+        found = await _check(cmd, reads=reads, deps=deps)
     if isinstance(found, Booking):
         return found
     schedule, slot = found
@@ -73,6 +82,11 @@ async def book_session(cmd: BookSession, *, deps: Dependencies) -> Booking:
             # released marker, so a late reserve cannot take the credit either).
             await release_quietly(deps, session_id)
         raise
+    except PacksRefused:
+        # A twin of this request (the same key, sent at once) may hold the last credit.
+        if (twin := await _earlier_booking(cmd, deps=deps)) is not None:
+            return twin
+        raise
     session = Session(
         id=session_id,
         mentor_id=cmd.mentor_id,
@@ -87,11 +101,13 @@ async def book_session(cmd: BookSession, *, deps: Dependencies) -> Booking:
     )
     committed = False
     try:
-        async with deps.uow_factory() as uow:
+        async with deps.own_unit() as uow:
             if not await _insert(cmd, session, schedule=schedule, uow=uow, deps=deps):
-                concurrent = await _earlier_booking(cmd, uow=uow)
-                if concurrent is not None:  # the same request, sent twice at once
-                    return concurrent
+                earlier = await uow.sessions.by_idempotency_key(
+                    student_id=cmd.student_id, key=cmd.idempotency_key
+                )
+                if earlier is not None:  # the same request, sent twice at once
+                    return _same_request(cmd, earlier)
                 raise TimeSlotUnavailable("another session of the mentor takes that time")
             await uow.commit()
             committed = True
@@ -101,79 +117,72 @@ async def book_session(cmd: BookSession, *, deps: Dependencies) -> Booking:
     return Booking(session, created=True)
 
 
+async def _read(cmd: BookSession, *, reads: BookingReads, deps: Dependencies) -> BookingCheck:
+    requested = Interval(cmd.starts_at, cmd.starts_at + timedelta(minutes=cmd.duration_minutes))
+    return await reads.bookings.check(
+        mentor_id=cmd.mentor_id,
+        student_id=cmd.student_id,
+        key=cmd.idempotency_key,
+        slot=requested,
+        now=deps.clock.now(),
+    )
+
+
+async def _earlier_booking(cmd: BookSession, *, deps: Dependencies) -> Booking | None:
+    async with deps.own_reads() as reads:
+        found = await _read(cmd, reads=reads, deps=deps)
+    return None if found.earlier is None else _same_request(cmd, found.earlier)
+
+
 async def _check(
-    cmd: BookSession, *, uow: UnitOfWork, deps: Dependencies
+    cmd: BookSession, *, reads: BookingReads, deps: Dependencies
 ) -> Booking | tuple[Schedule, Slot]:
-    """An earlier booking with this key, or the mentor's schedule and the free slot."""
-    earlier = await _earlier_booking(cmd, uow=uow)
-    if earlier is not None:
-        return earlier
-    schedule = await load_schedule(uow.connection, cmd.mentor_id)
-    try:
-        slot = await bookable_slot(
-            uow.connection,
-            schedule=schedule,
-            mentor_id=cmd.mentor_id,
-            start=cmd.starts_at,
-            duration_minutes=cmd.duration_minutes,
-            deps=deps,
-            student_id=cmd.student_id,
-        )
-    except TimeSlotUnavailable:
-        # Perhaps taken by this very request, sent twice and committed meanwhile.
-        if (concurrent := await _earlier_booking(cmd, uow=uow)) is not None:
-            return concurrent
-        raise
-    return schedule, slot
+    """An earlier booking with this key, or the mentor's schedule and the free slot.
+
+    One snapshot: a twin request that committed meanwhile shows as the earlier booking, never
+    as the session taking the time.
+    """
+    found = await _read(cmd, reads=reads, deps=deps)
+    if found.earlier is not None:
+        return _same_request(cmd, found.earlier)
+    if found.schedule is None:
+        raise MentorNotFound(f"no mentor profile {cmd.mentor_id}")
+    slot = await free_slot(
+        found.schedule,
+        taken=found.busy,
+        mentor_id=cmd.mentor_id,
+        start=cmd.starts_at,
+        duration_minutes=cmd.duration_minutes,
+        deps=deps,
+    )
+    return found.schedule, slot
 
 
 async def _insert(
-    cmd: BookSession, session: Session, *, schedule: Schedule, uow: UnitOfWork, deps: Dependencies
+    cmd: BookSession,
+    session: Session,
+    *,
+    schedule: Schedule,
+    uow: OwnBookingUnit,
+    deps: Dependencies,
 ) -> bool:
     """Insert under the exclusion constraint with its reminders and event; False if it lost."""
-    db = uow.connection
     now = deps.clock.now()
-    inserted = await sessions_repo.add_session(
-        db,
+    inserted = await uow.bookings.insert(
         session,
         blocked=blocked_by(schedule, session.starts_at, session.ends_at),
         idempotency_key=cmd.idempotency_key,
         fingerprint=cmd.fingerprint(),
+        reminders=reminder_times(session.starts_at, offsets=deps.policy.reminder_offsets, now=now),
         now=now,
     )
-    if not inserted:
-        return False
-    await holds_repo.drop_holds_of(db, student_id=cmd.student_id, mentor_id=cmd.mentor_id)
-    await reminders_repo.plan_reminders(
-        db,
-        session_id=session.id,
-        sequence=session.sequence,
-        due=reminder_times(session.starts_at, offsets=deps.policy.reminder_offsets, now=now),
-        replace=False,
-    )
-    uow.record(
-        SessionBooked(
-            session_id=session.id,
-            mentor_id=session.mentor_id,
-            student_id=session.student_id,
-            pack_id=session.pack_id,
-            starts_at=session.starts_at,
-            ends_at=session.ends_at,
-            join_url=session.join_url,
-            mentor_timezone=session.mentor_timezone,
-            topic=session.topic,
-            status=session.status.value,
-        )
-    )
-    return True
+    if inserted:
+        uow.record(session_events.booked(session))
+    return inserted
 
 
-async def _earlier_booking(cmd: BookSession, *, uow: UnitOfWork) -> Booking | None:
-    row = await sessions_repo.by_idempotency_key(
-        uow.connection, student_id=cmd.student_id, key=cmd.idempotency_key
-    )
-    if row is None:
-        return None
-    if row.request_fingerprint != cmd.fingerprint():
+def _same_request(cmd: BookSession, earlier: KeyedBooking) -> Booking:
+    """The booking this key made, if this is the same request again."""
+    if earlier.fingerprint != cmd.fingerprint():
         raise IdempotencyKeyReused("this Idempotency-Key was used for another booking")
-    return Booking(sessions_repo.session_of(row), created=False)
+    return Booking(earlier.session, created=False)

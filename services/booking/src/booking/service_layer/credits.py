@@ -1,11 +1,11 @@
 """Giving a credit back to packs when a booking does not happen — eventually, never lost."""
 
+from collections.abc import Sequence
 from uuid import UUID
 
-from booking.adapters import credit_releases
+from booking.adapters.repositories import BookingUnitOfWork
 from booking.service_layer.dependencies import Dependencies
 from shared.logging import get_logger
-from shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 
@@ -24,24 +24,30 @@ async def release_quietly(deps: Dependencies, session_id: UUID) -> None:
         error = repr(exc)
     log.warning("credit.release_deferred", session_id=str(session_id), error=error)
     try:
-        async with deps.uow_factory() as uow:
-            await credit_releases.remember(
-                uow.connection, session_id, error=error, now=deps.clock.now()
-            )
+        async with deps.own_unit() as uow:
+            await uow.credit_releases.remember(session_id, error=error, now=deps.clock.now())
             await uow.commit()
     except Exception as exc:
         log.error("credit.release_lost", session_id=str(session_id), error=repr(exc))
 
 
-async def retry_credit_releases(*, uow: UnitOfWork, deps: Dependencies, limit: int) -> int:
-    """Retry pending releases; returns how many packs confirmed."""
-    released = 0
-    for session_id in await credit_releases.claim(uow.connection, limit=limit):
-        try:
-            await deps.packs.release(session_id)
-        except Exception as exc:
-            await credit_releases.count_failure(uow.connection, session_id, error=repr(exc))
-            continue
-        await credit_releases.forget(uow.connection, session_id)
-        released += 1
-    return released
+async def pending_credit_releases(
+    *, uow: BookingUnitOfWork, deps: Dependencies, limit: int
+) -> Sequence[UUID]:
+    """Releases packs did not confirm yet (not locked: `retry_credit_release` claims each)."""
+    return await uow.credit_releases.pending(limit=limit)
+
+
+async def retry_credit_release(
+    session_id: UUID, *, uow: BookingUnitOfWork, deps: Dependencies
+) -> bool:
+    """Ask packs again; True if it confirmed (the release is forgotten), else count a failure."""
+    if not await uow.credit_releases.claim(session_id):
+        return False
+    try:
+        await deps.packs.release(session_id)
+    except Exception as exc:
+        await uow.credit_releases.count_failure(session_id, error=repr(exc))
+        return False
+    await uow.credit_releases.forget(session_id)
+    return True

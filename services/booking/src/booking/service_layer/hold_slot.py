@@ -4,12 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from booking.adapters import holds as holds_repo
+from booking.adapters.repositories import BookingUnitOfWork
 from booking.domain.availability import Interval, blocked_by
 from booking.domain.errors import TimeSlotUnavailable
 from booking.service_layer.availability import bookable_slot, load_schedule
 from booking.service_layer.dependencies import Dependencies
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -29,13 +28,12 @@ class SlotHeld:
     expires_at: datetime
 
 
-async def hold_slot(cmd: HoldSlot, *, uow: UnitOfWork, deps: Dependencies) -> SlotHeld:
+async def hold_slot(cmd: HoldSlot, *, uow: BookingUnitOfWork, deps: Dependencies) -> SlotHeld:
     """A student keeps one slot per mentor at a time: a new hold replaces their previous one."""
-    db = uow.connection
-    schedule = await load_schedule(db, cmd.mentor_id)
+    schedule = await load_schedule(uow.mentors, cmd.mentor_id)
     now = deps.clock.now()
     slot = await bookable_slot(
-        db,
+        uow.busy,
         schedule=schedule,
         mentor_id=cmd.mentor_id,
         start=cmd.starts_at,
@@ -44,8 +42,7 @@ async def hold_slot(cmd: HoldSlot, *, uow: UnitOfWork, deps: Dependencies) -> Sl
         student_id=cmd.student_id,
     )
     held = SlotHeld(uuid4(), cmd.mentor_id, slot.start, slot.end, now + deps.policy.hold_duration)
-    added = await holds_repo.add_hold(
-        db,
+    added = await uow.holds.add(
         hold_id=held.hold_id,
         mentor_id=cmd.mentor_id,
         student_id=cmd.student_id,

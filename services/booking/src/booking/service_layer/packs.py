@@ -5,7 +5,8 @@ Packs stays the source of truth; booking never asks it synchronously for the das
 
 from datetime import datetime
 
-from booking.adapters import packs_projection as projection
+from booking.adapters.repositories import BookingUnitOfWork
+from booking.domain.student_packs import PackStatus, SeatStatus
 from shared.messaging.events import (
     MentorCapacityChanged,
     PackDepleted,
@@ -15,15 +16,13 @@ from shared.messaging.events import (
     SeatGraceStarted,
     SeatReleased,
 )
-from shared.uow import UnitOfWork
 
 
 async def record_purchased_pack(
-    event: PackPurchased, *, uow: UnitOfWork, now: datetime, at: datetime
+    event: PackPurchased, *, uow: BookingUnitOfWork, now: datetime, at: datetime
 ) -> None:
     """The pack (extended by a renewal) and its seat, active again if it was in grace."""
-    await projection.upsert_pack(
-        uow.connection,
+    await uow.packs.upsert_pack(
         pack_id=event.pack_id,
         seat_id=event.seat_id,
         student_id=event.student_id,
@@ -33,45 +32,48 @@ async def record_purchased_pack(
         expires_at=event.expires_at,
         now=now,
     )
-    await projection.set_seat(
-        uow.connection,
+    await uow.packs.set_seat(
         seat_id=event.seat_id,
         student_id=event.student_id,
         mentor_id=event.mentor_id,
-        status="active",
+        status=SeatStatus.active,
         grace_ends_at=None,
         at=at,
     )
 
 
-PACK_STATUS = {PackDepleted: "depleted", PackExpired: "expired", PackRevoked: "refunded"}
+PACK_STATUS = {
+    PackDepleted: PackStatus.depleted,
+    PackExpired: PackStatus.expired,
+    PackRevoked: PackStatus.refunded,
+}
 
 
 async def record_pack_status(
-    event: PackDepleted | PackExpired | PackRevoked, *, uow: UnitOfWork, at: datetime
+    event: PackDepleted | PackExpired | PackRevoked, *, uow: BookingUnitOfWork, at: datetime
 ) -> None:
     status = PACK_STATUS[type(event)]
-    await projection.set_pack_status(uow.connection, pack_id=event.pack_id, status=status, at=at)
+    await uow.packs.set_pack_status(pack_id=event.pack_id, status=status, at=at)
 
 
 async def record_seat(
-    event: SeatGraceStarted | SeatReleased, *, uow: UnitOfWork, at: datetime
+    event: SeatGraceStarted | SeatReleased, *, uow: BookingUnitOfWork, at: datetime
 ) -> None:
     grace = isinstance(event, SeatGraceStarted)
-    await projection.set_seat(
-        uow.connection,
+    await uow.packs.set_seat(
         seat_id=event.seat_id,
         student_id=event.student_id,
         mentor_id=event.mentor_id,
-        status="grace" if grace else "released",
+        status=SeatStatus.grace if grace else SeatStatus.released,
         grace_ends_at=event.grace_ends_at if isinstance(event, SeatGraceStarted) else None,
         at=at,
     )
 
 
-async def record_capacity(event: MentorCapacityChanged, *, uow: UnitOfWork, at: datetime) -> None:
-    await projection.set_capacity(
-        uow.connection,
+async def record_capacity(
+    event: MentorCapacityChanged, *, uow: BookingUnitOfWork, at: datetime
+) -> None:
+    await uow.packs.set_capacity(
         mentor_id=event.mentor_id,
         capacity=event.capacity,
         live_seats=event.live_seats,

@@ -22,10 +22,10 @@ class Calendar(Protocol):
     async def remove_event(self, mentor_id: str, session_id: UUID) -> bool: ...
 
     async def connect(
-        self, db: DbConnection, *, mentor_id: str, refresh_token: str, now: datetime
+        self, connection: DbConnection, *, mentor_id: str, refresh_token: str, now: datetime
     ) -> None: ...
 
-    async def disconnect(self, db: DbConnection, *, mentor_id: str) -> bool: ...
+    async def disconnect(self, connection: DbConnection, *, mentor_id: str) -> bool: ...
 
 
 class NoCalendar:
@@ -41,11 +41,11 @@ class NoCalendar:
         return False
 
     async def connect(
-        self, db: DbConnection, *, mentor_id: str, refresh_token: str, now: datetime
+        self, connection: DbConnection, *, mentor_id: str, refresh_token: str, now: datetime
     ) -> None:
         raise RuntimeError("no calendar provider")
 
-    async def disconnect(self, db: DbConnection, *, mentor_id: str) -> bool:
+    async def disconnect(self, connection: DbConnection, *, mentor_id: str) -> bool:
         return False
 
 

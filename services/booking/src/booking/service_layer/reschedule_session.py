@@ -4,17 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from booking.adapters import reminders as reminders_repo
-from booking.adapters import sessions as sessions_repo
-from booking.adapters.student_packs import pack_expiry
+from booking.adapters.repositories import BookingUnitOfWork
 from booking.domain.availability import blocked_by
 from booking.domain.errors import ScheduledAfterExpiration, TimeSlotUnavailable
-from booking.domain.sessions import Session, reminder_times
+from booking.domain.sessions import Session, participant, reminder_times
 from booking.service_layer import session_events
 from booking.service_layer.availability import bookable_slot, load_schedule
-from booking.service_layer.cancel_session import participants_session
+from booking.service_layer.cancel_session import locked_session
 from booking.service_layer.dependencies import Dependencies
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -25,17 +22,17 @@ class RescheduleSession:
 
 
 async def reschedule_session(
-    cmd: RescheduleSession, *, uow: UnitOfWork, deps: Dependencies
+    cmd: RescheduleSession, *, uow: BookingUnitOfWork, deps: Dependencies
 ) -> Session:
     """Moving to the time it already has is a no-op (a repeated request)."""
-    db = uow.connection
-    session = await participants_session(cmd.session_id, cmd.user_id, uow=uow)
+    session = await locked_session(cmd.session_id, uow=uow)
+    participant(session, cmd.user_id)
     if session.starts_at == cmd.starts_at:
         return session
-    schedule = await load_schedule(db, session.mentor_id)
+    schedule = await load_schedule(uow.mentors, session.mentor_id)
     duration = int(session.duration.total_seconds() // 60)
     slot = await bookable_slot(
-        db,
+        uow.busy,
         schedule=schedule,
         mentor_id=session.mentor_id,
         start=cmd.starts_at,
@@ -43,17 +40,16 @@ async def reschedule_session(
         deps=deps,
         except_session=session.id,
     )
-    expires_at = await pack_expiry(db, session.pack_id)
+    expires_at = await uow.packs.pack_expiry(session.pack_id)
     if expires_at is not None and slot.start >= expires_at:
         raise ScheduledAfterExpiration("the pack expires before that time")
     previous_start, previous_end = session.starts_at, session.ends_at
     session.reschedule(starts_at=slot.start, ends_at=slot.end)
     now = deps.clock.now()
     blocked = blocked_by(schedule, slot.start, slot.end)
-    if not await sessions_repo.move_session(db, session, blocked=blocked, now=now):
+    if not await uow.sessions.move(session, blocked=blocked, now=now):
         raise TimeSlotUnavailable("another session of the mentor takes that time")
-    await reminders_repo.plan_reminders(
-        db,
+    await uow.reminders.plan(
         session_id=session.id,
         sequence=session.sequence,
         due=reminder_times(session.starts_at, offsets=deps.policy.reminder_offsets, now=now),

@@ -1,20 +1,17 @@
 """A revoked pack (refund) loses its future sessions, with no late penalty."""
 
-from booking.adapters import sessions as sessions_repo
+from booking.adapters.repositories import BookingUnitOfWork
 from booking.domain.sessions import Actor
 from booking.service_layer.cancel_session import cancel
 from booking.service_layer.dependencies import Dependencies
 from shared.messaging.events import PackRevoked
-from shared.uow import UnitOfWork
 
 
 async def cancel_sessions_of_revoked_pack(
-    event: PackRevoked, *, uow: UnitOfWork, deps: Dependencies
+    event: PackRevoked, *, uow: BookingUnitOfWork, deps: Dependencies
 ) -> int:
     """How many sessions were canceled."""
-    future = await sessions_repo.future_sessions_of_pack(
-        uow.connection, event.pack_id, now=deps.clock.now()
-    )
+    future = await uow.sessions.future_of_pack(event.pack_id, now=deps.clock.now())
     canceled = 0
     for session in future:
         if await cancel(session, by=Actor.system, reason="pack revoked", uow=uow, deps=deps):

@@ -1,9 +1,13 @@
-"""The events a session's changes announce, built from the session in one place."""
+"""The events a session's changes announce, built from the session in one place.
+
+The use cases record them; `snapshot.session` replays a session's facts with the same builders.
+"""
 
 from datetime import datetime
 
-from booking.domain.sessions import Session
+from booking.domain.sessions import Actor, Session
 from shared.messaging.events import (
+    SessionBooked,
     SessionCanceled,
     SessionCompleted,
     SessionNoShow,
@@ -11,15 +15,29 @@ from shared.messaging.events import (
 )
 
 
+def booked(session: Session) -> SessionBooked:
+    """The booking as it stands now (times after any reschedule); its status is `scheduled`."""
+    return SessionBooked(
+        session_id=session.id,
+        mentor_id=session.mentor_id,
+        student_id=session.student_id,
+        pack_id=session.pack_id,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        join_url=session.join_url,
+        mentor_timezone=session.mentor_timezone,
+        topic=session.topic,
+    )
+
+
 def canceled(session: Session) -> SessionCanceled:
-    assert session.canceled_by is not None
     return SessionCanceled(
         session_id=session.id,
         mentor_id=session.mentor_id,
         student_id=session.student_id,
         starts_at=session.starts_at,
         ends_at=session.ends_at,
-        canceled_by=session.canceled_by.value,
+        canceled_by=(session.canceled_by or Actor.system).value,
         late=session.late,
         reason=session.cancel_reason,
         topic=session.topic,

@@ -3,13 +3,11 @@
 from dataclasses import dataclass
 from uuid import UUID, uuid4
 
-from booking.adapters import reviews as reviews_repo
-from booking.adapters import sessions as sessions_repo
-from booking.domain.errors import AlreadyReviewed, NotYourSession, ReviewNotAllowed, SessionNotFound
-from booking.domain.sessions import SessionStatus
+from booking.adapters.repositories import BookingUnitOfWork
+from booking.domain.errors import AlreadyReviewed, ReviewNotAllowed, SessionNotFound
+from booking.domain.sessions import SessionStatus, check_student
 from booking.service_layer.dependencies import Dependencies
 from shared.messaging.events import ReviewSubmitted
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -27,18 +25,17 @@ class ReviewAdded:
     review_count: int
 
 
-async def submit_review(cmd: SubmitReview, *, uow: UnitOfWork, deps: Dependencies) -> ReviewAdded:
-    db = uow.connection
-    session = await sessions_repo.get_session(db, cmd.session_id)
+async def submit_review(
+    cmd: SubmitReview, *, uow: BookingUnitOfWork, deps: Dependencies
+) -> ReviewAdded:
+    session = await uow.sessions.get(cmd.session_id)
     if session is None:
         raise SessionNotFound(f"no session {cmd.session_id}")
-    if session.student_id != cmd.student_id:
-        raise NotYourSession("only the session's student may review it")
+    check_student(session, cmd.student_id)
     if session.status is not SessionStatus.completed:
         raise ReviewNotAllowed("only a completed session can be reviewed")
     review_id = uuid4()
-    added = await reviews_repo.add_review(
-        db,
+    added = await uow.reviews.add(
         review_id=review_id,
         session_id=session.id,
         mentor_id=session.mentor_id,
@@ -49,7 +46,7 @@ async def submit_review(cmd: SubmitReview, *, uow: UnitOfWork, deps: Dependencie
     )
     if not added:
         raise AlreadyReviewed("this session has a review already")
-    average, count = await reviews_repo.rating_of(db, session.mentor_id)
+    average, count = await uow.reviews.rating_of(session.mentor_id)
     assert average is not None
     uow.record(
         ReviewSubmitted(

@@ -3,13 +3,11 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from booking.adapters import sessions as sessions_repo
-from booking.domain.errors import NotYourSession, SessionNotFound
-from booking.domain.sessions import Actor, Session, SessionStatus
+from booking.adapters.repositories import BookingUnitOfWork
+from booking.domain.sessions import Actor, Session, SessionStatus, check_mentor
 from booking.service_layer import session_events
-from booking.service_layer.cancel_session import cancel
+from booking.service_layer.cancel_session import cancel, locked_session
 from booking.service_layer.dependencies import Dependencies
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -22,14 +20,12 @@ class UpdateSession:
     reason: str = ""
 
 
-async def update_session(cmd: UpdateSession, *, uow: UnitOfWork, deps: Dependencies) -> Session:
+async def update_session(
+    cmd: UpdateSession, *, uow: BookingUnitOfWork, deps: Dependencies
+) -> Session:
     """One event per transition, however often the request repeats; illegal ones are 409."""
-    db = uow.connection
-    session = await sessions_repo.get_session(db, cmd.session_id, lock=True)
-    if session is None:
-        raise SessionNotFound(f"no session {cmd.session_id}")
-    if session.mentor_id != cmd.mentor_id:
-        raise NotYourSession("only the session's mentor may update it")
+    session = await locked_session(cmd.session_id, uow=uow)
+    check_mentor(session, cmd.mentor_id)
     now = deps.clock.now()
     if cmd.status is SessionStatus.canceled:
         await cancel(session, by=Actor.mentor, reason=cmd.reason, uow=uow, deps=deps)
@@ -44,5 +40,5 @@ async def update_session(cmd: UpdateSession, *, uow: UnitOfWork, deps: Dependenc
         session.notes = cmd.notes
     if cmd.recording_url is not None:
         session.recording_url = cmd.recording_url
-    await sessions_repo.save_session(db, session, now=now)
+    await uow.sessions.save(session, now=now)
     return session

@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy import Row, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from notifications.adapters.tables import contacts, deliveries, onboarding
-from notifications.domain.model import Channel, Contact
+from notifications.adapters.tables import contacts
+from notifications.domain.model import Channel, Contact, Kind
 from shared.db import DbConnection
 
 
@@ -21,7 +21,11 @@ def to_contact(row: Row[Any]) -> Contact:
         timezone=row.timezone,
         locale=row.locale,
         channels=tuple(Channel(c) for c in row.channels),
-        kind_channels=dict(row.kind_channels),
+        kind_channels={
+            Kind(kind): tuple(Channel(c) for c in chosen)
+            for kind, chosen in row.kind_channels.items()
+        },
+        updated_at=row.updated_at,
     )
 
 
@@ -30,8 +34,11 @@ async def get(connection: DbConnection, user_id: str) -> Contact | None:
     return to_contact(row) if row is not None else None
 
 
+CONTACTS_OF = select(contacts).where(contacts.c.user_id.in_(bindparam("ids", expanding=True)))
+
+
 async def get_many(connection: DbConnection, user_ids: set[str]) -> dict[str, Contact]:
-    rows = await connection.execute(select(contacts).where(contacts.c.user_id.in_(user_ids)))
+    rows = await connection.execute(CONTACTS_OF, {"ids": list(user_ids)})
     return {row.user_id: to_contact(row) for row in rows}
 
 
@@ -42,7 +49,7 @@ async def upsert(
     now: datetime,
     create: dict[str, Any],
     change: dict[str, Any],
-) -> Row[Any]:
+) -> Contact:
     """Insert the contact with `create`, or update only the `change` columns of the one there."""
     statement = insert(contacts).values(user_id=user_id, updated_at=now, **create)
     row = await connection.execute(
@@ -50,19 +57,20 @@ async def upsert(
             index_elements=["user_id"], set_={**change, "updated_at": now}
         ).returning(*contacts.c)
     )
-    return row.one()
+    return to_contact(row.one())
 
 
 async def change(
     connection: DbConnection, *, user_id: str, now: datetime, values: dict[str, Any]
-) -> Row[Any] | None:
+) -> Contact | None:
     result = await connection.execute(
         update(contacts)
         .where(contacts.c.user_id == user_id)
         .values(**values, updated_at=now)
         .returning(*contacts.c)
     )
-    return result.first()
+    row = result.first()
+    return to_contact(row) if row is not None else None
 
 
 async def add_channel(connection: DbConnection, *, user_id: str, channel: Channel) -> None:
@@ -74,10 +82,36 @@ async def add_channel(connection: DbConnection, *, user_id: str, channel: Channe
 
 
 async def erase(connection: DbConnection, user_id: str) -> bool:
-    """Delete the contact and onboarding of a user; blank the addresses in their log."""
     result = await connection.execute(delete(contacts).where(contacts.c.user_id == user_id))
-    await connection.execute(delete(onboarding).where(onboarding.c.student_id == user_id))
-    await connection.execute(
-        update(deliveries).where(deliveries.c.recipient == user_id).values(address=None)
-    )
     return bool(result.rowcount)
+
+
+class SqlContacts:
+    """`ContactRepository` on one transaction's connection."""
+
+    def __init__(self, connection: DbConnection) -> None:
+        self._connection = connection
+
+    async def get(self, user_id: str) -> Contact | None:
+        return await get(self._connection, user_id)
+
+    async def get_many(self, user_ids: set[str]) -> dict[str, Contact]:
+        return await get_many(self._connection, user_ids)
+
+    async def upsert(
+        self, user_id: str, *, now: datetime, create: dict[str, Any], change: dict[str, Any]
+    ) -> Contact:
+        return await upsert(
+            self._connection, user_id=user_id, now=now, create=create, change=change
+        )
+
+    async def change(
+        self, user_id: str, *, now: datetime, values: dict[str, Any]
+    ) -> Contact | None:
+        return await change(self._connection, user_id=user_id, now=now, values=values)
+
+    async def add_channel(self, user_id: str, channel: Channel) -> None:
+        await add_channel(self._connection, user_id=user_id, channel=channel)
+
+    async def erase(self, user_id: str) -> bool:
+        return await erase(self._connection, user_id)

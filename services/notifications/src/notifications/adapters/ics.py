@@ -14,11 +14,14 @@ def session_invite(
     starts_at: datetime,
     ends_at: datetime,
     summary: str,
+    description: str,
+    language: str,
     join_url: str,
     sequence: int = 0,
     stamped_at: datetime,
 ) -> str:
-    """A REQUEST for the session, times in UTC; the UID is stable per session."""
+    """A REQUEST for the session, times in UTC; the UID is stable per session; the summary and
+    description are in the reader's `language` (a BCP 47 tag, RFC 5545's LANGUAGE)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -29,10 +32,10 @@ def session_invite(
     event.add("dtstart", starts_at)
     event.add("dtend", ends_at)
     event.add("sequence", sequence)
-    event.add("summary", summary)
+    event.add("summary", summary, parameters={"LANGUAGE": language})
     event.add("url", join_url)
     event.add("location", join_url)
-    event.add("description", f"Join: {join_url}")
+    event.add("description", description, parameters={"LANGUAGE": language})
     calendar.add_component(event)
     ical: bytes = calendar.to_ical()
     return ical.decode()

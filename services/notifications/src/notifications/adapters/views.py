@@ -6,6 +6,7 @@ from uuid import UUID
 from sqlalchemy import Row, func, select
 
 from notifications.adapters.tables import contacts, deliveries
+from notifications.domain.model import DeliveryStatus
 from shared.db import DbConnection
 
 
@@ -16,7 +17,7 @@ async def contact(connection: DbConnection, user_id: str) -> Row[Any] | None:
 async def deliveries_where(
     connection: DbConnection,
     *,
-    status: str | None = None,
+    status: DeliveryStatus | None = None,
     recipient: str | None = None,
     event_id: UUID | None = None,
     limit: int,

@@ -1,6 +1,7 @@
 """The vocabulary of notifications: channels, kinds of message, delivery statuses."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -52,7 +53,8 @@ class Contact:
     timezone: str = "UTC"
     locale: str = "en"
     channels: tuple[Channel, ...] = (Channel.email,)
-    kind_channels: dict[str, list[str]] = field(default_factory=dict)
+    kind_channels: dict[Kind, tuple[Channel, ...]] = field(default_factory=dict)
+    updated_at: datetime | None = None
 
     @property
     def name(self) -> str:
@@ -62,6 +64,19 @@ class Contact:
 class Audience(StrEnum):
     student = "student"
     mentor = "mentor"
+
+
+@dataclass(frozen=True)
+class Invite:
+    """The session an email's `.ics` invites to; its words follow the reader's language."""
+
+    session_id: UUID
+    starts_at: datetime
+    ends_at: datetime
+    topic: str
+    join_url: str
+    sequence: int
+    stamped_at: datetime
 
 
 @dataclass(frozen=True)
@@ -75,5 +90,35 @@ class Notice:
     facts: dict[str, Any]
     counterpart: str | None = None
     only: Channel | None = None
-    attachments: tuple[dict[str, Any], ...] = ()
+    invite: Invite | None = None
     key: UUID | None = None  # the delivery key when it is not the event's id
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message to one recipient on one channel: planned once per (event, channel,
+    recipient), rendered when planned, then claimed (leased) and settled by a sender."""
+
+    delivery_id: UUID
+    event_id: UUID
+    event_type: str
+    channel: Channel
+    recipient: str
+    address: str | None
+    template: str
+    kind: Kind
+    status: DeliveryStatus
+    skip_reason: SkipReason | None
+    attempts: int
+    attempt_limit: int
+    subject: str | None
+    body_text: str | None
+    body_html: str | None
+    attachments: list[dict[str, Any]]
+    next_attempt_at: datetime | None
+    created_at: datetime
+    updated_at: datetime | None = None
+    last_error: str | None = None
+    provider_message_id: str | None = None
+    lease_until: datetime | None = None
+    sent_at: datetime | None = None

@@ -16,10 +16,10 @@ class Route:
 
 def channels_for(contact: Contact, kind: Kind) -> list[Channel]:
     """The contact's channels for this kind: its per-kind choice, else its default channels."""
-    chosen = contact.kind_channels.get(kind.value)
+    chosen = contact.kind_channels.get(kind)
     if chosen is None:
         return list(contact.channels)
-    return [Channel(name) for name in dict.fromkeys(chosen)]
+    return list(dict.fromkeys(chosen))
 
 
 def routes_for(

@@ -1,8 +1,10 @@
 """Due jobs, run every minute by the kernel's runner (one replica per job at a time)."""
 
+from notifications.adapters.unit_of_work import SqlNotificationsUnitOfWork
 from notifications.service_layer.dependencies import Dependencies
-from notifications.service_layer.onboarding import remind_unconnected
+from notifications.service_layer.onboarding import onboardings_to_remind, remind_unconnected
 from notifications.service_layer.sending import bury_lost_sends
+from shared.jobs import due_job, in_one_unit
 from shared.runtime import Runtime
 
 ONBOARDING_REMINDERS = "onboarding-reminders"
@@ -10,21 +12,19 @@ BURY_LOST_SENDS = "bury-lost-sends"
 
 
 def register(runtime: Runtime, *, deps: Dependencies, batch_size: int = 100) -> None:
-    async def remind() -> int:
-        total = 0
-        while True:
-            async with runtime.uow() as uow:
-                reminded = await remind_unconnected(uow=uow, deps=deps, limit=batch_size)
-                await uow.commit()
-            total += reminded
-            if reminded < batch_size:
-                return total
+    remind = due_job(
+        runtime.uow,
+        find=onboardings_to_remind,
+        step=remind_unconnected,
+        deps=deps,
+        batch_size=batch_size,
+        repositories=SqlNotificationsUnitOfWork,
+    )
 
-    async def bury() -> int:
-        async with runtime.uow() as uow:
-            buried = await bury_lost_sends(uow=uow, deps=deps)
-            await uow.commit()
-        return buried
+    async def bury() -> int:  # one statement over every lost send: no row to step
+        return await in_one_unit(
+            runtime.uow, lambda uow: bury_lost_sends(uow=SqlNotificationsUnitOfWork(uow), deps=deps)
+        )
 
     runtime.add_job(ONBOARDING_REMINDERS, remind)
     runtime.add_job(BURY_LOST_SENDS, bury)

@@ -6,12 +6,14 @@ from typing import Annotated, Self
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic_core import PydanticCustomError
 
+from notifications.domain.locales import bcp47, parse_tag
 from notifications.domain.model import Channel, DeliveryStatus, Kind
 from shared.types import IanaTimezone, Page, ShortText
 
 DiscordId = Annotated[str, Field(pattern=r"^\d{17,20}$", description="Discord user id")]
-Locale = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35)]
+LOCALE_TAG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 WEBHOOK_URL = re.compile(
     r"^https://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/[\w-]{30,100}$"
 )
@@ -28,6 +30,35 @@ def _discord_webhook(url: str) -> str:
         )
     return url
 
+
+def _locale(tag: str) -> str:
+    """A tag Babel reads, kept in BCP 47 form: `de_ch` → `de-CH` (the input is not echoed)."""
+    try:
+        if not LOCALE_TAG.fullmatch(tag):
+            raise ValueError(tag)
+        return bcp47(parse_tag(tag))
+    except ValueError:
+        raise PydanticCustomError(
+            "locale_unknown",
+            "not a language tag Babel knows (for example en, de, de-AT or pt-BR)",
+        ) from None
+
+
+Locale = Annotated[
+    str,
+    Field(
+        max_length=35,
+        description=(
+            "the reader's language as a BCP 47 tag (`de`, `de-AT`, `pt-BR`; `_` is read as"
+            " `-`), stored in BCP 47 form. Mails are written in its language where the"
+            " templates have it (English, German), else in English, with dates and amounts"
+            " formatted for the tag. A tag Babel does not know is a 422 (`locale_unknown`)."
+        ),
+        examples=["de-AT"],
+        json_schema_extra={"pattern": LOCALE_TAG.pattern},
+    ),
+    AfterValidator(_locale),
+]
 
 Channels = Annotated[list[Channel], Field(max_length=10), AfterValidator(_distinct)]
 

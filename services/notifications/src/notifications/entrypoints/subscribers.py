@@ -1,5 +1,6 @@
 """Events notifications announces, each through the kernel's inbox (once per event id)."""
 
+from notifications.adapters.unit_of_work import SqlNotificationsUnitOfWork
 from notifications.service_layer.announce import announce
 from notifications.service_layer.dependencies import Dependencies
 from notifications.service_layer.mentor_names import remember_mentor_name
@@ -17,7 +18,9 @@ def register(bus: MessageBus, *, deps: Dependencies) -> None:
 
     @bus.consumers.on(MentorUpdated, purpose="mentor-names")
     async def on_mentor_updated(event: MentorUpdated, uow: UnitOfWork, envelope: Envelope) -> None:
-        await remember_mentor_name(event, occurred_at=envelope.occurred_at, uow=uow)
+        await remember_mentor_name(
+            event, occurred_at=envelope.occurred_at, uow=SqlNotificationsUnitOfWork(uow)
+        )
 
 
 def _subscribe(bus: MessageBus, event_type: type[Event], *, deps: Dependencies) -> None:
@@ -25,4 +28,10 @@ def _subscribe(bus: MessageBus, event_type: type[Event], *, deps: Dependencies) 
 
     @bus.consumers.on(event_type, purpose=purpose)
     async def on_event(event: Event, uow: UnitOfWork, envelope: Envelope) -> None:
-        await announce(event, event_id=envelope.id, event_type=envelope.type, uow=uow, deps=deps)
+        await announce(
+            event,
+            event_id=envelope.id,
+            event_type=envelope.type,
+            uow=SqlNotificationsUnitOfWork(uow),
+            deps=deps,
+        )

@@ -1,18 +1,12 @@
 """How each user wants to be reached: saved by the user, synced from Clerk, erased on deletion."""
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
-from sqlalchemy import Row
-
-from notifications.adapters import contacts as contacts_repo
-from notifications.adapters import names as names_repo
-from notifications.adapters import onboarding as onboarding_repo
+from notifications.adapters.repositories import NotificationsUnitOfWork
 from notifications.domain.errors import ContactNotFound
-from notifications.domain.model import Channel
+from notifications.domain.model import Channel, Contact, Kind
 from notifications.service_layer.dependencies import Dependencies
 from shared.messaging.events import ContactDiscordConnected
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -23,29 +17,29 @@ class SaveContact:
     discord_id: str | None
     timezone: str
     locale: str
-    channels: list[str]
-    kind_channels: dict[str, list[str]] = field(default_factory=dict)
+    channels: list[Channel]
+    kind_channels: dict[Kind, list[Channel]] = field(default_factory=dict)
 
 
-async def save_contact(cmd: SaveContact, *, uow: UnitOfWork, deps: Dependencies) -> Row[Any]:
+async def save_contact(
+    cmd: SaveContact, *, uow: NotificationsUnitOfWork, deps: Dependencies
+) -> Contact:
     """Create or replace the user's contact details and preferences (not their webhook)."""
     fields = asdict(cmd)
     user_id = fields.pop("user_id")
-    return await contacts_repo.upsert(
-        uow.connection, user_id=user_id, now=deps.clock.now(), create=fields, change=fields
-    )
+    return await uow.contacts.upsert(user_id, now=deps.clock.now(), create=fields, change=fields)
 
 
 async def set_discord_webhook(
-    user_id: str, url: str | None, *, uow: UnitOfWork, deps: Dependencies
-) -> Row[Any]:
+    user_id: str, url: str | None, *, uow: NotificationsUnitOfWork, deps: Dependencies
+) -> Contact:
     """A mentor's channel webhook for their Discord messages (None removes it)."""
-    row = await contacts_repo.change(
-        uow.connection, user_id=user_id, now=deps.clock.now(), values={"discord_webhook_url": url}
+    contact = await uow.contacts.change(
+        user_id, now=deps.clock.now(), values={"discord_webhook_url": url}
     )
-    if row is None:
+    if contact is None:
         raise ContactNotFound(f"save a contact first: PUT /v1/contacts/{user_id}")
-    return row
+    return contact
 
 
 @dataclass(frozen=True)
@@ -57,36 +51,36 @@ class SyncUser:
     display_name: str | None
 
 
-async def sync_user(cmd: SyncUser, *, uow: UnitOfWork, deps: Dependencies) -> Row[Any]:
+async def sync_user(cmd: SyncUser, *, uow: NotificationsUnitOfWork, deps: Dependencies) -> Contact:
     identity = {"email": cmd.email, "display_name": cmd.display_name}
-    defaults = {"timezone": "UTC", "channels": [Channel.email.value]}
-    return await contacts_repo.upsert(
-        uow.connection,
-        user_id=cmd.user_id,
+    defaults = {"timezone": "UTC", "channels": [Channel.email]}
+    return await uow.contacts.upsert(
+        cmd.user_id,
         now=deps.clock.now(),
         create={**identity, **defaults},
         change=identity,
     )
 
 
-async def erase_user(user_id: str, *, uow: UnitOfWork, deps: Dependencies) -> bool:
+async def erase_user(user_id: str, *, uow: NotificationsUnitOfWork, deps: Dependencies) -> bool:
     """A deleted user's contact, onboarding and name are erased; their log keeps no address."""
-    await names_repo.forget(uow.connection, user_id)
-    return await contacts_repo.erase(uow.connection, user_id)
+    await uow.names.forget(user_id)
+    await uow.onboarding.erase(user_id)
+    await uow.deliveries.forget_addresses(user_id)
+    return await uow.contacts.erase(user_id)
 
 
 async def connect_discord(
-    user_id: str, discord_id: str, *, uow: UnitOfWork, deps: Dependencies
+    user_id: str, discord_id: str, *, uow: NotificationsUnitOfWork, deps: Dependencies
 ) -> None:
     """Store the Discord id from OAuth, add the Discord channel, end the onboarding reminders."""
     now = deps.clock.now()
-    await contacts_repo.upsert(
-        uow.connection,
-        user_id=user_id,
+    await uow.contacts.upsert(
+        user_id,
         now=now,
-        create={"discord_id": discord_id, "timezone": "UTC", "channels": [Channel.discord.value]},
+        create={"discord_id": discord_id, "timezone": "UTC", "channels": [Channel.discord]},
         change={"discord_id": discord_id},
     )
-    await contacts_repo.add_channel(uow.connection, user_id=user_id, channel=Channel.discord)
-    await onboarding_repo.mark_connected(uow.connection, student_id=user_id, now=now)
+    await uow.contacts.add_channel(user_id, Channel.discord)
+    await uow.onboarding.mark_connected(user_id, now=now)
     uow.record(ContactDiscordConnected(user_id=user_id, discord_id=discord_id))

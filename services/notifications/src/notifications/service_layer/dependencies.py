@@ -1,10 +1,15 @@
-"""What every use case needs besides its unit of work: time, templates and the policy."""
+"""What every use case and route needs besides its unit of work: time, templates, the policy,
+and the Discord and Clerk credentials the HTTP edge checks."""
 
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
+from pydantic import SecretStr
+
+from notifications.adapters.discord_oauth import DiscordOAuth
 from notifications.adapters.templates import Renderer
 from notifications.domain.retries import Backoff
 from shared.clock import Clock
@@ -26,3 +31,11 @@ class Dependencies:
     renderer: Renderer
     policy: Policy
     jitter: Callable[[], float] = field(default=random.random)
+    oauth: DiscordOAuth | None = None
+    """Discord's OAuth client; None without NOTIFICATIONS_DISCORD_CLIENT_ID."""
+    oauth_state_secret: SecretStr = SecretStr("")
+    oauth_state_ttl_seconds: int = 600
+    clerk_webhook_secret: SecretStr = SecretStr("")
+    """Empty when Clerk webhooks are not configured here."""
+    dev_mail_dir: Path | None = None
+    """The local SMTP sink's folder, in dev mode only."""

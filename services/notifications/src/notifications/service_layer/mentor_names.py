@@ -2,20 +2,18 @@
 
 from datetime import datetime
 
-from notifications.adapters import names as names_repo
+from notifications.adapters.repositories import NotificationsUnitOfWork
 from shared.messaging.events import MentorUpdated
-from shared.uow import UnitOfWork
 
 
 async def remember_mentor_name(
-    event: MentorUpdated, *, occurred_at: datetime, uow: UnitOfWork
+    event: MentorUpdated, *, occurred_at: datetime, uow: NotificationsUnitOfWork
 ) -> None:
     """The newest profile's name wins; a blank one keeps what was known."""
     if not event.display_name.strip():
         return
-    await names_repo.remember(
-        uow.connection,
-        mentor_id=event.mentor_id,
+    await uow.names.remember(
+        event.mentor_id,
         display_name=event.display_name.strip(),
         occurred_at=occurred_at,
     )

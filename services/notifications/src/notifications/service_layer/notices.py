@@ -4,16 +4,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from notifications.adapters.ics import session_invite
-from notifications.domain.model import Audience, Channel, Kind, Notice
+from notifications.domain.model import Audience, Channel, Invite, Kind, Notice
 from shared.messaging import events as ev
-
-SEAT_RELEASE_REASONS = {
-    "grace_over": "the grace period ended without a renewal",
-    "pack_expired": "the pack expired",
-    "refunded": "the pack was refunded",
-}
-CANCELED_BY = {"student": "the student", "mentor": "the mentor", "system": "the platform"}
 
 
 def _both(
@@ -39,50 +31,36 @@ def _student(event: ev.Event, template: str, kind: Kind, facts: dict[str, Any]) 
     ]
 
 
-def _facts(event: ev.Event, **extra: Any) -> dict[str, Any]:
-    return {**event.model_dump(mode="json"), **extra}
-
-
-def _starts_in(minutes: int) -> str:
-    if minutes % (24 * 60) == 0 and minutes >= 24 * 60:
-        days = minutes // (24 * 60)
-        return "24 hours" if days == 1 else f"{days} days"
-    if minutes % 60 == 0 and minutes >= 60:
-        hours = minutes // 60
-        return "1 hour" if hours == 1 else f"{hours} hours"
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
-
-
-def _amount(amount: int, currency: str) -> str:
-    return f"{currency} {amount / 100:,.2f}"
+def _facts(event: ev.Event) -> dict[str, Any]:
+    """The event's fields as the templates read them; wording and formats are the templates'."""
+    return event.model_dump(mode="json")
 
 
 def _invite(
     event: ev.SessionBooked | ev.SessionRescheduled, *, sequence: int, now: datetime
-) -> dict[str, Any]:
-    """The `.ics` an email carries: same UID per session, SEQUENCE from booking."""
-    invite = session_invite(
+) -> Invite:
+    """The session an email's `.ics` invites to: same UID per session, SEQUENCE from booking;
+    rendered per reader, in their language."""
+    return Invite(
         session_id=event.session_id,
         starts_at=event.starts_at,
         ends_at=event.ends_at,
-        summary=event.topic or "Mentorship session",
+        topic=event.topic,
         join_url=event.join_url,
         sequence=sequence,
         stamped_at=now,
     )
-    return {"filename": "session.ics", "content_type": "text/calendar", "content": invite}
 
 
 def _booked(event: ev.SessionBooked, now: datetime) -> list[Notice]:
     invite = _invite(event, sequence=0, now=now)
-    return _both(event, "session_booked", Kind.session, _facts(event), attachments=(invite,))
+    return _both(event, "session_booked", Kind.session, _facts(event), invite=invite)
 
 
 def _rescheduled(event: ev.SessionRescheduled, now: datetime) -> list[Notice]:
     """The moved session, with an updated invite that replaces the first in calendars."""
     invite = _invite(event, sequence=event.sequence, now=now)
-    facts = _facts(event)
-    return _both(event, "session_rescheduled", Kind.session, facts, attachments=(invite,))
+    return _both(event, "session_rescheduled", Kind.session, _facts(event), invite=invite)
 
 
 NoticeMaker = Callable[..., list[Notice]]
@@ -91,32 +69,17 @@ MAKERS: dict[type[ev.Event], NoticeMaker] = {
     ev.PackPurchased: lambda e, now: _both(e, "pack_purchased", Kind.purchase, _facts(e)),
     ev.SessionBooked: _booked,
     ev.SessionRescheduled: _rescheduled,
-    ev.SessionCanceled: lambda e, now: _both(
-        e,
-        "session_canceled",
-        Kind.session,
-        _facts(e, canceled_by_label=CANCELED_BY[e.canceled_by]),
-    ),
+    ev.SessionCanceled: lambda e, now: _both(e, "session_canceled", Kind.session, _facts(e)),
     ev.SessionReminderDue: lambda e, now: _both(
-        e,
-        "session_reminder_due",
-        Kind.reminder,
-        _facts(e, starts_in=_starts_in(e.offset_minutes)),
+        e, "session_reminder_due", Kind.reminder, _facts(e)
     ),
     ev.PackRenewalDue: lambda e, now: _student(e, "pack_renewal_due", Kind.renewal, _facts(e)),
     ev.SeatGraceStarted: lambda e, now: _student(e, "seat_grace_started", Kind.renewal, _facts(e)),
     ev.SeatGraceExpiring: lambda e, now: _student(
         e, "seat_grace_expiring", Kind.renewal, _facts(e)
     ),
-    ev.SeatReleased: lambda e, now: _both(
-        e,
-        "seat_released",
-        Kind.renewal,
-        _facts(e, reason_label=SEAT_RELEASE_REASONS[e.reason]),
-    ),
-    ev.PaymentRefunded: lambda e, now: _student(
-        e, "payment_refunded", Kind.billing, _facts(e, amount_label=_amount(e.amount, e.currency))
-    ),
+    ev.SeatReleased: lambda e, now: _both(e, "seat_released", Kind.renewal, _facts(e)),
+    ev.PaymentRefunded: lambda e, now: _student(e, "payment_refunded", Kind.billing, _facts(e)),
     ev.PackRevoked: lambda e, now: _both(e, "pack_revoked", Kind.billing, _facts(e)),
     ev.ContactDiscordConnected: lambda e, now: [
         Notice(

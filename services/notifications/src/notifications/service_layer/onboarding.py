@@ -3,13 +3,11 @@ one reminder 48 h later unless they connected meanwhile."""
 
 import uuid
 
-from notifications.adapters import contacts as contacts_repo
-from notifications.adapters import onboarding as onboarding_repo
+from notifications.adapters.repositories import NotificationsUnitOfWork
 from notifications.domain.model import Audience, Channel, Kind, Notice
 from notifications.service_layer.dependencies import Dependencies
 from notifications.service_layer.planning import plan_notices
 from shared.messaging.events import PackPurchased
-from shared.uow import UnitOfWork
 
 ONBOARDING = "onboarding"
 REMINDER = "onboarding_reminder"
@@ -21,17 +19,20 @@ def _key(student_id: str, purpose: str) -> uuid.UUID:
 
 
 async def start_onboarding(
-    purchase: PackPurchased, *, event_id: uuid.UUID, uow: UnitOfWork, deps: Dependencies
+    purchase: PackPurchased,
+    *,
+    event_id: uuid.UUID,
+    uow: NotificationsUnitOfWork,
+    deps: Dependencies,
 ) -> bool:
     """True if this purchase started the student's onboarding (and its email was planned)."""
     if purchase.renewal:
         return False
     now = deps.clock.now()
-    contact = await contacts_repo.get(uow.connection, purchase.student_id)
+    contact = await uow.contacts.get(purchase.student_id)
     connected = contact is not None and contact.discord_id is not None
-    started = await onboarding_repo.start(
-        uow.connection,
-        student_id=purchase.student_id,
+    started = await uow.onboarding.start(
+        purchase.student_id,
         event_id=event_id,
         now=now,
         remind_at=now + deps.policy.onboarding_reminder_after,
@@ -42,18 +43,32 @@ async def start_onboarding(
     return started and not connected
 
 
-async def remind_unconnected(*, uow: UnitOfWork, deps: Dependencies, limit: int) -> int:
-    """The one reminder for onboardings past their time and still not connected."""
+async def onboardings_to_remind(
+    *, uow: NotificationsUnitOfWork, deps: Dependencies, limit: int
+) -> list[str]:
+    """Students past their reminder time and still not connected (not locked)."""
+    return await uow.onboarding.due_reminders(now=deps.clock.now(), limit=limit)
+
+
+async def remind_unconnected(
+    student_id: str, *, uow: NotificationsUnitOfWork, deps: Dependencies
+) -> bool:
+    """The one reminder for an onboarding past its time and still not connected."""
     now = deps.clock.now()
-    due = await onboarding_repo.claim_due_reminders(uow.connection, now=now, limit=limit)
-    for row in due:
-        await onboarding_repo.mark_reminded(uow.connection, student_id=row.student_id, now=now)
-        await _plan(row.student_id, None, REMINDER, uow=uow, deps=deps)
-    return len(due)
+    if not await uow.onboarding.claim_due_reminder(student_id, now=now):
+        return False
+    await uow.onboarding.mark_reminded(student_id, now=now)
+    await _plan(student_id, None, REMINDER, uow=uow, deps=deps)
+    return True
 
 
 async def _plan(
-    student_id: str, mentor_id: str | None, template: str, *, uow: UnitOfWork, deps: Dependencies
+    student_id: str,
+    mentor_id: str | None,
+    template: str,
+    *,
+    uow: NotificationsUnitOfWork,
+    deps: Dependencies,
 ) -> None:
     key = _key(student_id, template)
     notice = Notice(

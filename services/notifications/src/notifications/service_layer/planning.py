@@ -2,17 +2,13 @@
 
 import uuid
 from datetime import datetime
-from typing import Any
 
-from notifications.adapters import contacts as contacts_repo
-from notifications.adapters import deliveries as deliveries_repo
-from notifications.adapters import names as names_repo
+from notifications.adapters.repositories import NotificationsUnitOfWork
 from notifications.adapters.templates import Rendered
-from notifications.domain.model import Channel, Contact, DeliveryStatus, Notice
-from notifications.domain.names import counterpart_name, recipient_name
+from notifications.domain.model import Channel, Contact, Delivery, DeliveryStatus, Notice
+from notifications.domain.names import name_of
 from notifications.domain.routing import Route, routes_for
 from notifications.service_layer.dependencies import Dependencies
-from shared.uow import UnitOfWork
 
 
 async def plan_notices(
@@ -20,7 +16,7 @@ async def plan_notices(
     *,
     event_id: uuid.UUID,
     event_type: str,
-    uow: UnitOfWork,
+    uow: NotificationsUnitOfWork,
     deps: Dependencies,
 ) -> int:
     """Insert one row per notice and channel (pending, or skipped with the reason).
@@ -31,9 +27,9 @@ async def plan_notices(
         return 0
     now = deps.clock.now()
     people = {n.recipient for n in notices} | {n.counterpart for n in notices if n.counterpart}
-    known = await contacts_repo.get_many(uow.connection, people)
-    profile_names = await names_repo.get_many(uow.connection, people)
-    rows = []
+    known = await uow.contacts.get_many(people)
+    profile_names = await uow.names.get_many(people)
+    planned = []
     for notice in notices:
         contact = known.get(notice.recipient)
         routes = routes_for(
@@ -43,8 +39,8 @@ async def plan_notices(
             notice, contact=contact, known=known, profile_names=profile_names, deps=deps
         )
         for route in routes:
-            rows.append(
-                _row(
+            planned.append(
+                _delivery(
                     notice,
                     route,
                     rendered,
@@ -54,10 +50,10 @@ async def plan_notices(
                     attempt_limit=deps.policy.attempt_limit,
                 )
             )
-    inserted = await deliveries_repo.insert_planned(uow.connection, rows)
-    due = {row.channel for row in inserted if row.status == DeliveryStatus.pending}
+    inserted = await uow.deliveries.add_planned(planned)
+    due = {d.channel for d in inserted if d.status is DeliveryStatus.pending}
     if due:
-        await deliveries_repo.wake_senders(uow.connection, due)
+        await uow.deliveries.wake_senders(due)
     return len(inserted)
 
 
@@ -69,20 +65,20 @@ def _render(
     profile_names: dict[str, str],
     deps: Dependencies,
 ) -> Rendered:
-    """The message in the reader's zone, naming people by their names (decision 0018)."""
+    """The message in the reader's zone and language, naming people by their names (decision
+    0018; an unknown name is worded by the template, decision 0035)."""
     other = known.get(notice.counterpart) if notice.counterpart else None
-    counterpart = counterpart_name(
-        notice.counterpart, audience=notice.audience, profile_names=profile_names, contact=other
+    counterpart = (
+        name_of(notice.counterpart, profile_names=profile_names, contact=other)
+        if notice.counterpart
+        else None
     )
     facts = {
         **notice.facts,
         "audience": notice.audience.value,
-        "recipient": recipient_name(notice.recipient, profile_names=profile_names, contact=contact),
-        "counterpart": counterpart or "",
-        "counterpart_named": bool(
-            notice.counterpart
-            and (notice.counterpart in profile_names or (other and other.display_name))
-        ),
+        "recipient": name_of(notice.recipient, profile_names=profile_names, contact=contact),
+        "counterpart": counterpart,
+        "counterpart_named": counterpart is not None,
         "connect_url": deps.policy.connect_discord_url,
     }
     return deps.renderer.render(
@@ -90,10 +86,11 @@ def _render(
         facts=facts,
         zone=contact.timezone if contact else "UTC",
         locale=contact.locale if contact else "en",
+        invite=notice.invite,
     )
 
 
-def _row(
+def _delivery(
     notice: Notice,
     route: Route,
     rendered: Rendered,
@@ -102,26 +99,26 @@ def _row(
     event_type: str,
     now: datetime,
     attempt_limit: int,
-) -> dict[str, Any]:
+) -> Delivery:
     email = route.channel is Channel.email
-    return {
-        "delivery_id": uuid.uuid4(),
-        "event_id": event_id,
-        "event_type": event_type,
-        "channel": route.channel.value,
-        "recipient": notice.recipient,
-        "address": route.address,
-        "template": notice.template,
-        "kind": notice.kind.value,
-        "status": DeliveryStatus.skipped if route.skip else DeliveryStatus.pending,
-        "skip_reason": route.skip.value if route.skip else None,
-        "attempts": 0,
-        "attempt_limit": attempt_limit,
-        "subject": rendered.subject,
-        "body_text": rendered.text if email else rendered.discord,
-        "body_html": rendered.html if email else None,
-        "attachments": list(notice.attachments) if email else [],
-        "next_attempt_at": None if route.skip else now,
-        "created_at": now,
-        "updated_at": now,
-    }
+    return Delivery(
+        delivery_id=uuid.uuid4(),
+        event_id=event_id,
+        event_type=event_type,
+        channel=route.channel,
+        recipient=notice.recipient,
+        address=route.address,
+        template=notice.template,
+        kind=notice.kind,
+        status=DeliveryStatus.skipped if route.skip else DeliveryStatus.pending,
+        skip_reason=route.skip,
+        attempts=0,
+        attempt_limit=attempt_limit,
+        subject=rendered.subject,
+        body_text=rendered.text if email else rendered.discord,
+        body_html=rendered.html if email else None,
+        attachments=list(rendered.attachments) if email else [],
+        next_attempt_at=None if route.skip else now,
+        created_at=now,
+        updated_at=now,
+    )

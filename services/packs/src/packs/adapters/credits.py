@@ -6,6 +6,8 @@ from uuid import UUID
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
+from packs.adapters import credit_view, reservations
+from packs.adapters.repositories import CreditState, LockedPair
 from packs.adapters.tables import credits
 from packs.domain.model import Credit, CreditStatus, SettlementOutcome
 from shared.db import AnyRow, DbConnection
@@ -87,3 +89,54 @@ async def void_reserved_of_pack(connection: DbConnection, *, pack_id: UUID, now:
         .returning(credits.c.session_id)
     )
     return len(result.all())
+
+
+class SqlCredits:
+    """`CreditRepository` on one transaction's connection."""
+
+    def __init__(self, connection: DbConnection) -> None:
+        self._connection = connection
+
+    async def get(self, session_id: UUID) -> Credit | None:
+        return await get_credit(self._connection, session_id)
+
+    async def state(self, session_id: UUID) -> CreditState | None:
+        return await credit_view.credit_of_session(self._connection, session_id)
+
+    async def lock_pair(self, *, student_id: str, mentor_id: str, session_id: UUID) -> LockedPair:
+        return await reservations.lock_pair(
+            self._connection, student_id=student_id, mentor_id=mentor_id, session_id=session_id
+        )
+
+    async def reserve(
+        self,
+        *,
+        session_id: UUID,
+        pack_id: UUID,
+        student_id: str,
+        mentor_id: str,
+        starts_at: datetime,
+        now: datetime,
+    ) -> bool:
+        return await reservations.reserve(
+            self._connection,
+            session_id=session_id,
+            pack_id=pack_id,
+            student_id=student_id,
+            mentor_id=mentor_id,
+            starts_at=starts_at,
+            now=now,
+        )
+
+    async def add_tombstone(self, session_id: UUID, *, now: datetime) -> bool:
+        return await add_tombstone(self._connection, session_id=session_id, now=now)
+
+    async def settle(
+        self, session_id: UUID, *, to: CreditStatus, outcome: SettlementOutcome, now: datetime
+    ) -> UUID | None:
+        return await settle(
+            self._connection, session_id=session_id, to=to, outcome=outcome, now=now
+        )
+
+    async def void_reserved(self, pack_id: UUID, *, now: datetime) -> int:
+        return await void_reserved_of_pack(self._connection, pack_id=pack_id, now=now)

@@ -3,8 +3,9 @@
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
+from packs.adapters.repositories import Due
 from packs.adapters.tables import packs
 from packs.domain.model import Pack, PackStatus
 from shared.db import AnyRow, DbConnection
@@ -20,6 +21,26 @@ PACK_COLUMNS = (
     packs.c.sessions_used,
     packs.c.sessions_reserved,
     packs.c.expires_at,
+)
+
+
+# The purchase path's statements are built once (issue 19): only parameters change. Bind
+# names carry a `p_` prefix: in an INSERT they must not equal a column's name.
+_FOR_ORDER = select(*PACK_COLUMNS).where(packs.c.order_id == bindparam("p_order"))
+_ADD_PACK = insert(packs).values(
+    id=bindparam("p_id"),
+    order_id=bindparam("p_order"),
+    seat_id=bindparam("p_seat"),
+    student_id=bindparam("p_student"),
+    mentor_id=bindparam("p_mentor"),
+    product_id=bindparam("p_product"),
+    status=PackStatus.active.value,
+    sessions_total=bindparam("p_sessions_total"),
+    session_minutes=bindparam("p_session_minutes"),
+    validity_days=bindparam("p_validity_days"),
+    purchased_at=bindparam("p_purchased_at"),
+    expires_at=bindparam("p_expires_at"),
+    created_at=bindparam("p_now"),
 )
 
 
@@ -58,9 +79,7 @@ async def packs_of_seat(connection: DbConnection, seat_id: UUID) -> list[Pack]:
 
 
 async def pack_for_order(connection: DbConnection, order_id: UUID) -> Pack | None:
-    row = (
-        await connection.execute(select(*PACK_COLUMNS).where(packs.c.order_id == order_id))
-    ).first()
+    row = (await connection.execute(_FOR_ORDER, {"p_order": order_id})).first()
     return None if row is None else to_pack(row)
 
 
@@ -80,9 +99,7 @@ async def claim_expiring(connection: DbConnection, *, pack_id: UUID, now: dateti
     return None if row is None else to_pack(row)
 
 
-async def due_to_expire(
-    connection: DbConnection, *, now: datetime, limit: int
-) -> list[tuple[UUID, str]]:
+async def due_to_expire(connection: DbConnection, *, now: datetime, limit: int) -> list[Due]:
     """(pack id, mentor id) of active packs past their expiry, not locked."""
     rows = await connection.execute(
         select(packs.c.id, packs.c.mentor_id)
@@ -90,7 +107,7 @@ async def due_to_expire(
         .order_by(packs.c.expires_at)
         .limit(limit)
     )
-    return [(row.id, row.mentor_id) for row in rows]
+    return [Due(row.id, row.mentor_id) for row in rows]
 
 
 async def add_pack(
@@ -100,21 +117,21 @@ async def add_pack(
     pack_id = uuid4()
     expires_at = purchase.paid_at + timedelta(days=purchase.pack.validity_days)
     await connection.execute(
-        insert(packs).values(
-            id=pack_id,
-            order_id=purchase.order_id,
-            seat_id=seat_id,
-            student_id=purchase.student_id,
-            mentor_id=purchase.mentor_id,
-            product_id=purchase.product_id,
-            status=PackStatus.active,
-            sessions_total=purchase.pack.sessions_count,
-            session_minutes=purchase.pack.session_minutes,
-            validity_days=purchase.pack.validity_days,
-            purchased_at=purchase.paid_at,
-            expires_at=expires_at,
-            created_at=now,
-        )
+        _ADD_PACK,
+        {
+            "p_id": pack_id,
+            "p_order": purchase.order_id,
+            "p_seat": seat_id,
+            "p_student": purchase.student_id,
+            "p_mentor": purchase.mentor_id,
+            "p_product": purchase.product_id,
+            "p_sessions_total": purchase.pack.sessions_count,
+            "p_session_minutes": purchase.pack.session_minutes,
+            "p_validity_days": purchase.pack.validity_days,
+            "p_purchased_at": purchase.paid_at,
+            "p_expires_at": expires_at,
+            "p_now": now,
+        },
     )
     return pack_id, expires_at
 
@@ -144,3 +161,41 @@ async def mark_refunded(connection: DbConnection, *, pack_id: UUID, now: datetim
         .where(packs.c.id == pack_id)
         .values(status=PackStatus.refunded, refunded_at=now, sessions_reserved=0)
     )
+
+
+class SqlPacks:
+    """`PackRepository` on one transaction's connection."""
+
+    def __init__(self, connection: DbConnection) -> None:
+        self._connection = connection
+
+    async def expiring(self, *, now: datetime, limit: int) -> list[Due]:
+        return await due_to_expire(self._connection, now=now, limit=limit)
+
+    async def claim_expiring(self, pack_id: UUID, *, now: datetime) -> Pack | None:
+        return await claim_expiring(self._connection, pack_id=pack_id, now=now)
+
+    async def mark_expired(self, pack_id: UUID, *, now: datetime) -> None:
+        await mark_expired(self._connection, pack_id=pack_id, now=now)
+
+    async def of_seat(self, seat_id: UUID) -> list[Pack]:
+        return await packs_of_seat(self._connection, seat_id)
+
+    async def for_order(self, order_id: UUID) -> Pack | None:
+        return await pack_for_order(self._connection, order_id)
+
+    async def of_pair(self, *, student_id: str, mentor_id: str, lock: bool = False) -> list[Pack]:
+        return await packs_of_pair(
+            self._connection, student_id=student_id, mentor_id=mentor_id, lock=lock
+        )
+
+    async def mark_refunded(self, pack_id: UUID, *, now: datetime) -> None:
+        await mark_refunded(self._connection, pack_id=pack_id, now=now)
+
+    async def add(
+        self, *, purchase: PaymentSucceeded, seat_id: UUID, now: datetime
+    ) -> tuple[UUID, datetime]:
+        return await add_pack(self._connection, purchase=purchase, seat_id=seat_id, now=now)
+
+    async def save_counts(self, pack: Pack, *, now: datetime) -> None:
+        await save_counts(self._connection, pack, now=now)

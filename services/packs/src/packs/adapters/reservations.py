@@ -6,7 +6,6 @@ seat and any credit of the session id; the credit insert and the pack's counter 
 one statement. Both statements are built once (bench/packs_reserve.py measures the path).
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -14,8 +13,9 @@ from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from packs.adapters.packs import PACK_COLUMNS, to_pack
+from packs.adapters.repositories import LockedPair
 from packs.adapters.tables import credits, packs, seats
-from packs.domain.model import Credit, CreditStatus, Pack, Seat, SeatStatus
+from packs.domain.model import Credit, CreditStatus, Seat, SeatStatus
 from shared.db import DbConnection
 
 _seat = seats.alias("live_seat")
@@ -68,13 +68,6 @@ _RESERVE = (
     .values(sessions_reserved=packs.c.sessions_reserved + 1)
     .returning(packs.c.id)
 )
-
-
-@dataclass
-class LockedPair:
-    packs: list[Pack]  # the student's packs with the mentor, locked, in expiry order
-    seat: Seat | None  # the live seat, as of the read (not locked)
-    credit: Credit | None  # the session id's credit, as of the read; re-read after a conflict
 
 
 async def lock_pair(

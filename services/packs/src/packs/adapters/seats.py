@@ -4,8 +4,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from sqlalchemy import ColumnElement, and_, insert, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, insert, select, update
 
+from packs.adapters.repositories import Due
 from packs.adapters.tables import seat_holds, seats
 from packs.domain.model import (
     LIVE_SEAT_STATUSES,
@@ -30,16 +31,51 @@ def to_seat(row: AnyRow) -> Seat:
     )
 
 
+# The purchase and hold paths' statements are built once (issue 19): only parameters change.
+# Bind names carry a `p_` prefix: in an INSERT or UPDATE they must not equal a column's name.
+_LIVE_SEAT = select(seats).where(
+    seats.c.student_id == bindparam("p_student"),
+    seats.c.mentor_id == bindparam("p_mentor"),
+    seats.c.status.in_(LIVE_SEAT_STATUSES),
+)
+_LIVE_SEAT_LOCKED = _LIVE_SEAT.with_for_update()
+_ADD_SEAT = insert(seats).values(
+    id=bindparam("p_id"),
+    student_id=bindparam("p_student"),
+    mentor_id=bindparam("p_mentor"),
+    status=bindparam("p_status"),
+    held_until=bindparam("p_held_until"),
+    created_at=bindparam("p_now"),
+    activated_at=bindparam("p_activated_at"),
+)
+_ACTIVATE = (
+    update(seats)
+    .where(seats.c.id == bindparam("p_id"))
+    .values(
+        status=SeatStatus.active.value,
+        held_until=None,
+        grace_ends_at=None,
+        grace_warning_sent_at=None,
+        activated_at=bindparam("p_now"),
+    )
+)
+_SET_HOLD_STATUS = (
+    update(seat_holds)
+    .where(
+        seat_holds.c.order_id == bindparam("p_order"),
+        seat_holds.c.status == HoldStatus.pending.value,
+    )
+    .values(status=bindparam("p_status"))
+)
+
+
 async def live_seat(
     connection: DbConnection, *, student_id: str, mentor_id: str, lock: bool = False
 ) -> Seat | None:
     """The student's live seat with the mentor (at most one, by a unique index)."""
-    query = select(seats).where(
-        seats.c.student_id == student_id,
-        seats.c.mentor_id == mentor_id,
-        seats.c.status.in_(LIVE_SEAT_STATUSES),
-    )
-    row = (await connection.execute(query.with_for_update() if lock else query)).first()
+    query = _LIVE_SEAT_LOCKED if lock else _LIVE_SEAT
+    params = {"p_student": student_id, "p_mentor": mentor_id}
+    row = (await connection.execute(query, params)).first()
     return None if row is None else to_seat(row)
 
 
@@ -70,31 +106,22 @@ async def claim_seat(
 
 async def due_seats(
     connection: DbConnection, *, due: ColumnElement[bool], limit: int
-) -> Sequence[tuple[UUID, str]]:
+) -> Sequence[Due]:
     """(seat id, mentor id) of seats matching `due`, not locked."""
     rows = await connection.execute(
         select(seats.c.id, seats.c.mentor_id).where(due).order_by(seats.c.id).limit(limit)
     )
-    return [(row.id, row.mentor_id) for row in rows]
+    return [Due(row.id, row.mentor_id) for row in rows]
 
 
-async def claim_warnable(
-    connection: DbConnection, *, now: datetime, window: timedelta, limit: int
-) -> list[Seat]:
-    """Lock (SKIP LOCKED) seats in grace whose final window began and that were not warned."""
-    rows = await connection.execute(
-        select(seats)
-        .where(
-            seats.c.status == SeatStatus.grace,
-            seats.c.grace_warning_sent_at.is_(None),
-            seats.c.grace_ends_at - window <= now,
-            seats.c.grace_ends_at > now,
-        )
-        .order_by(seats.c.grace_ends_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+def warnable(now: datetime, *, window: timedelta) -> ColumnElement[bool]:
+    """Seats in grace whose final window began and that were not warned."""
+    return and_(
+        seats.c.status == SeatStatus.grace,
+        seats.c.grace_warning_sent_at.is_(None),
+        seats.c.grace_ends_at - window <= now,
+        seats.c.grace_ends_at > now,
     )
-    return [to_seat(row) for row in rows]
 
 
 async def add_seat(
@@ -110,15 +137,16 @@ async def add_seat(
         id=uuid4(), student_id=student_id, mentor_id=mentor_id, status=status, held_until=held_until
     )
     await connection.execute(
-        insert(seats).values(
-            id=seat.id,
-            student_id=student_id,
-            mentor_id=mentor_id,
-            status=status,
-            held_until=held_until,
-            created_at=now,
-            activated_at=now if status is SeatStatus.active else None,
-        )
+        _ADD_SEAT,
+        {
+            "p_id": seat.id,
+            "p_student": student_id,
+            "p_mentor": mentor_id,
+            "p_status": status.value,
+            "p_held_until": held_until,
+            "p_now": now,
+            "p_activated_at": now if status is SeatStatus.active else None,
+        },
     )
     return seat
 
@@ -131,17 +159,7 @@ async def extend_hold(connection: DbConnection, *, seat_id: UUID, held_until: da
 
 async def activate(connection: DbConnection, *, seat_id: UUID, now: datetime) -> None:
     """Held or grace → active; the grace period and its warning are cleared."""
-    await connection.execute(
-        update(seats)
-        .where(seats.c.id == seat_id)
-        .values(
-            status=SeatStatus.active,
-            held_until=None,
-            grace_ends_at=None,
-            grace_warning_sent_at=None,
-            activated_at=now,
-        )
-    )
+    await connection.execute(_ACTIVATE, {"p_id": seat_id, "p_now": now})
 
 
 async def start_grace(connection: DbConnection, *, seat_id: UUID, ends_at: datetime) -> None:
@@ -211,11 +229,7 @@ async def add_hold(
 
 
 async def set_hold_status(connection: DbConnection, *, order_id: UUID, status: HoldStatus) -> None:
-    await connection.execute(
-        update(seat_holds)
-        .where(seat_holds.c.order_id == order_id, seat_holds.c.status == HoldStatus.pending)
-        .values(status=status)
-    )
+    await connection.execute(_SET_HOLD_STATUS, {"p_order": order_id, "p_status": status.value})
 
 
 async def expire_holds_of_seat(connection: DbConnection, *, seat_id: UUID) -> None:
@@ -241,3 +255,110 @@ async def other_open_holds(
         )
     )
     return len(rows.all())
+
+
+class SqlSeats:
+    """`SeatRepository` on one transaction's connection."""
+
+    def __init__(self, connection: DbConnection) -> None:
+        self._connection = connection
+
+    async def lock(self, seat_id: UUID) -> Seat:
+        return await lock_seat(self._connection, seat_id)
+
+    async def live_of(self, *, student_id: str, mentor_id: str, lock: bool = False) -> Seat | None:
+        return await live_seat(
+            self._connection, student_id=student_id, mentor_id=mentor_id, lock=lock
+        )
+
+    async def add(
+        self,
+        *,
+        student_id: str,
+        mentor_id: str,
+        status: SeatStatus,
+        now: datetime,
+        held_until: datetime | None = None,
+    ) -> Seat:
+        return await add_seat(
+            self._connection,
+            student_id=student_id,
+            mentor_id=mentor_id,
+            status=status,
+            now=now,
+            held_until=held_until,
+        )
+
+    async def extend_hold(self, seat_id: UUID, *, held_until: datetime) -> None:
+        await extend_hold(self._connection, seat_id=seat_id, held_until=held_until)
+
+    async def activate(self, seat_id: UUID, *, now: datetime) -> None:
+        await activate(self._connection, seat_id=seat_id, now=now)
+
+    async def start_grace(self, seat_id: UUID, *, ends_at: datetime) -> None:
+        await start_grace(self._connection, seat_id=seat_id, ends_at=ends_at)
+
+    async def holds_ended(self, *, now: datetime, limit: int) -> Sequence[Due]:
+        return await due_seats(self._connection, due=hold_ended(now), limit=limit)
+
+    async def claim_hold_ended(self, seat_id: UUID, *, now: datetime) -> Seat | None:
+        return await claim_seat(self._connection, seat_id, due=hold_ended(now))
+
+    async def graces_over(self, *, now: datetime, limit: int) -> Sequence[Due]:
+        return await due_seats(self._connection, due=grace_over(now), limit=limit)
+
+    async def claim_grace_over(self, seat_id: UUID, *, now: datetime) -> Seat | None:
+        return await claim_seat(self._connection, seat_id, due=grace_over(now))
+
+    async def grace_warnings_due(
+        self, *, now: datetime, window: timedelta, limit: int
+    ) -> Sequence[Due]:
+        return await due_seats(self._connection, due=warnable(now, window=window), limit=limit)
+
+    async def claim_grace_warning_due(
+        self, seat_id: UUID, *, now: datetime, window: timedelta
+    ) -> Seat | None:
+        return await claim_seat(self._connection, seat_id, due=warnable(now, window=window))
+
+    async def mark_warned(self, seat_id: UUID, *, now: datetime) -> None:
+        await mark_warned(self._connection, seat_id=seat_id, now=now)
+
+    async def release(self, seat_id: UUID, *, reason: ReleaseReason, now: datetime) -> None:
+        await release(self._connection, seat_id=seat_id, reason=reason, now=now)
+
+
+class SqlHolds:
+    """`HoldRepository` on one transaction's connection."""
+
+    def __init__(self, connection: DbConnection) -> None:
+        self._connection = connection
+
+    async def get(self, order_id: UUID) -> Hold | None:
+        return await get_hold(self._connection, order_id)
+
+    async def add(
+        self,
+        *,
+        order_id: UUID,
+        seat: Seat,
+        renewal: bool,
+        held_until: datetime | None,
+        now: datetime,
+    ) -> None:
+        await add_hold(
+            self._connection,
+            order_id=order_id,
+            seat=seat,
+            renewal=renewal,
+            held_until=held_until,
+            now=now,
+        )
+
+    async def set_status(self, order_id: UUID, status: HoldStatus) -> None:
+        await set_hold_status(self._connection, order_id=order_id, status=status)
+
+    async def others_open(self, *, seat_id: UUID, order_id: UUID, now: datetime) -> int:
+        return await other_open_holds(self._connection, seat_id=seat_id, order_id=order_id, now=now)
+
+    async def expire_of_seat(self, seat_id: UUID) -> None:
+        await expire_holds_of_seat(self._connection, seat_id=seat_id)

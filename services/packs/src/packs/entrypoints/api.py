@@ -3,11 +3,13 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path
 
 from packs.adapters import capacity as capacity_repo
 from packs.adapters import views
+from packs.adapters.unit_of_work import SqlPacksUnitOfWork
 from packs.domain.seats import open_seats
+from packs.entrypoints.deps import Deps
 from packs.entrypoints.schemas import (
     CapacityRead,
     CapacityUpdate,
@@ -16,7 +18,6 @@ from packs.entrypoints.schemas import (
     SeatRead,
 )
 from packs.service_layer.change_capacity import ChangeCapacity, change_capacity
-from packs.service_layer.dependencies import Dependencies
 from shared.auth import Role, User
 from shared.errors import Forbidden, NotFound
 from shared.http.deps import CurrentUser, ReadDb, Uow
@@ -25,17 +26,11 @@ from shared.types import UserId
 router = APIRouter(prefix="/v1", tags=["packs"])
 
 
-def _dependencies(request: Request) -> Dependencies:
-    deps: Dependencies = request.app.state.packs
-    return deps
-
-
-Deps = Annotated[Dependencies, Depends(_dependencies)]
 MentorId = Annotated[UserId, Path()]
 
 
 def _may_manage(user: User, mentor_id: str) -> None:
-    if not (user.is_admin or (user.role is Role.mentor and user.id == mentor_id)):
+    if not user.acts_for(mentor_id, role=Role.mentor):
         raise Forbidden("only this mentor or an admin may do this")
 
 
@@ -50,7 +45,7 @@ async def my_packs(user: CurrentUser, db: ReadDb, deps: Deps) -> list[PackRead]:
 async def get_pack(pack_id: UUID, user: CurrentUser, db: ReadDb, deps: Deps) -> PackRead:
     """One pack, for its student, its mentor or an admin."""
     row = await views.pack_by_id(db, pack_id, now=deps.clock.now())
-    if row is None or not (user.is_admin or user.id in (row.student_id, row.mentor_id)):
+    if row is None or not user.acts_for(row.student_id, row.mentor_id):
         raise NotFound(f"no pack {pack_id}")
     return PackRead.model_validate(row._mapping)
 
@@ -80,7 +75,8 @@ async def put_capacity(
 ) -> CapacityRead:
     """Change the capacity; below the live seats it frees nothing and blocks new holds."""
     _may_manage(user, mentor_id)
-    view = await change_capacity(ChangeCapacity(mentor_id, body.capacity), uow=uow, deps=deps)
+    command = ChangeCapacity(mentor_id, body.capacity)
+    view = await change_capacity(command, uow=SqlPacksUnitOfWork(uow), deps=deps)
     await uow.commit()
     return CapacityRead(
         mentor_id=view.mentor_id,

@@ -4,10 +4,11 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
+from packs.adapters.unit_of_work import SqlPacksUnitOfWork
 from packs.domain.model import CreditStatus
 from packs.entrypoints.credit_schemas import CreditRead
 from packs.service_layer.read_credit import ReadCredit, read_credit
-from shared.http.deps import CurrentUser, ReadDb
+from shared.http.deps import CurrentUser, Uow
 
 router = APIRouter(prefix="/v1", tags=["packs"])
 
@@ -17,11 +18,10 @@ router = APIRouter(prefix="/v1", tags=["packs"])
     response_model=CreditRead,
     responses={404: {"description": "NOT_FOUND: no credit for this session, or not yours"}},
 )
-async def session_credit(session_id: UUID, user: CurrentUser, db: ReadDb) -> CreditRead:
+async def session_credit(session_id: UUID, user: CurrentUser, uow: Uow) -> CreditRead:
     """The credit reserved for a booked session, for its student, its mentor or an admin."""
-    credit = await read_credit(
-        ReadCredit(session_id, viewer_id=user.id, viewer_is_admin=user.is_admin), connection=db
-    )
+    query = ReadCredit(session_id, viewer_id=user.id, viewer_is_admin=user.is_admin)
+    credit = await read_credit(query, uow=SqlPacksUnitOfWork(uow))
     consumed = credit.status is CreditStatus.consumed
     return CreditRead(
         session_id=credit.session_id,

@@ -2,6 +2,7 @@
 
 from typing import Literal
 
+from packs.adapters.unit_of_work import SqlPacksUnitOfWork
 from packs.domain.model import CreditStatus
 from packs.service_layer.check_eligibility import CheckEligibility, check_eligibility
 from packs.service_layer.dependencies import Dependencies
@@ -31,7 +32,7 @@ class PackRequestHandlers:
             request.order_id, request.student_id, request.mentor_id, request.hold_until
         )
         async with self._runtime.uow() as uow:
-            held = await hold_seat(command, uow=uow, deps=self._deps)
+            held = await hold_seat(command, uow=SqlPacksUnitOfWork(uow), deps=self._deps)
             await uow.commit()
         return contract.SeatHoldReply(
             order_id=held.order_id,
@@ -45,7 +46,7 @@ class PackRequestHandlers:
             request.session_id, request.student_id, request.mentor_id, request.session_starts_at
         )
         async with self._runtime.uow() as uow:
-            reserved = await reserve_credit(command, uow=uow, deps=self._deps)
+            reserved = await reserve_credit(command, uow=SqlPacksUnitOfWork(uow), deps=self._deps)
             await uow.commit()
         return contract.CreditReserveReply(
             session_id=reserved.session_id,
@@ -56,9 +57,8 @@ class PackRequestHandlers:
 
     async def release(self, request: contract.CreditReleaseRequest) -> contract.CreditReleaseReply:
         async with self._runtime.uow() as uow:
-            status = await release_credit(
-                ReleaseCredit(request.session_id), uow=uow, deps=self._deps
-            )
+            command = ReleaseCredit(request.session_id)
+            status = await release_credit(command, uow=SqlPacksUnitOfWork(uow), deps=self._deps)
             await uow.commit()
         return contract.CreditReleaseReply(
             session_id=request.session_id, status=RELEASE_STATUSES[status]
@@ -67,7 +67,7 @@ class PackRequestHandlers:
     async def eligibility(self, request: contract.EligibilityRequest) -> contract.EligibilityReply:
         query = CheckEligibility(request.student_id, request.mentor_id, request.session_starts_at)
         async with self._runtime.uow() as uow:
-            found = await check_eligibility(query, uow=uow, deps=self._deps)
+            found = await check_eligibility(query, uow=SqlPacksUnitOfWork(uow), deps=self._deps)
         return contract.EligibilityReply(
             eligible=found.eligible,
             code=None if found.code is None else found.code.value,

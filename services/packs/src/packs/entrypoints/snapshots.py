@@ -5,10 +5,9 @@ their last change, so the directory's order-safe handler ends where the live eve
 """
 
 from packs.adapters.capacity_snapshot import capacities_after
-from packs.domain.seats import open_seats
+from packs.service_layer.seat_changes import capacity_changed
 from shared.db import DbConnection
 from shared.messaging import MessageBus
-from shared.messaging.events import MentorCapacityChanged
 from shared.messaging.snapshots import Fact, SnapshotEntry, serve_snapshot
 
 MENTOR_CAPACITY_SNAPSHOT = "mentor_capacity"
@@ -23,11 +22,8 @@ async def read_page(
             position=row.mentor_id,
             facts=[
                 Fact(
-                    MentorCapacityChanged(
-                        mentor_id=row.mentor_id,
-                        capacity=row.capacity,
-                        live_seats=row.live_seats,
-                        open_seats=open_seats(capacity=row.capacity, live=row.live_seats),
+                    capacity_changed(
+                        mentor_id=row.mentor_id, capacity=row.capacity, live=row.live_seats
                     ),
                     row.changed_at,
                 )

@@ -2,12 +2,11 @@
 
 from dataclasses import dataclass
 
-from packs.adapters import capacity as capacity_repo
+from packs.adapters.repositories import PacksUnitOfWork
 from packs.domain.seats import open_seats
 from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.seat_changes import announce_capacity
 from shared.errors import InvalidInput
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -25,19 +24,15 @@ class CapacityView:
 
 
 async def change_capacity(
-    cmd: ChangeCapacity, *, uow: UnitOfWork, deps: Dependencies
+    cmd: ChangeCapacity, *, uow: PacksUnitOfWork, deps: Dependencies
 ) -> CapacityView:
     """Lowering below the live seats is allowed: it frees nothing and blocks new holds."""
     if cmd.capacity < 0:
         raise InvalidInput("capacity must not be negative")
-    await capacity_repo.lock_capacity(
-        uow.connection, mentor_id=cmd.mentor_id, default=deps.policy.default_capacity
-    )
-    await capacity_repo.set_capacity(
-        uow.connection, mentor_id=cmd.mentor_id, capacity=cmd.capacity, now=deps.clock.now()
-    )
+    await uow.capacity.lock(cmd.mentor_id, default=deps.policy.default_capacity)
+    await uow.capacity.set(cmd.mentor_id, capacity=cmd.capacity, now=deps.clock.now())
     await announce_capacity(uow=uow, deps=deps, mentor_id=cmd.mentor_id, capacity=cmd.capacity)
-    live = await capacity_repo.count_live_seats(uow.connection, mentor_id=cmd.mentor_id)
+    live = await uow.capacity.live_seats(cmd.mentor_id)
     return CapacityView(
         cmd.mentor_id, cmd.capacity, live, open_seats(capacity=cmd.capacity, live=live)
     )

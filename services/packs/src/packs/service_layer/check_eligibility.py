@@ -4,12 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from packs.adapters import packs as packs_repo
-from packs.adapters import seats as seats_repo
+from packs.adapters.repositories import PacksUnitOfWork
 from packs.domain.eligibility import bookable_remaining, judge
 from packs.domain.errors import IneligibleCode
 from packs.service_layer.dependencies import Dependencies
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -29,15 +27,11 @@ class Eligibility:
 
 
 async def check_eligibility(
-    query: CheckEligibility, *, uow: UnitOfWork, deps: Dependencies
+    query: CheckEligibility, *, uow: PacksUnitOfWork, deps: Dependencies
 ) -> Eligibility:
     now = deps.clock.now()
-    packs = await packs_repo.packs_of_pair(
-        uow.connection, student_id=query.student_id, mentor_id=query.mentor_id
-    )
-    seat = await seats_repo.live_seat(
-        uow.connection, student_id=query.student_id, mentor_id=query.mentor_id
-    )
+    packs = await uow.packs.of_pair(student_id=query.student_id, mentor_id=query.mentor_id)
+    seat = await uow.seats.live_of(student_id=query.student_id, mentor_id=query.mentor_id)
     verdict = judge(packs=packs, seat=seat, starts_at=query.session_starts_at, now=now)
     latest = max((p.expires_at for p in packs), default=None)
     expires_at = verdict.pack.expires_at if verdict.pack else latest

@@ -3,20 +3,17 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from packs.adapters import packs as packs_repo
-from packs.adapters import seats as seats_repo
+from packs.adapters.repositories import PacksUnitOfWork
 from packs.domain.model import CreditStatus, SettlementOutcome
 from packs.domain.renewal import after_consumption
 from packs.service_layer.credit_settlement import (
     Settled,
-    credit_of,
     release_seat_if_packs_gone,
     settle_reserved,
 )
 from packs.service_layer.dependencies import Dependencies
 from shared.logging import get_logger
 from shared.messaging.events import PackDepleted, PackRenewalDue, SeatGraceStarted
-from shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 
@@ -27,9 +24,9 @@ class ConsumeCredit:
     outcome: SettlementOutcome  # completed, no_show or late_cancel
 
 
-async def consume_credit(cmd: ConsumeCredit, *, uow: UnitOfWork, deps: Dependencies) -> bool:
+async def consume_credit(cmd: ConsumeCredit, *, uow: PacksUnitOfWork, deps: Dependencies) -> bool:
     """True if this call consumed the credit; any later or concurrent call finds it settled."""
-    credit = await credit_of(uow, cmd.session_id)
+    credit = await uow.credits.get(cmd.session_id)
     if credit is None or credit.status is not CreditStatus.reserved:
         if credit is None:
             log.warning("credit.missing_for_session", session_id=str(cmd.session_id))
@@ -46,7 +43,7 @@ async def consume_credit(cmd: ConsumeCredit, *, uow: UnitOfWork, deps: Dependenc
         uow.record(
             PackDepleted(pack_id=pack.id, student_id=pack.student_id, mentor_id=pack.mentor_id)
         )
-    await packs_repo.save_counts(uow.connection, pack, now=now)
+    await uow.packs.save_counts(pack, now=now)
     if was_live:
         await _renewal_step(settled, uow=uow, deps=deps)
     else:
@@ -54,13 +51,13 @@ async def consume_credit(cmd: ConsumeCredit, *, uow: UnitOfWork, deps: Dependenc
     return True
 
 
-async def _renewal_step(settled: Settled, *, uow: UnitOfWork, deps: Dependencies) -> None:
+async def _renewal_step(settled: Settled, *, uow: PacksUnitOfWork, deps: Dependencies) -> None:
     """Remind at one session left; at none, the seat enters grace (ARCHITECTURE §5)."""
     now = deps.clock.now()
-    seat = await seats_repo.lock_seat(uow.connection, settled.pack.seat_id)
+    seat = await uow.seats.lock(settled.pack.seat_id)
     step = after_consumption(packs=settled.packs, seat=seat, now=now, policy=deps.policy)
     if step.grace_ends_at is not None:
-        await seats_repo.start_grace(uow.connection, seat_id=seat.id, ends_at=step.grace_ends_at)
+        await uow.seats.start_grace(seat.id, ends_at=step.grace_ends_at)
         uow.record(
             SeatGraceStarted(
                 seat_id=seat.id,

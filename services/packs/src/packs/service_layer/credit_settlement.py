@@ -1,16 +1,11 @@
 """The part of consuming and releasing a credit that both share: lock, then settle once."""
 
 from dataclasses import dataclass
-from uuid import UUID
 
-from packs.adapters import capacity as capacity_repo
-from packs.adapters import credits as credits_repo
-from packs.adapters import packs as packs_repo
-from packs.adapters import seats as seats_repo
+from packs.adapters.repositories import PacksUnitOfWork
 from packs.domain.model import Credit, CreditStatus, Pack, SettlementOutcome
 from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.seat_changes import release_if_due
-from shared.uow import UnitOfWork
 
 
 @dataclass
@@ -25,7 +20,7 @@ async def settle_reserved(
     *,
     to: CreditStatus,
     outcome: SettlementOutcome,
-    uow: UnitOfWork,
+    uow: PacksUnitOfWork,
     deps: Dependencies,
 ) -> Settled | None:
     """Move a reserved credit to `to`; None if another transaction settled it first.
@@ -33,14 +28,12 @@ async def settle_reserved(
     Takes the capacity lock and the pair's pack locks before the guarded update, in the
     service's lock order, since settling may end in releasing the seat.
     """
-    capacity = await capacity_repo.lock_capacity(
-        uow.connection, mentor_id=credit.mentor_id, default=deps.policy.default_capacity
+    capacity = await uow.capacity.lock(credit.mentor_id, default=deps.policy.default_capacity)
+    packs = await uow.packs.of_pair(
+        student_id=credit.student_id, mentor_id=credit.mentor_id, lock=True
     )
-    packs = await packs_repo.packs_of_pair(
-        uow.connection, student_id=credit.student_id, mentor_id=credit.mentor_id, lock=True
-    )
-    pack_id = await credits_repo.settle(
-        uow.connection, session_id=credit.session_id, to=to, outcome=outcome, now=deps.clock.now()
+    pack_id = await uow.credits.settle(
+        credit.session_id, to=to, outcome=outcome, now=deps.clock.now()
     )
     if pack_id is None:
         return None
@@ -48,15 +41,11 @@ async def settle_reserved(
 
 
 async def release_seat_if_packs_gone(
-    settled: Settled, *, uow: UnitOfWork, deps: Dependencies
+    settled: Settled, *, uow: PacksUnitOfWork, deps: Dependencies
 ) -> None:
     """After a credit of an expired pack settles: free the seat once nothing holds it."""
-    seat = await seats_repo.lock_seat(uow.connection, settled.pack.seat_id)
+    seat = await uow.seats.lock(settled.pack.seat_id)
     if not seat.is_live:
         return
     seat_packs = [p for p in settled.packs if p.seat_id == seat.id]
     await release_if_due(uow=uow, deps=deps, seat=seat, packs=seat_packs, capacity=settled.capacity)
-
-
-async def credit_of(uow: UnitOfWork, session_id: UUID) -> Credit | None:
-    return await credits_repo.get_credit(uow.connection, session_id)

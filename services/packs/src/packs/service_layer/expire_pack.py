@@ -1,33 +1,31 @@
-"""Due job step: a pack past its validity expires; its seat goes once nothing holds it."""
+"""Due job: a pack past its validity expires; its seat goes once nothing holds it."""
 
-from uuid import UUID
+from collections.abc import Sequence
 
-from packs.adapters import capacity as capacity_repo
-from packs.adapters import packs as packs_repo
-from packs.adapters import seats as seats_repo
+from packs.adapters.repositories import Due, PacksUnitOfWork
 from packs.domain.model import PackStatus
 from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.seat_changes import release_if_due
 from shared.messaging.events import PackExpired
-from shared.uow import UnitOfWork
 
 
-async def expire_pack(
-    pack_id: UUID, *, mentor_id: str, uow: UnitOfWork, deps: Dependencies
-) -> bool:
+async def packs_expiring(*, uow: PacksUnitOfWork, deps: Dependencies, limit: int) -> Sequence[Due]:
+    """Active packs past their expiry (not locked: `expire_pack` claims each)."""
+    return await uow.packs.expiring(now=deps.clock.now(), limit=limit)
+
+
+async def expire_pack(due: Due, *, uow: PacksUnitOfWork, deps: Dependencies) -> bool:
     """True if this call expired the pack.
 
     Sessions already booked on it still happen: the seat stays while any credit of the seat
     is reserved, and is released when the last of them settles (see consume/release).
     """
     now = deps.clock.now()
-    capacity = await capacity_repo.lock_capacity(
-        uow.connection, mentor_id=mentor_id, default=deps.policy.default_capacity
-    )
-    pack = await packs_repo.claim_expiring(uow.connection, pack_id=pack_id, now=now)
+    capacity = await uow.capacity.lock(due.mentor_id, default=deps.policy.default_capacity)
+    pack = await uow.packs.claim_expiring(due.id, now=now)
     if pack is None:
         return False
-    await packs_repo.mark_expired(uow.connection, pack_id=pack.id, now=now)
+    await uow.packs.mark_expired(pack.id, now=now)
     uow.record(
         PackExpired(
             pack_id=pack.id,
@@ -38,8 +36,8 @@ async def expire_pack(
         ),
     )
     pack.status = PackStatus.expired
-    seat = await seats_repo.lock_seat(uow.connection, pack.seat_id)
+    seat = await uow.seats.lock(pack.seat_id)
     if seat.is_live:
-        seat_packs = await packs_repo.packs_of_seat(uow.connection, seat.id)
+        seat_packs = await uow.packs.of_seat(seat.id)
         await release_if_due(uow=uow, deps=deps, seat=seat, packs=seat_packs, capacity=capacity)
     return True

@@ -4,14 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from packs.adapters import capacity as capacity_repo
-from packs.adapters import seats as seats_repo
+from packs.adapters.repositories import PacksUnitOfWork
 from packs.domain.errors import HoldExpired, InvalidHold
 from packs.domain.model import Hold, HoldDecision, HoldOutcome, HoldStatus, SeatStatus
 from packs.domain.seats import decide_hold, hold_deadline
 from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.seat_changes import announce_capacity
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -30,37 +28,33 @@ class SeatHeld:
     held_until: datetime | None
 
 
-async def hold_seat(cmd: HoldSeat, *, uow: UnitOfWork, deps: Dependencies) -> SeatHeld:
+async def hold_seat(cmd: HoldSeat, *, uow: PacksUnitOfWork, deps: Dependencies) -> SeatHeld:
     """Hold a free seat, share the student's open hold, or answer `renewal`; else refuse."""
     now = deps.clock.now()
-    connection = uow.connection
-    capacity = await capacity_repo.lock_capacity(
-        connection, mentor_id=cmd.mentor_id, default=deps.policy.default_capacity
-    )
-    if (earlier := await seats_repo.get_hold(connection, cmd.order_id)) is not None:
+    capacity = await uow.capacity.lock(cmd.mentor_id, default=deps.policy.default_capacity)
+    if (earlier := await uow.holds.get(cmd.order_id)) is not None:
         return _same_answer(cmd, earlier)
     until = hold_deadline(requested=cmd.hold_until, now=now, policy=deps.policy)
-    seat = await seats_repo.live_seat(
-        connection, student_id=cmd.student_id, mentor_id=cmd.mentor_id, lock=True
-    )
-    live = await capacity_repo.count_live_seats(connection, mentor_id=cmd.mentor_id)
+    seat = await uow.seats.live_of(student_id=cmd.student_id, mentor_id=cmd.mentor_id, lock=True)
+    live = await uow.capacity.live_seats(cmd.mentor_id)
     plan = decide_hold(live_seat=seat, live_count=live, capacity=capacity, until=until)
     if plan.outcome is HoldDecision.new:
-        seat = await seats_repo.add_seat(
-            connection,
+        seat = await uow.seats.add(
             student_id=cmd.student_id,
             mentor_id=cmd.mentor_id,
             status=SeatStatus.held,
             held_until=until,
             now=now,
         )
-        await announce_capacity(uow=uow, deps=deps, mentor_id=cmd.mentor_id, capacity=capacity)
+        # Counted above under the capacity lock, plus the seat just added: no recount.
+        await announce_capacity(
+            uow=uow, deps=deps, mentor_id=cmd.mentor_id, capacity=capacity, live=live + 1
+        )
     assert seat is not None  # shared and renewed holds are of the live seat found above
     if plan.outcome is HoldDecision.share and plan.held_until is not None:
-        await seats_repo.extend_hold(connection, seat_id=seat.id, held_until=plan.held_until)
+        await uow.seats.extend_hold(seat.id, held_until=plan.held_until)
     renewal = plan.outcome is HoldDecision.renewal
-    await seats_repo.add_hold(
-        connection,
+    await uow.holds.add(
         order_id=cmd.order_id,
         seat=seat,
         renewal=renewal,

@@ -3,16 +3,10 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from packs.adapters import credits as credits_repo
-from packs.adapters import packs as packs_repo
+from packs.adapters.repositories import PacksUnitOfWork
 from packs.domain.model import CreditStatus, SettlementOutcome
-from packs.service_layer.credit_settlement import (
-    credit_of,
-    release_seat_if_packs_gone,
-    settle_reserved,
-)
+from packs.service_layer.credit_settlement import release_seat_if_packs_gone, settle_reserved
 from packs.service_layer.dependencies import Dependencies
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -22,7 +16,7 @@ class ReleaseCredit:
 
 
 async def release_credit(
-    cmd: ReleaseCredit, *, uow: UnitOfWork, deps: Dependencies
+    cmd: ReleaseCredit, *, uow: PacksUnitOfWork, deps: Dependencies
 ) -> CreditStatus:
     """The credit's status afterwards.
 
@@ -30,12 +24,12 @@ async def release_credit(
     reply lost, booking already compensating) cannot take a credit for a session that is gone.
     """
     now = deps.clock.now()
-    credit = await credit_of(uow, cmd.session_id)
+    credit = await uow.credits.get(cmd.session_id)
     if credit is None:
-        if await credits_repo.add_tombstone(uow.connection, session_id=cmd.session_id, now=now):
+        if await uow.credits.add_tombstone(cmd.session_id, now=now):
             return CreditStatus.released
         # A reserve of this id committed while we inserted: settle the credit it made.
-        credit = await credit_of(uow, cmd.session_id)
+        credit = await uow.credits.get(cmd.session_id)
     if credit is None:
         return CreditStatus.released
     if credit.status is not CreditStatus.reserved:
@@ -46,12 +40,12 @@ async def release_credit(
     if settled is None:  # another transaction settled it first: answer what it left
         return (
             credit_after.status
-            if (credit_after := await credit_of(uow, cmd.session_id))
+            if (credit_after := await uow.credits.get(cmd.session_id))
             else CreditStatus.released
         )
     pack = settled.pack
     pack.release_one()
-    await packs_repo.save_counts(uow.connection, pack, now=now)
+    await uow.packs.save_counts(pack, now=now)
     if not pack.is_live(now):
         await release_seat_if_packs_gone(settled, uow=uow, deps=deps)
     return CreditStatus.released

@@ -4,13 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from packs.adapters import credits as credits_repo
-from packs.adapters import reservations
+from packs.adapters.repositories import PacksUnitOfWork
 from packs.domain.eligibility import bookable_remaining, choose_pack
 from packs.domain.errors import CreditReleased, SessionIdConflict
 from packs.domain.model import Credit, CreditStatus, Pack
 from packs.service_layer.dependencies import Dependencies
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ class CreditReserved:
 
 
 async def reserve_credit(
-    cmd: ReserveCredit, *, uow: UnitOfWork, deps: Dependencies
+    cmd: ReserveCredit, *, uow: PacksUnitOfWork, deps: Dependencies
 ) -> CreditReserved:
     """Draw from the pack that expires first and has room; the same session id, same answer.
 
@@ -38,8 +36,7 @@ async def reserve_credit(
     reserves for one student take turns and each sees the counts the previous one left.
     """
     now = deps.clock.now()
-    pair = await reservations.lock_pair(
-        uow.connection,
+    pair = await uow.credits.lock_pair(
         student_id=cmd.student_id,
         mentor_id=cmd.mentor_id,
         session_id=cmd.session_id,
@@ -47,8 +44,7 @@ async def reserve_credit(
     if pair.credit is not None:
         return _same_answer(cmd, pair.credit, pair.packs, now)
     pack = choose_pack(packs=pair.packs, seat=pair.seat, starts_at=cmd.session_starts_at, now=now)
-    reserved = await reservations.reserve(
-        uow.connection,
+    reserved = await uow.credits.reserve(
         session_id=cmd.session_id,
         pack_id=pack.id,
         student_id=cmd.student_id,
@@ -59,7 +55,7 @@ async def reserve_credit(
     if not reserved:
         # The session id got a credit while we waited for the pack locks (our read of it
         # predates that commit): answer from the credit as it is now.
-        credit = await credits_repo.get_credit(uow.connection, cmd.session_id)
+        credit = await uow.credits.get(cmd.session_id)
         return _same_answer(cmd, credit, pair.packs, now)
     pack.reserve_one()
     return CreditReserved(

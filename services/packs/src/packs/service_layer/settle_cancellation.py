@@ -3,23 +3,23 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from packs.domain.cancellation import forfeits_credit
+from packs.adapters.repositories import PacksUnitOfWork
+from packs.domain.cancellation import Canceller, forfeits_credit
 from packs.domain.model import SettlementOutcome
 from packs.service_layer.consume_credit import ConsumeCredit, consume_credit
 from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.release_credit import ReleaseCredit, release_credit
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
 class SettleCancellation:
     session_id: UUID
-    canceled_by: str  # student | mentor | system
+    canceled_by: Canceller
     late: bool  # inside booking's cancel window
 
 
 async def settle_cancellation(
-    cmd: SettleCancellation, *, uow: UnitOfWork, deps: Dependencies
+    cmd: SettleCancellation, *, uow: PacksUnitOfWork, deps: Dependencies
 ) -> SettlementOutcome:
     """Which way the rule went; settling twice changes nothing the second time."""
     if forfeits_credit(canceled_by=cmd.canceled_by, late=cmd.late):

@@ -1,18 +1,19 @@
 """`session.booked` needs no credit change (the reserve came first); it is only checked."""
 
-from packs.adapters import credits as credits_repo
+from packs.adapters.repositories import PacksUnitOfWork
 from packs.domain.model import CreditStatus
 from packs.service_layer.dependencies import Dependencies
 from shared.logging import get_logger
 from shared.messaging.events import SessionBooked
-from shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 
 
-async def verify_booking(booked: SessionBooked, *, uow: UnitOfWork, deps: Dependencies) -> bool:
+async def verify_booking(
+    booked: SessionBooked, *, uow: PacksUnitOfWork, deps: Dependencies
+) -> bool:
     """True if the booked session holds a reserved credit of its pack; warns otherwise."""
-    credit = await credits_repo.get_credit(uow.connection, booked.session_id)
+    credit = await uow.credits.get(booked.session_id)
     if credit is None or credit.status is not CreditStatus.reserved:
         log.warning(
             "booking.without_reserved_credit",

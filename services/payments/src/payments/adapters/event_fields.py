@@ -6,10 +6,15 @@ raises `MalformedEvent`, and the event ends once as a dead letter instead of fai
 every sweep.
 """
 
+import json
 import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
+from uuid import UUID
 
 from payments.domain.payment_check import ReportedPayment
+from payments.domain.reports import ProviderReport, UnusableEvent
 from shared.types import ISO_4217_CODES
 
 PROVIDER_REF = re.compile(r"^[A-Za-z0-9_.:-]{1,255}$")
@@ -20,6 +25,15 @@ MAX_MINOR = 10**12
 
 class MalformedEvent(Exception):
     """The event can never be applied; the message says which field is wrong."""
+
+
+def read_report(body: bytes, report: Callable[[dict[str, Any]], ProviderReport]) -> ProviderReport:
+    """`report(event)` of a stored event (verified as a JSON object when it was stored); an
+    `UnusableEvent` if one of its fields is malformed."""
+    try:
+        return report(json.loads(body))
+    except MalformedEvent as exc:
+        return UnusableEvent(str(exc))
 
 
 def mapping(value: object, *, name: str) -> dict[str, Any]:
@@ -48,6 +62,26 @@ def word(value: object, *, name: str) -> str | None:
     if not isinstance(value, str) or not WORD.fullmatch(value):
         raise MalformedEvent(f"{name} is not a status word")
     return value
+
+
+def first_uuid(*values: object) -> UUID | None:
+    """The first value that is a UUID string (our order or refund id); None if none is."""
+    for value in values:
+        if isinstance(value, str):
+            try:
+                return UUID(value)
+            except ValueError:
+                continue
+    return None
+
+
+def decimal_value(value: object) -> Decimal | None:
+    """A provider's decimal amount ("12.34"), finite; None for anything else."""
+    try:
+        amount = Decimal(str(value))
+    except (TypeError, ValueError, InvalidOperation):
+        return None
+    return amount if amount.is_finite() else None
 
 
 def stripe_payment(obj: dict[str, Any]) -> ReportedPayment:

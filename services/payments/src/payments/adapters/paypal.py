@@ -119,6 +119,7 @@ class PayPalOrders:
         return CaptureResult(
             capture_id=first.get("id"),
             completed=status == "COMPLETED",
+            declined=status in ("DECLINED", "FAILED"),
             status=status,
             reported=paypal_payment(first, to_minor=from_paypal_value)
             if "amount" in first

@@ -45,7 +45,8 @@ class CheckoutProvider(Protocol):
 class CaptureResult:
     capture_id: str | None
     completed: bool
-    status: str
+    declined: bool  # the payment was refused: the order fails
+    status: str  # the provider's word, for the failure reason
     reported: ReportedPayment | None = None  # what the capture says was paid, if it says
 
 

@@ -20,12 +20,12 @@ class OrderFilter:
     created_to: datetime | None = None
 
 
-async def order_by_id(session: DbConnection, order_id: UUID) -> AnyRow | None:
-    return (await session.execute(select(orders).where(orders.c.order_id == order_id))).first()
+async def order_by_id(connection: DbConnection, order_id: UUID) -> AnyRow | None:
+    return (await connection.execute(select(orders).where(orders.c.order_id == order_id))).first()
 
 
 async def orders_page(
-    session: DbConnection, *, where: OrderFilter, limit: int, offset: int
+    connection: DbConnection, *, where: OrderFilter, limit: int, offset: int
 ) -> tuple[list[AnyRow], int]:
     """One page of orders, newest first, and how many match in all."""
     conditions = []
@@ -48,8 +48,8 @@ async def orders_page(
         .limit(limit)
         .offset(offset)
     )
-    rows = list(await session.execute(query))
+    rows = list(await connection.execute(query))
     if rows:
         return rows, rows[0].total
-    total = await session.scalar(select(func.count()).select_from(orders).where(*conditions))
+    total = await connection.scalar(select(func.count()).select_from(orders).where(*conditions))
     return rows, int(total or 0)

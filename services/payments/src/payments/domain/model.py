@@ -27,6 +27,15 @@ PAID_STATES = frozenset({OrderStatus.paid, OrderStatus.partially_refunded})
 ENDED_UNPAID = frozenset({OrderStatus.failed, OrderStatus.expired})
 
 
+@dataclass(frozen=True)
+class PackTerms:
+    """The pack an order buys, as the product stood when the order opened."""
+
+    sessions_count: int
+    session_minutes: int
+    validity_days: int
+
+
 @dataclass
 class Order:
     """An order as the rules see it; the status only moves forward.
@@ -39,12 +48,26 @@ class Order:
     order_id: UUID
     student_id: str
     mentor_id: str
-    status: OrderStatus
-    final_amount: int
-    refunded_amount: int
+    product_id: UUID
+    provider: Provider
+    title: str
+    pack: PackTerms
+    currency: str
+    original_amount: int  # minor units: the list price (or the grandfathered one)
+    discount_amount: int
+    final_amount: int  # what the student pays: original less the promo's discount
+    created_at: datetime
+    expires_at: datetime  # the checkout's end
+    status: OrderStatus = OrderStatus.pending
+    refunded_amount: int = 0
     promo_code: str | None = None
     promo_returned: bool = False
     paid_at: datetime | None = None
+    provider_ref: str | None = None  # the provider's checkout: Stripe session, PayPal order
+    payment_ref: str | None = None  # the provider's payment: Stripe intent, PayPal capture
+    redirect_url: str | None = None
+    failure_reason: str | None = None
+    request_fingerprint: str = ""  # of the checkout request that opened it (idempotency)
 
     def pay(self, now: datetime) -> bool:
         """True if this payment fulfils the order (only a pending one)."""
@@ -53,6 +76,20 @@ class Order:
         self.status = OrderStatus.paid
         self.paid_at = now
         return True
+
+    def checkout_over(self, now: datetime) -> bool:
+        """Still pending after its checkout's end: nobody paid, it can expire."""
+        return self.status is OrderStatus.pending and self.expires_at <= now
+
+    @property
+    def ended_unpaid(self) -> bool:
+        """Failed or expired: a payment arriving now is owed back."""
+        return self.status in ENDED_UNPAID
+
+    @property
+    def capturable(self) -> bool:
+        """A PayPal checkout the student approved can be captured (once it exists)."""
+        return self.provider is Provider.paypal and bool(self.provider_ref)
 
     def end_unpaid(self, status: OrderStatus) -> bool:
         """Fail or expire a pending order; True if it ended now."""

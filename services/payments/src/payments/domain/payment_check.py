@@ -17,11 +17,6 @@ class PaymentMismatch:
     expected_currency: str
     reported: ReportedPayment
 
-    def describe(self) -> str:
-        paid = f"{self.reported.amount} {self.reported.currency}"
-        ordered = f"{self.expected_amount} {self.expected_currency}"
-        return f"amount mismatch: paid {paid}, order is {ordered}"
-
 
 def mismatch_of(reported: ReportedPayment, *, amount: int, currency: str) -> PaymentMismatch | None:
     """None if the report is exactly the order's price; the mismatch otherwise."""

@@ -1,5 +1,6 @@
 """HTTP: the product catalog, and the refunds the platform owes."""
 
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -7,9 +8,11 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from payments.adapters import products as products_repo
+from payments.adapters.products import SqlProducts
 from payments.adapters.tables import refund_requests
+from payments.adapters.unit_of_work import SqlPaymentsUnitOfWork
 from payments.domain.errors import ProductNotFound
-from payments.entrypoints.deps import Ctx
+from payments.entrypoints.deps import Deps
 from payments.entrypoints.schemas import (
     ProductCreate,
     ProductRead,
@@ -17,21 +20,22 @@ from payments.entrypoints.schemas import (
     RefundRequestRead,
 )
 from payments.service_layer import products as catalog
-from shared.auth import AdminUser, Role, User, require_role
-from shared.http.deps import ReadDb, Uow
+from shared.auth import Role, User, require_role
+from shared.http.deps import Admin, Mentor, ReadDb, Uow
 from shared.types import Paging, UserId
 
 router = APIRouter(prefix="/v1", tags=["payments"])
 
 MentorOrAdmin = Annotated[User, require_role(Role.mentor, Role.admin)]
-Mentor = Annotated[User, require_role(Role.mentor)]
 
 
 @router.post("/products", response_model=ProductRead, status_code=201)
-async def create_product(body: ProductCreate, user: Mentor, uow: Uow, ctx: Ctx) -> dict[str, Any]:
+async def create_product(body: ProductCreate, user: Mentor, uow: Uow, deps: Deps) -> dict[str, Any]:
     """A mentor puts a new product (a pack of sessions at a price) on sale."""
     product = await catalog.create_product(
-        catalog.CreateProduct(mentor_id=user.id, **body.model_dump()), uow=uow, ctx=ctx
+        catalog.CreateProduct(mentor_id=user.id, **body.model_dump()),
+        uow=SqlPaymentsUnitOfWork(uow),
+        deps=deps,
     )
     await uow.commit()
     return product
@@ -39,7 +43,7 @@ async def create_product(body: ProductCreate, user: Mentor, uow: Uow, ctx: Ctx) 
 
 @router.patch("/products/{product_id}", response_model=ProductRead)
 async def update_product(
-    product_id: UUID, body: ProductUpdate, user: MentorOrAdmin, uow: Uow, ctx: Ctx
+    product_id: UUID, body: ProductUpdate, user: MentorOrAdmin, uow: Uow, deps: Deps
 ) -> dict[str, Any]:
     """Change a product's title, price, pack shape or whether it is on sale."""
     changes = body.model_dump(exclude_unset=True)  # never null: ProductUpdate refuses it
@@ -50,8 +54,8 @@ async def update_product(
             actor_is_admin=user.is_admin,
             changes=changes,
         ),
-        uow=uow,
-        ctx=ctx,
+        uow=SqlPaymentsUnitOfWork(uow),
+        deps=deps,
     )
     await uow.commit()
     return product
@@ -73,15 +77,15 @@ async def list_products(
 
 @router.get("/products/{product_id}", response_model=ProductRead)
 async def get_product(product_id: UUID, db: ReadDb) -> dict[str, Any]:
-    row = await products_repo.get_row(db, product_id)
-    if row is None:
+    product = await SqlProducts(db).get(product_id)
+    if product is None:
         raise ProductNotFound(f"no product {product_id}")
-    return dict(row._mapping)
+    return asdict(product)
 
 
 @router.get("/refund-requests", response_model=list[RefundRequestRead])
 async def list_refund_requests(
-    _: AdminUser, db: ReadDb, status: Literal["refund_required", "refunded"] | None = None
+    _: Admin, db: ReadDb, status: Literal["refund_required", "refunded"] | None = None
 ) -> list[RefundRequestRead]:
     """Orders the platform owes a refund for (operators)."""
     query = select(refund_requests).order_by(refund_requests.c.requested_at.desc())

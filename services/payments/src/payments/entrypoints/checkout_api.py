@@ -8,12 +8,12 @@ from fastapi import APIRouter, Header, Query
 from payments.adapters import views
 from payments.domain.errors import OrderNotFound
 from payments.domain.model import OrderStatus, Provider
-from payments.entrypoints.deps import Ctx
+from payments.entrypoints.deps import Deps
 from payments.entrypoints.schemas import CheckoutCreate, OrderPage, OrderRead
 from payments.service_layer.capture import CapturePayPalOrder, capture_paypal_order
 from payments.service_layer.checkout import StartCheckout, start_checkout
-from shared.auth import AdminUser, CurrentUser, Role, User, require_role
-from shared.http.deps import ReadDb
+from shared.auth import Role, User, require_role
+from shared.http.deps import Admin, CurrentUser, ReadDb
 from shared.types import Paging, Timestamp, UserId
 
 router = APIRouter(prefix="/v1", tags=["checkout"])
@@ -38,7 +38,7 @@ PagingQuery = Annotated[Paging, Query()]
         503: {"description": "packs is silent, or PROVIDER_FAILED"},
     },
 )
-async def checkout(body: CheckoutCreate, user: Buyer, key: IdempotencyKey, ctx: Ctx) -> OrderRead:
+async def checkout(body: CheckoutCreate, user: Buyer, key: IdempotencyKey, deps: Deps) -> OrderRead:
     """Hold a seat and open the provider's checkout; answer the order and its redirect URL.
 
     The same Idempotency-Key with the same body answers the same order; with another body, 422.
@@ -51,23 +51,23 @@ async def checkout(body: CheckoutCreate, user: Buyer, key: IdempotencyKey, ctx: 
             idempotency_key=key,
             promo_code=body.promo_code,
         ),
-        ctx=ctx,
+        deps=deps,
     )
-    return OrderRead.model_validate(order._mapping)
+    return OrderRead.model_validate(order, from_attributes=True)
 
 
 @router.post("/checkout/paypal/{order_id}/capture", response_model=OrderRead)
-async def capture_paypal(order_id: UUID, user: Buyer, ctx: Ctx) -> OrderRead:
+async def capture_paypal(order_id: UUID, user: Buyer, deps: Deps) -> OrderRead:
     """Complete a PayPal approval: capture the payment; the order is paid (or failed) at once."""
-    order = await capture_paypal_order(CapturePayPalOrder(order_id, user.id), ctx=ctx)
-    return OrderRead.model_validate(order._mapping)
+    order = await capture_paypal_order(CapturePayPalOrder(order_id, user.id), deps=deps)
+    return OrderRead.model_validate(order, from_attributes=True)
 
 
 @router.get("/orders/{order_id}", response_model=OrderRead)
 async def get_order(order_id: UUID, user: CurrentUser, db: ReadDb) -> OrderRead:
     """One order, for its student or an admin (404 for anyone else)."""
     row = await views.order_by_id(db, order_id)
-    if row is None or not (user.is_admin or row.student_id == user.id):
+    if row is None or not user.acts_for(row.student_id):
         raise OrderNotFound(f"no order {order_id}")
     return OrderRead.model_validate(row._mapping)
 
@@ -88,7 +88,7 @@ async def my_orders(user: CurrentUser, db: ReadDb, paging: PagingQuery) -> Order
 
 @router.get("/admin/orders", response_model=OrderPage)
 async def all_orders(
-    _: AdminUser,
+    _: Admin,
     db: ReadDb,
     paging: PagingQuery,
     status: OrderStatus | None = None,

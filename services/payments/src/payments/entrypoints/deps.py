@@ -1,15 +1,10 @@
-"""The payments context as a route dependency (units of work and reads come from the kernel)."""
+"""Payments' dependency object as a route dependency (units of work and reads: the kernel's)."""
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
-from payments.service_layer.context import Context
+from payments.service_layer.dependencies import Dependencies
+from shared.http.deps import service_dependencies
 
-
-def _context(request: Request) -> Context:
-    context: Context = request.app.state.payments
-    return context
-
-
-Ctx = Annotated[Context, Depends(_context)]
+Deps = Annotated[Dependencies, Depends(service_dependencies)]

@@ -9,8 +9,7 @@ from pydantic import BaseModel
 
 from payments.adapters import mismatches as mismatches_repo
 from payments.adapters import webhook_events as events_repo
-from shared.auth import AdminUser
-from shared.http.deps import ReadDb
+from shared.http.deps import Admin, ReadDb
 from shared.types import Paging
 
 router = APIRouter(prefix="/v1", tags=["oversight"])
@@ -44,7 +43,7 @@ class DeadWebhookEventRead(BaseModel):
 
 @router.get("/payment-mismatches", response_model=list[PaymentMismatchRead])
 async def list_payment_mismatches(
-    _: AdminUser, db: ReadDb, paging: Annotated[Paging, Query()]
+    _: Admin, db: ReadDb, paging: Annotated[Paging, Query()]
 ) -> list[PaymentMismatchRead]:
     """Paid events that disagreed with their order, newest first."""
     rows = await mismatches_repo.newest(db, limit=paging.limit, offset=paging.offset)
@@ -53,7 +52,7 @@ async def list_payment_mismatches(
 
 @router.get("/webhook-events/dead", response_model=list[DeadWebhookEventRead])
 async def list_dead_webhook_events(
-    _: AdminUser, db: ReadDb, paging: Annotated[Paging, Query()]
+    _: Admin, db: ReadDb, paging: Annotated[Paging, Query()]
 ) -> list[DeadWebhookEventRead]:
     """Provider events ended as dead letters with their reason, newest first."""
     rows = await events_repo.dead(db, limit=paging.limit, offset=paging.offset)

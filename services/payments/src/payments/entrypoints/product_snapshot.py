@@ -7,9 +7,9 @@ included so that a withdrawn price is withdrawn in the rebuilt directory too.
 from uuid import UUID
 
 from payments.adapters.product_snapshot import products_after
+from payments.service_layer.product_events import product_updated
 from shared.db import DbConnection
 from shared.messaging import MessageBus
-from shared.messaging.events import ProductUpdated
 from shared.messaging.snapshots import Fact, SnapshotEntry, serve_snapshot
 
 PRODUCT_SNAPSHOT = "product"
@@ -21,13 +21,12 @@ async def read_page(
     rows = await products_after(connection, after=UUID(after) if after else None, limit=limit)
     entries = []
     for row in rows:
-        fields = {
-            name: row._mapping[name] for name in ProductUpdated.model_fields if name in row._mapping
-        }
+        amount, currency = row.mentor_lowest_price_amount, row.mentor_lowest_price_currency
+        event = product_updated(
+            dict(row._mapping), mentor_lowest=(amount, currency) if amount is not None else None
+        )
         entries.append(
-            SnapshotEntry(
-                position=str(row.product_id), facts=[Fact(ProductUpdated(**fields), row.updated_at)]
-            )
+            SnapshotEntry(position=str(row.product_id), facts=[Fact(event, row.updated_at)])
         )
     return entries
 

@@ -21,8 +21,9 @@ from pydantic import BaseModel
 
 from payments.adapters import sandbox, views
 from payments.domain.errors import OrderNotFound, ProviderNotConfigured
-from payments.entrypoints.deps import Ctx
-from payments.service_layer.context import Context
+from payments.domain.model import Provider
+from payments.entrypoints.deps import Deps
+from payments.service_layer.dependencies import Dependencies
 from shared.auth import BearerCredentials, current_user
 from shared.db import AnyRow, DbConnection
 from shared.http.deps import ReadDb
@@ -78,13 +79,13 @@ PAGE = """<!doctype html>
 """
 
 
-def _public_base(request: Request, row: AnyRow) -> str:
+def _public_base(deps: Dependencies, row: AnyRow) -> str:
     """Where clients reach this service: the base of the order's own checkout link."""
     path = f"/v1/sandbox/checkout/{row.order_id}"
     link = str(row.redirect_url or "").split("?", 1)[0]
     if link.endswith(path):
         return link.removesuffix(path)
-    return str(request.app.state.payments_settings.public_api_url)
+    return str(deps.settings.public_api_url)
 
 
 LinkToken = Annotated[
@@ -107,15 +108,15 @@ async def _sandbox_order(
     *,
     credentials: BearerCredentials,
     token: str | None,
-    ctx: Context,
+    deps: Dependencies,
 ) -> AnyRow:
     """The order if the caller is its student (bearer token or signed link)."""
-    settings = request.app.state.payments_settings
+    settings = deps.settings
     if not settings.sandbox_enabled:
         raise ProviderNotConfigured("the sandbox provider exists only in dev mode")
     user = None if token is not None else await current_user(request, credentials)
     row = await views.order_by_id(db, order_id)
-    if row is None or row.provider != "sandbox":
+    if row is None or row.provider != Provider.sandbox:
         raise OrderNotFound(f"no sandbox order {order_id}")
     allowed = (
         user.id == row.student_id
@@ -125,7 +126,7 @@ async def _sandbox_order(
             order_id=row.order_id,
             student_id=row.student_id,
             secret=settings.webhook_secret,
-            now=ctx.clock.now(),
+            now=deps.clock.now(),
         )
     )
     if not allowed:
@@ -133,13 +134,13 @@ async def _sandbox_order(
     return row
 
 
-def _link_of(request: Request, row: AnyRow) -> str:
+def _link_of(deps: Dependencies, row: AnyRow) -> str:
     """A fresh signed link for the page's forms (a browser posts no bearer token)."""
     return sandbox.link_token(
         order_id=row.order_id,
         student_id=row.student_id,
         expires_at=int(row.expires_at.timestamp()),
-        secret=request.app.state.payments_settings.webhook_secret,
+        secret=deps.settings.webhook_secret,
     )
 
 
@@ -152,13 +153,15 @@ async def sandbox_page(
     order_id: UUID,
     request: Request,
     db: ReadDb,
-    ctx: Ctx,
+    deps: Deps,
     credentials: BearerCredentials,
     token: LinkToken = None,
 ) -> Response:
-    row = await _sandbox_order(request, db, order_id, credentials=credentials, token=token, ctx=ctx)
+    row = await _sandbox_order(
+        request, db, order_id, credentials=credentials, token=token, deps=deps
+    )
     if not prefers_html(request.headers.get("accept")):
-        base = f"{_public_base(request, row)}/v1/sandbox/checkout/{row.order_id}"
+        base = f"{_public_base(deps, row)}/v1/sandbox/checkout/{row.order_id}"
         checkout = SandboxCheckoutRead(
             order_id=row.order_id,
             title=row.title,
@@ -177,7 +180,7 @@ async def sandbox_page(
             order_id=row.order_id,
             status=escape(row.status),
             base=row.order_id,  # relative: right behind the gateway's prefix too
-            token=_link_of(request, row),
+            token=_link_of(deps, row),
         )
     )
 
@@ -191,12 +194,14 @@ async def sandbox_pay(
     order_id: UUID,
     request: Request,
     db: ReadDb,
-    ctx: Ctx,
+    deps: Deps,
     credentials: BearerCredentials,
     token: LinkToken = None,
 ) -> Response:
-    row = await _sandbox_order(request, db, order_id, credentials=credentials, token=token, ctx=ctx)
-    return await _post_event(request, row, paid=True)
+    row = await _sandbox_order(
+        request, db, order_id, credentials=credentials, token=token, deps=deps
+    )
+    return await _post_event(request, deps, row, paid=True)
 
 
 @router.post(
@@ -208,15 +213,17 @@ async def sandbox_cancel(
     order_id: UUID,
     request: Request,
     db: ReadDb,
-    ctx: Ctx,
+    deps: Deps,
     credentials: BearerCredentials,
     token: LinkToken = None,
 ) -> Response:
-    row = await _sandbox_order(request, db, order_id, credentials=credentials, token=token, ctx=ctx)
-    return await _post_event(request, row, paid=False)
+    row = await _sandbox_order(
+        request, db, order_id, credentials=credentials, token=token, deps=deps
+    )
+    return await _post_event(request, deps, row, paid=False)
 
 
-async def _post_event(request: Request, row: AnyRow, *, paid: bool) -> Response:
+async def _post_event(request: Request, deps: Dependencies, row: AnyRow, *, paid: bool) -> Response:
     body = sandbox.checkout_event(
         order_id=row.order_id,
         paid=paid,
@@ -224,7 +231,7 @@ async def _post_event(request: Request, row: AnyRow, *, paid: bool) -> Response:
         currency=row.currency,
         expires_at=int(row.expires_at.timestamp()),
     )
-    secret = request.app.state.payments_settings.webhook_secret
+    secret = deps.settings.webhook_secret
     transport = httpx.ASGITransport(app=request.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
         answer = await client.post(
@@ -249,7 +256,7 @@ async def _post_event(request: Request, row: AnyRow, *, paid: bool) -> Response:
             order_id=row.order_id,
             outcome="paid" if paid else "canceled",
             webhook_status=answer.status_code,
-            order_url=f"{_public_base(request, row)}/v1/orders/{row.order_id}",
+            order_url=f"{_public_base(deps, row)}/v1/orders/{row.order_id}",
         )
         return JSONResponse(outcome.model_dump(mode="json"), status_code=status)
     label = "Payment sent" if paid else "Checkout canceled"

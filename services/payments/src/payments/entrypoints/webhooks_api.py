@@ -6,8 +6,9 @@ from fastapi.responses import JSONResponse
 from payments.adapters import stripe_webhooks
 from payments.adapters.stripe_webhooks import VerifiedEvent
 from payments.domain.errors import WebhookRejected
-from payments.entrypoints.deps import Ctx
-from payments.service_layer.webhooks import PAYPAL, STRIPE, store_event
+from payments.domain.model import Provider
+from payments.entrypoints.deps import Deps
+from payments.service_layer.webhooks import store_event
 from shared.clock import SystemClock
 from shared.http.problems import problem
 
@@ -24,21 +25,19 @@ def rejected(exc: WebhookRejected) -> JSONResponse:
 
 
 async def store_and_wake(
-    request: Request, ctx: Ctx, *, provider: str, verified: VerifiedEvent, body: bytes
+    deps: Deps, *, provider: Provider, verified: VerifiedEvent, body: bytes
 ) -> dict[str, bool]:
     """Store a verified event once and wake the worker for it; a duplicate is only answered."""
-    async with ctx.uow() as uow:
-        stored = await store_event(
-            provider=provider,
-            event_id=verified.event_id,
-            event_type=verified.event_type,
-            body=body,
-            uow=uow,
-            ctx=ctx,
-        )
-        await uow.commit()
+    stored = await store_event(
+        provider=provider,
+        event_id=verified.event_id,
+        event_type=verified.event_type,
+        body=body,
+        intake=deps.webhook_intake,
+        deps=deps,
+    )
     if stored:
-        request.app.state.webhook_worker.soon(provider=provider, event_id=verified.event_id)
+        deps.webhooks.soon(provider=provider, event_id=verified.event_id)
     return {"received": True, "duplicate": not stored}
 
 
@@ -47,18 +46,18 @@ async def store_and_wake(
     response_model=None,
     responses={400: {"description": "the event is forged, stale, malformed or unsigned"}},
 )
-async def stripe_webhook(request: Request, ctx: Ctx) -> dict[str, bool] | JSONResponse:
+async def stripe_webhook(request: Request, deps: Deps) -> dict[str, bool] | JSONResponse:
     """A Stripe event signed with the endpoint secret; 400 and nothing stored otherwise."""
     body = await request.body()
     try:
         verified = stripe_webhooks.verify(
             body,
             signature=request.headers.get("stripe-signature"),
-            secret=request.app.state.payments_settings.webhook_secret,
+            secret=deps.settings.webhook_secret,
         )
     except WebhookRejected as exc:
         return rejected(exc)
-    return await store_and_wake(request, ctx, provider=STRIPE, verified=verified, body=body)
+    return await store_and_wake(deps, provider=Provider.stripe, verified=verified, body=body)
 
 
 @router.post(
@@ -66,13 +65,13 @@ async def stripe_webhook(request: Request, ctx: Ctx) -> dict[str, bool] | JSONRe
     response_model=None,
     responses={400: {"description": "the event is forged, stale, malformed or unsigned"}},
 )
-async def paypal_webhook(request: Request, ctx: Ctx) -> dict[str, bool] | JSONResponse:
+async def paypal_webhook(request: Request, deps: Deps) -> dict[str, bool] | JSONResponse:
     """A PayPal event whose transmission signature verifies; 400 and nothing stored otherwise."""
     body = await request.body()
     try:
-        verified = await request.app.state.paypal_verifier.verify(
+        verified = await deps.paypal_verifier.verify(
             body, headers=request.headers, now=REAL_TIME.now()
         )
     except WebhookRejected as exc:
         return rejected(exc)
-    return await store_and_wake(request, ctx, provider=PAYPAL, verified=verified, body=body)
+    return await store_and_wake(deps, provider=Provider.paypal, verified=verified, body=body)

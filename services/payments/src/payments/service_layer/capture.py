@@ -4,14 +4,13 @@ from dataclasses import dataclass
 from typing import cast
 from uuid import UUID
 
-from payments.adapters import orders as orders_repo
 from payments.adapters.providers import CapturingProvider
+from payments.adapters.unit_of_work import SqlPaymentsUnitOfWork
 from payments.domain.errors import OrderNotCapturable, OrderNotFound, ProviderFailed
-from payments.domain.model import OrderStatus, Provider
-from payments.service_layer.context import Context
+from payments.domain.model import Order, OrderStatus, Provider
+from payments.service_layer.dependencies import Dependencies
 from payments.service_layer.order_outcomes import end_unpaid, record_payment
-from payments.service_layer.payment_checks import mismatch_outcome
-from shared.db import AnyRow
+from payments.service_layer.payment_checks import mismatched
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -23,48 +22,48 @@ class CapturePayPalOrder:
     student_id: str
 
 
-async def capture_paypal_order(cmd: CapturePayPalOrder, *, ctx: Context) -> AnyRow:
+async def capture_paypal_order(cmd: CapturePayPalOrder, *, deps: Dependencies) -> Order:
     """The order after the capture: paid, failed (denied), or as it was if already settled."""
-    provider = cast(CapturingProvider, ctx.provider(Provider.paypal))
-    async with ctx.uow() as uow:
-        row = await orders_repo.get_row(uow.connection, cmd.order_id)
-    if row is None or row.student_id != cmd.student_id:
+    provider = cast(CapturingProvider, deps.provider(Provider.paypal))
+    async with deps.uow() as unit:
+        uow = SqlPaymentsUnitOfWork(unit)
+        order = await uow.orders.get(cmd.order_id)
+    if order is None or order.student_id != cmd.student_id:
         raise OrderNotFound(f"no order {cmd.order_id}")
-    if row.provider != Provider.paypal or not row.provider_ref:
+    if not order.capturable or order.provider_ref is None:
         raise OrderNotCapturable(f"order {cmd.order_id} is not a PayPal checkout")
-    if row.status != OrderStatus.pending:
-        return row
+    if order.status is not OrderStatus.pending:
+        return order
     try:
         captured = await provider.capture(
-            paypal_order_id=row.provider_ref, order_id=str(cmd.order_id)
+            paypal_order_id=order.provider_ref, order_id=str(cmd.order_id)
         )
     except Exception as exc:
         log.warning("capture.provider_failed", order_id=str(cmd.order_id), error=repr(exc))
         raise ProviderFailed("PayPal did not capture the payment; try again") from exc
-    async with ctx.uow() as uow:
-        locked = await orders_repo.get_row(uow.connection, cmd.order_id, lock=True)
+    async with deps.uow() as unit:
+        uow = SqlPaymentsUnitOfWork(unit)
+        locked = await uow.orders.get(cmd.order_id, lock=True)
         assert locked is not None
-        mismatch = None
+        mismatch = False
         if captured.completed and captured.reported is not None:
-            mismatch = await mismatch_outcome(
+            mismatch = await mismatched(
                 locked,
                 captured.reported,
                 provider=Provider.paypal,
                 event_id=f"capture:{captured.capture_id or cmd.order_id}",
                 uow=uow,
-                ctx=ctx,
+                deps=deps,
             )
-        if captured.completed and mismatch is None:
-            await record_payment(locked, uow=uow, ctx=ctx, payment_ref=captured.capture_id)
-        elif captured.status in ("DECLINED", "FAILED"):
+        if captured.completed and not mismatch:
+            await record_payment(locked, uow=uow, deps=deps, payment_ref=captured.capture_id)
+        elif captured.declined:
             await end_unpaid(
                 locked,
                 uow=uow,
-                ctx=ctx,
+                deps=deps,
                 status=OrderStatus.failed,
                 reason=f"PayPal capture {captured.status.lower()}",
             )
-        await uow.commit()
-        final = await orders_repo.get_row(uow.connection, cmd.order_id)
-    assert final is not None
-    return final
+        await unit.commit()
+    return locked

@@ -1,88 +1,107 @@
 """What happens to an order when the provider reports: paid, failed, expired, refunded.
 
-Each step runs on the order's locked row in the caller's unit of work and announces its
-effect through the outbox; a report that cannot move the status forward changes nothing.
+Each step works on the order locked in the caller's unit of work and announces its effect
+through the outbox; a report that cannot move the status forward changes nothing.
 """
 
 from uuid import UUID, uuid4
 
-from payments.adapters import orders as orders_repo
-from payments.adapters import promos as promos_repo
-from payments.adapters import refunds as refunds_repo
-from payments.domain.model import ENDED_UNPAID, Order, OrderStatus
-from payments.service_layer.context import Context
-from shared.db import AnyRow
+from payments.adapters.repositories import PaymentsUnitOfWork
+from payments.domain.model import Order, OrderStatus
+from payments.domain.outcomes import OrderOutcome
+from payments.service_layer.dependencies import Dependencies
 from shared.logging import get_logger
 from shared.messaging.events import PackShape, PaymentFailed, PaymentRefunded, PaymentSucceeded
-from shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 
 
 async def record_payment(
-    row: AnyRow, *, uow: UnitOfWork, ctx: Context, payment_ref: str | None
-) -> str:
+    order: Order, *, uow: PaymentsUnitOfWork, deps: Dependencies, payment_ref: str | None
+) -> OrderOutcome:
     """Fulfil a pending order (`payment.succeeded`); paid after it ended: owed back."""
-    order = orders_repo.to_order(row)
-    now = ctx.clock.now()
-    if order.status in ENDED_UNPAID:
-        await refunds_repo.require_full_refund(
-            uow.connection, row=row, reason="paid after the checkout had ended", now=now
+    now = deps.clock.now()
+    if order.ended_unpaid:
+        await uow.refunds.require_full_refund(
+            order_id=order.order_id,
+            student_id=order.student_id,
+            mentor_id=order.mentor_id,
+            reason="paid after the checkout had ended",
+            event_id=order.order_id,
+            now=now,
         )
         if payment_ref:
-            await orders_repo.save(uow.connection, order, now=now, payment_ref=payment_ref)
-        return f"paid after {order.status}: refund required"
+            order.payment_ref = payment_ref
+            await uow.orders.save(order, now=now)
+        return OrderOutcome.owed_back
     if not order.pay(now):
-        return f"already {order.status}"
-    await orders_repo.save(uow.connection, order, now=now, payment_ref=payment_ref)
+        return OrderOutcome.unchanged
+    order.payment_ref = payment_ref
+    await uow.orders.save(order, now=now)
     uow.record(
         PaymentSucceeded(
-            order_id=row.order_id,
-            student_id=row.student_id,
-            mentor_id=row.mentor_id,
-            product_id=row.product_id,
-            amount=row.final_amount,
-            currency=row.currency,
-            provider=row.provider,
+            order_id=order.order_id,
+            student_id=order.student_id,
+            mentor_id=order.mentor_id,
+            product_id=order.product_id,
+            amount=order.final_amount,
+            currency=order.currency,
+            provider=order.provider.value,
             paid_at=now,
             pack=PackShape(
-                sessions_count=row.sessions_count,
-                session_minutes=row.session_minutes,
-                validity_days=row.validity_days,
+                sessions_count=order.pack.sessions_count,
+                session_minutes=order.pack.session_minutes,
+                validity_days=order.pack.validity_days,
             ),
         ),
     )
-    return "paid"
+    return OrderOutcome.paid
 
 
 async def end_unpaid(
-    row: AnyRow, *, uow: UnitOfWork, ctx: Context, status: OrderStatus, reason: str
-) -> str:
+    order: Order, *, uow: PaymentsUnitOfWork, deps: Dependencies, status: OrderStatus, reason: str
+) -> OrderOutcome:
     """Fail or expire a pending order: `payment.failed` frees the hold, the promo comes back."""
-    order = orders_repo.to_order(row)
     if not order.end_unpaid(status):
-        return f"already {order.status}"
-    now = ctx.clock.now()
+        return OrderOutcome.unchanged
+    now = deps.clock.now()
+    order.failure_reason = reason[:500]
     await _return_promo(order, uow=uow)
-    await orders_repo.save(
-        uow.connection, order, now=now, failure_reason=reason[:500], ended_at=now
-    )
+    await uow.orders.save(order, now=now, ended=True)
     uow.record(
         PaymentFailed(
-            order_id=row.order_id,
-            student_id=row.student_id,
-            mentor_id=row.mentor_id,
+            order_id=order.order_id,
+            student_id=order.student_id,
+            mentor_id=order.mentor_id,
             reason=reason[:500],
         ),
     )
-    return str(status)
+    return OrderOutcome(status)
+
+
+async def orders_past_expiry(
+    *, uow: PaymentsUnitOfWork, deps: Dependencies, limit: int
+) -> list[UUID]:
+    """Pending orders whose checkout ended (not locked: `expire_unpaid` claims each)."""
+    return await uow.orders.pending_past_expiry(now=deps.clock.now(), limit=limit)
+
+
+async def expire_unpaid(order_id: UUID, *, uow: PaymentsUnitOfWork, deps: Dependencies) -> bool:
+    """The backstop for a checkout the provider never reported as ended; True if it expired."""
+    order = await uow.orders.get(order_id, lock=True)
+    if order is None or not order.checkout_over(deps.clock.now()):
+        return False  # paid, ended or extended meanwhile
+    ended = await end_unpaid(
+        order, uow=uow, deps=deps, status=OrderStatus.expired, reason="the checkout was never paid"
+    )
+    return ended is OrderOutcome.expired
 
 
 async def record_refund(
-    row: AnyRow,
+    order: Order,
     *,
-    uow: UnitOfWork,
-    ctx: Context,
+    uow: PaymentsUnitOfWork,
+    deps: Dependencies,
     amount: int,
     refund_id: UUID | None = None,
     reason: str,
@@ -93,39 +112,37 @@ async def record_refund(
     A refund seen before the payment ends the order `refunded` without fulfilment, and
     `payment.failed` frees its seat hold.
     """
-    order = orders_repo.to_order(row)
     effect = order.refund(amount)
-    now = ctx.clock.now()
+    now = deps.clock.now()
     refund_id = refund_id or uuid4()
-    await refunds_repo.add_succeeded(
-        uow.connection,
+    await uow.refunds.add_succeeded(
         refund_id=refund_id,
-        order_id=row.order_id,
+        order_id=order.order_id,
         amount=amount,
         reason=reason,
         provider_refund_id=provider_refund_id,
         now=now,
     )
-    await orders_repo.save(uow.connection, order, now=now)
+    await uow.orders.save(order, now=now)
     if effect.before_payment:
         await _return_promo(order, uow=uow)
-        await orders_repo.save(uow.connection, order, now=now, ended_at=now)
+        await uow.orders.save(order, now=now, ended=True)
         uow.record(
             PaymentFailed(
-                order_id=row.order_id,
-                student_id=row.student_id,
-                mentor_id=row.mentor_id,
+                order_id=order.order_id,
+                student_id=order.student_id,
+                mentor_id=order.mentor_id,
                 reason="refunded before it was fulfilled",
             ),
         )
     uow.record(
         PaymentRefunded(
-            order_id=row.order_id,
+            order_id=order.order_id,
             refund_id=refund_id,
-            student_id=row.student_id,
-            mentor_id=row.mentor_id,
+            student_id=order.student_id,
+            mentor_id=order.mentor_id,
             amount=amount,
-            currency=row.currency,
+            currency=order.currency,
             full=effect.full,
             refunded_at=now,
         ),
@@ -133,7 +150,7 @@ async def record_refund(
     return refund_id
 
 
-async def _return_promo(order: Order, *, uow: UnitOfWork) -> None:
+async def _return_promo(order: Order, *, uow: PaymentsUnitOfWork) -> None:
     if order.take_back_promo():
         assert order.promo_code is not None
-        await promos_repo.give_back(uow.connection, order.promo_code)
+        await uow.promos.give_back(order.promo_code)

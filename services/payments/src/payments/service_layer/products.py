@@ -8,12 +8,12 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from payments.adapters import products as products_repo
+from payments.adapters.repositories import PaymentsUnitOfWork
 from payments.domain.errors import ProductNotFound
-from payments.service_layer.context import Context
+from payments.domain.product import Product
+from payments.service_layer.dependencies import Dependencies
+from payments.service_layer.product_events import product_updated
 from shared.errors import Forbidden
-from shared.messaging.events import ProductUpdated
-from shared.uow import UnitOfWork
 
 EDITABLE = frozenset(
     {
@@ -50,27 +50,31 @@ class UpdateProduct:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-async def create_product(cmd: CreateProduct, *, uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
+async def create_product(
+    cmd: CreateProduct, *, uow: PaymentsUnitOfWork, deps: Dependencies
+) -> dict[str, Any]:
     """Store a new product and announce it in the same transaction."""
-    now = ctx.clock.now()
-    row = {
-        "product_id": uuid.uuid4(),
-        **asdict(cmd),
-        "currency": cmd.currency.upper(),
-        "created_at": now,
-        "updated_at": now,
-    }
-    await products_repo.insert_product(uow.connection, **row)
+    now = deps.clock.now()
+    product = Product(
+        product_id=uuid.uuid4(),
+        **{**asdict(cmd), "currency": cmd.currency.upper()},
+        created_at=now,
+        updated_at=now,
+    )
+    await uow.products.add(product)
+    row = asdict(product)
     await _announce(row, uow=uow)
     return row
 
 
-async def update_product(cmd: UpdateProduct, *, uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
+async def update_product(
+    cmd: UpdateProduct, *, uow: PaymentsUnitOfWork, deps: Dependencies
+) -> dict[str, Any]:
     """Change a product of the actor's own (admins may change any); announce it if changed."""
-    found = await products_repo.get_row(uow.connection, cmd.product_id, lock=True)
+    found = await uow.products.get(cmd.product_id, lock=True)
     if found is None:
         raise ProductNotFound(f"no product {cmd.product_id}")
-    current = dict(found._mapping)
+    current = asdict(found)
     if current["mentor_id"] != cmd.actor_id and not cmd.actor_is_admin:
         raise Forbidden("only the mentor who owns a product may change it", code="NOT_YOUR_PRODUCT")
     changes = {key: value for key, value in cmd.changes.items() if key in EDITABLE}
@@ -79,22 +83,13 @@ async def update_product(cmd: UpdateProduct, *, uow: UnitOfWork, ctx: Context) -
     changed = {key: value for key, value in changes.items() if current[key] != value}
     if not changed:
         return current
-    now = ctx.clock.now()
+    now = deps.clock.now()
     updated = {**current, **changed, "updated_at": now}
-    await products_repo.change(
-        uow.connection, cmd.product_id, changes={**changed, "updated_at": now}
-    )
+    await uow.products.change(cmd.product_id, changes={**changed, "updated_at": now})
     await _announce(updated, uow=uow)
     return updated
 
 
-async def _announce(row: dict[str, Any], *, uow: UnitOfWork) -> None:
-    lowest = await products_repo.lowest_active_price(uow.connection, row["mentor_id"])
-    fields = {name: row[name] for name in ProductUpdated.model_fields if name in row}
-    uow.record(
-        ProductUpdated(
-            **fields,
-            mentor_lowest_price_amount=lowest.price_amount if lowest else None,
-            mentor_lowest_price_currency=lowest.currency if lowest else None,
-        )
-    )
+async def _announce(row: dict[str, Any], *, uow: PaymentsUnitOfWork) -> None:
+    lowest = await uow.products.lowest_active_price(row["mentor_id"])
+    uow.record(product_updated(row, mentor_lowest=lowest))

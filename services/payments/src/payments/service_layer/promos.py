@@ -5,12 +5,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from payments.adapters import promos as promos_repo
+from payments.adapters.repositories import PaymentsUnitOfWork
 from payments.domain.errors import PromoExists
 from payments.domain.pricing import PromoKind
-from payments.service_layer.context import Context
+from payments.service_layer.dependencies import Dependencies
 from shared.errors import Conflict, InvalidInput
-from shared.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,9 @@ class CreatePromo:
     mentor_id: str | None
 
 
-async def create_promo(cmd: CreatePromo, *, uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
+async def create_promo(
+    cmd: CreatePromo, *, uow: PaymentsUnitOfWork, deps: Dependencies
+) -> dict[str, Any]:
     if cmd.kind is PromoKind.percent and (
         cmd.percent_off is None or cmd.amount_off or cmd.currency
     ):
@@ -35,10 +36,10 @@ async def create_promo(cmd: CreatePromo, *, uow: UnitOfWork, ctx: Context) -> di
         cmd.amount_off is None or cmd.currency is None or cmd.percent_off
     ):
         raise InvalidInput("a fixed code has amount_off and currency", code="PROMO_INVALID")
-    now = ctx.clock.now()
+    now = deps.clock.now()
     if cmd.expires_at is not None and cmd.expires_at <= now:  # well formed, but too late now
         raise Conflict("the expiry is in the past", code="PROMO_EXPIRY_PASSED")
     row = {**asdict(cmd), "code": cmd.code.upper(), "kind": cmd.kind.value, "created_at": now}
-    if not await promos_repo.add(uow.connection, **row):
+    if not await uow.promos.add(**row):
         raise PromoExists(f"promo code {row['code']} exists")
     return {**row, "redeemed": 0}

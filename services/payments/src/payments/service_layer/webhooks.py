@@ -1,65 +1,90 @@
-"""Provider events: stored once in the request's transaction, processed from the store.
+"""Provider events: stored once before the request is answered, processed from the store in
+batches (one unit of work claims, applies and marks a batch).
 
-An event that can never be applied (its shape is wrong: `MalformedEvent`) ends once as a
-dead letter, with its reason, instead of failing again on every sweep.
+The adapters read the stored event into a report (`domain/reports.py`); an event that can
+never be applied (`UnusableEvent`: its shape is wrong) ends once as a dead letter, with its
+reason, instead of failing again on every sweep.
 """
 
-import json
+from collections.abc import Sequence
 
-from payments.adapters import webhook_events as events_repo
-from payments.adapters.event_fields import MalformedEvent
-from payments.metrics import DEAD_WEBHOOK_EVENTS
-from payments.service_layer.context import Context
-from payments.service_layer.paypal_events import PAYPAL, apply_paypal
-from payments.service_layer.stripe_events import STRIPE, apply_stripe
+from payments.adapters import paypal_reports, stripe_reports
+from payments.adapters.repositories import PaymentsUnitOfWork, ProcessedEvent, WebhookIntake
+from payments.domain.model import Provider
+from payments.domain.outcomes import OrderOutcome
+from payments.domain.reports import OrderReport, UnusableEvent
+from payments.service_layer.dependencies import Dependencies
+from payments.service_layer.provider_reports import apply_report
 from shared.logging import get_logger
-from shared.uow import UnitOfWork
 
 log = get_logger(__name__)
 
-__all__ = ["PAYPAL", "STRIPE", "process_event", "store_event"]
+READERS = {Provider.stripe: stripe_reports.read, Provider.paypal: paypal_reports.read}
 
 
 async def store_event(
-    *, provider: str, event_id: str, event_type: str, body: bytes, uow: UnitOfWork, ctx: Context
+    *,
+    provider: Provider,
+    event_id: str,
+    event_type: str,
+    body: bytes,
+    intake: WebhookIntake,
+    deps: Dependencies,
 ) -> bool:
     """Keep a verified event with its raw body; False for one already stored."""
-    return await events_repo.store(
-        uow.connection,
+    return await intake.store(
         provider=provider,
         event_id=event_id,
         event_type=event_type,
         body=body,
-        now=ctx.clock.now(),
+        now=deps.clock.now(),
     )
 
 
-async def process_event(
-    *, provider: str, event_id: str, uow: UnitOfWork, ctx: Context
-) -> str | None:
-    """Apply one stored event to its order; None if it was processed (or is being) already."""
-    stored = await events_repo.claim(uow.connection, provider=provider, event_id=event_id)
-    if stored is None:
-        return None
-    event = json.loads(stored.body)  # verified as a JSON object before it was stored
-    apply = apply_stripe if provider == STRIPE else apply_paypal
-    try:
-        outcome = await apply(event, event_id=event_id, uow=uow, ctx=ctx)
-    except MalformedEvent as exc:
-        reason = str(exc)
-        await events_repo.mark_processed(
-            uow.connection,
-            provider=provider,
-            event_id=event_id,
-            outcome=f"dead: {reason}",
-            dead_reason=reason,
-            now=ctx.clock.now(),
-        )
-        DEAD_WEBHOOK_EVENTS.labels(provider=provider).inc()
-        log.warning("webhook.dead_lettered", provider=provider, event_id=event_id, reason=reason)
-        return f"dead: {reason}"
-    await events_repo.mark_processed(
-        uow.connection, provider=provider, event_id=event_id, outcome=outcome, now=ctx.clock.now()
+async def process_events(
+    keys: Sequence[tuple[Provider, str]], *, uow: PaymentsUnitOfWork, deps: Dependencies
+) -> dict[tuple[Provider, str], OrderOutcome]:
+    """Apply stored events to their orders in the order they were received, and mark them
+    processed; an event processed (or being processed) already is left out."""
+    outcomes: dict[tuple[Provider, str], OrderOutcome] = {}
+    done: list[ProcessedEvent] = []
+    claimed = [(event, Provider(event.provider)) for event in await uow.webhook_events.claim(keys)]
+    reports = [READERS[provider](event.body) for event, provider in claimed]
+    # Every order the batch names, locked in one statement before the first is changed, and
+    # the changed ones written in one statement at the commit.
+    uow.orders.save_at_commit()
+    await uow.orders.lock(
+        [
+            report.order.order_id
+            for report in reports
+            if isinstance(report, OrderReport) and report.order.order_id is not None
+        ]
     )
-    log.info("webhook.processed", provider=provider, event_id=event_id, outcome=outcome)
-    return outcome
+    for (event, provider), report in zip(claimed, reports, strict=True):
+        if isinstance(report, UnusableEvent):
+            outcome = OrderOutcome.dead
+            done.append(
+                ProcessedEvent(
+                    event.provider,
+                    event.event_id,
+                    outcome=f"{OrderOutcome.dead}: {report.reason}",
+                    dead_reason=report.reason,
+                )
+            )
+            log.warning(
+                "webhook.dead_lettered",
+                provider=provider,
+                event_id=event.event_id,
+                reason=report.reason,
+            )
+        else:
+            outcome = await apply_report(
+                report, provider=provider, event_id=event.event_id, uow=uow, deps=deps
+            )
+            done.append(ProcessedEvent(event.provider, event.event_id, outcome=outcome))
+            log.info(
+                "webhook.processed", provider=provider, event_id=event.event_id, outcome=outcome
+            )
+        outcomes[provider, event.event_id] = outcome
+    await uow.webhook_events.mark_processed(done, now=deps.clock.now())
+    return outcomes

@@ -32,27 +32,27 @@ class EmbeddedBackend:
         )
 
     async def search(self, query: MentorSearch) -> SearchPage:
-        async with self._connection_factory() as db:
-            await db.execution_options(isolation_level="REPEATABLE READ")
-            async with db.begin():
-                match = await embedded_search.text_match(db, query.q)
-                rows, total, facets = await embedded_search.search_rows(db, query, match)
+        async with self._connection_factory() as connection:
+            await connection.execution_options(isolation_level="REPEATABLE READ")
+            async with connection.begin():
+                match = await embedded_search.text_match(connection, query.q)
+                rows, total, facets = await embedded_search.search_rows(connection, query, match)
         terms = match.terms if match else frozenset()
         return SearchPage(hits=[_hit(row, terms) for row in rows], total=total, facets=facets)
 
     async def suggest(self, prefix: str, *, limit: int) -> list[Suggestion]:
-        async with self._connection_factory() as db:
-            rows = await embedded_search.suggest_rows(db, prefix, limit=limit)
+        async with self._connection_factory() as connection:
+            rows = await embedded_search.suggest_rows(connection, prefix, limit=limit)
         return [Suggestion(row.mentor_id, row.display_name, row.title) for row in rows]
 
     async def replace_all(self, batches: DocumentBatches) -> int:
         """One transaction: readers see the old index until the new one is committed whole."""
         written = 0
-        async with self._connection_factory() as db:
-            async with db.begin():
-                await embedded_index.delete_all(db)
+        async with self._connection_factory() as connection:
+            async with connection.begin():
+                await embedded_index.delete_all(connection)
                 async for documents in batches:
-                    await embedded_index.write_documents(db, documents)
+                    await embedded_index.write_documents(connection, documents)
                     written += len(documents)
         return written
 

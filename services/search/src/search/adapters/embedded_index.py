@@ -2,9 +2,9 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, text
 
-from search.adapters.tables import index_words, mentor_index
+from search.adapters.tables import mentor_index
 from search.domain.document import MentorDocument
 from shared.db import DbConnection
 
@@ -42,8 +42,7 @@ def document_row(document: MentorDocument) -> dict[str, object]:
 DOCUMENT_COLUMNS = [column.name for column in mentor_index.c if column.name != "search_vector"]
 
 # Name and specialties weigh most (A), then title and company (B), then the bio (C).
-UPSERT = text(
-    f"""
+UPSERT_SQL = f"""
     INSERT INTO mentor_index ({", ".join(DOCUMENT_COLUMNS)}, search_vector)
     VALUES (
         {", ".join(f":{name}" for name in DOCUMENT_COLUMNS)},
@@ -56,18 +55,16 @@ UPSERT = text(
         {", ".join(f"{name} = excluded.{name}" for name in DOCUMENT_COLUMNS[1:])},
         search_vector = excluded.search_vector
     """
-).bindparams(
-    *(
-        bindparam(column.name, type_=column.type)
-        for column in mentor_index.c
-        if column.name != "search_vector"
-    )
-)
+DOCUMENT_PARAMETERS = [
+    bindparam(column.name, type_=column.type)
+    for column in mentor_index.c
+    if column.name != "search_vector"
+]
+UPSERT = text(UPSERT_SQL).bindparams(*DOCUMENT_PARAMETERS)
 
 # The folded words of every indexed text, in a stable order so that concurrent writers
 # never wait on each other's words in opposite orders (no deadlock).
-WORDS = text(
-    f"""
+WORDS_SQL = f"""
     INSERT INTO index_words (word)
     SELECT DISTINCT word
     FROM unnest(tsvector_to_array(to_tsvector('{WORDS_CONFIG}', :texts))) AS word
@@ -75,6 +72,10 @@ WORDS = text(
     ORDER BY word
     ON CONFLICT (word) DO NOTHING
     """
+WORDS = text(WORDS_SQL)
+# One document and its words in one statement (an event's reindex, issue 19).
+UPSERT_WITH_WORDS = text(f"WITH document AS ({UPSERT_SQL}) {WORDS_SQL}").bindparams(
+    *DOCUMENT_PARAMETERS
 )
 
 
@@ -91,22 +92,25 @@ def _texts(document: MentorDocument) -> str:
 
 
 async def write_documents(
-    db: DbConnection, documents: Sequence[MentorDocument], *, with_vocabulary: bool = True
+    connection: DbConnection, documents: Sequence[MentorDocument], *, with_vocabulary: bool = True
 ) -> None:
     """Upsert the documents; their words join the typo vocabulary unless the text is unchanged."""
     if not documents:
         return
-    await db.execute(UPSERT, [document_row(document) for document in documents])
+    if len(documents) == 1:
+        [document] = documents
+        if with_vocabulary:
+            row = {**document_row(document), "texts": _texts(document)}
+            await connection.execute(UPSERT_WITH_WORDS, row)
+        else:
+            await connection.execute(UPSERT, document_row(document))
+        return
+    await connection.execute(UPSERT, [document_row(document) for document in documents])
     if with_vocabulary:
-        await db.execute(WORDS, {"texts": " ".join(_texts(document) for document in documents)})
+        await connection.execute(
+            WORDS, {"texts": " ".join(_texts(document) for document in documents)}
+        )
 
 
-async def delete_all(db: DbConnection) -> None:
-    await db.execute(mentor_index.delete())
-
-
-async def count(db: DbConnection) -> int:
-    return (await db.scalar(select(func.count()).select_from(mentor_index))) or 0
-
-
-__all__ = ["index_words", "write_documents", "delete_all", "count"]
+async def delete_all(connection: DbConnection) -> None:
+    await connection.execute(mentor_index.delete())

@@ -2,14 +2,16 @@
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
+    CompoundSelect,
+    Select,
     String,
     and_,
-    any_,
+    bindparam,
     cast,
     exists,
     func,
@@ -55,13 +57,13 @@ class TextMatch:
     terms: frozenset[str]
 
 
-async def text_match(db: DbConnection, q: str) -> TextMatch | None:
+async def text_match(connection: DbConnection, q: str) -> TextMatch | None:
     """All words must match, each as a prefix or through a similar indexed word."""
     words = [word for word in query_words(q) if SAFE_TERM.match(word)]
     if not words:
         return None
     similar: dict[str, list[str]] = {word: [] for word in words}
-    rows = await db.execute(
+    rows = await connection.execute(
         SIMILAR_WORDS,
         {"words": words, "min_length": MIN_TYPO_WORD, "per_word": SIMILAR_PER_WORD},
     )
@@ -73,43 +75,96 @@ async def text_match(db: DbConnection, q: str) -> TextMatch | None:
     return TextMatch(tsquery=" & ".join(clauses), terms=terms)
 
 
-def _tsquery(match: TextMatch) -> ColumnElement[Any]:
-    return func.to_tsquery(literal(TEXT_CONFIG).cast(REGCONFIG), match.tsquery).cast(TSQUERY)
+# The page and facet statements are built once per shape of query (which filters, which sort,
+# text or not) with bind parameters, not per request (issue 19: no statement built per call).
+@dataclass(frozen=True)
+class Shape:
+    text: bool
+    job_family: bool
+    min_price: bool
+    max_price: bool
+    experience_levels: bool
+    accepting_students: bool
+    specialties: bool
+    available: bool
+    sort: SortOrder
 
 
-def conditions(query: MentorSearch, match: TextMatch | None) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = []
-    if match is not None:
-        found.append(idx.c.search_vector.op("@@")(_tsquery(match)))
-    if query.job_family:
-        found.append(idx.c.job_family == query.job_family)
-    if query.min_price is not None:
-        found.append(idx.c.price_amount >= query.min_price)
-    if query.max_price is not None:
-        found.append(idx.c.price_amount <= query.max_price)
-    if query.experience_levels:
-        found.append(idx.c.experience_level.in_([level.value for level in query.experience_levels]))
-    if query.accepting_students is not None:
-        found.append(idx.c.accepting_students.is_(query.accepting_students))
-    if query.specialties:
-        found.append(idx.c.specialty_keys.overlap(cast(list(query.specialties), ARRAY(String(50)))))
+def shape_of(query: MentorSearch, match: TextMatch | None) -> Shape:
+    return Shape(
+        text=match is not None,
+        job_family=bool(query.job_family),
+        min_price=query.min_price is not None,
+        max_price=query.max_price is not None,
+        experience_levels=bool(query.experience_levels),
+        accepting_students=query.accepting_students is not None,
+        specialties=bool(query.specialties),
+        available=query.available is not None,
+        sort=query.sort,
+    )
+
+
+def parameters_of(query: MentorSearch, match: TextMatch | None) -> dict[str, Any]:
+    """The values of the shape's bind parameters."""
+    values: dict[str, Any] = {
+        "tsquery": match.tsquery if match else None,
+        "job_family": query.job_family,
+        "min_price": query.min_price,
+        "max_price": query.max_price,
+        "experience_levels": [level.value for level in query.experience_levels],
+        "accepting_students": query.accepting_students,
+        "specialties": list(query.specialties),
+        "limit": query.per_page,
+        "offset": query.offset,
+    }
     if query.available is not None:
-        window = query.available
+        values |= {
+            "window_start": query.available.start,
+            "window_end": query.available.end,
+            "day_after": query.available.start - DAY_SECONDS,
+        }
+    return values
+
+
+def _tsquery() -> ColumnElement[Any]:
+    tsquery = func.to_tsquery(literal(TEXT_CONFIG).cast(REGCONFIG), bindparam("tsquery"))
+    return tsquery.cast(TSQUERY)
+
+
+def conditions(shape: Shape) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if shape.text:
+        found.append(idx.c.search_vector.op("@@")(_tsquery()))
+    if shape.job_family:
+        found.append(idx.c.job_family == bindparam("job_family"))
+    if shape.min_price:
+        found.append(idx.c.price_amount >= bindparam("min_price"))
+    if shape.max_price:
+        found.append(idx.c.price_amount <= bindparam("max_price"))
+    if shape.experience_levels:
+        found.append(idx.c.experience_level.in_(bindparam("experience_levels", expanding=True)))
+    if shape.accepting_students:
+        found.append(idx.c.accepting_students == bindparam("accepting_students"))
+    if shape.specialties:
+        found.append(
+            idx.c.specialty_keys.overlap(cast(bindparam("specialties"), ARRAY(String(50))))
+        )
+    if shape.available:
         day = (
             func.unnest(idx.c.available_day_starts).table_valued("start").render_derived(name="day")
         )
         found.append(
             or_(
                 and_(
-                    idx.c.next_available_ts >= window.start,
-                    idx.c.next_available_ts < window.end,
+                    idx.c.next_available_ts >= bindparam("window_start"),
+                    idx.c.next_available_ts < bindparam("window_end"),
                 ),
                 exists(
                     select(1)
                     .select_from(day)
                     .where(
-                        day.c.start > window.start - DAY_SECONDS,
-                        day.c.start < window.end,
+                        day.c.start > bindparam("day_after"),
+                        day.c.start < bindparam("window_end"),
                     )
                 ),
             )
@@ -117,7 +172,7 @@ def conditions(query: MentorSearch, match: TextMatch | None) -> list[ColumnEleme
     return found
 
 
-def order_by(query: MentorSearch, match: TextMatch | None) -> list[ColumnElement[Any]]:
+def order_by(shape: Shape) -> list[ColumnElement[Any]]:
     rating = (idx.c.rating_avg.desc().nulls_last(), idx.c.rating_count.desc())
     by_sort = {
         SortOrder.rating: rating,
@@ -125,23 +180,22 @@ def order_by(query: MentorSearch, match: TextMatch | None) -> list[ColumnElement
         SortOrder.price_desc: (idx.c.price_amount.desc().nulls_last(),),
         SortOrder.next_available: (idx.c.next_available_ts.asc().nulls_last(),),
     }
-    if query.sort is SortOrder.relevance:
-        first = (func.ts_rank_cd(idx.c.search_vector, _tsquery(match)).desc(),) if match else ()
+    if shape.sort is SortOrder.relevance:
+        first = (func.ts_rank_cd(idx.c.search_vector, _tsquery()).desc(),) if shape.text else ()
         return [*first, *rating, idx.c.mentor_id]
-    return [*by_sort[query.sort], idx.c.mentor_id]
+    return [*by_sort[shape.sort], idx.c.mentor_id]
 
 
-async def search_rows(
-    db: DbConnection, query: MentorSearch, match: TextMatch | None
-) -> tuple[list[AnyRow], int, dict[str, dict[str, int]]]:
-    """The page's rows, the total and the facet counts, from the connection's one snapshot."""
-    where = and_(true(), *conditions(query, match))
-    page = await db.execute(
+@cache
+def statements(shape: Shape) -> tuple[Select[Any], CompoundSelect[str, str, int]]:
+    """The page's statement and the facets' (with the total) for this shape of query."""
+    where = and_(true(), *conditions(shape))
+    page = (
         select(idx)
         .where(where)
-        .order_by(*order_by(query, match))
-        .limit(query.per_page)
-        .offset(query.offset)
+        .order_by(*order_by(shape))
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
     )
     matched = (
         select(idx.c.job_family, idx.c.experience_level, idx.c.specialty_keys)
@@ -151,7 +205,7 @@ async def search_rows(
     specialty = (
         func.unnest(matched.c.specialty_keys).table_valued("key").render_derived(name="specialty")
     )
-    facet_rows = await db.execute(
+    facets = (
         select(literal("total"), literal(""), func.count())
         .select_from(matched)
         .union_all(
@@ -166,6 +220,17 @@ async def search_rows(
             .group_by(specialty.c.key),
         )
     )
+    return page, facets
+
+
+async def search_rows(
+    connection: DbConnection, query: MentorSearch, match: TextMatch | None
+) -> tuple[list[AnyRow], int, dict[str, dict[str, int]]]:
+    """The page's rows, the total and the facet counts, from the connection's one snapshot."""
+    page, facets_statement = statements(shape_of(query, match))
+    parameters = parameters_of(query, match)
+    rows = await connection.execute(page, parameters)
+    facet_rows = await connection.execute(facets_statement, parameters)
     total = 0
     facets: dict[str, dict[str, int]] = {"job_family": {}, "experience_level": {}, "specialty": {}}
     for name, value, count in facet_rows:
@@ -173,7 +238,7 @@ async def search_rows(
             total = count
         else:
             facets[name][value] = count
-    return list(page), total, facets
+    return list(rows), total, facets
 
 
 SUGGEST = text(
@@ -187,13 +252,12 @@ SUGGEST = text(
 )
 
 
-async def suggest_rows(db: DbConnection, prefix: str, *, limit: int) -> list[AnyRow]:
+async def suggest_rows(connection: DbConnection, prefix: str, *, limit: int) -> list[AnyRow]:
     """Mentors with a word starting with each word of `prefix` (the last one still being typed)."""
     words = [word for word in query_words(prefix) if SAFE_TERM.match(word)]
     if not words:
         return []
     query = " & ".join(f"{word}:*" for word in words)
-    return list(await db.execute(SUGGEST, {"config": TEXT_CONFIG, "query": query, "limit": limit}))
-
-
-_ = (any_, BigInteger)
+    return list(
+        await connection.execute(SUGGEST, {"config": TEXT_CONFIG, "query": query, "limit": limit})
+    )

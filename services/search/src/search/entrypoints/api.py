@@ -5,12 +5,13 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 
 from search.domain.document import MentorDocument
 from search.domain.query import MAX_SUGGESTIONS, MentorSearch, window_range
 from search.domain.results import Hit, SearchPage
 from search.domain.text import key
+from search.entrypoints.deps import Deps
 from search.entrypoints.schemas import (
     FacetsRead,
     MentorCardRead,
@@ -20,22 +21,13 @@ from search.entrypoints.schemas import (
     SuggestionRead,
     SuggestionsRead,
 )
-from search.service_layer.context import Context
 from search.service_layer.rebuild_directory import rebuild_directory
 from search.service_layer.search_directory import search_directory, suggest_mentors
-from shared.auth import AdminUser
 from shared.errors import InvalidInput
+from shared.http.deps import Admin, ServiceRuntime
 from shared.types import ShortText
 
 router = APIRouter(prefix="/v1", tags=["search"])
-
-
-def _context(request: Request) -> Context:
-    ctx: Context = request.app.state.search
-    return ctx
-
-
-Ctx = Annotated[Context, Depends(_context)]
 
 
 def to_query(params: MentorSearchParams, *, now: datetime) -> MentorSearch:
@@ -87,31 +79,30 @@ def to_read(page: SearchPage, query: MentorSearch) -> MentorSearchRead:
 
 
 @router.get("/mentors/search", response_model=MentorSearchRead)
-async def search(params: Annotated[MentorSearchParams, Query()], ctx: Ctx) -> MentorSearchRead:
+async def search(params: Annotated[MentorSearchParams, Query()], deps: Deps) -> MentorSearchRead:
     """Mentors matching `q` (typo tolerant) and the filters, with facet counts and highlights."""
-    query = to_query(params, now=ctx.clock.now())
-    return to_read(await search_directory(query, ctx=ctx), query)
+    query = to_query(params, now=deps.clock.now())
+    return to_read(await search_directory(query, deps=deps), query)
 
 
 @router.get("/mentors/suggest", response_model=SuggestionsRead)
 async def suggest(
     q: Annotated[ShortText, Query(min_length=1)],
-    ctx: Ctx,
+    deps: Deps,
     limit: Annotated[int, Query(ge=1, le=MAX_SUGGESTIONS)] = MAX_SUGGESTIONS,
 ) -> SuggestionsRead:
     """Type-ahead: mentors with a word starting with what was typed, at most ten."""
-    found = await suggest_mentors(q, limit=limit, ctx=ctx)
+    found = await suggest_mentors(q, limit=limit, deps=deps)
     return SuggestionsRead(items=[SuggestionRead(**asdict(s)) for s in found])
 
 
 @router.post("/admin/rebuilds/directory", response_model=RebuildRead, tags=["operations"])
-async def rebuild(request: Request, _: AdminUser, ctx: Ctx) -> RebuildRead:
+async def rebuild(_: Admin, deps: Deps, runtime: ServiceRuntime) -> RebuildRead:
     """Rebuild the directory from the owners' snapshots and swap in a fresh index."""
-    runtime = request.app.state.runtime
     report = await rebuild_directory(
-        ctx=ctx,
+        deps=deps,
         requester=runtime.bus.requester,
         uow_factory=runtime.uow,
         connection_factory=runtime.connection_factory,
     )
-    return RebuildRead(**asdict(report), backend=ctx.backend.name)
+    return RebuildRead(**asdict(report), backend=deps.backend.name)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from search.adapters import facts
 from search.domain.document import MentorDocument, build_document
 from search.domain.stamp import Stamp
-from search.service_layer.context import Context
+from search.service_layer.dependencies import Dependencies
 from search.service_layer.record_facts import record_facts
 from shared.db import ConnectionFactory
 from shared.messaging.snapshots import Requests, fetch_snapshot
@@ -35,14 +35,14 @@ class RebuildReport:
 
 async def rebuild_directory(
     *,
-    ctx: Context,
+    deps: Dependencies,
     requester: Requests,
     uow_factory: Callable[[], UnitOfWork],
     connection_factory: ConnectionFactory,
     page_size: int = 200,
 ) -> RebuildReport:
     """Fill the shadows from every snapshot, swap them in, then give the backend a fresh index."""
-    shadows = ctx.shadows
+    shadows = deps.shadows
     facts_rebuild = await shadows.facts.start()
     try:
         products_rebuild = await shadows.products.start()
@@ -56,7 +56,7 @@ async def rebuild_directory(
             async for page in pages:
                 snapshot = [(e.payload(), Stamp(e.occurred_at, e.id)) for e in page]
                 async with uow_factory() as uow:
-                    await record_facts(snapshot, uow=uow, ctx=ctx, live=False)
+                    await record_facts(snapshot, uow=uow, deps=deps, live=False)
                     await uow.commit()
                 items += len(page)
         mentors = await shadows.facts.swap(facts_rebuild)
@@ -66,7 +66,7 @@ async def rebuild_directory(
         await shadows.products.abandon(products_rebuild)
         raise
     documents = await reindex_all(
-        ctx=ctx, uow_factory=uow_factory, connection_factory=connection_factory
+        deps=deps, uow_factory=uow_factory, connection_factory=connection_factory
     )
     return RebuildReport(
         mentors=mentors, products=products, documents=documents, snapshot_items=items
@@ -74,14 +74,17 @@ async def rebuild_directory(
 
 
 async def reindex_all(
-    *, ctx: Context, uow_factory: Callable[[], UnitOfWork], connection_factory: ConnectionFactory
+    *,
+    deps: Dependencies,
+    uow_factory: Callable[[], UnitOfWork],
+    connection_factory: ConnectionFactory,
 ) -> int:
     """A fresh backend index of every listed mentor, then the documents that changed meanwhile."""
-    started = ctx.clock.now()
-    written = await ctx.backend.replace_all(_documents(connection_factory))
+    started = deps.clock.now()
+    written = await deps.backend.replace_all(_documents(connection_factory))
     async with uow_factory() as uow:
         changed = [build_document(f) for f in await facts.changed_since(uow.connection, started)]
-        await ctx.backend.index([d for d in changed if d is not None], uow=uow)
+        await deps.backend.index([d for d in changed if d is not None], uow=uow)
         await uow.commit()
     return written
 

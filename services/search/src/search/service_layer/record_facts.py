@@ -7,14 +7,13 @@ order of the swap). Only the live tables feed the backend.
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
-
-from sqlalchemy import Table
+from uuid import UUID
 
 from search.adapters import facts
 from search.adapters.tables import mentor_facts, mentor_products
 from search.domain.document import build_document
 from search.domain.stamp import Stamp
-from search.service_layer.context import Context
+from search.service_layer.dependencies import Dependencies
 from shared.messaging.events import (
     Event,
     MentorAvailabilityChanged,
@@ -61,94 +60,101 @@ GROUPS: dict[type[Event], tuple[str, Callable[[Any], dict[str, FactValue]]]] = {
     ),
 }
 FACT_EVENTS: tuple[type[Event], ...] = (*GROUPS.keys(), ProductUpdated)
+PROFILE = GROUPS[MentorUpdated][0]
+PRODUCT = "product"
 
 
 async def record_fact(
-    event: Event, *, stamp: Stamp, uow: UnitOfWork, ctx: Context, live: bool = True
+    event: Event, *, stamp: Stamp, uow: UnitOfWork, deps: Dependencies, live: bool = True
 ) -> None:
-    await record_facts([(event, stamp)], uow=uow, ctx=ctx, live=live)
+    """Gather the fact; the unit of work writes its batch's facts just before it commits."""
+    pending = uow.before_commit((record_facts, live), lambda: _Pending(uow, deps, live=live))
+    pending.facts.append((event, stamp))
+
+
+class _Pending:
+    """The facts a unit of work gathered, written together before it commits (decision 0029)."""
+
+    def __init__(self, uow: UnitOfWork, deps: Dependencies, *, live: bool) -> None:
+        self.facts: list[tuple[Event, Stamp]] = []
+        self._uow, self._deps, self._live = uow, deps, live
+
+    async def __call__(self) -> None:
+        await record_facts(self.facts, uow=self._uow, deps=self._deps, live=self._live)
+
+
+def _newest(
+    facts_in_order: Sequence[tuple[Event, Stamp]],
+) -> dict[tuple[str, str], tuple[Event, Stamp]]:
+    """The newest fact of each (group, mentor) or ("product", product id): the order-safe write
+    keeps the newest of a mentor's facts whatever the order, so the others change nothing."""
+    newest: dict[tuple[str, str], tuple[Event, Stamp]] = {}
+    for event, stamp in facts_in_order:
+        if isinstance(event, ProductUpdated):
+            key = (PRODUCT, str(event.product_id))
+        else:
+            key = (GROUPS[type(event)][0], event.mentor_id)  # type: ignore[attr-defined]
+        if key not in newest or _order(newest[key][1]) < _order(stamp):
+            newest[key] = (event, stamp)
+    return newest
+
+
+def _order(stamp: Stamp) -> tuple[datetime, UUID]:
+    return (stamp.at, stamp.event_id)  # as the stored stamps compare
 
 
 async def record_facts(
     facts_in_order: Sequence[tuple[Event, Stamp]],
     *,
     uow: UnitOfWork,
-    ctx: Context,
+    deps: Dependencies,
     live: bool = True,
 ) -> None:
     """Apply facts to the live tables (then the shadows during a rebuild), or only to the
     shadows when `live` is False (snapshot items of a rebuild); each changed mentor's
-    document goes to the backend once, at the end."""
-    changed: dict[str, bool] = {}  # mentor id -> whether the profile's text changed
-    fact_tables, product_tables = await ctx.shadows.targets(uow.connection)
-    for event, stamp in facts_in_order:
-        if isinstance(event, ProductUpdated):
-            tables = product_tables if live else product_tables[1:]
-            written = await _record_product(event, stamp=stamp, uow=uow, ctx=ctx, tables=tables)
-        else:
-            tables = fact_tables if live else fact_tables[1:]
-            written = await _record_group(event, stamp=stamp, uow=uow, ctx=ctx, tables=tables)
-        if written and live:
-            mentor_id: str = event.mentor_id  # type: ignore[attr-defined]
-            changed[mentor_id] = changed.get(mentor_id, False) or isinstance(event, MentorUpdated)
-    for mentor_id, text_changed in changed.items():
-        await reindex(mentor_id, uow=uow, ctx=ctx, text_changed=text_changed)
-
-
-async def _record_group(
-    event: Event, *, stamp: Stamp, uow: UnitOfWork, ctx: Context, tables: list[Table]
-) -> bool:
-    """True if the live row changed."""
-    group, values_of = GROUPS[type(event)]
-    mentor_id: str = event.mentor_id  # type: ignore[attr-defined]
-    values = values_of(event)
-    now = ctx.clock.now()
-    changed = False
-    for table in tables:
-        written = await facts.record_group(
+    document goes to the backend once, at the end. A few statements for the whole batch."""
+    fact_tables, product_tables = await deps.shadows.targets(uow.connection)
+    if not live:
+        fact_tables, product_tables = fact_tables[1:], product_tables[1:]
+    by_group: dict[str, list[tuple[Event, Stamp]]] = {}
+    for (group, _), fact in sorted(_newest(facts_in_order).items()):
+        by_group.setdefault(group, []).append(fact)
+    products = by_group.pop(PRODUCT, [])
+    now = deps.clock.now()
+    text_changed: dict[str, bool] = {}  # mentor id -> whether the profile's text changed
+    for table in fact_tables:  # live first, then shadow: the lock order of the swap
+        for group, found in by_group.items():
+            values_of = GROUPS[type(found[0][0])][1]
+            rows = [(e.mentor_id, values_of(e), stamp) for e, stamp in found]  # type: ignore[attr-defined]
+            written = await facts.record_groups(
+                uow.connection, table=table, group=group, rows=rows, now=now
+            )
+            if table is mentor_facts:
+                for mentor_id in written:
+                    text_changed[mentor_id] = text_changed.get(mentor_id, False) or group == PROFILE
+    for table in product_tables:
+        written = await facts.record_products(
             uow.connection,
             table=table,
-            mentor_id=mentor_id,
-            group=group,
-            values=values,
-            stamp=stamp,
+            lock_in=mentor_facts if table is mentor_products else None,
+            rows=products,  # type: ignore[arg-type]  # only ProductUpdated facts
             now=now,
         )
-        changed = changed or (written and table is mentor_facts)
-    return changed
+        if table is mentor_products:
+            for mentor_id in written:
+                text_changed.setdefault(mentor_id, False)
+    if text_changed:
+        await _reindex(text_changed, uow=uow, deps=deps)
 
 
-async def _record_product(
-    event: ProductUpdated, *, stamp: Stamp, uow: UnitOfWork, ctx: Context, tables: list[Table]
-) -> bool:
-    """True if the live product changed."""
-    now = ctx.clock.now()
-    changed = False
-    if tables and tables[0] is mentor_products:
-        # The mentor's row lock orders this mentor's backend writes by commit.
-        await facts.lock_mentor(
-            uow.connection, table=mentor_facts, mentor_id=event.mentor_id, now=now
-        )
-    for table in tables:
-        written = await facts.record_product(
-            uow.connection,
-            table=table,
-            product_id=event.product_id,
-            mentor_id=event.mentor_id,
-            price_amount=event.price_amount,
-            currency=event.currency,
-            active=event.active,
-            stamp=stamp,
-            now=now,
-        )
-        changed = changed or (written and table is mentor_products)
-    return changed
-
-
-async def reindex(
-    mentor_id: str, *, uow: UnitOfWork, ctx: Context, text_changed: bool = True
-) -> None:
-    """Send the mentor's current document to the backend (nothing while no profile is known)."""
-    document = build_document(await facts.read_facts(uow.connection, mentor_id))
-    if document is not None:
-        await ctx.backend.index([document], uow=uow, text_changed=text_changed)
+async def _reindex(text_changed: dict[str, bool], *, uow: UnitOfWork, deps: Dependencies) -> None:
+    """Send the changed mentors' documents to the backend (none while no profile is known)."""
+    documents = [
+        document
+        for found in await facts.facts_of(uow.connection, sorted(text_changed))
+        if (document := build_document(found)) is not None
+    ]
+    for with_text in (True, False):
+        batch = [d for d in documents if text_changed[d.mentor_id] is with_text]
+        if batch:
+            await deps.backend.index(batch, uow=uow, text_changed=with_text)

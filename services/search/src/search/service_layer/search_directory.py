@@ -2,12 +2,12 @@
 
 from search.domain.query import MentorSearch
 from search.domain.results import SearchPage, Suggestion
-from search.service_layer.context import Context
+from search.service_layer.dependencies import Dependencies
 
 
-async def search_directory(query: MentorSearch, *, ctx: Context) -> SearchPage:
-    return await ctx.backend.search(query)
+async def search_directory(query: MentorSearch, *, deps: Dependencies) -> SearchPage:
+    return await deps.backend.search(query)
 
 
-async def suggest_mentors(prefix: str, *, limit: int, ctx: Context) -> list[Suggestion]:
-    return await ctx.backend.suggest(prefix, limit=limit)
+async def suggest_mentors(prefix: str, *, limit: int, deps: Dependencies) -> list[Suggestion]:
+    return await deps.backend.suggest(prefix, limit=limit)

@@ -1,8 +1,9 @@
 """The session projection in a table (live or shadow): lock a session's view, save it."""
 
+from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, any_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from shared.db import AnyRow, DbConnection
@@ -54,9 +55,27 @@ async def save_view(connection: DbConnection, table: Table, view: SessionView) -
     )
 
 
+VIEW = select(sessions).where(sessions.c.session_id == bindparam("session_id"))
+VIEWS = select(sessions).where(sessions.c.session_id == any_(bindparam("session_ids")))
+
+
 async def get_view(connection: DbConnection, session_id: UUID) -> SessionView | None:
     """The live view of a session, or None if video has heard nothing of it."""
-    row = (
-        await connection.execute(select(sessions).where(sessions.c.session_id == session_id))
-    ).first()
+    row = (await connection.execute(VIEW, {"session_id": session_id})).first()
     return _view(row) if row is not None else None
+
+
+async def views_of(
+    connection: DbConnection, session_ids: Sequence[UUID]
+) -> dict[UUID, SessionView]:
+    """The live views of these sessions (those video knows), in one statement."""
+    rows = await connection.execute(VIEWS, {"session_ids": list(session_ids)})
+    return {row.session_id: _view(row) for row in rows}
+
+
+class SqlSessionViews:
+    def __init__(self, connection: DbConnection) -> None:
+        self._connection = connection
+
+    async def get(self, session_id: UUID) -> SessionView | None:
+        return await get_view(self._connection, session_id)

@@ -42,6 +42,16 @@ def participant_of(view: SessionView, *, user_id: str, role: str) -> Participant
     raise NotAParticipant("only this session's mentor and student may join it")
 
 
+def may_see_session(view: SessionView, *, user_id: str, is_admin: bool) -> bool:
+    """A session as video sees it: for its two participants and admins."""
+    return is_admin or user_id in (view.mentor_id, view.student_id)
+
+
+def may_see_joins(view: SessionView, *, user_id: str, role: str, is_admin: bool) -> bool:
+    """Tokens issued and attendance: for the session's mentor (as a mentor) and admins."""
+    return is_admin or (role == Participant.mentor and user_id == view.mentor_id)
+
+
 def admit(
     view: SessionView | None, *, user_id: str, role: str, now: datetime, policy: JoinPolicy
 ) -> Admission:

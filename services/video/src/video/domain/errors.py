@@ -40,11 +40,6 @@ class NotTheMentor(DomainError):
     kind = ErrorKind.forbidden
 
 
-class SessionUnknown(DomainError):
-    code = "NOT_FOUND"
-    kind = ErrorKind.not_found
-
-
 class InvalidSignature(DomainError):
     code = "INVALID_SIGNATURE"
     kind = ErrorKind.unauthorized

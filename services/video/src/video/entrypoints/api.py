@@ -1,18 +1,18 @@
 """HTTP: a session as video sees it, a join token for its participants, its joins."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from shared.auth import Role
 from shared.errors import NotFound
-from shared.http.deps import CurrentUser, ReadDb, Uow
+from shared.http.deps import CurrentUser, ReadDb
 from shared.http.errors import status_for
 from shared.http.problems import problem
 from video.adapters import projection, views
+from video.domain.access import may_see_joins, may_see_session
 from video.domain.errors import NotTheMentor, TooEarly, TooLate
+from video.entrypoints.deps import Deps
 from video.entrypoints.schemas import (
     AttendanceRead,
     GrantRead,
@@ -21,18 +21,8 @@ from video.entrypoints.schemas import (
     TokenRead,
 )
 from video.service_layer.issue_token import IssueToken, issue_token
-from video.service_layer.ports import Dependencies
 
 router = APIRouter(prefix="/v1", tags=["video"])
-
-
-async def _dependencies(request: Request) -> Dependencies:
-    # async: FastAPI runs a plain `def` dependency in its thread pool, a hop on every request
-    deps: Dependencies = request.app.state.video
-    return deps
-
-
-Deps = Annotated[Dependencies, Depends(_dependencies)]
 
 
 @router.get(
@@ -43,7 +33,7 @@ Deps = Annotated[Dependencies, Depends(_dependencies)]
 async def get_session(session_id: UUID, user: CurrentUser, db: ReadDb) -> SessionRead:
     """A session as video sees it; only its participants and admins may look."""
     view = await projection.get_view(db, session_id)
-    if view is None or not (user.is_admin or user.id in (view.mentor_id, view.student_id)):
+    if view is None or not may_see_session(view, user_id=user.id, is_admin=user.is_admin):
         raise NotFound(f"no session {session_id}")
     return SessionRead.model_validate(view, from_attributes=True)
 
@@ -56,18 +46,15 @@ async def get_session(session_id: UUID, user: CurrentUser, db: ReadDb) -> Sessio
         409: {"description": "SESSION_NOT_SCHEDULED, TOO_EARLY (opens_at), TOO_LATE (closed_at)"},
     },
 )
-async def post_token(
-    session_id: UUID, user: CurrentUser, uow: Uow, deps: Deps
-) -> TokenRead | JSONResponse:
+async def post_token(session_id: UUID, user: CurrentUser, deps: Deps) -> TokenRead | JSONResponse:
     """An RTC token for the session's mentor or student, from 15 min before to 15 min after."""
     command = IssueToken(session_id=session_id, user_id=user.id, role=user.role)
     try:
-        issued = await issue_token(command, uow=uow, deps=deps)
+        issued = await issue_token(command, records=deps.tokens, deps=deps)
     except TooEarly as refused:
         return _window_problem(refused, opens_at=refused.opens_at.isoformat())
     except TooLate as refused:
         return _window_problem(refused, closed_at=refused.closed_at.isoformat())
-    await uow.commit()
     return TokenRead.model_validate(issued, from_attributes=True)
 
 
@@ -87,7 +74,7 @@ async def get_joins(session_id: UUID, user: CurrentUser, db: ReadDb) -> JoinsRea
     view = await projection.get_view(db, session_id)
     if view is None:
         raise NotFound(f"no session {session_id}")
-    if not (user.is_admin or (user.role is Role.mentor and user.id == view.mentor_id)):
+    if not may_see_joins(view, user_id=user.id, role=user.role, is_admin=user.is_admin):
         raise NotTheMentor("only this session's mentor or an admin may see its joins")
     return JoinsRead(
         session_id=session_id,

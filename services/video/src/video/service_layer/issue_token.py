@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from shared.auth import Role
 from shared.clock import SystemClock
-from shared.uow import UnitOfWork
-from video.adapters import agora, grants, projection
+from video.adapters import agora
+from video.adapters.repositories import TokenRecords
 from video.domain.access import Participant, admit
+from video.domain.grants import TokenGrant
 from video.domain.identity import channel_name, participant_uid
 from video.service_layer.ports import Dependencies
 
@@ -19,7 +21,7 @@ REAL_TIME = SystemClock()
 class IssueToken:
     session_id: UUID
     user_id: str
-    role: str
+    role: Role
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,11 @@ class IssuedToken:
     window_closes_at: datetime
 
 
-async def issue_token(cmd: IssueToken, *, uow: UnitOfWork, deps: Dependencies) -> IssuedToken:
-    """Refusals: NOT_A_PARTICIPANT, SESSION_NOT_SCHEDULED, TOO_EARLY, TOO_LATE. Audited."""
+async def issue_token(cmd: IssueToken, *, records: TokenRecords, deps: Dependencies) -> IssuedToken:
+    """Refusals: NOT_A_PARTICIPANT, SESSION_NOT_SCHEDULED, TOO_EARLY, TOO_LATE. Audited: the
+    grant is stored before the token is returned (`records` commits it, decision 0029)."""
     now = deps.clock.now()
-    view = await projection.get_view(uow.connection, cmd.session_id)
+    view = await records.sessions.get(cmd.session_id)
     admission = admit(view, user_id=cmd.user_id, role=cmd.role, now=now, policy=deps.policy)
     key = deps.agora.identity_key
     channel = channel_name(key, cmd.session_id)
@@ -46,15 +49,16 @@ async def issue_token(cmd: IssueToken, *, uow: UnitOfWork, deps: Dependencies) -
     # window closes in the suite's time (outside dev mode both clocks are one).
     agora_expiry = REAL_TIME.now() + (expires_at - now)
     token = agora.rtc_token(deps.agora, channel=channel, uid=uid, expires_at=agora_expiry)
-    await grants.add_grant(
-        uow.connection,
-        session_id=cmd.session_id,
-        user_id=cmd.user_id,
-        participant=admission.participant,
-        uid=uid,
-        channel=channel,
-        issued_at=now,
-        expires_at=expires_at,
+    await records.grants.add(
+        TokenGrant(
+            session_id=cmd.session_id,
+            user_id=cmd.user_id,
+            participant=admission.participant,
+            uid=uid,
+            channel=channel,
+            issued_at=now,
+            expires_at=expires_at,
+        )
     )
     return IssuedToken(
         app_id=deps.agora.app_id,

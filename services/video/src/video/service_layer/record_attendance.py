@@ -4,9 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.messaging.events import VideoAttendance
-from shared.uow import UnitOfWork
-from video.adapters import grants
-from video.domain.access import Participant
+from video.adapters.repositories import VideoUnitOfWork
 from video.domain.attendance import Attendance, AttendanceAction
 from video.service_layer.ports import Dependencies
 
@@ -21,22 +19,22 @@ class RecordAttendance:
 
 
 async def record_attendance(
-    cmd: RecordAttendance, *, uow: UnitOfWork, deps: Dependencies
+    cmd: RecordAttendance, *, uow: VideoUnitOfWork, deps: Dependencies
 ) -> Attendance | None:
     """None for a resent notice, or a uid video never gave a token for in that channel."""
-    grant = await grants.grant_for(uow.connection, channel=cmd.channel, uid=cmd.uid)
+    grant = await uow.grants.latest(channel=cmd.channel, uid=cmd.uid)
     if grant is None:
         return None
     attendance = Attendance(
         notice_id=cmd.notice_id,
         session_id=grant.session_id,
         user_id=grant.user_id,
-        participant=Participant(grant.participant),
+        participant=grant.participant,
         uid=cmd.uid,
         action=cmd.action,
         at=cmd.at,
     )
-    if not await grants.add_attendance(uow.connection, attendance, received_at=deps.clock.now()):
+    if not await uow.attendance.add(attendance, received_at=deps.clock.now()):
         return None
     uow.record(
         VideoAttendance(

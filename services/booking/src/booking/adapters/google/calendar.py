@@ -70,14 +70,14 @@ class GoogleCalendar:
     # ---- connection --------------------------------------------------------------------
 
     async def connect(
-        self, db: DbConnection, *, mentor_id: str, refresh_token: str, now: datetime
+        self, connection: DbConnection, *, mentor_id: str, refresh_token: str, now: datetime
     ) -> None:
         """Store (or replace) the mentor's refresh token, encrypted."""
         sealed = self._vault.seal(refresh_token)
         statement = insert(calendar_connections).values(
             mentor_id=mentor_id, encrypted_refresh_token=sealed, connected_at=now
         )
-        await db.execute(
+        await connection.execute(
             statement.on_conflict_do_update(
                 index_elements=["mentor_id"],
                 set_={"encrypted_refresh_token": sealed, "connected_at": now},
@@ -85,17 +85,17 @@ class GoogleCalendar:
         )
         self._forget(mentor_id)
 
-    async def disconnect(self, db: DbConnection, *, mentor_id: str) -> bool:
-        result = await db.execute(
+    async def disconnect(self, connection: DbConnection, *, mentor_id: str) -> bool:
+        result = await connection.execute(
             delete(calendar_connections).where(calendar_connections.c.mentor_id == mentor_id)
         )
         self._forget(mentor_id)
         return result.rowcount > 0
 
     async def _connection(self, mentor_id: str) -> Connection | None:
-        async with self._connections() as db:
+        async with self._connections() as connection:
             row = (
-                await db.execute(
+                await connection.execute(
                     select(calendar_connections).where(
                         calendar_connections.c.mentor_id == mentor_id
                     )
