@@ -9,6 +9,7 @@ load one transaction settles and claims several rows (decision 0032).
 """
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 
 from notifications.adapters.unit_of_work import SqlNotificationsUnitOfWork
@@ -50,6 +51,7 @@ class ChannelSender:
         """Free slots (hence outcomes) that make a transaction worth it while sends are on."""
         """Attempts that ended and are not recorded yet (the next transaction takes them)."""
         self._loop: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def wake(self) -> None:
         self._wake.set()
@@ -63,6 +65,7 @@ class ChannelSender:
 
         A canceled send keeps its lease and is sent again once the lease runs out.
         """
+        self._stopping = True  # the loop ends at its next turn even if a cancel is swallowed
         if self._loop is not None:
             self._loop.cancel()
             await asyncio.gather(self._loop, return_exceptions=True)
@@ -75,7 +78,7 @@ class ChannelSender:
             await self._exchange(limit=0)
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()  # before the exchange, so a wake during it is not lost
             free = self._concurrency - len(self._in_flight)
             if self._in_flight and free < self._batch:
@@ -88,10 +91,11 @@ class ChannelSender:
                 task.add_done_callback(self._finished)
             if claimed and len(claimed) == free:
                 continue  # maybe more are due: claim again once a slot frees up
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
-            except TimeoutError:
-                pass
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for drops a cancel that arrives
+            # as the wake is set (a send ending during stop), and stop() then waited forever.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._poll_seconds):
+                    await self._wake.wait()
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
