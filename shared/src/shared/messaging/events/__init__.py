@@ -37,6 +37,7 @@ from shared.messaging.events.packs import (
     SeatGraceExpiring,
     SeatGraceStarted,
     SeatReleased,
+    WaitlistSeatOffered,
 )
 from shared.messaging.events.payments import (
     PackShape,
@@ -107,6 +108,7 @@ EVENTS: dict[str, type[Event]] = {
         SeatGraceExpiring,
         SeatReleased,
         MentorCapacityChanged,
+        WaitlistSeatOffered,
         MentorUpdated,
         MentorAvailabilityChanged,
         SessionBooked,
@@ -146,6 +148,7 @@ __all__ = [
     "SeatGraceExpiring",
     "SeatReleased",
     "MentorCapacityChanged",
+    "WaitlistSeatOffered",
     "MentorUpdated",
     "MentorAvailabilityChanged",
     "SessionEvent",

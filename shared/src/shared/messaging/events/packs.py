@@ -91,3 +91,13 @@ class MentorCapacityChanged(Event):
     capacity: Count
     live_seats: Count
     open_seats: Count
+
+
+class WaitlistSeatOffered(Event):
+    """A freed seat is held for the first student on a mentor's waitlist until `expires_at`."""
+
+    subject = "waitlist.seat_offered"
+    offer_id: UUID
+    mentor_id: UserId
+    student_id: UserId
+    expires_at: Timestamp
