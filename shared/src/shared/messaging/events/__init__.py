@@ -45,6 +45,7 @@ from shared.messaging.events.payments import (
     PaymentRefunded,
     PaymentSucceeded,
     ProductUpdated,
+    ReceiptIssued,
 )
 from shared.messaging.events.video import VideoAttendance
 from shared.types import Identifier, Timestamp, int_range
@@ -98,6 +99,7 @@ EVENTS: dict[str, type[Event]] = {
         PaymentSucceeded,
         PaymentFailed,
         PaymentRefunded,
+        ReceiptIssued,
         PackPurchased,
         PackPurchaseRejected,
         PackDepleted,
@@ -138,6 +140,7 @@ __all__ = [
     "PaymentSucceeded",
     "PaymentFailed",
     "PaymentRefunded",
+    "ReceiptIssued",
     "PackPurchased",
     "PackPurchaseRejected",
     "PackDepleted",

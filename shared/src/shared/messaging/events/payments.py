@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from shared.messaging.events.base import Event, ValidityDays
 from shared.types import (
     Currency,
+    Identifier,
     MinorUnits,
     Minutes,
     PositiveCount,
@@ -73,3 +74,19 @@ class PaymentRefunded(Event):
     currency: Currency
     full: bool
     refunded_at: Timestamp
+
+
+class ReceiptIssued(Event):
+    """A receipt was issued: for a paid order (`purchase`) or for a refund (`refund`, a credit
+    note); its number is unique in its series. Read it at `/v1/receipts/{receipt_id}`."""
+
+    subject = "receipt.issued"
+    receipt_id: UUID
+    number: Identifier
+    kind: Literal["purchase", "refund"]
+    order_id: UUID
+    student_id: UserId
+    mentor_id: UserId
+    amount: MinorUnits = Field(description="minor units: what was paid, or refunded")
+    currency: Currency
+    issued_at: Timestamp
