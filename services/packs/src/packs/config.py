@@ -16,6 +16,7 @@ class Settings(ServiceSettings):
     hold_max_hours: int = Field(24, gt=0, description="longest hold payments may ask for")
     grace_hours: int = Field(72, gt=0, description="seat kept after the last credit is used")
     grace_warning_hours: int = Field(12, gt=0, description="warn this long before grace ends")
+    offer_hours: int = Field(24, gt=0, description="a waitlist offer holds its seat this long")
     job_batch_size: int = Field(100, gt=0, description="rows one due job claims per round")
 
     def policy(self) -> Policy:
@@ -25,4 +26,5 @@ class Settings(ServiceSettings):
             hold_max_hours=self.hold_max_hours,
             grace_hours=self.grace_hours,
             grace_warning_hours=self.grace_warning_hours,
+            offer_hours=self.offer_hours,
         )

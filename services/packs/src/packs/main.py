@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from packs.bootstrap import bootstrap
 from packs.config import Settings
-from packs.entrypoints import api, credits_api
+from packs.entrypoints import api, credits_api, waitlist_api
 from shared.clock import Clock
 from shared.http.app import create_http_app
 from shared.runtime import build_runtime
@@ -18,5 +18,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     settings = settings or Settings()
     runtime = build_runtime(settings, alembic_ini=ALEMBIC_INI, clock=clock)
     deps = bootstrap(runtime, settings=settings)
-    routers = [api.router, credits_api.router]
+    routers = [api.router, credits_api.router, waitlist_api.router]
     return create_http_app(runtime, title="Packs", deps=deps, routers=routers)

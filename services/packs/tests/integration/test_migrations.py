@@ -12,4 +12,4 @@ async def test_the_migrated_schema_matches_the_declared_tables(databases):
         assert await schema_differences(url, metadata) == []
     finally:
         await databases.drop(name)
-    assert script_heads(ALEMBIC_INI) == {"0001"}
+    assert script_heads(ALEMBIC_INI) == {"0002"}

@@ -21,6 +21,8 @@ from packs.domain.model import (
     Seat,
     SeatStatus,
     SettlementOutcome,
+    WaitlistEntry,
+    WaitlistStatus,
 )
 from shared.clock import Clock
 from shared.messaging.events import PaymentSucceeded
@@ -342,6 +344,89 @@ class FakeCapacity:
         return sum(s.is_live for s in self._seats.rows.values() if s.mentor_id == mentor_id)
 
 
+class FakeWaitlist:
+    """A mentor's line by entry id; `seq` counts up as the SQL sequence does."""
+
+    def __init__(self) -> None:
+        self.rows: dict[UUID, WaitlistEntry] = {}
+        self._seq = 0
+
+    def add_row(self, student_id: str, mentor_id: str = "m1") -> WaitlistEntry:
+        self._seq += 1
+        entry = WaitlistEntry(
+            uuid4(), self._seq, student_id, mentor_id, WaitlistStatus.waiting, datetime.min
+        )
+        self.rows[entry.id] = entry
+        return entry
+
+    def status_of(self, student_id: str) -> list[WaitlistStatus]:
+        ordered = sorted(self.rows.values(), key=lambda e: e.seq)
+        return [e.status for e in ordered if e.student_id == student_id]
+
+    async def open_of(self, *, student_id: str, mentor_id: str) -> WaitlistEntry | None:
+        found = [
+            e
+            for e in self.rows.values()
+            if (e.student_id, e.mentor_id) == (student_id, mentor_id)
+            and e.status in (WaitlistStatus.waiting, WaitlistStatus.offered)
+        ]
+        assert len(found) <= 1, "a unique index keeps one open place per pair"
+        return found[0] if found else None
+
+    async def add(self, *, student_id: str, mentor_id: str, now: datetime) -> WaitlistEntry:
+        assert await self.open_of(student_id=student_id, mentor_id=mentor_id) is None
+        entry = self.add_row(student_id, mentor_id)
+        self.rows[entry.id] = replace(entry, joined_at=now)
+        return self.rows[entry.id]
+
+    async def first_waiting(self, mentor_id: str, *, limit: int) -> list[WaitlistEntry]:
+        return self._waiting(mentor_id)[:limit]
+
+    async def position(self, entry: WaitlistEntry) -> int | None:
+        if entry.status is not WaitlistStatus.waiting:
+            return None
+        return sum(e.seq <= entry.seq for e in self._waiting(entry.mentor_id))
+
+    async def offer(
+        self, entry_id: UUID, *, seat_id: UUID, expires_at: datetime, now: datetime
+    ) -> UUID:
+        entry = self.rows[entry_id]
+        assert entry.status is WaitlistStatus.waiting
+        assert all(e.offer_seat_id != seat_id for e in self.rows.values()), "unique offer seat"
+        offer_id = uuid4()
+        self.rows[entry_id] = replace(
+            entry,
+            status=WaitlistStatus.offered,
+            offer_id=offer_id,
+            offer_seat_id=seat_id,
+            offer_expires_at=expires_at,
+        )
+        return offer_id
+
+    async def end(self, entry_id: UUID, *, status: WaitlistStatus, now: datetime) -> None:
+        entry = self.rows[entry_id]
+        if entry.status in (WaitlistStatus.waiting, WaitlistStatus.offered):
+            self.rows[entry_id] = replace(entry, status=status)
+
+    async def offer_of_seat(self, seat_id: UUID) -> WaitlistEntry | None:
+        found = [
+            e
+            for e in self.rows.values()
+            if e.offer_seat_id == seat_id and e.status is WaitlistStatus.offered
+        ]
+        return found[0] if found else None
+
+    def _waiting(self, mentor_id: str) -> list[WaitlistEntry]:
+        return sorted(
+            (
+                e
+                for e in self.rows.values()
+                if e.mentor_id == mentor_id and e.status is WaitlistStatus.waiting
+            ),
+            key=lambda e: e.seq,
+        )
+
+
 class FakePacksUnitOfWork(FakeUnitOfWork):
     """`PacksUnitOfWork` in memory. Only events roll back: the repositories keep every change
     (a use case that raises after writing is a test of the real one, on Postgres)."""
@@ -353,6 +438,7 @@ class FakePacksUnitOfWork(FakeUnitOfWork):
         self.packs = FakePacks()
         self.credits = FakeCredits(self.packs, self.seats)
         self.capacity = FakeCapacity(self.seats)
+        self.waitlist = FakeWaitlist()
 
 
 def _hold_ended(seat: Seat, now: datetime) -> bool:

@@ -1,6 +1,6 @@
 """The repositories packs' use cases reach their data through: ports, implemented in SQL by
-`seats`, `packs`, `credits`, `reservations` and `capacity` of this package and in memory by
-the unit tests' fakes."""
+`seats`, `packs`, `credits`, `reservations`, `capacity` and `waitlist` of this package and
+in memory by the unit tests' fakes."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +18,8 @@ from packs.domain.model import (
     Seat,
     SeatStatus,
     SettlementOutcome,
+    WaitlistEntry,
+    WaitlistStatus,
 )
 from shared.messaging.events import PaymentSucceeded
 from shared.uow import RecordsEvents
@@ -233,6 +235,40 @@ class CapacityRepository(Protocol):
         ...
 
 
+class WaitlistRepository(Protocol):
+    """A mentor's waitlist; the caller holds the mentor's capacity lock for every change."""
+
+    async def open_of(self, *, student_id: str, mentor_id: str) -> WaitlistEntry | None:
+        """The student's waiting or offered place on the mentor's list (at most one)."""
+        ...
+
+    async def add(self, *, student_id: str, mentor_id: str, now: datetime) -> WaitlistEntry:
+        """A waiting place at the end of the line (the next sequence number)."""
+        ...
+
+    async def first_waiting(self, mentor_id: str, *, limit: int) -> list[WaitlistEntry]:
+        """The first `limit` waiting places, in join order."""
+        ...
+
+    async def position(self, entry: WaitlistEntry) -> int | None:
+        """1 for the first waiting student of the entry's mentor; None unless it is waiting."""
+        ...
+
+    async def offer(
+        self, entry_id: UUID, *, seat_id: UUID, expires_at: datetime, now: datetime
+    ) -> UUID:
+        """waiting → offered on the held seat; the new offer's id."""
+        ...
+
+    async def end(self, entry_id: UUID, *, status: WaitlistStatus, now: datetime) -> None:
+        """An open place ends as `status` (accepted, expired or left)."""
+        ...
+
+    async def offer_of_seat(self, seat_id: UUID) -> WaitlistEntry | None:
+        """The open offer this held seat was reserved for, if any."""
+        ...
+
+
 class PacksUnitOfWork(RecordsEvents, Protocol):
     """What a packs use case takes as `uow`: its repositories and `record(event)`."""
 
@@ -250,3 +286,6 @@ class PacksUnitOfWork(RecordsEvents, Protocol):
 
     @property
     def capacity(self) -> CapacityRepository: ...
+
+    @property
+    def waitlist(self) -> WaitlistRepository: ...

@@ -3,11 +3,13 @@
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     String,
@@ -24,6 +26,8 @@ metadata = make_metadata()
 ID = 100  # length of a Clerk user id column
 
 LIVE = "status IN ('held', 'active', 'grace')"
+
+OPEN = "status IN ('waiting', 'offered')"
 
 
 def _now() -> Column[datetime]:
@@ -135,4 +139,41 @@ credits = Table(
     CheckConstraint("pack_id IS NOT NULL OR status = 'released'", name="pack_unless_tombstone"),
     CheckConstraint("(status = 'reserved') = (settled_at IS NULL)", name="settled_has_time"),
     Index("ix_credits_reserved_pack", "pack_id", postgresql_where=text("status = 'reserved'")),
+)
+
+waitlist_entries = Table(
+    "waitlist_entries",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    # First come, first served: a sequence, so two joins never tie.
+    Column("seq", BigInteger, Identity(always=True), nullable=False, unique=True),
+    Column("student_id", String(ID), nullable=False),
+    Column("mentor_id", String(ID), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+    Column("offer_id", Uuid, unique=True),
+    # The held seat an offer reserves: one offer per seat, whatever races the code loses.
+    Column("offer_seat_id", Uuid, ForeignKey("seats.id"), unique=True),
+    Column("offered_at", DateTime(timezone=True)),
+    Column("offer_expires_at", DateTime(timezone=True)),
+    Column("ended_at", DateTime(timezone=True)),
+    CheckConstraint(
+        "status IN ('waiting', 'offered', 'accepted', 'expired', 'left')", name="status_known"
+    ),
+    CheckConstraint(
+        "status <> 'offered' OR (offer_id IS NOT NULL AND offer_seat_id IS NOT NULL "
+        "AND offer_expires_at IS NOT NULL)",
+        name="offer_has_seat",
+    ),
+    CheckConstraint("status <> 'waiting' OR offer_seat_id IS NULL", name="waiting_has_no_offer"),
+    CheckConstraint(f"({OPEN}) = (ended_at IS NULL)", name="ended_has_time"),
+    # One open place per (student, mentor).
+    Index(
+        "uq_waitlist_open_student_mentor",
+        "student_id",
+        "mentor_id",
+        unique=True,
+        postgresql_where=text(OPEN),
+    ),
+    Index("ix_waitlist_mentor_open", "mentor_id", "seq", postgresql_where=text(OPEN)),
 )

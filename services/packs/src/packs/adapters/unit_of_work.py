@@ -4,6 +4,7 @@ from packs.adapters.capacity import SqlCapacity
 from packs.adapters.credits import SqlCredits
 from packs.adapters.packs import SqlPacks
 from packs.adapters.seats import SqlHolds, SqlSeats
+from packs.adapters.waitlist import SqlWaitlist
 from shared.uow import Repositories, UnitOfWork
 
 
@@ -17,3 +18,4 @@ class SqlPacksUnitOfWork(Repositories):
         self.packs = SqlPacks(uow.connection)
         self.credits = SqlCredits(uow.connection)
         self.capacity = SqlCapacity(uow.connection)
+        self.waitlist = SqlWaitlist(uow.connection)

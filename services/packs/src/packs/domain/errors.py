@@ -56,3 +56,32 @@ class SessionIdConflict(DomainError):
 class InvalidHold(DomainError):
     code = RefusalCode.INVALID_HOLD
     kind = ErrorKind.invalid
+
+
+class WaitlistCode(StrEnum):
+    """Refusals of the waitlist (HTTP problems; no request contract relays them)."""
+
+    SEAT_AVAILABLE = "SEAT_AVAILABLE"  # join: a seat is free, check out instead
+    ALREADY_SEATED = "ALREADY_SEATED"  # join: the student already has a seat with the mentor
+    WAITLIST_STUDENTS_ONLY = "WAITLIST_STUDENTS_ONLY"  # join: only a student joins a list
+
+
+class SeatAvailable(DomainError):
+    """The mentor has a free seat: check out (POST /api/payments/v1/checkout) instead of
+    joining the waitlist."""
+
+    code = WaitlistCode.SEAT_AVAILABLE
+
+
+class AlreadySeated(DomainError):
+    """The student already has a seat with this mentor (a pack, its grace period, or a
+    checkout in progress): buy a renewal instead of joining the waitlist."""
+
+    code = WaitlistCode.ALREADY_SEATED
+
+
+class WaitlistStudentsOnly(DomainError):
+    """Only a student may join a mentor's waitlist."""
+
+    code = WaitlistCode.WAITLIST_STUDENTS_ONLY
+    kind = ErrorKind.forbidden

@@ -72,6 +72,20 @@ class ReleaseReason(StrEnum):
     hold_ended = "hold_ended"  # a checkout hold that never turned into a purchase
 
 
+class WaitlistStatus(StrEnum):
+    """A place on a mentor's waitlist: waiting, then offered a held seat, then one end."""
+
+    waiting = "waiting"
+    offered = "offered"  # a seat is held for the student until the offer expires
+    accepted = "accepted"  # the student bought a pack on the offered (or any) seat
+    expired = "expired"  # the offer lapsed unused; the seat passed to the next in line
+    left = "left"  # the student left the list (an offer they held passed on)
+
+
+OPEN_WAITLIST_STATUSES = (WaitlistStatus.waiting, WaitlistStatus.offered)
+"""A student's place on a mentor's list; at most one open entry per (student, mentor)."""
+
+
 @dataclass
 class Seat:
     id: UUID
@@ -154,3 +168,18 @@ class Credit:
     student_id: str
     mentor_id: str
     status: CreditStatus
+
+
+@dataclass(frozen=True)
+class WaitlistEntry:
+    """One student's place on one mentor's waitlist; `seq` orders the list (first come)."""
+
+    id: UUID
+    seq: int
+    student_id: str
+    mentor_id: str
+    status: WaitlistStatus
+    joined_at: datetime
+    offer_id: UUID | None = None
+    offer_seat_id: UUID | None = None
+    offer_expires_at: datetime | None = None

@@ -11,6 +11,7 @@ class Policy:
     hold_max: timedelta = timedelta(hours=24)
     grace: timedelta = timedelta(hours=72)
     grace_warning: timedelta = timedelta(hours=12)
+    offer: timedelta = timedelta(hours=24)  # a waitlist offer's seat hold
 
     @classmethod
     def from_hours(
@@ -21,6 +22,7 @@ class Policy:
         hold_max_hours: int,
         grace_hours: int,
         grace_warning_hours: int,
+        offer_hours: int,
     ) -> "Policy":
         return cls(
             default_capacity=default_capacity,
@@ -28,4 +30,5 @@ class Policy:
             hold_max=timedelta(hours=hold_max_hours),
             grace=timedelta(hours=grace_hours),
             grace_warning=timedelta(hours=grace_warning_hours),
+            offer=timedelta(hours=offer_hours),
         )

@@ -62,3 +62,25 @@ class CapacityUpdate(BaseModel):
     capacity: Annotated[int, int_range(ge=0, le=10_000)] = Field(
         description="students the mentor takes at once"
     )
+
+
+class WaitlistPlaceRead(BaseModel):
+    id: UUID
+    mentor_id: str
+    student_id: str
+    status: str = Field(description="`waiting`, or `offered`: a seat is held for the student")
+    position: int | None = Field(
+        description="1 = the next seat freed is offered to this student; null while offered"
+    )
+    joined_at: datetime
+    offer_id: UUID | None = Field(description="the standing offer (`waitlist.seat_offered`)")
+    offer_expires_at: datetime | None = Field(
+        description="check out before this time, or the seat passes to the next in line"
+    )
+
+
+class MentorWaitlistRead(BaseModel):
+    mentor_id: str
+    waiting: int = Field(description="students waiting (not counting standing offers)")
+    offers: int = Field(description="seats held for students of the list right now")
+    entries: list[WaitlistPlaceRead] = Field(description="in join order, first come first")

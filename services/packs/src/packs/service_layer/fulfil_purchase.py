@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from packs.adapters.repositories import PacksUnitOfWork
-from packs.domain.model import HoldStatus, SeatStatus
+from packs.domain.model import HoldStatus, SeatStatus, WaitlistStatus
 from packs.domain.seats import open_seats
 from packs.service_layer.dependencies import Dependencies
 from packs.service_layer.seat_changes import announce_capacity
@@ -47,6 +47,8 @@ async def fulfil_purchase(
             uow=uow, deps=deps, mentor_id=purchase.mentor_id, capacity=capacity, live=live + 1
         )
     elif seat.status is not SeatStatus.active:
+        if seat.status is SeatStatus.held and (offer := await uow.waitlist.offer_of_seat(seat.id)):
+            await uow.waitlist.end(offer.id, status=WaitlistStatus.accepted, now=now)
         await uow.seats.activate(seat.id, now=now)
     await uow.holds.set_status(purchase.order_id, HoldStatus.paid)
     pack_id, expires_at = await uow.packs.add(purchase=purchase, seat_id=seat.id, now=now)

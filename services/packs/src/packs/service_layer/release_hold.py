@@ -9,7 +9,8 @@ from packs.service_layer.seat_changes import release_seat
 
 
 async def release_hold(order_id: UUID, *, uow: PacksUnitOfWork, deps: Dependencies) -> bool:
-    """True if a held seat was freed; a seat other checkouts still hold stays held."""
+    """True if a held seat was freed; a seat other checkouts still hold stays held, and so
+    does a waitlist offer's seat until the offer expires."""
     hold = await uow.holds.get(order_id)
     if hold is None or hold.status != HoldStatus.pending:
         return False
@@ -18,7 +19,11 @@ async def release_hold(order_id: UUID, *, uow: PacksUnitOfWork, deps: Dependenci
     await uow.holds.set_status(order_id, HoldStatus.released)
     if seat.status is not SeatStatus.held:
         return False
-    if await uow.holds.others_open(seat_id=seat.id, order_id=order_id, now=deps.clock.now()):
+    now = deps.clock.now()
+    if await uow.holds.others_open(seat_id=seat.id, order_id=order_id, now=now):
+        return False
+    offer = await uow.waitlist.offer_of_seat(seat.id)
+    if offer is not None and offer.offer_expires_at is not None and offer.offer_expires_at > now:
         return False
     await release_seat(
         uow=uow, deps=deps, seat=seat, reason=ReleaseReason.hold_ended, capacity=capacity
