@@ -6,7 +6,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from booking.domain.policy import Policy
-from shared.links import DEV_PUBLIC_BASE_URL, link_or_default
+from shared.links import DEV_PUBLIC_BASE_URL, link_or_default, through_gateway
 from shared.settings import ServiceSettings
 
 
@@ -24,6 +24,9 @@ class Settings(ServiceSettings):
     )
     join_url_base: str = Field(
         "", description="the app's session pages (default: <public_base_url>/sessions)"
+    )
+    calendar_feed_base: str = Field(
+        "", description="feed URLs start here (default: <public_base_url>/api/booking/v1/...)"
     )
     job_batch_size: int = Field(100, gt=0, description="reminders one due-job round claims")
     # A booking waits on a packs request and a commit, so requests past a little over the
@@ -44,6 +47,11 @@ class Settings(ServiceSettings):
     def _links_from_the_public_base_url(self) -> "Settings":
         base = self.public_base_url
         self.join_url_base = link_or_default(self.join_url_base, base_url=base, path="/sessions")
+        self.calendar_feed_base = link_or_default(
+            self.calendar_feed_base,
+            base_url=through_gateway(base, "booking"),
+            path="/v1/calendar-feeds",
+        )
         self.google_redirect_uri = link_or_default(
             self.google_redirect_uri, base_url=base, path="/oauth/google/callback"
         )
@@ -55,6 +63,7 @@ class Settings(ServiceSettings):
             reminder_offsets=tuple(timedelta(minutes=m) for m in self.reminder_offsets_minutes),
             hold_duration=timedelta(minutes=self.hold_minutes),
             join_url_base=self.join_url_base,
+            calendar_feed_base=self.calendar_feed_base,
         )
 
     @property

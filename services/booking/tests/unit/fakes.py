@@ -17,6 +17,7 @@ from booking.adapters.repositories import (
     ReminderKey,
 )
 from booking.domain.availability import Interval, blocked_by
+from booking.domain.calendar_feed import FeedEntry, FeedOwner, FeedRole, FeedWindow
 from booking.domain.schedule import Schedule
 from booking.domain.sessions import Session, SessionStatus
 from booking.domain.student_packs import PackStatus
@@ -282,6 +283,42 @@ class FakeCreditReleases:
         self.pending_ids[session_id] += 1
 
 
+class FakeCalendarFeeds:
+    def __init__(self, sessions: FakeSessions) -> None:
+        self._sessions = sessions
+        self.rows: dict[str, tuple[FeedOwner, str, datetime]] = {}
+        """User id → (owner, token hash, created at)."""
+        self.updated_at: dict[UUID, datetime] = {}
+        """Session id → its last change; `created_at` of the feed when not set."""
+
+    async def replace(self, owner: FeedOwner, *, token_hash: str, now: datetime) -> None:
+        self.rows[owner.user_id] = (owner, token_hash, now)
+
+    async def revoke(self, user_id: str) -> bool:
+        return self.rows.pop(user_id, None) is not None
+
+    async def owner_of(self, token_hash: str) -> tuple[FeedOwner, datetime] | None:
+        for owner, stored, created_at in self.rows.values():
+            if stored == token_hash:
+                return owner, created_at
+        return None
+
+    async def entries(self, owner: FeedOwner, *, window: FeedWindow, limit: int) -> list[FeedEntry]:
+        created_at = self.rows[owner.user_id][2]
+        found = [
+            FeedEntry(replace(s), self.updated_at.get(s.id, created_at))
+            for s in self._sessions.rows.values()
+            if (s.mentor_id if owner.role is FeedRole.mentor else s.student_id) == owner.user_id
+            and s.starts_at >= window.starts_from
+            and (
+                s.status is not SessionStatus.canceled
+                or (s.canceled_at is not None and s.canceled_at >= window.canceled_since)
+            )
+        ]
+        found.sort(key=lambda e: (e.session.starts_at, str(e.session.id)))
+        return found[-limit:]
+
+
 class FakeBookings:
     """The booking saga's check and insert, on the other fakes."""
 
@@ -352,3 +389,4 @@ class FakeBookingUnitOfWork(FakeUnitOfWork):
         self.reviews = FakeReviews()
         self.packs = FakePacksProjection()
         self.credit_releases = FakeCreditReleases()
+        self.calendar_feeds = FakeCalendarFeeds(self.sessions)

@@ -81,8 +81,14 @@ AVAILABILITY = RateLimitGroup(
     name="availability",
     limits="120/minute;10/second",
     key=KeyKind.user_or_address,
-    routes=_routes("booking", ("GET", "/v1/mentors/{mentor_id}/availability")),
-    description="a mentor's open slots, per user (per client address when anonymous)",
+    routes=_routes(
+        "booking",
+        ("GET", "/v1/mentors/{mentor_id}/availability"),
+        # Polled by calendar clients with no token (the secret is in the path): per address.
+        ("GET", "/v1/calendar-feeds/{token}.ics"),
+    ),
+    description="a mentor's open slots and private calendar feeds, per user (per client "
+    "address when anonymous)",
 )
 SEARCH = RateLimitGroup(
     name="search",

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple, Protocol
 from uuid import UUID
 
 from booking.domain.availability import Interval
+from booking.domain.calendar_feed import FeedEntry, FeedOwner, FeedWindow
 from booking.domain.schedule import Schedule
 from booking.domain.sessions import Session
 from booking.domain.student_packs import PackStatus, SeatStatus
@@ -264,6 +265,26 @@ class CreditReleaseRepository(Protocol):
     async def count_failure(self, session_id: UUID, *, error: str) -> None: ...
 
 
+class CalendarFeedRepository(Protocol):
+    """One feed per person, found by the hash of its token."""
+
+    async def replace(self, owner: FeedOwner, *, token_hash: str, now: datetime) -> None:
+        """Create the person's feed, or give it a new token (the old one stops working)."""
+        ...
+
+    async def revoke(self, user_id: str) -> bool:
+        """False if the person had no feed."""
+        ...
+
+    async def owner_of(self, token_hash: str) -> tuple[FeedOwner, datetime] | None:
+        """Whose feed has this token hash, and since when; None if no live feed has it."""
+        ...
+
+    async def entries(self, owner: FeedOwner, *, window: FeedWindow, limit: int) -> list[FeedEntry]:
+        """The owner's sessions in the window, the newest `limit`, oldest first."""
+        ...
+
+
 class BookingUnitOfWork(RecordsEvents, Protocol):
     """What a booking use case takes as `uow`: its repositories and `record(event)`."""
 
@@ -293,6 +314,9 @@ class BookingUnitOfWork(RecordsEvents, Protocol):
 
     @property
     def credit_releases(self) -> CreditReleaseRepository: ...
+
+    @property
+    def calendar_feeds(self) -> CalendarFeedRepository: ...
 
 
 class OwnBookingUnit(BookingUnitOfWork, Protocol):

@@ -205,3 +205,15 @@ credit_releases = Table(
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("last_error", Text, nullable=False, server_default=""),
 )
+
+# A person's private calendar feed: only the sha256 of its secret token is kept. One per
+# person; rotating replaces the hash (the old URL stops working), revoking deletes the row.
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("user_id", String(100), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("role IN ('student', 'mentor')", name="feed_role_known"),
+)

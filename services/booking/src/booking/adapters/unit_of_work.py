@@ -5,6 +5,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from booking.adapters.bookings import SqlBookings
 from booking.adapters.busy import SqlBusy
+from booking.adapters.calendar_feeds import SqlCalendarFeeds
 from booking.adapters.credit_releases import SqlCreditReleases
 from booking.adapters.holds import SqlHolds
 from booking.adapters.mentors import SqlMentors
@@ -32,6 +33,7 @@ class SqlBookingUnitOfWork(Repositories):
         self.reviews = SqlReviews(connection)
         self.packs = SqlPacksProjection(connection)
         self.credit_releases = SqlCreditReleases(connection)
+        self.calendar_feeds = SqlCalendarFeeds(connection)
 
     async def commit(self) -> None:
         await self.unit_of_work.commit()

@@ -98,3 +98,9 @@ class CalendarNotConfigured(NotConfigured):
     """This deployment has no Google credentials: mentors have no calendar."""
 
     code = "CALENDAR_NOT_CONFIGURED"
+
+
+class CalendarFeedNotFound(NotFound):
+    """No live feed has this token: never created, rotated away or revoked."""
+
+    code = "CALENDAR_FEED_NOT_FOUND"
