@@ -182,15 +182,20 @@ def _free_ports(count: int, *, avoid: frozenset[int]) -> list[int]:
 def wait_ready(procs: dict[str, ServiceProcess], *, timeout: float) -> None:
     """Until every `/readyz` answers 200; RuntimeError (with output) if one dies or is late."""
     pending = dict(procs)
+    why: dict[str, str] = {}
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=2.0) as client:
         while pending:
             for name, proc in list(pending.items()):
                 if proc.exit_code() is not None:
                     raise RuntimeError(f"{name} exited: {proc.output_tail()}")
-                if check_ready(client, proc.base_url).ready:
+                readiness = check_ready(client, proc.base_url)
+                if readiness.ready:
                     del pending[name]
+                why[name] = readiness.detail
             if pending and time.monotonic() > deadline:
-                tails = "\n".join(f"--- {n}\n{p.output_tail()}" for n, p in pending.items())
+                tails = "\n".join(
+                    f"--- {n} ({why.get(n, '?')})\n{p.output_tail()}" for n, p in pending.items()
+                )
                 raise RuntimeError(f"not ready after {timeout:.0f}s: {sorted(pending)}\n{tails}")
             time.sleep(0.2)
