@@ -61,8 +61,15 @@ CHECKOUT = RateLimitGroup(
         "payments",
         ("POST", "/v1/checkout"),
         ("POST", "/v1/checkout/paypal/{order_id}/capture"),
+    )
+    # Joining or leaving a full mentor's waitlist: the other answer to "is a seat free?",
+    # under the same mentor lock as a checkout's seat hold, counted in the same budget.
+    + _routes(
+        "packs",
+        ("POST", "/v1/mentors/{mentor_id}/waitlist"),
+        ("DELETE", "/v1/mentors/{mentor_id}/waitlist"),
     ),
-    description="starting or capturing a checkout, per student",
+    description="starting or capturing a checkout, joining or leaving a waitlist, per student",
 )
 BOOKING = RateLimitGroup(
     name="booking",
