@@ -63,6 +63,7 @@ def bootstrap(
         webhook_intake=BatchedWebhookIntake(runtime.connection_factory),
         checkout_lifetime=timedelta(minutes=settings.checkout_minutes),
         hold_margin=timedelta(minutes=settings.hold_margin_minutes),
+        receipt_terms=settings.receipt_terms,
     )
     worker = WebhookWorker(
         deps=deps, batch_size=settings.job_batch_size, concurrency=settings.webhook_workers

@@ -1,9 +1,12 @@
 """Settings of the payments service (environment variables with the PAYMENTS_ prefix)."""
 
+from decimal import Decimal
+
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from payments.adapters.paypal_webhooks import PAYPAL_CERT_ORIGINS
+from payments.domain.receipts import ReceiptTerms, Seller, TaxRate
 from shared.links import DEV_PUBLIC_BASE_URL, link_or_default, through_gateway
 from shared.settings import ServiceSettings
 
@@ -38,6 +41,15 @@ class Settings(ServiceSettings):
     # In-process webhook processors; 0 leaves processing to the due job (another replica).
     webhook_workers: int = Field(2, ge=0, le=16)
 
+    # Who issues the receipts, and the tax included in every price (none if unset).
+    seller_name: str = Field("Mentorship", min_length=1, max_length=200)
+    seller_address: str = Field("", max_length=500, description="lines separated by newlines")
+    seller_tax_id: str = Field("", max_length=50, description="VAT or tax number, if any")
+    tax_rate_percent: Decimal | None = Field(
+        None, gt=0, le=100, description="included in the prices; unset: receipts show no tax"
+    )
+    tax_label: str = Field("VAT", min_length=1, max_length=40)
+
     @model_validator(mode="after")
     def _links_from_the_public_base_url(self) -> "Settings":
         base = self.public_base_url
@@ -53,6 +65,15 @@ class Settings(ServiceSettings):
     def public_api_url(self) -> str:
         """Where clients reach this service's own API: through the gateway's prefix."""
         return through_gateway(self.public_base_url, self.service_name)
+
+    @property
+    def receipt_terms(self) -> ReceiptTerms:
+        tax = None
+        if self.tax_rate_percent is not None:
+            tax = TaxRate(self.tax_rate_percent, label=self.tax_label)
+        return ReceiptTerms(
+            Seller(self.seller_name, self.seller_address, self.seller_tax_id), tax=tax
+        )
 
     def secret_values(self) -> dict[str, str]:
         """Both providers' keys must be real outside dev mode."""

@@ -1,7 +1,7 @@
 """Payments' repositories in memory, on the kernel's fake unit of work: use cases without
 Postgres. They answer as the SQL ones do (`payments.adapters.repositories`), minus the locks."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -12,6 +12,7 @@ from payments.domain.model import Order, OrderStatus
 from payments.domain.payment_check import PaymentMismatch
 from payments.domain.pricing import EarlierPrice, Promo
 from payments.domain.product import Product
+from payments.domain.receipts import Receipt, ReceiptKind, receipt_number
 from payments.domain.refunds import OwedRefund, PackUse
 from shared.clock import Clock
 from shared.testing.fakes import FakeUnitOfWork
@@ -240,6 +241,41 @@ class FakeWebhookEvents:
                 self.dead[event.provider, event.event_id] = event.dead_reason
 
 
+class FakeReceipts:
+    """Receipts in memory, numbered at once in their series (the SQL one at the commit)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[UUID, Receipt] = {}
+        self.sequences = dict.fromkeys(ReceiptKind, 0)
+
+    def issue(self, receipt: Receipt, *, then: Callable[[Receipt], None]) -> None:
+        for held in self.rows.values():
+            same_purchase = (held.kind, held.order_id) == (ReceiptKind.purchase, receipt.order_id)
+            if (receipt.kind is ReceiptKind.purchase and same_purchase) or (
+                receipt.refund_id is not None and held.refund_id == receipt.refund_id
+            ):
+                return
+        self.sequences[receipt.kind] += 1
+        purchase = self.of_order(receipt.order_id, ReceiptKind.purchase)
+        numbered = receipt.numbered(
+            receipt_number(
+                receipt.kind, year=receipt.issued_at.year, sequence=self.sequences[receipt.kind]
+            ),
+            refers_to=purchase[0].number
+            if purchase and receipt.kind is ReceiptKind.refund
+            else None,
+        )
+        self.rows[receipt.receipt_id] = numbered
+        then(numbered)
+
+    def of_order(self, order_id: UUID, kind: ReceiptKind | None = None) -> list[Receipt]:
+        return [
+            r
+            for r in self.rows.values()
+            if r.order_id == order_id and (kind is None or r.kind is kind)
+        ]
+
+
 class FakePaymentsUnitOfWork(FakeUnitOfWork):
     """`PaymentsUnitOfWork` in memory; `commits`, `published` and `events()` from the kernel's."""
 
@@ -252,3 +288,4 @@ class FakePaymentsUnitOfWork(FakeUnitOfWork):
         self.pack_usage = FakePackUsage()
         self.mismatches = FakeMismatches()
         self.webhook_events = FakeWebhookEvents()
+        self.receipts = FakeReceipts()

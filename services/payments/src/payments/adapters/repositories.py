@@ -1,7 +1,7 @@
 """The repositories payments' use cases reach their data through (`uow.orders`, ...): ports,
 implemented in SQL by the modules of this package and in memory by the unit tests' fakes."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -11,6 +11,7 @@ from payments.domain.model import Order
 from payments.domain.payment_check import PaymentMismatch
 from payments.domain.pricing import EarlierPrice, Promo
 from payments.domain.product import Product
+from payments.domain.receipts import Receipt
 from payments.domain.refunds import OwedRefund, PackUse
 from shared.uow import RecordsEvents
 
@@ -145,6 +146,14 @@ class MismatchRepository(Protocol):
     ) -> None: ...
 
 
+class ReceiptRepository(Protocol):
+    def issue(self, receipt: Receipt, *, then: Callable[[Receipt], None]) -> None:
+        """Number the receipt in its series and write it at the commit, with the unit of work's
+        other receipts (one statement); `then(numbered)` for each one written, none for a
+        receipt its order (or refund) has already."""
+        ...
+
+
 class WebhookIntake(Protocol):
     """Where a webhook request stores its verified event (committed when `store` returns)."""
 
@@ -208,3 +217,6 @@ class PaymentsUnitOfWork(RecordsEvents, Protocol):
 
     @property
     def webhook_events(self) -> WebhookEventRepository: ...
+
+    @property
+    def receipts(self) -> ReceiptRepository: ...

@@ -10,12 +10,14 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    Sequence,
     String,
     Table,
     UniqueConstraint,
     Uuid,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import make_metadata
 
@@ -210,4 +212,41 @@ session_credits = Table(
     Column("pack_id", Uuid),
     Column("consumed", Boolean, nullable=False, server_default="false"),
     Index("ix_session_credits_pack_id", "pack_id"),
+)
+
+# One number series per kind of receipt; a number is taken as its receipt is written, so a
+# transaction that rolls back (or a receipt that existed already) leaves a gap (decision 0041).
+receipt_purchase_numbers = Sequence("receipt_purchase_numbers", metadata=metadata)
+receipt_refund_numbers = Sequence("receipt_refund_numbers", metadata=metadata)
+
+# A receipt for each paid order and each confirmed refund, written with the change that caused
+# it; `document` keeps it as issued (seller, buyer, lines, tax), whatever changes later.
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("receipt_id", Uuid, primary_key=True),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("kind", String(10), nullable=False),
+    Column("order_id", Uuid, ForeignKey("orders.order_id"), nullable=False),
+    Column("refund_id", Uuid, ForeignKey("refunds.refund_id"), unique=True),
+    Column("student_id", String(100), nullable=False),
+    Column("mentor_id", String(100), nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("provider", String(10), nullable=False),
+    Column("provider_ref", String(255)),
+    Column("refers_to", String(40)),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("document", JSONB, nullable=False),
+    CheckConstraint("kind IN ('purchase', 'refund')", name="known_kind"),
+    CheckConstraint("(kind = 'refund') = (refund_id IS NOT NULL)", name="refund_has_refund_id"),
+    CheckConstraint("total > 0", name="total_positive"),
+    # One purchase receipt per order, however often (or concurrently) its payment is reported.
+    Index(
+        "uq_receipts_purchase_order_id",
+        "order_id",
+        unique=True,
+        postgresql_where=text("kind = 'purchase'"),
+    ),
+    Index("ix_receipts_order_id", "order_id"),
 )

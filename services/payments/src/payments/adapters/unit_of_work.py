@@ -5,6 +5,7 @@ from payments.adapters.orders import SqlOrders
 from payments.adapters.pack_usage import SqlPackUsage
 from payments.adapters.products import SqlProducts
 from payments.adapters.promos import SqlPromos
+from payments.adapters.receipts import SqlReceipts
 from payments.adapters.refunds import SqlRefunds
 from payments.adapters.webhook_events import SqlWebhookEvents
 from shared.uow import Repositories, UnitOfWork
@@ -24,3 +25,4 @@ class SqlPaymentsUnitOfWork(Repositories):
         self.pack_usage = SqlPackUsage(uow)
         self.mismatches = SqlMismatches(connection)
         self.webhook_events = SqlWebhookEvents(connection)
+        self.receipts = SqlReceipts(uow)

@@ -103,3 +103,9 @@ class PackUsageUnknown(Conflict):
 
 class NothingToRefund(Conflict):
     code = "NOTHING_TO_REFUND"
+
+
+class ReceiptNotFound(NotFound):
+    """No such receipt, or not the caller's (a stranger is told the same)."""
+
+    code = "RECEIPT_NOT_FOUND"

@@ -7,6 +7,7 @@ from payments.entrypoints import (
     checkout_api,
     oversight_api,
     promos_api,
+    receipts_api,
     refunds_api,
     sandbox_api,
     webhooks_api,
@@ -14,7 +15,15 @@ from payments.entrypoints import (
 
 
 def routers(*, sandbox: bool) -> list[APIRouter]:
-    modules = [api, checkout_api, refunds_api, promos_api, webhooks_api, oversight_api]
+    modules = [
+        api,
+        checkout_api,
+        receipts_api,
+        refunds_api,
+        promos_api,
+        webhooks_api,
+        oversight_api,
+    ]
     if sandbox:
         modules.append(sandbox_api)
     return [module.router for module in modules]

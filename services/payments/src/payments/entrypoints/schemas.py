@@ -192,3 +192,52 @@ class PromoCodeRead(BaseModel):
     product_id: UUID | None
     mentor_id: str | None
     created_at: datetime
+
+
+class ReceiptSeller(BaseModel):
+    name: str
+    address: str
+    tax_id: str
+
+
+class ReceiptBuyer(BaseModel):
+    student_id: str
+
+
+class ReceiptLineRead(BaseModel):
+    description: str
+    quantity: int
+    amount: int = Field(description="minor units; a discount is negative")
+
+
+class ReceiptTax(BaseModel):
+    label: str
+    percent: str = Field(description="the rate, e.g. '19'")
+    amount: int = Field(description="minor units, included in the total")
+    inclusive: bool
+
+
+class ReceiptLinks(BaseModel):
+    html: str
+    pdf: str
+
+
+class ReceiptRead(BaseModel):
+    """A receipt as issued: `R-…` for a paid order, `C-…` (a credit note) for a refund."""
+
+    receipt_id: UUID
+    number: str
+    kind: Literal["purchase", "refund"]
+    order_id: UUID
+    refund_id: UUID | None
+    refers_to: str | None = Field(description="a refund's: the order's purchase receipt")
+    issued_at: datetime
+    seller: ReceiptSeller
+    buyer: ReceiptBuyer
+    lines: list[ReceiptLineRead]
+    total: int = Field(description="minor units: paid, or refunded")
+    currency: str
+    tax: ReceiptTax | None
+    provider: str
+    provider_ref: str | None
+    links: ReceiptLinks

@@ -13,6 +13,7 @@ from payments.adapters.webhook_queue import WebhookQueue
 from payments.config import Settings
 from payments.domain.errors import ProviderNotConfigured
 from payments.domain.model import Provider
+from payments.domain.receipts import ReceiptTerms
 from shared.clock import Clock
 from shared.messaging import packs_requests as contract
 from shared.uow import UnitOfWorkFactory
@@ -40,6 +41,7 @@ class Dependencies:
     # The hold outlives the provider's checkout a little, so that a payment completed in the
     # last second still finds its seat when the webhook arrives.
     hold_margin: timedelta = timedelta(minutes=5)
+    receipt_terms: ReceiptTerms = ReceiptTerms()  # the seller and the tax receipts show
 
     def provider(self, name: Provider) -> CheckoutProvider:
         if name not in self.providers:

@@ -10,6 +10,7 @@ from payments.adapters.repositories import PaymentsUnitOfWork
 from payments.domain.model import Order, OrderStatus
 from payments.domain.outcomes import OrderOutcome
 from payments.service_layer.dependencies import Dependencies
+from payments.service_layer.receipts import issue_purchase_receipt, issue_refund_receipt
 from shared.logging import get_logger
 from shared.messaging.events import PackShape, PaymentFailed, PaymentRefunded, PaymentSucceeded
 
@@ -55,6 +56,7 @@ async def record_payment(
             ),
         ),
     )
+    issue_purchase_receipt(order, uow=uow, deps=deps)
     return OrderOutcome.paid
 
 
@@ -146,6 +148,14 @@ async def record_refund(
             full=effect.full,
             refunded_at=now,
         ),
+    )
+    issue_refund_receipt(
+        order,
+        refund_id=refund_id,
+        amount=amount,
+        provider_refund_id=provider_refund_id,
+        uow=uow,
+        deps=deps,
     )
     return refund_id
 

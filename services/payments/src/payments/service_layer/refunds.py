@@ -23,6 +23,7 @@ from payments.domain.errors import (
 from payments.domain.model import Order
 from payments.domain.refunds import OwedRefund, pro_rata_amount
 from payments.service_layer.dependencies import Dependencies
+from payments.service_layer.receipts import issue_refund_receipt
 from shared.logging import get_logger
 from shared.messaging.events import PackPurchaseRejected, PaymentRefunded
 
@@ -124,6 +125,14 @@ async def _settle(
                     full=full,
                     refunded_at=now,
                 ),
+            )
+            issue_refund_receipt(
+                order,
+                refund_id=refund_id,
+                amount=amount,
+                provider_refund_id=provider_refund_id,
+                uow=uow,
+                deps=deps,
             )
         await unit.commit()
 
