@@ -8,12 +8,11 @@ consistent, every event published and taken once by each consumer, one delivery 
 (event, channel, recipient), no dead letters, no unpublished outbox row), and no due job
 acted twice on one row (one reminder per session and offset, one grace warning per grace).
 
-Heavy (12 service processes and 3 NATS nodes on 2 cores): run by `make test-cluster`, which
-sets MENTORSHIP_CLUSTER_TESTS=1; skipped in `make test`."""
+Heavy (12 service processes and 3 NATS nodes on 2 cores, ~2 minutes): part of `make test` and
+so of CI; `make test-cluster` runs it alone with the cluster's own kernel tests."""
 
 import asyncio
 import io
-import os
 import sys
 import threading
 import time
@@ -37,13 +36,7 @@ from shared.testing.databases import DatabaseFactory
 sys.path.insert(0, str(repo_root() / "bench"))
 import load_checks  # noqa: E402
 
-pytestmark = [
-    pytest.mark.timeout(900),
-    pytest.mark.skipif(
-        os.environ.get("MENTORSHIP_CLUSTER_TESTS") != "1",
-        reason="12 processes on a NATS cluster: `make test-cluster`",
-    ),
-]
+pytestmark = pytest.mark.timeout(900)
 
 REPLICAS = 2
 Fault = Callable[[], str]  # does its harm, undoes it, says what it measured
