@@ -11,7 +11,9 @@ from packs.domain.model import HoldOutcome, Seat, SeatStatus, WaitlistStatus
 from packs.domain.waitlist import check_join
 from packs.service_layer.change_capacity import ChangeCapacity, change_capacity
 from packs.service_layer.expire_hold import expire_hold, holds_ended
+from packs.service_layer.expire_pack import expire_pack, packs_expiring
 from packs.service_layer.fulfil_purchase import fulfil_purchase
+from packs.service_layer.grace import graces_over, release_after_grace
 from packs.service_layer.hold_seat import HoldSeat, hold_seat
 from packs.service_layer.join_waitlist import JoinWaitlist, join_waitlist
 from packs.service_layer.leave_waitlist import LeaveWaitlist, leave_waitlist
@@ -213,3 +215,27 @@ async def test_a_student_who_left_may_join_again_at_the_end(uow, deps):
     assert (again.created, again.position) == (True, 2)
     assert uow.waitlist.status_of("w1") == [WaitlistStatus.left, WaitlistStatus.waiting]
     assert POLICY.offer == OFFER
+
+
+async def test_a_seat_released_after_grace_or_expiry_is_offered_to_the_first_in_line(
+    uow, deps, clock
+):
+    in_grace = uow.seats.add_row(
+        Seat(uuid.uuid4(), "s1", "m1", SeatStatus.grace, grace_ends_at=NOW + timedelta(hours=1))
+    )
+    a_pack(uow, in_grace, expires_in=timedelta(days=20))
+    expiring = seated(uow, "s2")[0]
+    uow.packs.rows[next(iter(await uow.packs.of_seat(expiring.id))).id].expires_at = NOW + (
+        timedelta(hours=2)
+    )
+    seated(uow, "s3")
+    for student in ("w1", "w2", "w3"):
+        await join(student, uow=uow, deps=deps)
+
+    clock.advance(timedelta(hours=1))
+    assert await run_due_job(graces_over, release_after_grace, uow=uow, deps=deps) == 1
+    assert [o.student_id for o in offers(uow)] == ["w1"]
+    clock.advance(timedelta(hours=1))
+    assert await run_due_job(packs_expiring, expire_pack, uow=uow, deps=deps) == 1
+    assert [o.student_id for o in offers(uow)] == ["w1", "w2"]
+    assert await uow.capacity.live_seats("m1") == 3
