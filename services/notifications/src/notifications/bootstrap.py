@@ -20,6 +20,7 @@ from notifications.domain.retries import Backoff, SendResult
 from notifications.entrypoints import jobs, subscribers
 from notifications.entrypoints.senders import ChannelSender
 from notifications.service_layer.dependencies import Dependencies, Policy
+from shared.links import through_gateway
 from shared.runtime import Runtime
 
 
@@ -31,6 +32,7 @@ def policy_of(settings: Settings) -> Policy:
         onboarding_reminder_after=timedelta(hours=settings.onboarding_reminder_hours),
         discord_ready=bool(settings.discord_bot_token.get_secret_value()),
         connect_discord_url=settings.connect_discord_url,
+        payments_url=through_gateway(settings.public_base_url, "payments"),
     )
 
 

@@ -16,7 +16,13 @@ from .test_templates import NOW, one_of_each
 
 TRANSLATIONS = ("de",)
 STARTS = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # 10:00 in Berlin, CET
-PEOPLE = {"recipient": "Ada", "counterpart": "Grace", "connect_url": "https://app/discord"}
+PAYMENTS = "https://app.example/api/payments"
+PEOPLE = {
+    "recipient": "Ada",
+    "counterpart": "Grace",
+    "connect_url": "https://app/discord",
+    "payments_url": PAYMENTS,
+}
 
 
 def render(template: str, *, locale: str, zone: str = "Europe/Berlin", **facts):
@@ -158,6 +164,7 @@ def test_each_notice_renders_in_german_for_both_audiences(event, audience_named)
     renderer = Renderer()
     for notice in notices_for(event, now=NOW):
         facts = {**notice.facts, "audience": notice.audience.value, "connect_url": "https://d"}
+        facts["payments_url"] = PAYMENTS
         named = {"recipient": "Ada", "counterpart": "Grace", "counterpart_named": True}
         unnamed = {"recipient": None, "counterpart": None, "counterpart_named": False}
         facts |= named if audience_named else unnamed
@@ -315,3 +322,38 @@ def test_a_name_in_a_german_greeting_stays_inert_in_html():
 
     assert "<img" not in mail.html and "Hallo &lt;img src=x onerror=alert(1)&gt;," in mail.html
     assert "<b>" not in mail.html and mail.text.startswith("Hallo <img src=x onerror=alert(1)>,")
+
+
+def receipt(kind: str = "purchase", **fields) -> dict:
+    values = {
+        "receipt_id": "7a3c6f0e-0000-4000-8000-000000000042",
+        "number": "R-2026-000042" if kind == "purchase" else "C-2026-000007",
+        "kind": kind,
+        "amount": 12_345,
+        "currency": "EUR",
+        "issued_at": STARTS.isoformat(),
+    }
+    return values | fields
+
+
+def test_a_receipt_mail_names_the_number_amount_and_links_to_the_html_and_pdf():
+    mail = render("receipt_issued", locale="en", zone="UTC", **receipt())
+    links = f"{PAYMENTS}/v1/receipts/7a3c6f0e-0000-4000-8000-000000000042"
+
+    assert mail.subject == "Your receipt R-2026-000042"
+    assert "Thank you for your payment of €123.45 for your pack with Grace." in mail.text
+    assert f"Read it: {links}.html" in mail.text and f"PDF: {links}.pdf" in mail.text
+    assert f'href="{links}.pdf"' in mail.html and "R-2026-000042" in mail.html
+    assert "Monday 2 March 2026" in mail.text
+
+
+def test_a_german_reader_gets_the_receipt_and_a_credit_note_in_german():
+    purchase = render("receipt_issued", locale="de", **receipt())
+    refund = render("receipt_issued", locale="de", **receipt("refund", amount=5_000))
+
+    assert purchase.subject == "Ihre Quittung R-2026-000042"
+    assert "Zahlung von 123,45 € für Ihr Paket bei Grace" in purchase.text
+    assert "Ausgestellt am Montag, 2. März 2026, 10:00 MEZ (Europe/Berlin)" in purchase.text
+    assert refund.subject == "Ihre Gutschrift C-2026-000007"
+    assert "Gutschrift C-2026-000007 über 50,00 €" in refund.text
+    assert '<html lang="de">' in refund.html and "Als PDF herunterladen" in refund.html

@@ -59,6 +59,16 @@ def one_of_each() -> list[ev.Event]:
         ),
         ev.PackRevoked(pack_id=uuid.uuid4(), order_id=uuid.uuid4(), reason="refunded", **IDS),
         ev.ContactDiscordConnected(user_id="s1", discord_id="123456789012345678"),
+        ev.ReceiptIssued(
+            receipt_id=uuid.uuid4(),
+            number="R-2026-000042",
+            kind="purchase",
+            order_id=uuid.uuid4(),
+            amount=40_000,
+            currency="EUR",
+            issued_at=NOW,
+            **IDS,
+        ),
     ]
 
 
@@ -72,6 +82,7 @@ def test_each_notice_renders_subject_text_html_and_discord(event):
     for notice in notices_for(event, now=NOW):
         facts = {**notice.facts, "audience": notice.audience.value, "recipient": "Ada"}
         facts |= {"counterpart": "Grace", "connect_url": "https://app/discord"}
+        facts["payments_url"] = "https://app.example/api/payments"
         rendered = renderer.render(notice.template, facts=facts, zone="Asia/Kolkata")
         assert rendered.subject and "\n" not in rendered.subject
         assert rendered.text.startswith("Hi Ada,")

@@ -23,6 +23,7 @@ class Policy:
     onboarding_reminder_after: timedelta = timedelta(hours=48)
     discord_ready: bool = False
     connect_discord_url: str = ""
+    payments_url: str = ""  # payments' API through the gateway: receipts' links
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ def _render(
         "counterpart": counterpart,
         "counterpart_named": counterpart is not None,
         "connect_url": deps.policy.connect_discord_url,
+        "payments_url": deps.policy.payments_url,
     }
     return deps.renderer.render(
         notice.template,
