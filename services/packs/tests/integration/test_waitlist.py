@@ -6,6 +6,8 @@ import asyncio
 import uuid
 from datetime import timedelta
 
+from sqlalchemy import text
+
 from packs.entrypoints.jobs import EXPIRE_HOLDS
 from packs.service_layer.change_capacity import ChangeCapacity, change_capacity
 from packs.service_layer.join_waitlist import JoinWaitlist, join_waitlist
@@ -61,8 +63,6 @@ async def join(app, name: str):
 async def standing_offers(app) -> list[tuple[str, int]]:
     """(student, seq) of the standing offers, in line order."""
     async with app.runtime.connection_factory() as connection:
-        from sqlalchemy import text
-
         rows = await connection.execute(
             text(
                 "SELECT student_id, seq FROM waitlist_entries "
@@ -244,3 +244,18 @@ async def test_the_http_api_joins_shows_the_place_and_the_mentor_s_list_and_leav
     assert (await client.get("/v1/me/waitlists", headers=student("w0"))).json() == []
     [passed] = (await client.get("/v1/me/waitlists", headers=student("w1"))).json()
     assert passed["status"] == "offered"
+
+
+async def test_a_capacity_raise_racing_a_refund_offers_every_free_seat_once(packs_app):
+    orders = await full_mentor(packs_app, 2)
+    for n in range(5):
+        await join(packs_app, f"w{n}")
+
+    await asyncio.gather(
+        packs_app.run(revoke_pack, refund_of(packs_app, orders["s0"], "s0")),
+        packs_app.run(change_capacity, ChangeCapacity("m1", 4)),
+    )
+
+    assert [name for name, _ in await standing_offers(packs_app)] == ["w0", "w1", "w2"]
+    assert len(await packs_app.recorded(WaitlistSeatOffered)) == 3
+    assert await live_seats(packs_app) == 4
