@@ -33,6 +33,7 @@ def policy_of(settings: Settings) -> Policy:
         discord_ready=bool(settings.discord_bot_token.get_secret_value()),
         connect_discord_url=settings.connect_discord_url,
         payments_url=through_gateway(settings.public_base_url, "payments"),
+        mentor_checkout_url=settings.mentor_checkout_url,
     )
 
 

@@ -42,6 +42,12 @@ class Settings(ServiceSettings):
         description="the app page that starts the Discord connection (linked from emails; "
         "default: <public_base_url>/settings/discord)",
     )
+    mentor_checkout_url: str = Field(
+        "",
+        description="the app page where a student checks out with a mentor, `{mentor_id}` "
+        "filled in (linked from waitlist offers; default: "
+        "<public_base_url>/mentors/{mentor_id}/checkout)",
+    )
     oauth_state_secret: SecretStr = SecretStr("dev-secret-oauth-state-change-me")
     oauth_state_minutes: int = Field(10, gt=0)
     # Clerk webhooks (Svix-signed).
@@ -62,6 +68,9 @@ class Settings(ServiceSettings):
         base = self.public_base_url
         self.connect_discord_url = link_or_default(
             self.connect_discord_url, base_url=base, path="/settings/discord"
+        )
+        self.mentor_checkout_url = link_or_default(
+            self.mentor_checkout_url, base_url=base, path="/mentors/{mentor_id}/checkout"
         )
         self.discord_redirect_uri = link_or_default(
             self.discord_redirect_uri, base_url=base, path="/oauth/discord/callback"

@@ -10,6 +10,7 @@ import pytest
 from notifications.adapters.templates import TEMPLATES, Rendered, Renderer
 from notifications.domain.locales import bcp47, parse_tag, reading_locale
 from notifications.domain.model import Invite
+from notifications.service_layer.dependencies import Policy
 from notifications.service_layer.notices import notices_for
 
 from .test_templates import NOW, one_of_each
@@ -165,6 +166,7 @@ def test_each_notice_renders_in_german_for_both_audiences(event, audience_named)
     for notice in notices_for(event, now=NOW):
         facts = {**notice.facts, "audience": notice.audience.value, "connect_url": "https://d"}
         facts["payments_url"] = PAYMENTS
+        facts["checkout_url"] = "https://app.example/mentors/m1/checkout"
         named = {"recipient": "Ada", "counterpart": "Grace", "counterpart_named": True}
         unnamed = {"recipient": None, "counterpart": None, "counterpart_named": False}
         facts |= named if audience_named else unnamed
@@ -357,3 +359,27 @@ def test_a_german_reader_gets_the_receipt_and_a_credit_note_in_german():
     assert refund.subject == "Ihre Gutschrift C-2026-000007"
     assert "Gutschrift C-2026-000007 über 50,00 €" in refund.text
     assert '<html lang="de">' in refund.html and "Als PDF herunterladen" in refund.html
+
+
+def test_a_waitlist_offer_says_until_when_the_seat_is_held_and_links_to_the_checkout():
+    offer = {"expires_at": STARTS.isoformat(), "checkout_url": "https://app.example/m/checkout"}
+
+    english = render("waitlist_seat_offered", locale="en", **offer)
+    german = render("waitlist_seat_offered", locale="de", **offer)
+
+    assert english.subject == (
+        "A seat with Grace is free for you until Monday 2 March 2026, 10:00 CET (Europe/Berlin)"
+    )
+    assert "Check out here to take it: https://app.example/m/checkout" in english.text
+    assert 'href="https://app.example/m/checkout"' in english.html
+    assert german.subject == (
+        "Ein Platz bei Grace ist bis Montag, 2. März 2026, 10:00 MEZ (Europe/Berlin) für Sie frei"
+    )
+    assert "Hier buchen Sie ihn: https://app.example/m/checkout" in german.text
+    assert "nächste Person auf der Warteliste" in german.html
+
+
+def test_the_checkout_link_names_the_offered_mentor():
+    policy = Policy(mentor_checkout_url="https://app.example/mentors/{mentor_id}/checkout")
+
+    assert policy.checkout_link("m 1/x") == "https://app.example/mentors/m%201%2Fx/checkout"

@@ -69,6 +69,7 @@ def one_of_each() -> list[ev.Event]:
             issued_at=NOW,
             **IDS,
         ),
+        ev.WaitlistSeatOffered(offer_id=uuid.uuid4(), expires_at=later, **IDS),
     ]
 
 
@@ -83,6 +84,7 @@ def test_each_notice_renders_subject_text_html_and_discord(event):
         facts = {**notice.facts, "audience": notice.audience.value, "recipient": "Ada"}
         facts |= {"counterpart": "Grace", "connect_url": "https://app/discord"}
         facts["payments_url"] = "https://app.example/api/payments"
+        facts["checkout_url"] = "https://app.example/mentors/m1/checkout"
         rendered = renderer.render(notice.template, facts=facts, zone="Asia/Kolkata")
         assert rendered.subject and "\n" not in rendered.subject
         assert rendered.text.startswith("Hi Ada,")

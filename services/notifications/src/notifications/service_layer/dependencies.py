@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 from pydantic import SecretStr
 
@@ -24,6 +25,11 @@ class Policy:
     discord_ready: bool = False
     connect_discord_url: str = ""
     payments_url: str = ""  # payments' API through the gateway: receipts' links
+    mentor_checkout_url: str = ""  # the app's checkout page, `{mentor_id}` filled in
+
+    def checkout_link(self, mentor_id: object) -> str:
+        """Where a student checks out with `mentor_id` (a waitlist offer's link)."""
+        return self.mentor_checkout_url.replace("{mentor_id}", quote(str(mentor_id or ""), safe=""))
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,9 @@ MAKERS: dict[type[ev.Event], NoticeMaker] = {
     ev.PaymentRefunded: lambda e, now: _student(e, "payment_refunded", Kind.billing, _facts(e)),
     ev.PackRevoked: lambda e, now: _both(e, "pack_revoked", Kind.billing, _facts(e)),
     ev.ReceiptIssued: lambda e, now: _student(e, "receipt_issued", Kind.billing, _facts(e)),
+    ev.WaitlistSeatOffered: lambda e, now: _student(
+        e, "waitlist_seat_offered", Kind.purchase, _facts(e)
+    ),
     ev.ContactDiscordConnected: lambda e, now: [
         Notice(
             e.user_id,

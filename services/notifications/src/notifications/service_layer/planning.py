@@ -81,6 +81,7 @@ def _render(
         "counterpart_named": counterpart is not None,
         "connect_url": deps.policy.connect_discord_url,
         "payments_url": deps.policy.payments_url,
+        "checkout_url": deps.policy.checkout_link(notice.facts.get("mentor_id")),
     }
     return deps.renderer.render(
         notice.template,
