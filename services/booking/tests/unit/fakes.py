@@ -17,6 +17,7 @@ from booking.adapters.repositories import (
     ReminderKey,
 )
 from booking.domain.availability import Interval, blocked_by
+from booking.domain.booking_rules import Booked, BookingRules
 from booking.domain.calendar_feed import FeedEntry, FeedOwner, FeedRole, FeedWindow
 from booking.domain.schedule import Schedule
 from booking.domain.sessions import Session, SessionStatus
@@ -373,6 +374,22 @@ class FakeBookings:
             session_id=session.id, sequence=session.sequence, due=reminders
         )
         return True
+
+    async def booked(
+        self, *, mentor_id: str, during: Interval, except_session: UUID | None = None
+    ) -> list[Booked]:
+        return [
+            Booked(s.starts_at, s.student_id)
+            for s in self._uow.sessions.rows.values()
+            if s.mentor_id == mentor_id
+            and s.status is not SessionStatus.canceled
+            and during.start <= s.starts_at < during.end
+            and s.id != except_session
+        ]
+
+    async def lock_rules(self, mentor_id: str) -> BookingRules | None:
+        schedule = self._uow.mentors.schedules.get(mentor_id)
+        return None if schedule is None else schedule.rules
 
 
 class FakeBookingUnitOfWork(FakeUnitOfWork):

@@ -10,22 +10,25 @@ it won, drops the student's holds with the mentor and plans its reminders.
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import text
 
 from booking.adapters.driver import DriverStatement
-from booking.adapters.mentors import schedule_of
+from booking.adapters.mentors import RULE_COLUMNS, rules_of, schedule_of
 from booking.adapters.repositories import BookingCheck, KeyedBooking, MentorTime
 from booking.adapters.sessions import SESSION_COLUMNS, SESSION_FIELDS, session_from
 from booking.domain.availability import Interval
+from booking.domain.booking_rules import Booked, BookingRules
 from booking.domain.sessions import Session, SessionStatus
 from shared.db import DbConnection
 
 _EARLIER_COLUMNS = ", ".join(f"e.{column} AS e_{column}" for column in SESSION_COLUMNS)
 
-_SCHEDULE_AND_BUSY = """
+_SCHEDULE_AND_BUSY = f"""
 SELECT m.timezone, m.weekly_hours, m.date_overrides, m.buffer_before_minutes,
        m.buffer_after_minutes, m.notice_minutes, m.horizon_days, m.session_durations,
+       {", ".join(f"m.{column}" for column in RULE_COLUMNS)},
        b.busy_starts, b.busy_ends"""
 """The mentor's schedule and the bounds of what takes their time (`_BUSY`)."""
 
@@ -188,6 +191,37 @@ class SqlBookings:
             },
         )
         return bool(inserted)
+
+    async def booked(
+        self, *, mentor_id: str, during: Interval, except_session: UUID | None = None
+    ) -> list[Booked]:
+        rows = await self._connection.execute(
+            BOOKED,
+            {
+                "mentor_id": mentor_id,
+                "starts_from": during.start,
+                "starts_before": during.end,
+                "except_session": except_session,
+            },
+        )
+        return [Booked(row.starts_at, row.student_id) for row in rows]
+
+    async def lock_rules(self, mentor_id: str) -> BookingRules | None:
+        row = (await self._connection.execute(LOCK_RULES, {"mentor_id": mentor_id})).first()
+        return None if row is None else rules_of(row._mapping)
+
+
+BOOKED = text(
+    f"""
+SELECT starts_at, student_id FROM sessions
+ WHERE mentor_id = :mentor_id AND status <> '{SessionStatus.canceled}'
+   AND starts_at >= :starts_from AND starts_at < :starts_before
+   AND session_id IS DISTINCT FROM CAST(:except_session AS uuid)
+"""
+)
+LOCK_RULES = text(
+    f"SELECT {', '.join(RULE_COLUMNS)} FROM mentors WHERE mentor_id = :mentor_id FOR UPDATE"
+)
 
 
 def _busy(starts: list[datetime] | None, ends: list[datetime] | None) -> list[Interval]:

@@ -7,9 +7,18 @@ from sqlalchemy import ColumnElement, Row, Select, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from booking.adapters.tables import mentors, sessions
+from booking.domain.booking_rules import BookingRules
 from booking.domain.schedule import Hours, Schedule, Weekday
 from shared.db import AnyRow, DbConnection
 
+RULE_COLUMNS = (
+    "max_sessions_per_day",
+    "max_sessions_per_student_week",
+    "max_sessions_per_student_month",
+    "reschedule_notice_hours",
+    "max_reschedules_per_session",
+)
+"""A mentor's booking rules; NULL is no limit."""
 SCHEDULE_COLUMNS = (
     "timezone",
     "weekly_hours",
@@ -19,6 +28,7 @@ SCHEDULE_COLUMNS = (
     "notice_minutes",
     "horizon_days",
     "session_durations",
+    *RULE_COLUMNS,
 )
 
 
@@ -37,7 +47,30 @@ def schedule_of(row: Any) -> Schedule:
         notice=timedelta(minutes=values["notice_minutes"]),
         horizon=timedelta(days=values["horizon_days"]),
         durations=tuple(values["session_durations"]),
+        rules=rules_of(values),
     )
+
+
+def rules_of(values: Any) -> BookingRules:
+    notice = values["reschedule_notice_hours"]
+    return BookingRules(
+        sessions_per_day=values["max_sessions_per_day"],
+        sessions_per_student_week=values["max_sessions_per_student_week"],
+        sessions_per_student_month=values["max_sessions_per_student_month"],
+        reschedule_notice=None if notice is None else timedelta(hours=notice),
+        reschedules_per_session=values["max_reschedules_per_session"],
+    )
+
+
+def rule_columns(rules: BookingRules) -> dict[str, Any]:
+    notice = rules.reschedule_notice
+    return {
+        "max_sessions_per_day": rules.sessions_per_day,
+        "max_sessions_per_student_week": rules.sessions_per_student_week,
+        "max_sessions_per_student_month": rules.sessions_per_student_month,
+        "reschedule_notice_hours": None if notice is None else int(notice.total_seconds() // 3600),
+        "max_reschedules_per_session": rules.reschedules_per_session,
+    }
 
 
 def _hours(spans: list[dict[str, str]]) -> tuple[Hours, ...]:
@@ -63,6 +96,7 @@ def schedule_columns(schedule: Schedule) -> dict[str, Any]:
         "notice_minutes": int(schedule.notice.total_seconds() // 60),
         "horizon_days": schedule.horizon.days,
         "session_durations": sorted(set(schedule.durations)),
+        **rule_columns(schedule.rules),
     }
 
 

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple, Protocol
 from uuid import UUID
 
 from booking.domain.availability import Interval
+from booking.domain.booking_rules import Booked, BookingRules
 from booking.domain.calendar_feed import FeedEntry, FeedOwner, FeedWindow
 from booking.domain.schedule import Schedule
 from booking.domain.sessions import Session
@@ -96,6 +97,18 @@ class BookingRepository(Protocol):
     ) -> bool:
         """Insert with its reminders, dropping the student's holds with the mentor; False if
         the time overlaps a live session of the mentor or the key was used."""
+        ...
+
+    async def booked(
+        self, *, mentor_id: str, during: Interval, except_session: UUID | None = None
+    ) -> list[Booked]:
+        """The mentor's sessions that count against their rules (not canceled) starting in
+        `during`."""
+        ...
+
+    async def lock_rules(self, mentor_id: str) -> BookingRules | None:
+        """The mentor's rules, their row locked until the transaction ends: bookings and
+        moves of one mentor that count sessions take their turn. None: no such mentor."""
         ...
 
 

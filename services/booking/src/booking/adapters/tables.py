@@ -39,11 +39,23 @@ mentors = Table(
     Column("notice_minutes", Integer, nullable=False, server_default="1440"),
     Column("horizon_days", Integer, nullable=False, server_default="30"),
     Column("session_durations", ARRAY(Integer), nullable=False, server_default="{60}"),
+    # Booking rules the mentor sets (decision 0042); NULL is no limit.
+    Column("max_sessions_per_day", Integer),
+    Column("max_sessions_per_student_week", Integer),
+    Column("max_sessions_per_student_month", Integer),
+    Column("reschedule_notice_hours", Integer),
+    Column("max_reschedules_per_session", Integer),
     # When `mentor.availability_changed` was last recorded (database time).
     Column("availability_announced_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("years_experience >= 0", name="experience_not_negative"),
+    CheckConstraint(
+        "least(max_sessions_per_day, max_sessions_per_student_week, "
+        "max_sessions_per_student_month, reschedule_notice_hours, "
+        "max_reschedules_per_session) >= 0",
+        name="rules_not_negative",
+    ),
 )
 
 # What packs told us a student bought: the packs booking may later offer sessions from.

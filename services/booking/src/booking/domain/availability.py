@@ -7,7 +7,7 @@ change has no slot at a time that does not exist and none twice at the same inst
 """
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -174,8 +174,15 @@ class AvailabilitySummary:
     available_days: list[date]
 
 
-def summarize(schedule: Schedule, *, busy: BusyTime, now: datetime) -> AvailabilitySummary:
-    """The next free slot and the local dates with any free slot, over the whole horizon."""
+def summarize(
+    schedule: Schedule,
+    *,
+    busy: BusyTime,
+    now: datetime,
+    allows: Callable[[datetime], bool] | None = None,
+) -> AvailabilitySummary:
+    """The next free slot and the local dates with any free slot, over the whole horizon;
+    `allows`: whether the mentor's rules still take a session starting then."""
     slots = free_slots(
         schedule,
         start=now,
@@ -185,6 +192,8 @@ def summarize(schedule: Schedule, *, busy: BusyTime, now: datetime) -> Availabil
         now=now,
         limit=None,
     )
+    if allows is not None:
+        slots = [slot for slot in slots if allows(slot.start)]
     zone = schedule.zone
     days = sorted({slot.start.astimezone(zone).date() for slot in slots})
     return AvailabilitySummary(slots[0].start if slots else None, days)

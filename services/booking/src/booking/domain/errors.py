@@ -104,3 +104,35 @@ class CalendarFeedNotFound(NotFound):
     """No live feed has this token: never created, rotated away or revoked."""
 
     code = "CALENDAR_FEED_NOT_FOUND"
+
+
+class DailyLimitReached(Conflict):
+    """The mentor's sessions on that local day (all students) reached the mentor's daily limit."""
+
+    code = "DAILY_LIMIT_REACHED"
+
+
+class WeeklyLimitReached(Conflict):
+    """The student's sessions with the mentor in that local week (Monday to Sunday) reached
+    the mentor's weekly limit per student."""
+
+    code = "WEEKLY_LIMIT_REACHED"
+
+
+class MonthlyLimitReached(Conflict):
+    """The student's sessions with the mentor in that local month reached the mentor's
+    monthly limit per student."""
+
+    code = "MONTHLY_LIMIT_REACHED"
+
+
+class RescheduleTooLate(Conflict):
+    """The session starts sooner than the mentor's reschedule notice: it can only be canceled."""
+
+    code = "RESCHEDULE_TOO_LATE"
+
+
+class RescheduleLimitReached(Conflict):
+    """The session was rescheduled as many times as the mentor allows."""
+
+    code = "RESCHEDULE_LIMIT_REACHED"

@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 from enum import IntEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from booking.domain.booking_rules import BookingRules
 from booking.domain.errors import InvalidSchedule
 
 END_OF_DAY = time(23, 59, 59, 999999)
@@ -91,6 +92,7 @@ class Schedule:
     horizon: timedelta = timedelta(days=30)
     durations: tuple[int, ...] = (60,)
     """Session lengths a student may book, in minutes."""
+    rules: BookingRules = field(default_factory=BookingRules)
 
     def __post_init__(self) -> None:
         checked_zone(self.timezone)

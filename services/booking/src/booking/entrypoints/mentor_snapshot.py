@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from booking.adapters.bookings import SqlBookings
 from booking.adapters.busy import SqlBusy
 from booking.adapters.mentor_snapshot import latest_reviews, mentors_after
 from booking.adapters.mentors import schedule_of
@@ -44,13 +45,14 @@ def page_reader(clock: Clock) -> ReadPage:
         newest_reviews = await latest_reviews(connection, [row.mentor_id for row in rows])
         now = clock.now()
         busy = SqlBusy(connection)
+        bookings = SqlBookings(connection)
         entries = []
         for row in rows:
             facts = [Fact(mentor_updated(dict(row._mapping)), row.updated_at)]
             if (review := newest_reviews.get(row.mentor_id)) is not None:
                 facts.append(_review(review))
             availability = await current_availability(
-                row.mentor_id, schedule=schedule_of(row), busy=busy, now=now
+                row.mentor_id, schedule=schedule_of(row), busy=busy, bookings=bookings, now=now
             )
             facts.append(Fact(availability, now))
             entries.append(SnapshotEntry(position=row.mentor_id, facts=facts))

@@ -9,7 +9,7 @@ from booking.adapters import reviews as reviews_repo
 from booking.adapters import views
 from booking.adapters.unit_of_work import SqlBookingUnitOfWork
 from booking.domain.errors import MentorNotFound
-from booking.entrypoints.deps import Deps, MentorId
+from booking.entrypoints.deps import Deps, MentorId, Reader
 from booking.entrypoints.schemas import (
     AVAILABILITY_JSON,
     AvailabilityJson,
@@ -24,6 +24,7 @@ from booking.entrypoints.schemas import (
 )
 from booking.service_layer.availability import GetAvailability, get_availability
 from booking.service_layer.save_profile import SaveMentorProfile, save_mentor_profile
+from shared.auth import Role
 from shared.db import DbConnection
 from shared.http.deps import Mentor, ReadDb, Student, Uow
 from shared.types import IanaTimezone, Timestamp, int_range
@@ -87,10 +88,17 @@ async def availability(
     start: Annotated[Timestamp, Query(alias="from")],
     end: Annotated[Timestamp, Query(alias="to")],
     duration: Annotated[int, int_range(ge=1, le=480), Query()],
+    reader: Reader,
     tz: Annotated[IanaTimezone, Query()] = "UTC",
 ) -> Response:
-    """Free slots starting in [from, to) (≤ 31 days, ≤ 500 slots), in UTC and in `tz`."""
-    query = GetAvailability(mentor_id, start, end, duration)
+    """Free slots starting in [from, to) (≤ 31 days, ≤ 500 slots), in UTC and in `tz`.
+
+    Never a slot the mentor's rules would refuse: a day at their daily limit offers none; a
+    student who sends their bearer token also sees none in a week or month where they reached
+    the mentor's per-student limits. No token, or one that does not verify: read anonymously.
+    """
+    student = reader.id if reader is not None and reader.role is Role.student else None
+    query = GetAvailability(mentor_id, start, end, duration, student_id=student)
     found = await get_availability(query, deps=deps)
     zone = ZoneInfo(tz)
     answer = AvailabilityJson(

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter
 
+from booking.domain.booking_rules import BookingRules
 from booking.domain.schedule import Hours, Schedule, Weekday
 from shared.types import SINGLE_LINE, Day, IanaTimezone, LongText, int_range
 
@@ -74,6 +75,23 @@ class ScheduleFields(BaseModel):
     session_durations: Annotated[
         list[Annotated[int, int_range(ge=5, le=480)]], Field(min_length=1, max_length=10)
     ] = [60]
+    # Booking rules (decision 0042): null (the default) is no limit; days, weeks (Monday to
+    # Sunday) and months are the mentor's own, in their time zone.
+    max_sessions_per_day: Annotated[int, int_range(ge=0, le=48)] | None = Field(
+        None, description="sessions a day, all students together"
+    )
+    max_sessions_per_student_week: Annotated[int, int_range(ge=0, le=100)] | None = Field(
+        None, description="sessions a week, per student"
+    )
+    max_sessions_per_student_month: Annotated[int, int_range(ge=0, le=400)] | None = Field(
+        None, description="sessions a month, per student"
+    )
+    reschedule_notice_hours: Annotated[int, int_range(ge=0, le=720)] | None = Field(
+        None, description="a student may not reschedule a session starting sooner than this"
+    )
+    max_reschedules_per_session: Annotated[int, int_range(ge=0, le=100)] | None = Field(
+        None, description="how often a student may reschedule one session"
+    )
 
 
 class MentorProfileUpdate(ProfileFields, ScheduleFields):
@@ -95,6 +113,15 @@ class MentorProfileUpdate(ProfileFields, ScheduleFields):
             notice=_minutes(self.notice_minutes),
             horizon=_minutes(self.horizon_days * 24 * 60),
             durations=tuple(self.session_durations),
+            rules=BookingRules(
+                sessions_per_day=self.max_sessions_per_day,
+                sessions_per_student_week=self.max_sessions_per_student_week,
+                sessions_per_student_month=self.max_sessions_per_student_month,
+                reschedule_notice=None
+                if self.reschedule_notice_hours is None
+                else timedelta(hours=self.reschedule_notice_hours),
+                reschedules_per_session=self.max_reschedules_per_session,
+            ),
         )
 
 

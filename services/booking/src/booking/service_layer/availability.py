@@ -19,6 +19,7 @@ from booking.domain.availability import (
 from booking.domain.calendar import CalendarStatus
 from booking.domain.errors import CalendarUnavailable, InvalidRange, MentorNotFound
 from booking.domain.schedule import Schedule
+from booking.service_layer.booking_rules import allowed_slots, ledger
 from booking.service_layer.dependencies import Dependencies
 
 
@@ -28,6 +29,8 @@ class GetAvailability:
     start: datetime
     end: datetime
     duration_minutes: int
+    student_id: str | None = None
+    """The student reading, if known: their own limits with the mentor apply too."""
 
 
 @dataclass(frozen=True)
@@ -47,16 +50,28 @@ async def load_schedule(mentors: MentorRepository, mentor_id: str) -> Schedule:
 async def get_availability(query: GetAvailability, *, deps: Dependencies) -> Availability:
     """Free slots; with the calendar unreachable nothing is offered and the answer says why.
 
-    One read outside any transaction: the schedule and booking's busy time together.
+    One read outside any transaction: the schedule and booking's busy time together (and,
+    for a mentor with limits, the sessions that count against them: a slot a rule would
+    refuse is never offered).
     """
     now = deps.clock.now()
     async with deps.own_reads() as reads:
         found = await reads.bookings.mentor_time(
             mentor_id=query.mentor_id, during=Interval(query.start, query.end), now=now
         )
-    if found is None:
-        raise MentorNotFound(f"no mentor profile {query.mentor_id}")
-    schedule, taken = found
+        if found is None:
+            raise MentorNotFound(f"no mentor profile {query.mentor_id}")
+        schedule, taken = found
+        limits = None
+        if schedule.rules.counts_sessions and timedelta(0) < query.end - query.start <= MAX_RANGE:
+            limits = await ledger(
+                reads.bookings,
+                mentor_id=query.mentor_id,
+                rules=schedule.rules,
+                schedule=schedule,
+                start=query.start,
+                end=query.end,
+            )
     check_request(
         schedule, start=query.start, end=query.end, duration_minutes=query.duration_minutes
     )
@@ -74,6 +89,8 @@ async def get_availability(query: GetAvailability, *, deps: Dependencies) -> Ava
         busy=BusyTime([*taken, *calendar.intervals]),
         now=now,
     )
+    if limits is not None:
+        slots = allowed_slots(slots, ledger=limits, student_id=query.student_id)
     return Availability(schedule.timezone, slots, calendar.status)
 
 

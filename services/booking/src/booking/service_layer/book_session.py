@@ -18,6 +18,7 @@ from booking.domain.schedule import Schedule
 from booking.domain.sessions import Session, SessionStatus, reminder_times
 from booking.service_layer import session_events
 from booking.service_layer.availability import free_slot
+from booking.service_layer.booking_rules import check_rules
 from booking.service_layer.credits import release_quietly
 from booking.service_layer.dependencies import Dependencies
 
@@ -54,7 +55,8 @@ async def book_session(cmd: BookSession, *, deps: Dependencies) -> Booking:
     A saga across two services, so it runs its own units of work (the one use case that
     commits): it checks the slot in one read outside any transaction, asks packs for a credit
     holding no database connection, then inserts and commits in one unit of work. The
-    exclusion constraint decides between concurrent bookings of one time; every credit of a
+    exclusion constraint decides between concurrent bookings of one time, the mentor's locked
+    row between bookings that count against their rules (decision 0042); every credit of a
     booking that did not commit is released before the caller hears why (409
     TIME_SLOT_UNAVAILABLE, 503, …). Decision 0031 counts the round trips.
     """
@@ -102,6 +104,14 @@ async def _book(cmd: BookSession, *, deps: Dependencies) -> Booking:
     committed = False
     try:
         async with deps.own_unit() as uow:
+            await check_rules(
+                uow.bookings,
+                mentor_id=cmd.mentor_id,
+                student_id=cmd.student_id,
+                schedule=schedule,
+                starts_at=session.starts_at,
+                locked=True,
+            )
             if not await _insert(cmd, session, schedule=schedule, uow=uow, deps=deps):
                 earlier = await uow.sessions.by_idempotency_key(
                     student_id=cmd.student_id, key=cmd.idempotency_key
@@ -154,6 +164,14 @@ async def _check(
         start=cmd.starts_at,
         duration_minutes=cmd.duration_minutes,
         deps=deps,
+    )
+    await check_rules(
+        reads.bookings,
+        mentor_id=cmd.mentor_id,
+        student_id=cmd.student_id,
+        schedule=found.schedule,
+        starts_at=slot.start,
+        locked=False,
     )
     return found.schedule, slot
 

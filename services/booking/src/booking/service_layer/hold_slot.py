@@ -8,6 +8,7 @@ from booking.adapters.repositories import BookingUnitOfWork
 from booking.domain.availability import Interval, blocked_by
 from booking.domain.errors import TimeSlotUnavailable
 from booking.service_layer.availability import bookable_slot, load_schedule
+from booking.service_layer.booking_rules import check_rules
 from booking.service_layer.dependencies import Dependencies
 
 
@@ -40,6 +41,15 @@ async def hold_slot(cmd: HoldSlot, *, uow: BookingUnitOfWork, deps: Dependencies
         duration_minutes=cmd.duration_minutes,
         deps=deps,
         student_id=cmd.student_id,
+    )
+    # A slot the mentor's limits would refuse at booking is not held either (decision 0042).
+    await check_rules(
+        uow.bookings,
+        mentor_id=cmd.mentor_id,
+        student_id=cmd.student_id,
+        schedule=schedule,
+        starts_at=slot.start,
+        locked=False,
     )
     held = SlotHeld(uuid4(), cmd.mentor_id, slot.start, slot.end, now + deps.policy.hold_duration)
     added = await uow.holds.add(

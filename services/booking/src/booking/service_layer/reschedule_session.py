@@ -10,6 +10,7 @@ from booking.domain.errors import ScheduledAfterExpiration, TimeSlotUnavailable
 from booking.domain.sessions import Session, participant, reminder_times
 from booking.service_layer import session_events
 from booking.service_layer.availability import bookable_slot, load_schedule
+from booking.service_layer.booking_rules import check_rules
 from booking.service_layer.cancel_session import locked_session
 from booking.service_layer.dependencies import Dependencies
 
@@ -24,12 +25,15 @@ class RescheduleSession:
 async def reschedule_session(
     cmd: RescheduleSession, *, uow: BookingUnitOfWork, deps: Dependencies
 ) -> Session:
-    """Moving to the time it already has is a no-op (a repeated request)."""
+    """Moving to the time it already has is a no-op (a repeated request). The mentor's rules
+    apply: a student's move within their reschedule notice or past their number of moves is
+    refused, and the new time counts against their limits like a booking."""
     session = await locked_session(cmd.session_id, uow=uow)
-    participant(session, cmd.user_id)
+    by = participant(session, cmd.user_id)
     if session.starts_at == cmd.starts_at:
         return session
     schedule = await load_schedule(uow.mentors, session.mentor_id)
+    schedule.rules.check_reschedule(session, by=by, now=deps.clock.now())
     duration = int(session.duration.total_seconds() // 60)
     slot = await bookable_slot(
         uow.busy,
@@ -39,6 +43,15 @@ async def reschedule_session(
         duration_minutes=duration,
         deps=deps,
         except_session=session.id,
+    )
+    await check_rules(
+        uow.bookings,
+        mentor_id=session.mentor_id,
+        student_id=session.student_id,
+        schedule=schedule,
+        starts_at=slot.start,
+        except_session=session.id,
+        locked=True,
     )
     expires_at = await uow.packs.pack_expiry(session.pack_id)
     if expires_at is not None and slot.start >= expires_at:
