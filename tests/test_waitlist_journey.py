@@ -1,14 +1,21 @@
 """A full mentor's waitlist through the real gateway (issue 21, item 1): with one seat, A buys
 it, B and C join the waitlist in that order, A's refund frees the seat, B gets the offer (a
-seat held for B), C's checkout is refused as full while B checks out and pays on the held
-seat, and C moves up to first in line."""
+seat held for B, and its mail), C's checkout is refused as full while B checks out and pays on
+the held seat, and C moves up to first in line."""
 
 import asyncio
 from pathlib import Path
 
 import pytest
 
-from mentorship.journey.actions import checkout, checkout_request, expect, pack_of, pay
+from mentorship.journey.actions import (
+    checkout,
+    checkout_request,
+    expect,
+    pack_of,
+    pay,
+    wait_for_mail,
+)
 from mentorship.journey.cast import Cast, Journey
 from mentorship.journey.harness import behind_gateway
 from mentorship.journey.steps import STEPS
@@ -56,6 +63,8 @@ def waitlist_walk(base_url: str) -> None:
             what="B offered A's freed seat",
         )
         expect(offer["offer_expires_at"] and offer["position"] is None, f"B's offer: {offer}")
+        mail = wait_for_mail(j, b, "für Sie frei")  # B reads German (locale "de")
+        expect(mentor.name in mail["subject"], f"B's offer mail: {mail['subject']!r}")
         [moved_up] = suite.call("packs", "GET", "/v1/me/waitlists", as_=c)
         assert (moved_up["status"], moved_up["position"]) == ("waiting", 1)
 
