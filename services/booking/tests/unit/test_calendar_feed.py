@@ -157,3 +157,17 @@ def test_the_same_sessions_give_the_same_bytes_and_a_change_gives_others(uow):
     assert calendar_feed(entries) == calendar_feed(list(entries))
     assert calendar_feed(entries) != calendar_feed([FeedEntry(session, NOW + timedelta(seconds=1))])
     assert calendar_feed([]).count(b"BEGIN:VEVENT") == 0
+
+
+def test_feed_urls_start_at_the_suites_public_base_url_through_the_gateway():
+    from booking.config import Settings
+
+    default = Settings(dev_mode=True)
+    public = Settings(dev_mode=True, public_base_url="https://mentors.example/")
+    own = Settings(dev_mode=True, calendar_feed_base="https://cal.example/feeds")
+
+    assert default.policy().calendar_feed_url("t" * 43) == (
+        "http://127.0.0.1:8100/api/booking/v1/calendar-feeds/" + "t" * 43 + ".ics"
+    )
+    assert public.calendar_feed_base == "https://mentors.example/api/booking/v1/calendar-feeds"
+    assert own.policy().calendar_feed_url("abc") == "https://cal.example/feeds/abc.ics"
