@@ -4,6 +4,8 @@ itself; JSON, HTML and PDF for the order's student and admins, 404 for anyone el
 import asyncio
 import uuid
 
+from sqlalchemy import event
+
 from shared.messaging.events import ReceiptIssued
 from shared.testing.plugin import auth_headers
 from shared.testing.rows import table_rows
@@ -179,3 +181,28 @@ async def test_an_unpaid_order_has_no_receipt(payments):
     order = await pending_order(payments)
 
     assert await receipts_of(payments, order["order_id"]) == []
+
+
+async def test_a_batch_of_payments_writes_its_receipts_in_one_statement(start_payments):
+    payments = await start_payments(webhook_workers=0)  # stored only; one sweep applies them
+    orders = [await pending_order(payments) for _ in range(5)]
+    for order in orders:
+        answer = await payments.stripe("checkout.session.completed", payments.session_object(order))
+        assert answer.status_code == 200
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = payments.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        await payments.runtime.jobs.run_now("process-webhook-events")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+    writes = [s for s in statements if "INSERT INTO receipts" in s]
+    assert len(writes) == 1  # the hot path's one extra round trip (decision 0041)
+    issued = await payments.recorded(ReceiptIssued)
+    assert sorted(str(e.order_id) for e in issued) == sorted(o["order_id"] for o in orders)
+    assert len({e.number for e in issued}) == 5
