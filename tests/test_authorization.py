@@ -103,6 +103,14 @@ async def seed(world: World, *, nats_url: str, namespace: str) -> None:
         json={"product_id": product["product_id"], "provider": "sandbox"},
         headers={"Idempotency-Key": uuid.uuid4().hex},
     )
+    # The order is paid through the sandbox, so that it has a receipt (and a refundable state).
+    await world.ok("payments", "POST", f"/v1/sandbox/checkout/{order['order_id']}/pay", "student")
+
+    async def receipt_id() -> Any:
+        payments = world.services["payments"].runtime.connection_factory
+        return await scalar(payments, "SELECT receipt_id FROM receipts LIMIT 1")
+
+    receipt = await eventually(receipt_id, within=30)
     paid = a_purchase(STUDENT, MENTOR, paid_at=datetime.now(UTC), sessions=8, days=45)
     await publish_raw(nats_url, namespace, Envelope.wrap(paid, producer="payments"))
     packs = world.services["packs"]
@@ -153,7 +161,11 @@ async def seed(world: World, *, nats_url: str, namespace: str) -> None:
     common = {"code": "UNAUTHORIZED", "dead_letter_id": "999999"}
     world.placeholders = {"dead_letter_id"}
     seeded = {
-        "payments": {"product_id": product["product_id"], "order_id": order["order_id"]},
+        "payments": {
+            "product_id": product["product_id"],
+            "order_id": order["order_id"],
+            "receipt_id": str(receipt),
+        },
         "packs": {"pack_id": str(pack), "mentor_id": MENTOR, "session_id": session["session_id"]},
         "booking": {"session_id": session["session_id"], "mentor_id": MENTOR},
         "notifications": {"user_id": STUDENT, "delivery_id": str(delivery)},
