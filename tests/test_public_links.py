@@ -8,8 +8,8 @@ import pytest
 from shared.links import DEV_PUBLIC_BASE_URL
 
 LINK_SETTINGS = {
-    "booking": ["join_url_base", "google_redirect_uri"],
-    "notifications": ["connect_discord_url", "discord_redirect_uri"],
+    "booking": ["join_url_base", "google_redirect_uri", "calendar_feed_base"],
+    "notifications": ["connect_discord_url", "discord_redirect_uri", "mentor_checkout_url"],
     "payments": ["success_url", "cancel_url"],
 }
 
