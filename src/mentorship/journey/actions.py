@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from html import unescape
 from typing import Any
 
+from icalendar import Calendar
+
 from mentorship.journey.cast import PRODUCT, Journey
 from mentorship.journey.suite import JourneyFailed, Person, eventually
 
@@ -186,3 +188,54 @@ def iso_z(moment: datetime) -> str:
 
 def readable(moment: str) -> str:
     return datetime.fromisoformat(moment).strftime("%a %d %b %H:%M UTC")
+
+
+def receipts_of(j: Journey, student: Person, order_id: str) -> list[dict[str, Any]]:
+    """The order's receipts (a purchase `R-…`, then any credit notes `C-…`), as its student."""
+    found: list[dict[str, Any]] = j.suite.call(
+        "payments", "GET", f"/v1/orders/{order_id}/receipts", as_=student
+    )
+    return found
+
+
+def join_waitlist(j: Journey, student: Person) -> dict[str, Any]:
+    place: dict[str, Any] = j.suite.call(
+        "packs", "POST", f"/v1/mentors/{j.cast.mentor.user_id}/waitlist", expect=201, as_=student
+    )
+    return place
+
+
+def waitlist_place(j: Journey, student: Person) -> dict[str, Any] | None:
+    places = j.suite.call("packs", "GET", "/v1/me/waitlists", as_=student)
+    return next((p for p in places if p["mentor_id"] == j.cast.mentor.user_id), None)
+
+
+def calendar_feed(j: Journey, person: Person) -> str:
+    """Open (or rotate) `person`'s private calendar feed; its path under /api/booking."""
+    feed = j.suite.call("booking", "POST", "/v1/me/calendar-feed", expect=201, as_=person)
+    url = str(feed["url"])
+    return url.split("/api/booking", 1)[1]
+
+
+def feed_events(j: Journey, path: str) -> list[Any]:
+    """The VEVENTs a calendar app sees at the feed's secret path (no Authorization header)."""
+    answer = j.suite.request("booking", "GET", path, headers={"Accept": "text/calendar"})
+    expect(answer.status_code == 200, f"calendar feed: {answer.status_code} {answer.text[:200]}")
+    return list(Calendar.from_ical(answer.content).walk("VEVENT"))
+
+
+def one_receipt(j: Journey, student: Person, order_id: str) -> str:
+    """The paid order's one receipt: readable by its student as JSON, HTML and PDF, mailed to
+    them, and not to another student (404); its number."""
+    receipts = eventually(lambda: receipts_of(j, student, order_id), what="the order's receipt")
+    expect(len(receipts) == 1, f"a paid order has {len(receipts)} receipts")
+    receipt = receipts[0]
+    path = f"/v1/receipts/{receipt['receipt_id']}"
+    pdf = j.suite.request("payments", "GET", f"{path}.pdf", as_=student)
+    expect(pdf.content.startswith(b"%PDF"), f"the receipt's PDF: {pdf.status_code}")
+    html = j.suite.request("payments", "GET", f"{path}.html", as_=student)
+    expect(receipt["number"] in html.text, "the receipt's HTML does not show its number")
+    stranger = next(s for s in j.cast.students if s is not student)
+    j.suite.refused("payments", "GET", path, code="RECEIPT_NOT_FOUND", as_=stranger)
+    wait_for_mail(j, student, receipt["number"])
+    return str(receipt["number"])

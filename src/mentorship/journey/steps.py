@@ -5,9 +5,11 @@ The demo prints those lines; the journey test runs the same steps on a suite it 
 """
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from icalendar import Calendar
 
@@ -15,22 +17,28 @@ from mentorship.journey.actions import (
     DURATION,
     attend,
     book,
+    calendar_feed,
     checkout,
     checkout_request,
     complete,
     credit_state,
     directory_card,
     expect,
+    feed_events,
     first_slot,
+    join_waitlist,
     live_seat,
     mails_about,
+    one_receipt,
     open_slots,
     pack_of,
     page_text,
     pay,
     readable,
+    receipts_of,
     seat_of,
     wait_for_mail,
+    waitlist_place,
 )
 from mentorship.journey.cast import CAPACITY, MENTOR_HOURS, PRODUCT, Journey
 from mentorship.journey.suite import JourneyFailed, Person, eventually
@@ -47,27 +55,28 @@ class Step:
     run: Callable[[Journey], str]
 
 
+def save_profile(j: Journey, **rules: int) -> None:
+    """The mentor's whole profile (a PUT replaces it), with booking `rules` if any."""
+    m = j.cast.mentor
+    profile = {
+        "display_name": m.name,
+        "title": "Staff engineer",
+        "company": "Navy Labs",
+        "bio": "Compilers, debugging and career growth.",
+        "specialties": ["compilers", "career"],
+        "job_family": "engineering",
+        "years_experience": 20,
+        "timezone": "Europe/Paris",
+        "notice_minutes": NOTICE_MINUTES,
+        "session_durations": [DURATION],
+        "weekly_hours": MENTOR_HOURS,
+    }
+    j.suite.call("booking", "PUT", "/v1/mentors/me", as_=m, json={**profile, **rules})
+
+
 def set_up_mentor(j: Journey) -> str:
     m = j.cast.mentor
-    j.suite.call(
-        "booking",
-        "PUT",
-        "/v1/mentors/me",
-        as_=m,
-        json={
-            "display_name": m.name,
-            "title": "Staff engineer",
-            "company": "Navy Labs",
-            "bio": "Compilers, debugging and career growth.",
-            "specialties": ["compilers", "career"],
-            "job_family": "engineering",
-            "years_experience": 20,
-            "timezone": "Europe/Paris",
-            "notice_minutes": NOTICE_MINUTES,
-            "session_durations": [DURATION],
-            "weekly_hours": MENTOR_HOURS,
-        },
-    )
+    save_profile(j)
     for person in (m, *j.cast.students):
         contact = {"email": person.email, "display_name": person.name, "timezone": "Europe/Paris"}
         if person is j.cast.b:  # B reads German: mails, dates and amounts (decision 0035)
@@ -111,9 +120,15 @@ def three_checkouts(j: Journey) -> str:
     )
     orders_of_c = j.suite.call("payments", "GET", "/v1/me/orders", as_=c)["items"]
     expect(not orders_of_c, f"the refused student has orders: {orders_of_c}")
+    place = join_waitlist(j, c)  # instead of only a 409: first in line for a freed seat
+    listed = j.suite.call(
+        "packs", "GET", f"/v1/mentors/{j.cast.mentor.user_id}/waitlist", as_=j.cast.mentor
+    )
+    expect(place["position"] == 1, f"{c.name}'s place on the waitlist: {place}")
+    expect([e["student_id"] for e in listed["entries"]] == [c.user_id], f"the list: {listed}")
     return (
         f"{a.name} and {b.name} hold the two seats; {c.name} refused with NO_SEAT_AVAILABLE, "
-        "no order, no payment"
+        "no order, no payment; she joins the waitlist, first in line (the mentor sees her)"
     )
 
 
@@ -121,6 +136,7 @@ def a_pays(j: Journey) -> str:
     a, b = j.cast.a, j.cast.b
     pack = pay(j, a, j.orders_of(a)[0])
     expect(pack["status"] == "active" and pack["remaining"] == 4, f"A's pack: {pack}")
+    receipt = one_receipt(j, a, j.orders_of(a)[0])
     seat = live_seat(j, a)
     expect(seat["status"] == "active", f"A's seat: {seat}")
     wait_for_mail(j, a, "is ready")
@@ -131,7 +147,7 @@ def a_pays(j: Journey) -> str:
         what="the directory showing the mentor full",
     )
     return (
-        f"{a.name} paid: pack active with 4 credits, seat active; mails: "
+        f"{a.name} paid: pack active with 4 credits, seat active, receipt {receipt}; mails: "
         f"{a.name} 'pack ready', mentor {mentor_mail['subject']!r}; {b.name} paid too; "
         f"directory: open seats {card['open_seats']}"
     )
@@ -150,6 +166,7 @@ def a_books(j: Journey) -> str:
             "a booked slot is still offered",
         )
     expect(credit_state(j, session, a) == "reserved", "the booking reserved no credit")
+    rules = one_a_day(j, b, session)
     for person in (a, j.cast.mentor):
         mail = wait_for_mail(j, person, "Session booked")
         invites = [x for x in mail["attachments"] if x["content_type"] == "text/calendar"]
@@ -159,6 +176,12 @@ def a_books(j: Journey) -> str:
             event.decoded("dtstart") == starts,
             f".ics starts {event.decoded('dtstart')}, session {starts}",
         )
+    feed = calendar_feed(j, a)  # no OAuth: a secret URL any calendar app polls
+    in_feed = feed_events(j, feed)
+    expect(
+        [str(e["uid"]) for e in in_feed] == [str(event["uid"])],
+        f"the feed's events {[str(e['uid']) for e in in_feed]} vs the mailed {event['uid']}",
+    )
     # The 24 h and the 10 min reminders, each once, as the suite's time reaches them.
     j.suite.set_clock(j.cast.admin, starts - timedelta(hours=24) + timedelta(minutes=1))
     wait_for_mail(j, a, "Reminder: session")
@@ -169,7 +192,41 @@ def a_books(j: Journey) -> str:
     expect(len(reminders) == 2, f"{len(reminders)} reminders instead of 2: {reminders}")
     return (
         f"{a.name} booked {readable(session['starts_at'])}; gone from availability for everyone; "
-        "confirmation with a matching .ics to both; reminders 24 h and 10 min before, once each"
+        f"{rules}; confirmation with a matching .ics to both, the same event in {a.name}'s "
+        "calendar feed; reminders 24 h and 10 min before, once each"
+    )
+
+
+def one_a_day(j: Journey, other: Person, booked: dict[str, Any]) -> str:
+    """The mentor allows one session a day: the booked day is offered no more, and a booking
+    there is refused; then the rule is lifted again for the rest of the walk."""
+    starts = datetime.fromisoformat(booked["starts_at"])
+    later = open_slots(j, starts + timedelta(hours=1), starts + timedelta(hours=4), viewer=other)
+    same_day = [s for s in later if s["starts_at"][:10] == booked["starts_at"][:10]]
+    expect(same_day, "no free slot later on the booked day to try the rule with")
+    save_profile(j, max_sessions_per_day=1)
+    expect(
+        not [s for s in open_slots(j, starts, starts + timedelta(hours=4)) if s in same_day],
+        "a day at its limit is still offered",
+    )
+    j.suite.refused(
+        "booking",
+        "POST",
+        "/v1/sessions",
+        code="DAILY_LIMIT_REACHED",
+        as_=other,
+        headers={"Idempotency-Key": f"book-{uuid.uuid4()}"},
+        json={
+            "mentor_id": j.cast.mentor.user_id,
+            "starts_at": same_day[0]["starts_at"],
+            "duration_minutes": DURATION,
+            "topic": "A second session that day",
+        },
+    )
+    save_profile(j)
+    return (
+        f"at one session a day the day is offered no more and {other.name} is refused "
+        "DAILY_LIMIT_REACHED (rule lifted again)"
     )
 
 
@@ -243,7 +300,20 @@ def a_grace_ends(j: Journey) -> str:
     wait_for_mail(j, a, "was released")
     warnings = len(mails_about(j, a, "Final reminder"))
     expect(warnings == 1, f"{warnings} final warnings instead of 1")
-    return f"final warning 12 h before the end, once; seat released at {readable(ends.isoformat())}"
+    c = j.cast.c  # first in line: the freed seat is held for her, and she takes it
+    offer = eventually(
+        lambda: (p := waitlist_place(j, c)) and p["status"] == "offered" and p,
+        what=f"{c.name} offered the freed seat",
+    )
+    mail = wait_for_mail(j, c, "is free for you")
+    pack = pay(j, c, checkout(j, c)["order_id"])
+    expect(pack["status"] == "active", f"{c.name}'s pack on the offered seat: {pack}")
+    expect(waitlist_place(j, c) is None, f"{c.name} still on the list after buying")
+    return (
+        f"final warning 12 h before the end, once; seat released at {readable(ends.isoformat())} "
+        f"and held for {c.name}, first in line, until {readable(offer['offer_expires_at'])} "
+        f"(mail {mail['subject']!r}); she checks out and pays on it"
+    )
 
 
 def refund_b(j: Journey) -> str:
@@ -287,11 +357,19 @@ def refund_b(j: Journey) -> str:
         GERMAN_REFUND.fullmatch(refund["subject"]) and GERMAN_DATE.search(refund["text"] or ""),
         f"{b.name}'s refund mail is not in German formats: {refund['subject']!r}",
     )
+    receipts = eventually(
+        lambda: len(r := receipts_of(j, b, order_id)) == 2 and r,
+        what=f"{b.name}'s credit note beside the order's receipt",
+    )
+    purchase, credit_note = receipts
+    expect(credit_note["refers_to"] == purchase["number"], f"credit note: {credit_note}")
+    wait_for_mail(j, b, f"Gutschrift {credit_note['number']}")
     return (
         f"refund: {b.name}'s {readable(session['starts_at'])} session canceled, credits void, "
         f"seat released; directory: accepting again, {card['open_seats']} open; "
         f"profile rating {profile['average_rating']} ({profile['review_count']} review); "
-        f"mail in German: {refund['subject']!r}"
+        f"mail in German: {refund['subject']!r}; credit note {credit_note['number']} for "
+        f"{purchase['number']}"
     )
 
 
@@ -305,7 +383,7 @@ def reconcile(j: Journey) -> str:
             ]
             paid += status in ("paid", "refunded", "partially_refunded")
     packs = len(pack_of(j, a)) + len(pack_of(j, b)) + len(pack_of(j, c))
-    expect(paid == packs == 3, f"paid orders {paid} vs packs {packs} (expected 3 each)")
+    expect(paid == packs == 4, f"paid orders {paid} vs packs {packs} (expected 4 each)")
     consumed = sum(
         credit_state(j, s, j.cast.mentor) == "consumed"
         for student in (a, b)
@@ -334,7 +412,7 @@ def reconcile(j: Journey) -> str:
         total += len(recorded)
     resent = sum(j.resent_mails.values())
     return (
-        f"3 paid orders = 3 packs; 8 completed sessions = 8 consumed credits; "
+        f"4 paid orders = 4 packs; 8 completed sessions = 8 consumed credits; "
         f"{total} emails sent = {total} messages received"
         + (f" ({resent} resent after a crash, same Message-ID)" if resent else ", none twice")
     )
