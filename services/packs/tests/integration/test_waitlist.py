@@ -118,7 +118,8 @@ async def test_joins_and_leaves_racing_a_release_leave_one_offer_to_the_first_st
     assert await live_seats(packs_app) == 1
     # Every offer made went to someone who then left, or to the one standing now.
     offered = [e.student_id for e in await packs_app.recorded(WaitlistSeatOffered)]
-    assert offered[-1] == name and set(offered[:-1]) <= {"w0", "w1", "w2"}
+    # (in no particular order: the racing transactions record theirs concurrently)
+    assert name in offered and set(offered) - {name} <= {"w0", "w1", "w2"}
 
 
 async def test_a_refund_delivered_twice_frees_one_seat_and_makes_one_offer(packs_app):

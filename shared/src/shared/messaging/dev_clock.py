@@ -76,7 +76,12 @@ async def open_bucket(connection: NatsClient, namespace: str, *, replicas: int =
                 f"NATS refused the dev clock's bucket {name} with {replicas} replica(s): "
                 f"{exc.description} (code {exc.err_code})"
             ) from exc
-    await ensure_replicas(js, f"KV_{name}", replicas)
+    try:
+        await ensure_replicas(js, f"KV_{name}", replicas)
+    except nats.js.errors.NotFoundError as exc:
+        # Just created on a new cluster, the bucket's stream is not yet known to the server
+        # asked (seen in CI at start-up): JetStream is busy, and `while_busy` asks again.
+        raise nats.js.errors.ServiceUnavailableError() from exc
     return bucket
 
 
